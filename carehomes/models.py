@@ -1,0 +1,317 @@
+"""Care homes, who is assigned to them, and the visits made to them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from carehomes.nhs_number import contains_nhs_number
+from organisations.models import Organisation, StaffMember, TimeStamped
+
+CQC_LOCATION_ID = RegexValidator(
+    r"^1-\d{1,11}$",
+    "Enter the CQC location ID as 1- followed by up to 11 digits, for example 1-101234567.",
+)
+UK_POSTCODE = RegexValidator(
+    r"^(GIR 0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2})$",
+    "Enter a real UK postcode, for example LS1 3EX.",
+)
+
+
+def normalise_postcode(value):
+    """'ls13ex' -> 'LS1 3EX': capitals, with one space before the inward code."""
+    compact = "".join((value or "").split()).upper()
+    if len(compact) < 5:
+        return compact
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+class Specialism(models.Model):
+    """A kind of care a home specialises in (made by a data migration)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CareHome(TimeStamped):
+    class HomeType(models.TextChoices):
+        RESIDENTIAL = "residential", "Residential"
+        NURSING = "nursing", "Nursing"
+        BOTH = "both", "Residential and nursing"
+
+    class Registration(models.TextChoices):
+        REGISTERED = "registered", "Registered"
+        MISSING = "missing", "Missing from the latest CQC file"
+        DEREGISTERED = "deregistered", "Deregistered"
+
+    class Outbreak(models.TextChoices):
+        NONE = "none", "No outbreak"
+        SUSPECTED = "suspected", "Suspected outbreak"
+        CONFIRMED = "confirmed", "Confirmed outbreak"
+
+    name = models.CharField(max_length=200)
+    cqc_location_id = models.CharField(
+        "CQC location ID", max_length=14, unique=True, validators=[CQC_LOCATION_ID]
+    )
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, validators=[UK_POSTCODE])
+    locality = models.CharField(max_length=100, db_index=True)
+    beds = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(1000)])
+    home_type = models.CharField("type", max_length=20, choices=HomeType.choices)
+    specialisms = models.ManyToManyField(Specialism, blank=True, related_name="care_homes")
+    pcn = models.ForeignKey(
+        Organisation,
+        verbose_name="PCN",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pcn_care_homes",
+        limit_choices_to={"kind": Organisation.Kind.PCN},
+    )
+    practice = models.ForeignKey(
+        Organisation,
+        verbose_name="GP practice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="practice_care_homes",
+        limit_choices_to={"kind": Organisation.Kind.GP_PRACTICE},
+    )
+    registration_status = models.CharField(
+        max_length=20, choices=Registration.choices, default=Registration.REGISTERED
+    )
+    registered_on = models.DateField("registered with the CQC on", null=True, blank=True)
+    outbreak_status = models.CharField(max_length=20, choices=Outbreak.choices, default=Outbreak.NONE)
+    outbreak_started_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outbreak_status="none", outbreak_started_on__isnull=True)
+                | (~Q(outbreak_status="none") & Q(outbreak_started_on__isnull=False)),
+                name="carehome_outbreak_has_start_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pcn"]),
+            models.Index(fields=["postcode"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_outbreak(self):
+        return self.outbreak_status != self.Outbreak.NONE
+
+    def clean(self):
+        self.postcode = normalise_postcode(self.postcode)
+        if self.cqc_location_id:
+            self.cqc_location_id = self.cqc_location_id.strip()
+        if self.in_outbreak and not self.outbreak_started_on:
+            raise ValidationError({"outbreak_started_on": "Enter the date the outbreak started."})
+        if not self.in_outbreak:
+            self.outbreak_started_on = None
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Assignments in force on a date (today by default)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def open(self):
+        """Assignments that have not been ended."""
+        return self.filter(ends_on__isnull=True)
+
+
+class Assignment(TimeStamped):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Named lead"
+        SUPPORT = "support", "Support"
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="assignments")
+    care_home = models.ForeignKey(CareHome, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    hours_per_week = models.DecimalField(
+        "hours a week",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(168)],
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            # At most one open (not ended) lead per care home.
+            models.UniqueConstraint(
+                fields=["care_home"],
+                condition=Q(role="lead", ends_on__isnull=True),
+                name="assignment_one_open_lead_per_home",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="assignment_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0), name="assignment_hours_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["care_home", "ends_on"]),
+            models.Index(fields=["staff", "ends_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} → {self.care_home} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+
+
+class Visit(TimeStamped):
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", "On site"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    # Activities are stored one boolean column each, so that reports count them in the
+    # database on both SQLite and PostgreSQL without a join per visit.
+    ACTIVITIES = {
+        "smr": "Structured medication review",
+        "medicines_reconciliation": "Medicines reconciliation",
+        "post_discharge_review": "Post-discharge review",
+        "home_round": "Home round",
+        "medicines_supply": "Medicines supply / end-of-life medicines",
+        "staff_training": "Staff training",
+        "audit": "Audit",
+        "other": "Other",
+    }
+    INTERVENTIONS = {
+        "stopped": "Stopped",
+        "dose_changed": "Dose changed",
+        "started": "Started",
+        "switched": "Switched",
+        "monitoring": "Monitoring",
+    }
+    MAX_MINUTES = 720
+
+    care_home = models.ForeignKey(CareHome, on_delete=models.PROTECT, related_name="visits")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField("date of visit")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+
+    activity_smr = models.BooleanField(ACTIVITIES["smr"], default=False)
+    activity_medicines_reconciliation = models.BooleanField(
+        ACTIVITIES["medicines_reconciliation"], default=False
+    )
+    activity_post_discharge_review = models.BooleanField(
+        ACTIVITIES["post_discharge_review"], default=False
+    )
+    activity_home_round = models.BooleanField(ACTIVITIES["home_round"], default=False)
+    activity_medicines_supply = models.BooleanField(ACTIVITIES["medicines_supply"], default=False)
+    activity_staff_training = models.BooleanField(ACTIVITIES["staff_training"], default=False)
+    activity_audit = models.BooleanField(ACTIVITIES["audit"], default=False)
+    activity_other = models.BooleanField(ACTIVITIES["other"], default=False)
+
+    residents_reviewed = models.PositiveIntegerField(default=0)
+    interventions_stopped = models.PositiveIntegerField(default=0)
+    interventions_dose_changed = models.PositiveIntegerField(default=0)
+    interventions_started = models.PositiveIntegerField(default=0)
+    interventions_switched = models.PositiveIntegerField(default=0)
+    interventions_monitoring = models.PositiveIntegerField(default=0)
+    issues_escalated = models.PositiveIntegerField(default=0)
+    escalation_summary = models.CharField("issues escalated: what", max_length=300, blank=True)
+    minutes_spent = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)]
+    )
+    notes = models.TextField(blank=True)
+    is_cover = models.BooleanField(
+        "cover visit", default=False, help_text="The visitor was not assigned to this home."
+    )
+    submission_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False,
+        help_text="One per form shown, so a resubmitted form never makes a second visit.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "submission_token"])
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes_spent__gte=1) & Q(minutes_spent__lte=720),
+                name="visit_minutes_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(residents_reviewed__gte=0)
+                & Q(interventions_stopped__gte=0)
+                & Q(interventions_dose_changed__gte=0)
+                & Q(interventions_started__gte=0)
+                & Q(interventions_switched__gte=0)
+                & Q(interventions_monitoring__gte=0)
+                & Q(issues_escalated__gte=0),
+                name="visit_counts_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["care_home", "-visited_on"]),
+            models.Index(fields=["staff", "-visited_on"]),
+            models.Index(fields=["visited_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.care_home} on {self.visited_on:%d %b %Y} ({self.get_mode_display()})"
+
+    @property
+    def activities(self):
+        return [code for code in self.ACTIVITIES if getattr(self, f"activity_{code}")]
+
+    @property
+    def activity_names(self):
+        return [self.ACTIVITIES[code] for code in self.activities]
+
+    @property
+    def interventions_total(self):
+        return sum(getattr(self, f"interventions_{code}") for code in self.INTERVENTIONS)
+
+    @classmethod
+    def with_activity(cls, code):
+        """A Q that matches visits which included the activity `code`."""
+        if code not in cls.ACTIVITIES:
+            raise ValueError(f"Unknown activity {code!r}")
+        return Q(**{f"activity_{code}": True})
+
+    def clean(self):
+        if self.notes and contains_nhs_number(self.notes):
+            raise ValidationError(
+                {
+                    "notes": "The notes look as if they contain an NHS number. Do not record "
+                    "patient-identifiable data in the hub: describe residents without names or "
+                    "NHS numbers, for example 'resident A, 84, on the first floor'."
+                }
+            )

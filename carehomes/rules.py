@@ -1,0 +1,67 @@
+"""Rules for care homes, assignments, visits and gaps (auto-discovered by django-rules)."""
+
+import datetime
+
+import rules
+from django.conf import settings
+from django.utils import timezone
+
+from organisations.access import (
+    is_coordinator,
+    is_leadership,
+    is_pharmacy_professional,
+    staff_member_for,
+)
+
+
+@rules.predicate
+def supports_home(user, care_home):
+    """The user is assigned to the home now, or has visited it (cover happens)."""
+    if care_home is None:
+        return True
+    member = staff_member_for(user)
+    if member is None:
+        return False
+    return (
+        care_home.assignments.current().filter(staff=member).exists()
+        or care_home.visits.filter(staff=member).exists()
+    )
+
+
+@rules.predicate
+def is_own_visit(user, visit):
+    member = staff_member_for(user)
+    return visit is not None and member is not None and visit.staff_id == member.pk
+
+
+@rules.predicate
+def within_edit_window(user, visit):
+    if visit is None:
+        return False
+    window = datetime.timedelta(days=settings.HUB["VISIT_EDIT_WINDOW_DAYS"])
+    return timezone.now() - visit.created_at <= window
+
+
+@rules.predicate
+def can_see_visit_home(user, visit):
+    return visit is not None and supports_home(user, visit.care_home)
+
+
+rules.add_perm("carehomes.view_carehome", is_leadership | (is_pharmacy_professional & supports_home))
+rules.add_perm("carehomes.change_carehome", is_coordinator)
+rules.add_perm("carehomes.import_carehomes", is_coordinator)
+rules.add_perm("carehomes.view_gaps", is_leadership)
+rules.add_perm("carehomes.view_my_care_homes", is_pharmacy_professional)
+rules.add_perm("carehomes.add_assignment", is_coordinator)
+rules.add_perm("carehomes.change_assignment", is_coordinator)
+rules.add_perm("carehomes.view_staff", is_leadership)
+rules.add_perm("carehomes.add_visit", is_coordinator | is_pharmacy_professional)
+rules.add_perm("carehomes.list_visits", is_coordinator | is_pharmacy_professional)
+rules.add_perm(
+    "carehomes.view_visit",
+    is_leadership | (is_pharmacy_professional & (is_own_visit | can_see_visit_home)),
+)
+rules.add_perm(
+    "carehomes.change_visit",
+    is_coordinator | (is_pharmacy_professional & is_own_visit & within_edit_window),
+)

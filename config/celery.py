@@ -1,0 +1,20 @@
+"""The Celery app. With no broker configured, tasks run in-process (see settings)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("hub")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # The weekly gap report for the week just ended, ready for the Monday command meetings.
+    "weekly-gap-report": {
+        "task": "actionplan.tasks.generate_weekly_gap_report",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+}

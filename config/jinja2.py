@@ -1,0 +1,37 @@
+"""The Jinja2 environment: NHS.UK frontend macros, Django's helpers and the hub's filters."""
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django_htmx.jinja import htmx_script
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from config import presenters
+
+
+def url(name, *args, **kwargs):
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options):
+    loader = options.pop("loader")
+    # nhsuk-frontend-jinja 0.10.2 pairs with nhsuk-frontend 10.6.1 and needs ChainableUndefined.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("autoescape", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    env = Environment(loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja", "templates")]), **options)
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "get_messages": get_messages,
+            "htmx_script": htmx_script,
+            "settings": settings,
+            "SERVICE_NAME": settings.HUB["SERVICE_NAME"],
+            "navigation_for": presenters.navigation_for,
+            "choice_items": presenters.choice_items,
+        }
+    )
+    env.filters.update(presenters.FILTERS)
+    return env

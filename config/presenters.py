@@ -1,0 +1,132 @@
+"""Display helpers shared by every page: navigation per role, dates, tags."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.access import (
+    ORGANISATION_LEAD,
+    PHARMACY_PROFESSIONAL,
+    PROJECT_MANAGER,
+    SLT,
+    role_names,
+)
+
+_NAV = {
+    "dashboard": ("Dashboard", "dashboard:index"),
+    "gaps": ("Gaps", "carehomes:gaps"),
+    "care_homes": ("Care homes", "carehomes:list"),
+    "my_care_homes": ("My care homes", "carehomes:mine"),
+    "staff": ("Staff", "carehomes:staff_list"),
+    "visits": ("Visits", "carehomes:visit_list"),
+    "my_visits": ("My visits", "carehomes:visit_list"),
+    "action_plan": ("Action plan", "actionplan:index"),
+    "reports": ("Reports", "actionplan:report_list"),
+    "workstreams": ("Workstreams", "workstreams:list"),
+    "help_requests": ("Requests for help", "workstreams:request_list"),
+    "organisations": ("Organisations", "organisations:list"),
+    "my_organisation": ("My organisation", "organisations:mine"),
+    "teams": ("Teams", "teams:list"),
+}
+
+_NAV_BY_ROLE = [
+    (SLT, ["dashboard", "gaps", "care_homes", "staff", "action_plan", "reports", "workstreams",
+           "help_requests", "organisations", "teams"]),
+    (PROJECT_MANAGER, ["gaps", "dashboard", "care_homes", "staff", "visits", "action_plan", "reports",
+                       "workstreams", "help_requests", "organisations", "teams"]),
+    (PHARMACY_PROFESSIONAL, ["my_care_homes", "my_visits", "workstreams", "help_requests", "organisations"]),
+    (ORGANISATION_LEAD, ["my_organisation", "help_requests", "workstreams", "organisations"]),
+]
+
+
+def navigation_for(user, current_path=""):
+    """The header navigation items for the user's roles, in the order their work needs them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    keys = []
+    roles = role_names(user)
+    for role, role_keys in _NAV_BY_ROLE:
+        if role in roles or (user.is_superuser and role in (SLT, PROJECT_MANAGER)):
+            keys += [k for k in role_keys if k not in keys]
+    if "visits" in keys and "my_visits" in keys:
+        keys.remove("my_visits")
+    items = []
+    for key in keys:
+        text, name = _NAV[key]
+        href = reverse(name)
+        current = current_path == href or (href != "/" and current_path.startswith(href))
+        items.append({"text": text, "href": href, "current": current})
+    return items
+
+
+def uk_date(value, fmt="%-d %B %Y"):
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def uk_datetime(value):
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
+
+
+def days_ago(value):
+    """'today', '1 day ago', '12 days ago', or 'never'."""
+    if value is None:
+        return "never"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    days = (timezone.localdate() - value).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "1 day ago"
+    return f"{days} days ago"
+
+
+def hours(value):
+    """4.0 -> '4', 4.5 -> '4.5'."""
+    if value is None:
+        return "0"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+RAG_TAG_CLASSES = {"red": "nhsuk-tag--red", "amber": "nhsuk-tag--orange", "green": "nhsuk-tag--green"}
+SEVERITY_TAG_CLASSES = {"high": "nhsuk-tag--red", "medium": "nhsuk-tag--orange", "low": "nhsuk-tag--yellow"}
+
+
+def rag_tag(value):
+    return {"text": (value or "none").capitalize(), "classes": RAG_TAG_CLASSES.get(value, "nhsuk-tag--grey")}
+
+
+def severity_tag(value):
+    return {"text": (value or "").capitalize(), "classes": SEVERITY_TAG_CLASSES.get(value, "nhsuk-tag--grey")}
+
+
+FILTERS = {
+    "uk_date": uk_date,
+    "uk_datetime": uk_datetime,
+    "days_ago": days_ago,
+    "hours": hours,
+    "rag_tag": rag_tag,
+    "severity_tag": severity_tag,
+}
+
+
+def choice_items(bound):
+    """A Django bound field's choices as NHS.UK component items, with what is chosen marked."""
+    raw = bound.value()
+    if isinstance(raw, list | tuple):
+        chosen = {str(v) for v in raw}
+    else:
+        chosen = {"" if raw is None else str(raw)}
+    items = []
+    for value, text in bound.field.choices:
+        value = "" if value is None else str(getattr(value, "value", value))
+        items.append({"value": value, "text": str(text), "selected": value in chosen, "checked": value in chosen})
+    return items

@@ -1,0 +1,30 @@
+"""Rendering pages, and named blocks of them for htmx requests (jinja2-fragments)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import engines
+from jinja2_fragments import render_block
+
+
+def render_page(request, template_name, context=None, *, block=None, status=200):
+    """Render the whole page, or only `block` of it when htmx asks for a fragment.
+
+    htmx requests that target a named block get just that block, so the same template serves
+    the full page (and its no-JavaScript fallback) and the partial update.
+    """
+    context = dict(context or {})
+    if block and getattr(request, "htmx", False) and not request.htmx.boosted:
+        env = engines["jinja2"].env
+        context.setdefault("request", request)
+        from django.middleware.csrf import get_token
+        from markupsafe import Markup, escape
+
+        token = get_token(request)
+        context.setdefault("csrf_token", token)
+        context.setdefault(
+            "csrf_input",
+            Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'),
+        )
+        html = render_block(env, template_name, block, context)
+        return HttpResponse(html, status=status)
+    return render(request, template_name, context, status=status)

@@ -1,0 +1,5 @@
+import rules
+
+from organisations.access import is_leadership
+
+rules.add_perm("dashboard.view_dashboard", is_leadership)

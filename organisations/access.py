@@ -1,0 +1,220 @@
+"""Who may do what: the hub's roles and the one question every view and service asks.
+
+    may(user, "carehomes.change_visit", visit) -> bool
+    require(user, "carehomes.change_visit", visit)  # raises PermissionDenied
+
+Roles are Django groups made by a data migration. Each app registers the rules for its own
+objects in its `rules.py` (django-rules, auto-discovered), built from the predicates here, so
+the arrows between apps stay one-way and every rule lives beside the model it guards.
+"""
+
+import logging
+
+import rules
+from django.core.exceptions import PermissionDenied
+
+security_log = logging.getLogger("hub.security")
+
+SLT = "SLT member"
+PROJECT_MANAGER = "Project manager"
+PHARMACY_PROFESSIONAL = "Pharmacy professional"
+ORGANISATION_LEAD = "Organisation lead"
+ROLES = (SLT, PROJECT_MANAGER, PHARMACY_PROFESSIONAL, ORGANISATION_LEAD)
+
+# Model permissions each role's group carries (for Django's own checks and the admin's
+# read-only views). Object-level rules in each app's rules.py decide the rest.
+GROUP_PERMISSIONS = {
+    SLT: [
+        "organisations.view_organisation",
+        "organisations.view_staffmember",
+        "organisations.view_team",
+        "organisations.view_membership",
+        "carehomes.view_carehome",
+        "carehomes.view_assignment",
+        "carehomes.view_visit",
+        "workstreams.view_workstream",
+        "workstreams.add_workstream",
+        "workstreams.change_workstream",
+        "workstreams.view_supportrequest",
+        "actionplan.view_action",
+        "actionplan.add_actionupdate",
+        "actionplan.view_gapreport",
+    ],
+    PROJECT_MANAGER: [
+        "organisations.view_organisation",
+        "organisations.change_organisation",
+        "organisations.add_organisation",
+        "organisations.view_staffmember",
+        "organisations.add_staffmember",
+        "organisations.change_staffmember",
+        "organisations.view_team",
+        "organisations.view_membership",
+        "organisations.add_membership",
+        "organisations.change_membership",
+        "carehomes.view_carehome",
+        "carehomes.add_carehome",
+        "carehomes.change_carehome",
+        "carehomes.view_assignment",
+        "carehomes.add_assignment",
+        "carehomes.change_assignment",
+        "carehomes.view_visit",
+        "carehomes.change_visit",
+        "workstreams.view_workstream",
+        "workstreams.add_workstream",
+        "workstreams.change_workstream",
+        "workstreams.view_supportrequest",
+        "workstreams.add_supportrequest",
+        "workstreams.change_supportrequest",
+        "workstreams.change_supportoffer",
+        "actionplan.view_action",
+        "actionplan.add_action",
+        "actionplan.change_action",
+        "actionplan.add_actionupdate",
+        "actionplan.add_meeting",
+        "actionplan.view_gapreport",
+        "actionplan.add_gapreport",
+    ],
+    PHARMACY_PROFESSIONAL: [
+        "organisations.view_organisation",
+        "carehomes.view_carehome",
+        "carehomes.view_visit",
+        "carehomes.add_visit",
+        "workstreams.view_workstream",
+        "workstreams.view_supportrequest",
+    ],
+    ORGANISATION_LEAD: [
+        "organisations.view_organisation",
+        "workstreams.view_workstream",
+        "workstreams.view_supportrequest",
+        "workstreams.add_supportrequest",
+        "workstreams.add_supportoffer",
+    ],
+}
+
+
+def role_names(user):
+    """The user's role names, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_hub_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._hub_role_names = cached
+    return cached
+
+
+def has_role(user, *roles_wanted):
+    return bool(role_names(user) & set(roles_wanted))
+
+
+def staff_member_for(user):
+    """The StaffMember a login belongs to, or None. Cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_hub_staff_member"):
+        from organisations.models import StaffMember
+
+        user._hub_staff_member = (
+            StaffMember.objects.select_related("organisation").filter(user=user).first()
+        )
+    return user._hub_staff_member
+
+
+def organisation_ids_for(user):
+    """The organisations a user acts for: their employer and any second organisation."""
+    member = staff_member_for(user)
+    if member is None:
+        return frozenset()
+    return frozenset(i for i in (member.organisation_id, member.second_organisation_id) if i)
+
+
+def home_page_for(user):
+    """The URL name of the page a user lands on after signing in."""
+    if user.is_superuser or has_role(user, SLT):
+        return "dashboard:index"
+    if has_role(user, PROJECT_MANAGER):
+        return "carehomes:gaps"
+    if has_role(user, PHARMACY_PROFESSIONAL):
+        return "carehomes:mine"
+    if has_role(user, ORGANISATION_LEAD):
+        return "organisations:mine"
+    return "no_role"
+
+
+@rules.predicate
+def is_superuser(user):
+    return bool(getattr(user, "is_superuser", False))
+
+
+@rules.predicate
+def is_slt(user):
+    return has_role(user, SLT)
+
+
+@rules.predicate
+def is_project_manager(user):
+    return has_role(user, PROJECT_MANAGER)
+
+
+@rules.predicate
+def is_pharmacy_professional(user):
+    return has_role(user, PHARMACY_PROFESSIONAL)
+
+
+@rules.predicate
+def is_organisation_lead(user):
+    return has_role(user, ORGANISATION_LEAD)
+
+
+@rules.predicate
+def has_any_role(user):
+    return bool(role_names(user))
+
+
+@rules.predicate
+def acts_for_organisation(user, obj):
+    """True when the object's organisation (or the organisation itself) is the user's own."""
+    if obj is None:
+        return False
+    organisation_id = getattr(obj, "organisation_id", None)
+    if organisation_id is None and obj.__class__.__name__ == "Organisation":
+        organisation_id = obj.pk
+    return organisation_id in organisation_ids_for(user)
+
+
+is_coordinator = is_superuser | is_project_manager
+is_leadership = is_superuser | is_slt | is_project_manager
+is_signed_in = rules.is_authenticated
+
+
+def may(user, permission, obj=None):
+    """May this user do this (a permission name such as "carehomes.change_visit") to this object?"""
+    return user.has_perm(permission, obj)
+
+
+def require(user, permission, obj=None):
+    """Raise PermissionDenied (403) unless `may` says yes, and log the refusal."""
+    if not may(user, permission, obj):
+        security_log.warning(
+            "access refused: user=%s permission=%s object=%s:%s",
+            getattr(user, "pk", None),
+            permission,
+            obj.__class__.__name__ if obj is not None else "-",
+            getattr(obj, "pk", "-"),
+        )
+        raise PermissionDenied
+
+
+def requires(permission):
+    """View decorator: 403 unless the user may `permission` (with no particular object)."""
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
