@@ -59,9 +59,7 @@ class Action(TimeStamped):
     owner = models.ForeignKey(
         StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
-    owner_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="actions"
-    )
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
     due_on = models.DateField()
     rag = models.CharField("RAG", max_length=5, choices=Rag.choices, default=Rag.AMBER)
     is_open = models.BooleanField("open", default=True)

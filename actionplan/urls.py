@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from actionplan import views
+from actionplan import report_views, views
 
 
 class IsoWeekConverter:
@@ -20,6 +20,6 @@ app_name = "actionplan"
 urlpatterns = [
     path("action-plan/", views.action_plan, name="index"),
     path("action-plan/export/", views.action_plan_export, name="export"),
-    path("reports/", views.report_list, name="report_list"),
-    path("reports/<isoweek:week>/", views.report_detail, name="report_detail"),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/<isoweek:week>/", report_views.report_detail, name="report_detail"),
 ]

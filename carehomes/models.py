@@ -33,6 +33,14 @@ def normalise_postcode(value):
 class Specialism(models.Model):
     """A kind of care a home specialises in (made by a data migration)."""
 
+    KNOWN = {
+        "dementia": "Dementia",
+        "learning-disability": "Learning disability",
+        "mental-health": "Mental health",
+        "older-people": "Older people",
+        "physical-disability": "Physical disability",
+    }
+
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
 
@@ -173,9 +181,7 @@ class Assignment(TimeStamped):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="assignment_ends_after_it_starts",
             ),
-            models.CheckConstraint(
-                condition=Q(hours_per_week__gt=0), name="assignment_hours_positive"
-            ),
+            models.CheckConstraint(condition=Q(hours_per_week__gt=0), name="assignment_hours_positive"),
         ]
         indexes = [
             models.Index(fields=["care_home", "ends_on"]),
@@ -226,9 +232,7 @@ class Visit(TimeStamped):
     activity_medicines_reconciliation = models.BooleanField(
         ACTIVITIES["medicines_reconciliation"], default=False
     )
-    activity_post_discharge_review = models.BooleanField(
-        ACTIVITIES["post_discharge_review"], default=False
-    )
+    activity_post_discharge_review = models.BooleanField(ACTIVITIES["post_discharge_review"], default=False)
     activity_home_round = models.BooleanField(ACTIVITIES["home_round"], default=False)
     activity_medicines_supply = models.BooleanField(ACTIVITIES["medicines_supply"], default=False)
     activity_staff_training = models.BooleanField(ACTIVITIES["staff_training"], default=False)
@@ -251,7 +255,10 @@ class Visit(TimeStamped):
         "cover visit", default=False, help_text="The visitor was not assigned to this home."
     )
     submission_token = models.UUIDField(
-        null=True, blank=True, unique=True, editable=False,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
         help_text="One per form shown, so a resubmitted form never makes a second visit.",
     )
     created_by = models.ForeignKey(

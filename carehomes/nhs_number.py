@@ -24,7 +24,4 @@ def is_valid_nhs_number(digits: str) -> bool:
 
 def contains_nhs_number(text: str) -> bool:
     """True when the text holds something that reads as a valid NHS number."""
-    for match in _CANDIDATE.finditer(text or ""):
-        if is_valid_nhs_number("".join(match.groups())):
-            return True
-    return False
+    return any(is_valid_nhs_number("".join(m.groups())) for m in _CANDIDATE.finditer(text or ""))

@@ -5,7 +5,6 @@ from carehomes import views
 app_name = "carehomes"
 
 urlpatterns = [
-    path("gaps/", views.gap_list, name="gaps"),
     path("care-homes/", views.carehome_list, name="list"),
     path("care-homes/import/", views.carehome_import, name="import"),
     path("care-homes/<int:pk>/", views.carehome_detail, name="detail"),

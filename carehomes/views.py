@@ -8,25 +8,17 @@ from organisations.access import require, requires
 from organisations.models import StaffMember
 
 
-@requires("carehomes.view_gaps")
-def gap_list(request):
-    return placeholder(
-        request,
-        "Gaps in support",
-        "Every current gap in care-home pharmacy support, worst first.",
-        ["each gap's rule, severity and plain-English reason", "filters by rule, locality, PCN and organisation",
-         "a link to where each gap is fixed"],
-    )
-
-
 @requires("carehomes.view_carehome")
 def carehome_list(request):
     return placeholder(
         request,
         "Care homes",
         "The city's care homes and who supports them.",
-        ["search by name, postcode or CQC ID", "filters by locality, PCN, type and specialism",
-         "each home's named lead, days since the last visit and gaps"],
+        [
+            "search by name, postcode or CQC ID",
+            "filters by locality, PCN, type and specialism",
+            "each home's named lead, days since the last visit and gaps",
+        ],
     )
 
 
@@ -37,7 +29,12 @@ def carehome_detail(request, pk):
         request,
         care_home.name,
         f"{care_home.address} {care_home.postcode}",
-        ["the home's details and outbreak status", "current and past assignments", "recent visits", "open gaps"],
+        [
+            "the home's details and outbreak status",
+            "current and past assignments",
+            "recent visits",
+            "open gaps",
+        ],
     )
 
 
@@ -47,7 +44,11 @@ def carehome_import(request):
         request,
         "Import the CQC care directory",
         "Bring the care-home register up to date from the CQC's published files.",
-        ["a file upload", "a preview of new, changed, unchanged and skipped homes", "every error with its row"],
+        [
+            "a file upload",
+            "a preview of new, changed, unchanged and skipped homes",
+            "every error with its row",
+        ],
     )
 
 
@@ -74,7 +75,9 @@ def staff_list(request):
 def staff_detail(request, pk):
     require(request.user, "carehomes.view_staff")
     member = get_object_or_404(StaffMember, pk=pk)
-    return placeholder(request, member.name, member.get_role_display(), ["their care homes", "their recent visits"])
+    return placeholder(
+        request, member.name, member.get_role_display(), ["their care homes", "their recent visits"]
+    )
 
 
 @requires("carehomes.list_visits")

@@ -18,9 +18,13 @@ def environment(**options):
     loader = options.pop("loader")
     # nhsuk-frontend-jinja 0.10.2 pairs with nhsuk-frontend 10.6.1 and needs ChainableUndefined.
     options["undefined"] = ChainableUndefined
-    options.setdefault("autoescape", True)
+    options.pop("autoescape", None)
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
-    env = Environment(loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja", "templates")]), **options)
+    env = Environment(
+        loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja", "templates")]),
+        autoescape=True,
+        **options,
+    )
     env.globals.update(
         {
             "static": static,

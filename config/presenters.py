@@ -15,7 +15,7 @@ from organisations.access import (
 
 _NAV = {
     "dashboard": ("Dashboard", "dashboard:index"),
-    "gaps": ("Gaps", "carehomes:gaps"),
+    "gaps": ("Gaps", "dashboard:gaps"),
     "care_homes": ("Care homes", "carehomes:list"),
     "my_care_homes": ("My care homes", "carehomes:mine"),
     "staff": ("Staff", "carehomes:staff_list"),
@@ -31,10 +31,37 @@ _NAV = {
 }
 
 _NAV_BY_ROLE = [
-    (SLT, ["dashboard", "gaps", "care_homes", "staff", "action_plan", "reports", "workstreams",
-           "help_requests", "organisations", "teams"]),
-    (PROJECT_MANAGER, ["gaps", "dashboard", "care_homes", "staff", "visits", "action_plan", "reports",
-                       "workstreams", "help_requests", "organisations", "teams"]),
+    (
+        SLT,
+        [
+            "dashboard",
+            "gaps",
+            "care_homes",
+            "staff",
+            "action_plan",
+            "reports",
+            "workstreams",
+            "help_requests",
+            "organisations",
+            "teams",
+        ],
+    ),
+    (
+        PROJECT_MANAGER,
+        [
+            "gaps",
+            "dashboard",
+            "care_homes",
+            "staff",
+            "visits",
+            "action_plan",
+            "reports",
+            "workstreams",
+            "help_requests",
+            "organisations",
+            "teams",
+        ],
+    ),
     (PHARMACY_PROFESSIONAL, ["my_care_homes", "my_visits", "workstreams", "help_requests", "organisations"]),
     (ORGANISATION_LEAD, ["my_organisation", "help_requests", "workstreams", "organisations"]),
 ]
@@ -121,12 +148,11 @@ FILTERS = {
 def choice_items(bound):
     """A Django bound field's choices as NHS.UK component items, with what is chosen marked."""
     raw = bound.value()
-    if isinstance(raw, list | tuple):
-        chosen = {str(v) for v in raw}
-    else:
-        chosen = {"" if raw is None else str(raw)}
+    chosen = {str(v) for v in raw} if isinstance(raw, list | tuple) else {"" if raw is None else str(raw)}
     items = []
     for value, text in bound.field.choices:
         value = "" if value is None else str(getattr(value, "value", value))
-        items.append({"value": value, "text": str(text), "selected": value in chosen, "checked": value in chosen})
+        items.append(
+            {"value": value, "text": str(text), "selected": value in chosen, "checked": value in chosen}
+        )
     return items

@@ -11,12 +11,14 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("dashboard/", include("dashboard.urls")),
+    path("", include("dashboard.urls")),
     path("", include("carehomes.urls")),
     path("", include("organisations.urls")),
     path("", include("workstreams.urls")),

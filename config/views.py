@@ -61,7 +61,9 @@ def health(request):
             log.warning("health check %s failed: %s", name, exc.__class__.__name__)
             checks[name] = "unavailable"
             healthy = False
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def permission_denied(request, exception=None):

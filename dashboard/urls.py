@@ -4,4 +4,7 @@ from dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("dashboard/", views.index, name="index"),
+    path("gaps/", views.gap_list, name="gaps"),
+]

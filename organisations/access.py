@@ -114,9 +114,7 @@ def staff_member_for(user):
     if not hasattr(user, "_hub_staff_member"):
         from organisations.models import StaffMember
 
-        user._hub_staff_member = (
-            StaffMember.objects.select_related("organisation").filter(user=user).first()
-        )
+        user._hub_staff_member = StaffMember.objects.select_related("organisation").filter(user=user).first()
     return user._hub_staff_member
 
 
@@ -133,7 +131,7 @@ def home_page_for(user):
     if user.is_superuser or has_role(user, SLT):
         return "dashboard:index"
     if has_role(user, PROJECT_MANAGER):
-        return "carehomes:gaps"
+        return "dashboard:gaps"
     if has_role(user, PHARMACY_PROFESSIONAL):
         return "carehomes:mine"
     if has_role(user, ORGANISATION_LEAD):

@@ -186,7 +186,9 @@ class StaffMember(TimeStamped):
             self.gphc_number = None
         if self.is_registrant and not self.gphc_number:
             raise ValidationError(
-                {"gphc_number": "Enter the GPhC registration number: pharmacists and technicians are registrants."}
+                {
+                    "gphc_number": "Enter the GPhC registration number: pharmacists and technicians are registrants."
+                }
             )
         if self.second_organisation_id and self.second_organisation_id == self.organisation_id:
             raise ValidationError(

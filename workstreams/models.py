@@ -28,9 +28,7 @@ class Workstream(TimeStamped):
     lead = models.ForeignKey(
         StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="led_workstreams"
     )
-    participating_organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="workstreams"
-    )
+    participating_organisations = models.ManyToManyField(Organisation, blank=True, related_name="workstreams")
     care_homes = models.ManyToManyField(CareHome, blank=True, related_name="workstreams")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
@@ -73,9 +71,7 @@ class SupportRequest(TimeStamped):
 
     OPEN_STATUSES = (Status.OPEN, Status.OFFERED)
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="support_requests"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="support_requests")
     title = models.CharField("what is needed", max_length=200)
     details = models.TextField(blank=True)
     hours_per_week = models.DecimalField(
@@ -98,9 +94,7 @@ class SupportRequest(TimeStamped):
     class Meta:
         ordering = ["needed_by", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours_per_week__gt=0), name="supportrequest_hours_positive"
-            ),
+            models.CheckConstraint(condition=Q(hours_per_week__gt=0), name="supportrequest_hours_positive"),
         ]
         indexes = [models.Index(fields=["status", "needed_by"])]
 
@@ -116,9 +110,7 @@ class SupportOffer(TimeStamped):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="offers")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="support_offers"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="support_offers")
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="support_offers")
     hours_per_week = models.DecimalField(
         max_digits=4,

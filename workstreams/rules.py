@@ -23,6 +23,8 @@ rules.add_perm(
 rules.add_perm(
     "workstreams.change_supportrequest", is_coordinator | (is_organisation_lead & acts_for_organisation)
 )
-rules.add_perm("workstreams.add_supportoffer", is_coordinator | (is_organisation_lead & acts_for_organisation))
+rules.add_perm(
+    "workstreams.add_supportoffer", is_coordinator | (is_organisation_lead & acts_for_organisation)
+)
 rules.add_perm("workstreams.accept_supportoffer", is_coordinator)
 rules.add_perm("workstreams.view_my_organisation", is_organisation_lead)

@@ -14,8 +14,11 @@ def workstream_list(request):
         request,
         "Workstreams",
         "Shared pieces of work across the city's organisations.",
-        ["each workstream's lead organisation and person", "participating organisations and care homes",
-         "status and progress notes"],
+        [
+            "each workstream's lead organisation and person",
+            "participating organisations and care homes",
+            "status and progress notes",
+        ],
     )
 
 
