@@ -1,0 +1,303 @@
+"""Gaps in care-home pharmacy support: computed, never stored by hand.
+
+A care home has a gap when it has no current named lead, has had no visit in the last
+`NO_VISIT_DAYS` days (28 by default: a visit 28 days ago still counts, 29 does not), is in an
+outbreak with no visit since the outbreak began (an outbreak that began today and has no visit
+today is a gap), or its lead is over capacity (assigned more hours than they have available).
+A PCN has a gap when care homes are aligned to it and it has committed no hours.
+
+Every rule is decided in the database by annotating a queryset (`with_gap_facts`), so a list of
+homes can be filtered by "has a gap" and the gap list costs the same few queries for 150 homes
+or 15,000. Python only turns the annotated rows into plain-English reasons.
+
+    homes = with_gap_facts(CareHome.objects.all())
+    homes.filter(gap_count__gt=0)
+    gaps = current_gaps()                       # every gap, worst first
+    gaps_for_home(home_with_facts)              # the gaps of one annotated home
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from carehomes.models import Assignment, CareHome, Visit
+from organisations.models import Organisation
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    fix: str  # what fixes it, shown as the link text
+
+
+NO_LEAD = Rule("no_lead", "No named lead", HIGH, "Assign a named lead")
+OUTBREAK_NOT_VISITED = Rule(
+    "outbreak_not_visited", "Outbreak and no visit since it began", HIGH, "Log a visit"
+)
+NO_RECENT_VISIT = Rule("no_recent_visit", "No recent visit", MEDIUM, "Log a visit")
+LEAD_OVER_CAPACITY = Rule("lead_over_capacity", "Lead over capacity", MEDIUM, "Rebalance the lead's homes")
+PCN_NO_HOURS = Rule("pcn_no_hours", "PCN has committed no hours", MEDIUM, "Talk to the PCN")
+
+CARE_HOME_RULES = (NO_LEAD, OUTBREAK_NOT_VISITED, NO_RECENT_VISIT, LEAD_OVER_CAPACITY)
+RULES = {r.code: r for r in (*CARE_HOME_RULES, PCN_NO_HOURS)}
+
+
+@dataclass
+class Gap:
+    rule: Rule
+    reason: str
+    care_home_id: int | None = None
+    care_home_name: str = ""
+    pcn_id: int | None = None
+    pcn_name: str = ""
+    locality: str = ""
+    organisation_ids: list[int] = field(default_factory=list)
+
+    @property
+    def severity(self):
+        return self.rule.severity
+
+    @property
+    def sort_key(self):
+        return (SEVERITY_ORDER[self.rule.severity], self.rule.code, self.care_home_name or self.pcn_name)
+
+    @property
+    def subject(self):
+        return self.care_home_name or self.pcn_name
+
+    def as_dict(self):
+        return {
+            "rule": self.rule.code,
+            "name": self.rule.name,
+            "severity": self.rule.severity,
+            "reason": self.reason,
+            "care_home_id": self.care_home_id,
+            "care_home": self.care_home_name,
+            "pcn_id": self.pcn_id,
+            "pcn": self.pcn_name,
+            "locality": self.locality,
+        }
+
+
+def no_visit_days():
+    return settings.HUB["NO_VISIT_DAYS"]
+
+
+def _current(queryset, today):
+    return queryset.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def with_gap_facts(queryset=None, *, today: date | None = None):
+    """Annotate care homes with what the gap rules need, and one boolean per rule.
+
+    Annotations: lead_staff_id, lead_name, lead_organisation_id, lead_available_hours,
+    lead_assigned_hours, last_visited_on, visited_since_outbreak, gap_no_lead,
+    gap_outbreak_not_visited, gap_no_recent_visit, gap_lead_over_capacity, gap_count.
+    """
+    today = today or timezone.localdate()
+    queryset = CareHome.objects.all() if queryset is None else queryset
+    cutoff = today - timedelta(days=no_visit_days())
+
+    current_lead = _current(
+        Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
+    )
+    current_lead = current_lead.order_by("starts_on", "pk")
+    lead_load = (
+        _current(Assignment.objects.filter(staff=OuterRef("lead_staff_id")), today)
+        .order_by()
+        .values("staff")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    hours = DecimalField(max_digits=6, decimal_places=1)
+    queryset = queryset.annotate(
+        lead_staff_id=Subquery(current_lead.values("staff_id")[:1]),
+        lead_name=Subquery(current_lead.values("staff__name")[:1]),
+        lead_organisation_id=Subquery(current_lead.values("staff__organisation_id")[:1]),
+        lead_available_hours=Subquery(current_lead.values("staff__hours_per_week")[:1], output_field=hours),
+        last_visited_on=Subquery(
+            Visit.objects.filter(care_home=OuterRef("pk"), visited_on__lte=today)
+            .order_by("-visited_on")
+            .values("visited_on")[:1]
+        ),
+        visited_since_outbreak=Exists(
+            Visit.objects.filter(
+                care_home=OuterRef("pk"),
+                visited_on__gte=OuterRef("outbreak_started_on"),
+                visited_on__lte=today,
+            )
+        ),
+    ).annotate(lead_assigned_hours=Subquery(lead_load, output_field=hours))
+
+    rule_conditions = {
+        "gap_no_lead": Q(lead_staff_id__isnull=True),
+        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE)
+        & Q(visited_since_outbreak=False),
+        "gap_no_recent_visit": Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=cutoff),
+        "gap_lead_over_capacity": Q(lead_staff_id__isnull=False)
+        & Q(lead_assigned_hours__gt=F("lead_available_hours")),
+    }
+    queryset = queryset.annotate(
+        **{
+            name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+            for name, condition in rule_conditions.items()
+        }
+    )
+    return queryset.annotate(
+        gap_count=sum(
+            (
+                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+                for condition in rule_conditions.values()
+            ),
+            Value(0),
+        )
+    )
+
+
+def with_gaps(queryset=None, *, today=None):
+    """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
+    return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
+
+
+def _days(since, today):
+    return (today - since).days
+
+
+def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
+    """The gaps of one home annotated by `with_gap_facts`, worst first, each with its reason."""
+    today = today or timezone.localdate()
+    common = {
+        "care_home_id": home.pk,
+        "care_home_name": home.name,
+        "pcn_id": home.pcn_id,
+        "locality": home.locality,
+        "organisation_ids": [i for i in (home.lead_organisation_id, home.pcn_id) if i],
+    }
+    gaps = []
+    if home.gap_no_lead:
+        gaps.append(Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common))
+    if home.gap_outbreak_not_visited:
+        started = home.outbreak_started_on
+        when = "today" if started == today else f"on {started:%-d %B %Y} ({_days(started, today)} days ago)"
+        gaps.append(
+            Gap(
+                OUTBREAK_NOT_VISITED,
+                f"{home.name} has had an outbreak since {when} and no visit since it began.",
+                **common,
+            )
+        )
+    if home.gap_no_recent_visit:
+        if home.last_visited_on is None:
+            reason = f"{home.name} has never had a recorded visit."
+        else:
+            reason = (
+                f"{home.name} was last visited {_days(home.last_visited_on, today)} days ago "
+                f"({home.last_visited_on:%-d %B %Y}); the rule is a visit at least every {no_visit_days()} days."
+            )
+        gaps.append(Gap(NO_RECENT_VISIT, reason, **common))
+    if home.gap_lead_over_capacity:
+        gaps.append(
+            Gap(
+                LEAD_OVER_CAPACITY,
+                f"{home.lead_name}, the lead for {home.name}, is assigned {_hours(home.lead_assigned_hours)} "
+                f"hours a week but has {_hours(home.lead_available_hours)} available.",
+                **common,
+            )
+        )
+    return sorted(gaps, key=lambda g: g.sort_key)
+
+
+def _hours(value):
+    value = Decimal(value or 0)
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def pcns_with_gaps(queryset=None):
+    """PCNs that have care homes aligned and have committed no hours, with their home counts."""
+    queryset = Organisation.objects.filter(kind=Organisation.Kind.PCN) if queryset is None else queryset
+    return (
+        queryset.annotate(home_count=Count("pcn_care_homes", distinct=True))
+        .filter(home_count__gt=0)
+        .filter(Q(committed_hours__lte=0) | Q(committed_hours__isnull=True))
+        .order_by("name")
+    )
+
+
+def pcn_gap(pcn) -> Gap:
+    homes = pcn.home_count
+    return Gap(
+        PCN_NO_HOURS,
+        f"{pcn.name} has {homes} care home{'s' if homes != 1 else ''} aligned and has committed no staff hours.",
+        pcn_id=pcn.pk,
+        pcn_name=pcn.name,
+        locality=pcn.locality,
+        organisation_ids=[pcn.pk],
+    )
+
+
+def current_gaps(*, homes=None, pcns=None, today=None, rules=None) -> list[Gap]:
+    """Every current gap, worst first. Two queries, whatever the number of homes.
+
+    `homes` and `pcns` narrow the querysets (e.g. by locality, PCN or organisation);
+    `rules` narrows to some rule codes.
+    """
+    today = today or timezone.localdate()
+    gaps = []
+    wanted = set(rules or RULES)
+    if wanted & {r.code for r in CARE_HOME_RULES}:
+        rows = with_gaps(homes, today=today).select_related("pcn")
+        for home in rows:
+            for gap in gaps_for_home(home, today=today):
+                if gap.rule.code in wanted:
+                    gap.pcn_name = home.pcn.name if home.pcn else ""
+                    gaps.append(gap)
+    if PCN_NO_HOURS.code in wanted:
+        gaps.extend(pcn_gap(p) for p in pcns_with_gaps(pcns))
+    return sorted(gaps, key=lambda g: g.sort_key)
+
+
+def gap_counts(*, homes=None, today=None):
+    """Headline counts per care-home rule, computed by one aggregate query."""
+    qs = with_gap_facts(homes, today=today)
+    return qs.aggregate(
+        homes=Count("pk"),
+        **{f"{rule.code}": Count("pk", filter=Q(**{f"gap_{rule.code}": True})) for rule in CARE_HOME_RULES},
+        any_gap=Count("pk", filter=Q(gap_count__gt=0)),
+    ) | {"pcn_no_hours": pcns_with_gaps().count()}
+
+
+__all__ = [
+    "CARE_HOME_RULES",
+    "RULES",
+    "Gap",
+    "Rule",
+    "current_gaps",
+    "gap_counts",
+    "gaps_for_home",
+    "pcns_with_gaps",
+    "with_gap_facts",
+    "with_gaps",
+]

@@ -1,0 +1,82 @@
+"""The gap rules of DESIGN.md, each at its edges."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from carehomes.gaps import current_gaps, gap_counts, gaps_for_home, with_gap_facts
+from carehomes.models import CareHome
+from tests.factories import AssignmentFactory, CareHomeFactory, PcnFactory, StaffMemberFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 23)
+
+
+def rules_of(home):
+    annotated = with_gap_facts(CareHome.objects.filter(pk=home.pk), today=TODAY).get()
+    return {g.rule.code for g in gaps_for_home(annotated, today=TODAY)}
+
+
+def covered_home(**kwargs):
+    home = CareHomeFactory(**kwargs)
+    AssignmentFactory(care_home=home, starts_on=TODAY - datetime.timedelta(days=100))
+    return home
+
+
+@pytest.mark.parametrize(("days", "gap"), [(27, False), (28, False), (29, True)])
+def test_no_recent_visit_edges(days, gap):
+    home = covered_home()
+    VisitFactory(care_home=home, visited_on=TODAY - datetime.timedelta(days=days))
+    assert ("no_recent_visit" in rules_of(home)) is gap
+
+
+def test_never_visited_home_has_a_gap_saying_so():
+    home = covered_home()
+    annotated = with_gap_facts(CareHome.objects.filter(pk=home.pk), today=TODAY).get()
+    (gap,) = gaps_for_home(annotated, today=TODAY)
+    assert gap.rule.code == "no_recent_visit"
+    assert "never had a recorded visit" in gap.reason
+
+
+def test_home_without_current_lead_has_a_gap():
+    home = CareHomeFactory()
+    VisitFactory(care_home=home, visited_on=TODAY)
+    AssignmentFactory(
+        care_home=home,
+        starts_on=TODAY - datetime.timedelta(days=90),
+        ends_on=TODAY - datetime.timedelta(days=1),
+    )
+    assert rules_of(home) == {"no_lead"}
+
+
+def test_outbreak_that_began_today_without_a_visit_today_is_a_gap():
+    home = covered_home(outbreak_status="confirmed", outbreak_started_on=TODAY)
+    VisitFactory(care_home=home, visited_on=TODAY - datetime.timedelta(days=1))
+    assert "outbreak_not_visited" in rules_of(home)
+    VisitFactory(care_home=home, visited_on=TODAY)
+    assert "outbreak_not_visited" not in rules_of(home)
+
+
+def test_lead_over_capacity_is_a_gap():
+    lead = StaffMemberFactory(hours_per_week=Decimal("5"))
+    home = CareHomeFactory()
+    AssignmentFactory(care_home=home, staff=lead, hours_per_week=Decimal("4"), starts_on=TODAY)
+    AssignmentFactory(staff=lead, hours_per_week=Decimal("2"), role="support", starts_on=TODAY)
+    VisitFactory(care_home=home, visited_on=TODAY)
+    assert rules_of(home) == {"lead_over_capacity"}
+    lead.hours_per_week = Decimal("6")
+    lead.save()
+    assert rules_of(home) == set()
+
+
+def test_pcn_with_homes_and_no_hours_is_a_gap_and_worst_first_order():
+    pcn = PcnFactory(committed_hours=Decimal("0"))
+    CareHomeFactory(pcn=pcn)  # no lead, never visited
+    PcnFactory(committed_hours=Decimal("0"))  # no homes: no gap
+    gaps = current_gaps(today=TODAY)
+    codes = [g.rule.code for g in gaps]
+    assert codes == ["no_lead", "no_recent_visit", "pcn_no_hours"]
+    assert gaps[-1].pcn_id == pcn.pk
+    assert gap_counts(today=TODAY)["any_gap"] == 1
