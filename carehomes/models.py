@@ -125,10 +125,13 @@ class CareHome(TimeStamped):
     def in_outbreak(self):
         return self.outbreak_status != self.Outbreak.NONE
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Normalise what people type before the format validators look at it.
         self.postcode = normalise_postcode(self.postcode)
-        if self.cqc_location_id:
-            self.cqc_location_id = self.cqc_location_id.strip()
+        self.cqc_location_id = (self.cqc_location_id or "").strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
         if self.in_outbreak and not self.outbreak_started_on:
             raise ValidationError({"outbreak_started_on": "Enter the date the outbreak started."})
         if not self.in_outbreak:

@@ -93,11 +93,11 @@ class Organisation(TimeStamped):
     def is_pcn(self):
         return self.kind == self.Kind.PCN
 
+    def clean_fields(self, exclude=None):
+        self.ods_code = (self.ods_code or "").strip().upper() or None
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
-        if self.ods_code:
-            self.ods_code = self.ods_code.strip().upper()
-        else:
-            self.ods_code = None
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "An organisation cannot be its own parent."})
         if not self.is_pcn and self.engagement:
@@ -179,11 +179,11 @@ class StaffMember(TimeStamped):
     def is_registrant(self):
         return self.role in {self.Role.PHARMACIST, self.Role.TECHNICIAN}
 
+    def clean_fields(self, exclude=None):
+        self.gphc_number = re.sub(r"\s", "", self.gphc_number or "") or None
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
-        if self.gphc_number:
-            self.gphc_number = re.sub(r"\s", "", self.gphc_number)
-        else:
-            self.gphc_number = None
         if self.is_registrant and not self.gphc_number:
             raise ValidationError(
                 {
