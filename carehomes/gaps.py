@@ -110,21 +110,69 @@ def _current(queryset, today):
     return queryset.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
-def with_gap_facts(queryset=None, *, today: date | None = None):
-    """Annotate care homes with what the gap rules need, and one boolean per rule.
+def _rule_conditions(today):
+    """One Q per care-home rule, each built on uncorrelated subqueries.
 
-    Annotations: lead_staff_id, lead_name, lead_organisation_id, lead_available_hours,
-    lead_assigned_hours, last_visited_on, visited_since_outbreak, gap_no_lead,
-    gap_outbreak_not_visited, gap_no_recent_visit, gap_lead_over_capacity, gap_count.
+    PostgreSQL runs each `pk IN (SELECT ...)` once as a hashed sub-plan, so deciding every rule
+    for 15,000 homes costs a few index range scans, not a sub-query per home.
     """
+    cutoff = today - timedelta(days=no_visit_days())
+    current_leads = _current(Assignment.objects.filter(role=Assignment.Role.LEAD), today)
+    over_capacity_staff = (
+        _current(Assignment.objects.all(), today)
+        .order_by()
+        .values("staff")
+        .annotate(total=Sum("hours_per_week"))
+        .filter(total__gt=F("staff__hours_per_week"))
+        .values("staff")
+    )
+    visited_recently = Visit.objects.filter(visited_on__gte=cutoff, visited_on__lte=today).values("care_home")
+    visited_since_outbreak = Exists(
+        Visit.objects.filter(
+            care_home=OuterRef("pk"), visited_on__gte=OuterRef("outbreak_started_on"), visited_on__lte=today
+        )
+    )
+    return {
+        "gap_no_lead": ~Q(pk__in=current_leads.values("care_home")),
+        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE) & ~visited_since_outbreak,
+        "gap_no_recent_visit": ~Q(pk__in=visited_recently),
+        "gap_lead_over_capacity": Q(pk__in=current_leads.filter(staff__in=over_capacity_staff).values("care_home")),
+    }
+
+
+def with_gap_flags(queryset=None, *, today: date | None = None):
+    """Annotate care homes with one boolean per rule (gap_no_lead, …) and gap_count."""
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    cutoff = today - timedelta(days=no_visit_days())
+    conditions = _rule_conditions(today)
+    queryset = queryset.annotate(
+        **{
+            name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+            for name, condition in conditions.items()
+        }
+    )
+    return queryset.annotate(
+        gap_count=sum(
+            (
+                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+                for condition in conditions.values()
+            ),
+            Value(0),
+        )
+    )
 
+
+def with_gap_facts(queryset=None, *, today: date | None = None):
+    """`with_gap_flags`, plus what the reasons and lists show about each home.
+
+    Extra annotations: lead_staff_id, lead_name, lead_organisation_id, lead_available_hours,
+    lead_assigned_hours, last_visited_on. These are per-home look-ups, so PostgreSQL evaluates
+    them only for the rows a page actually shows.
+    """
+    today = today or timezone.localdate()
     current_lead = _current(
         Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
-    )
-    current_lead = current_lead.order_by("starts_on", "pk")
+    ).order_by("starts_on", "pk")
     lead_load = (
         _current(Assignment.objects.filter(staff=OuterRef("lead_staff_id")), today)
         .order_by()
@@ -133,7 +181,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None):
         .values("total")
     )
     hours = DecimalField(max_digits=6, decimal_places=1)
-    queryset = queryset.annotate(
+    queryset = with_gap_flags(queryset, today=today).annotate(
         lead_staff_id=Subquery(current_lead.values("staff_id")[:1]),
         lead_name=Subquery(current_lead.values("staff__name")[:1]),
         lead_organisation_id=Subquery(current_lead.values("staff__organisation_id")[:1]),
@@ -143,43 +191,15 @@ def with_gap_facts(queryset=None, *, today: date | None = None):
             .order_by("-visited_on")
             .values("visited_on")[:1]
         ),
-        visited_since_outbreak=Exists(
-            Visit.objects.filter(
-                care_home=OuterRef("pk"),
-                visited_on__gte=OuterRef("outbreak_started_on"),
-                visited_on__lte=today,
-            )
-        ),
-    ).annotate(lead_assigned_hours=Subquery(lead_load, output_field=hours))
-
-    rule_conditions = {
-        "gap_no_lead": Q(lead_staff_id__isnull=True),
-        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE)
-        & Q(visited_since_outbreak=False),
-        "gap_no_recent_visit": Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=cutoff),
-        "gap_lead_over_capacity": Q(lead_staff_id__isnull=False)
-        & Q(lead_assigned_hours__gt=F("lead_available_hours")),
-    }
-    queryset = queryset.annotate(
-        **{
-            name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-            for name, condition in rule_conditions.items()
-        }
     )
-    return queryset.annotate(
-        gap_count=sum(
-            (
-                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-                for condition in rule_conditions.values()
-            ),
-            Value(0),
-        )
-    )
+    return queryset.annotate(lead_assigned_hours=Subquery(lead_load, output_field=hours))
 
 
 def with_gaps(queryset=None, *, today=None):
     """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
-    return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
+    today = today or timezone.localdate()
+    homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
+    return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)
 
 
 def _days(since, today):
@@ -281,7 +301,7 @@ def current_gaps(*, homes=None, pcns=None, today=None, rules=None) -> list[Gap]:
 
 def gap_counts(*, homes=None, today=None):
     """Headline counts per care-home rule, computed by one aggregate query."""
-    qs = with_gap_facts(homes, today=today)
+    qs = with_gap_flags(homes, today=today)
     return qs.aggregate(
         homes=Count("pk"),
         **{f"{rule.code}": Count("pk", filter=Q(**{f"gap_{rule.code}": True})) for rule in CARE_HOME_RULES},
@@ -299,5 +319,6 @@ __all__ = [
     "gaps_for_home",
     "pcns_with_gaps",
     "with_gap_facts",
+    "with_gap_flags",
     "with_gaps",
 ]
