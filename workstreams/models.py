@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from carehomes.models import Assignment, CareHome
@@ -100,6 +101,16 @@ class SupportRequest(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    def current_status(self, today=None):
+        """The status people see: an open or offered request past its date has expired."""
+        today = today or timezone.localdate()
+        if self.status in self.OPEN_STATUSES and self.needed_by < today:
+            return self.Status.EXPIRED
+        return self.status
+
+    def is_open(self, today=None):
+        return self.current_status(today) in self.OPEN_STATUSES
 
 
 class SupportOffer(TimeStamped):

@@ -1,0 +1,67 @@
+"""Forms for the leadership teams and PCN engagement. They parse; the services decide."""
+
+from django import forms
+from django.utils import timezone
+
+from organisations.models import Membership, Organisation, StaffMember, Team
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MembershipForm(forms.Form):
+    staff = forms.ModelChoiceField(label="Person", queryset=StaffMember.objects.none())
+    organisation = forms.ModelChoiceField(
+        label="Organisation they represent",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="Leave blank for their employer.",
+    )
+    role = forms.ChoiceField(
+        label="Role on the team",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = (
+            StaffMember.objects.filter(is_active=True)
+            .exclude(memberships__team=team)
+            .select_related("organisation")
+            .order_by("name")
+        )
+        self.fields["staff"].label_from_instance = lambda s: f"{s.name} ({s.organisation.name})"
+
+
+class EngagementForm(forms.Form):
+    engagement = forms.ChoiceField(
+        label="Engagement", choices=Organisation.Engagement.choices, widget=forms.RadioSelect
+    )
+    committed_hours = forms.DecimalField(
+        label="Staff hours a week committed",
+        min_value=0,
+        max_value=99999,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    clinical_director = forms.ModelChoiceField(
+        label="Clinical director", queryset=StaffMember.objects.none(), required=False
+    )
+
+    def __init__(self, *args, pcn, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinical_director"].queryset = StaffMember.objects.filter(
+            organisation=pcn, is_active=True
+        ).order_by("name")
+
+
+class EngagementNoteForm(forms.Form):
+    held_on = forms.DateField(label="Date of the conversation", widget=DateInput, initial=timezone.localdate)
+    with_whom = forms.CharField(label="Who it was with", max_length=200)
+    summary = forms.CharField(label="What was said", widget=forms.Textarea(attrs={"rows": 3}))

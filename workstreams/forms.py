@@ -1,0 +1,121 @@
+"""Forms for workstreams, requests for help and offers. They parse; the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from carehomes.models import CareHome
+from organisations.forms import DateInput
+from organisations.models import Organisation, StaffMember
+from workstreams.models import SupportRequest, Workstream
+
+
+def _hours_field(label, maximum=168):
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.5"),
+        max_value=maximum,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+
+
+class WorkstreamForm(forms.ModelForm):
+    class Meta:
+        model = Workstream
+        fields = [
+            "name",
+            "description",
+            "lead_organisation",
+            "lead",
+            "status",
+            "participating_organisations",
+            "care_homes",
+        ]
+        labels = {"lead": "Lead person", "participating_organisations": "Participating organisations"}
+        widgets = {
+            "participating_organisations": forms.CheckboxSelectMultiple,
+            "care_homes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = StaffMember.objects.filter(is_active=True).order_by("name")
+        self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["participating_organisations"].queryset = Organisation.objects.order_by("name")
+        self.fields["care_homes"].queryset = CareHome.objects.order_by("name")
+
+
+class ProgressNoteForm(forms.Form):
+    written_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
+    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ChooseOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Which organisation needs help?", queryset=Organisation.objects.order_by("name")
+    )
+
+
+class SupportRequestForm(forms.Form):
+    title = forms.CharField(label="What do you need?", max_length=200)
+    details = forms.CharField(
+        label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    hours_per_week = _hours_field("Hours a week", maximum=500)
+    skills = forms.CharField(label="Skills needed (optional)", max_length=300, required=False)
+    care_homes = forms.ModelMultipleChoiceField(
+        label="Which care homes?",
+        queryset=CareHome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose the homes, or enter the locality below.",
+    )
+    locality = forms.CharField(label="Or which locality?", max_length=100, required=False)
+    needed_by = forms.DateField(label="Needed by", widget=DateInput)
+    urgency = forms.ChoiceField(
+        label="How urgent is it?",
+        choices=SupportRequest.Urgency.choices,
+        initial=SupportRequest.Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, homes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_homes"].queryset = homes
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        spare = getattr(obj, "spare_hours", None)
+        spare_text = (
+            "" if spare is None else f" – {Decimal(spare):.1f}".removesuffix(".0") + " hours a week spare"
+        )
+        return f"{obj.name} ({obj.organisation.name}){spare_text}"
+
+
+class SupportOfferForm(forms.Form):
+    staff = StaffChoiceField(label="Who can help?", queryset=StaffMember.objects.none())
+    hours_per_week = _hours_field("Hours a week")
+    starts_on = forms.DateField(label="From", widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+
+
+class AcceptOfferForm(forms.Form):
+    """Only a request that named a locality, not homes, needs the PM to choose the home."""
+
+    care_home = forms.ModelChoiceField(
+        label="Care home for this help", queryset=CareHome.objects.none(), required=False
+    )
+
+    def __init__(self, *args, homes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if homes is not None:
+            self.fields["care_home"].queryset = homes
+            self.fields["care_home"].required = True
