@@ -134,9 +134,14 @@ def _rule_conditions(today):
     )
     return {
         "gap_no_lead": ~Q(pk__in=current_leads.values("care_home")),
-        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE) & ~visited_since_outbreak,
+        # An outbreak counts from the day it began, so a report "as of" an earlier day ignores it.
+        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE)
+        & Q(outbreak_started_on__lte=today)
+        & ~visited_since_outbreak,
         "gap_no_recent_visit": ~Q(pk__in=visited_recently),
-        "gap_lead_over_capacity": Q(pk__in=current_leads.filter(staff__in=over_capacity_staff).values("care_home")),
+        "gap_lead_over_capacity": Q(
+            pk__in=current_leads.filter(staff__in=over_capacity_staff).values("care_home")
+        ),
     }
 
 

@@ -50,6 +50,7 @@ def can_see_visit_home(user, visit):
 rules.add_perm("carehomes.view_carehome", is_leadership | (is_pharmacy_professional & supports_home))
 rules.add_perm("carehomes.change_carehome", is_coordinator)
 rules.add_perm("carehomes.import_carehomes", is_coordinator)
+rules.add_perm("carehomes.import_staff", is_coordinator)
 rules.add_perm("carehomes.view_my_care_homes", is_pharmacy_professional)
 rules.add_perm("carehomes.add_assignment", is_coordinator)
 rules.add_perm("carehomes.change_assignment", is_coordinator)

@@ -19,8 +19,17 @@ from actionplan.models import GapReport
 from carehomes.models import Assignment, CareHome, Visit
 from organisations.models import Organisation, StaffMember
 
-REGIONS = ["North East", "North West", "Yorkshire", "East Midlands", "West Midlands", "East", "London",
-           "South East", "South West"]
+REGIONS = [
+    "North East",
+    "North West",
+    "Yorkshire",
+    "East Midlands",
+    "West Midlands",
+    "East",
+    "London",
+    "South East",
+    "South West",
+]
 HOME_TYPES = ["residential", "nursing", "both"]
 SECTOR_FOR_KIND = {
     "acute_trust": "secondary",
@@ -38,8 +47,43 @@ FUNDING_FOR_KIND = {
     "commissioner": "commissioner",
 }
 # Postcode areas with a plausible district pattern, so postcodes pass the UK format check.
-AREAS = ["LS", "BD", "HX", "WF", "HD", "YO", "HU", "S", "DN", "M", "L", "B", "NG", "LE", "CV", "NE", "SR", "DH",
-         "BS", "EX", "PL", "SO", "BN", "CT", "ME", "RG", "OX", "MK", "CB", "NR", "IP", "CO", "SE", "N", "E"]
+AREAS = [
+    "LS",
+    "BD",
+    "HX",
+    "WF",
+    "HD",
+    "YO",
+    "HU",
+    "S",
+    "DN",
+    "M",
+    "L",
+    "B",
+    "NG",
+    "LE",
+    "CV",
+    "NE",
+    "SR",
+    "DH",
+    "BS",
+    "EX",
+    "PL",
+    "SO",
+    "BN",
+    "CT",
+    "ME",
+    "RG",
+    "OX",
+    "MK",
+    "CB",
+    "NR",
+    "IP",
+    "CO",
+    "SE",
+    "N",
+    "E",
+]
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
@@ -129,44 +173,114 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         next_id = base_id
         commissioners = []
         for i, region in enumerate(REGIONS):
-            org_rows.append((next_id, now, now, f"NHS {region} ICB", f"Q{i + 70:02d}", "commissioner",
-                             "commissioner", None, region, None, "", Decimal("0")))
+            org_rows.append(
+                (
+                    next_id,
+                    now,
+                    now,
+                    f"NHS {region} ICB",
+                    f"Q{i + 70:02d}",
+                    "commissioner",
+                    "commissioner",
+                    None,
+                    region,
+                    None,
+                    "",
+                    Decimal("0"),
+                )
+            )
             commissioners.append(next_id)
             next_id += 1
         trusts = []
         for i in range(max(4, homes // 150)):
             kind = rng.choice(["acute_trust", "mental_health_trust", "community_trust", "community_pharmacy"])
-            org_rows.append((next_id, now, now, f"Scale {kind.replace('_', ' ').title()} {i}", f"Z{i:05d}", kind,
-                             SECTOR_FOR_KIND[kind], None, rng.choice(REGIONS), None, "", Decimal("0")))
+            org_rows.append(
+                (
+                    next_id,
+                    now,
+                    now,
+                    f"Scale {kind.replace('_', ' ').title()} {i}",
+                    f"Z{i:05d}",
+                    kind,
+                    SECTOR_FOR_KIND[kind],
+                    None,
+                    rng.choice(REGIONS),
+                    None,
+                    "",
+                    Decimal("0"),
+                )
+            )
             trusts.append((next_id, kind))
             next_id += 1
         pcns = []
         for i in range(t.pcns):
             region = REGIONS[i % len(REGIONS)]
-            committed = Decimal("0") if rng.random() < 0.04 else Decimal(rng.choice([4, 6, 8, 10, 12, 15, 20]))
+            committed = (
+                Decimal("0") if rng.random() < 0.04 else Decimal(rng.choice([4, 6, 8, 10, 12, 15, 20]))
+            )
             engagement = rng.choices(["engaged", "hesitant", "not_engaged"], [0.75, 0.18, 0.07])[0]
-            org_rows.append((next_id, now, now, f"Scale PCN {i}", f"U{i:05d}", "pcn", "primary_care",
-                             commissioners[i % len(commissioners)], f"{region} {i % 40}", None, engagement, committed))
+            org_rows.append(
+                (
+                    next_id,
+                    now,
+                    now,
+                    f"Scale PCN {i}",
+                    f"U{i:05d}",
+                    "pcn",
+                    "primary_care",
+                    commissioners[i % len(commissioners)],
+                    f"{region} {i % 40}",
+                    None,
+                    engagement,
+                    committed,
+                )
+            )
             pcns.append(next_id)
             next_id += 1
         practices = []
         for i in range(t.practices):
             pcn = pcns[i % len(pcns)]
-            org_rows.append((next_id, now, now, f"Scale Practice {i}", f"P{i:05d}", "gp_practice", "primary_care",
-                             pcn, "", None, "", Decimal("0")))
+            org_rows.append(
+                (
+                    next_id,
+                    now,
+                    now,
+                    f"Scale Practice {i}",
+                    f"P{i:05d}",
+                    "gp_practice",
+                    "primary_care",
+                    pcn,
+                    "",
+                    None,
+                    "",
+                    Decimal("0"),
+                )
+            )
             practices.append((next_id, pcn))
             next_id += 1
         write.copy(
             Organisation,
-            ["id", "created_at", "updated_at", "name", "ods_code", "kind", "sector", "parent_id", "locality",
-             "clinical_director_id", "engagement", "committed_hours"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "name",
+                "ods_code",
+                "kind",
+                "sector",
+                "parent_id",
+                "locality",
+                "clinical_director_id",
+                "engagement",
+                "committed_hours",
+            ],
             org_rows,
         )
         say(f"organisations: {len(org_rows)}\n")
 
         # Staff.
         staff_base = (StaffMember.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-        employers = [(pcn, "pcn") for pcn in pcns] + trusts + [(p, "gp_practice") for p, _ in practices[:: 5]]
+        employers = [(pcn, "pcn") for pcn in pcns] + trusts + [(p, "gp_practice") for p, _ in practices[::5]]
         staff_rows = []
         staff_hours = {}
         for i in range(t.staff):
@@ -175,12 +289,40 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
             hours = Decimal(rng.choice([7.5, 10, 12, 15, 18, 22.5]))
             staff_id = staff_base + i
             staff_hours[staff_id] = hours
-            staff_rows.append((staff_id, now, now, f"Scale Staff {i}", None, "", role, f"{5000000 + i:07d}", org_id,
-                               None, FUNDING_FOR_KIND.get(kind, "pcn"), hours, rng.random() > 0.02))
+            staff_rows.append(
+                (
+                    staff_id,
+                    now,
+                    now,
+                    f"Scale Staff {i}",
+                    None,
+                    "",
+                    role,
+                    f"{5000000 + i:07d}",
+                    org_id,
+                    None,
+                    FUNDING_FOR_KIND.get(kind, "pcn"),
+                    hours,
+                    rng.random() > 0.02,
+                )
+            )
         write.copy(
             StaffMember,
-            ["id", "created_at", "updated_at", "name", "user_id", "email", "role", "gphc_number", "organisation_id",
-             "second_organisation_id", "funding", "hours_per_week", "is_active"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "name",
+                "user_id",
+                "email",
+                "role",
+                "gphc_number",
+                "organisation_id",
+                "second_organisation_id",
+                "funding",
+                "hours_per_week",
+                "is_active",
+            ],
             staff_rows,
         )
         say(f"staff: {len(staff_rows)}\n")
@@ -200,18 +342,47 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
             started = today - datetime.timedelta(days=rng.randint(0, 20)) if outbreak else None
             if outbreak:
                 outbreak_homes.add(home_base + i)
-            home_rows.append((home_base + i, now, now, f"Scale Care Home {i}", f"1-{2000000000 + i}",
-                              f"{rng.randint(1, 300)} High Street", _postcode(rng), f"Locality {pcn % 400}",
-                              rng.randint(10, 120), rng.choice(HOME_TYPES), pcn,
-                              rng.choice(practices_by_pcn.get(pcn, [None])), "registered",
-                              datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randint(0, 4000)),
-                              "confirmed" if outbreak else "none", started))
+            home_rows.append(
+                (
+                    home_base + i,
+                    now,
+                    now,
+                    f"Scale Care Home {i}",
+                    f"1-{2000000000 + i}",
+                    f"{rng.randint(1, 300)} High Street",
+                    _postcode(rng),
+                    f"Locality {pcn % 400}",
+                    rng.randint(10, 120),
+                    rng.choice(HOME_TYPES),
+                    pcn,
+                    rng.choice(practices_by_pcn.get(pcn, [None])),
+                    "registered",
+                    datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randint(0, 4000)),
+                    "confirmed" if outbreak else "none",
+                    started,
+                )
+            )
             home_pcn.append(pcn)
         write.copy(
             CareHome,
-            ["id", "created_at", "updated_at", "name", "cqc_location_id", "address", "postcode", "locality", "beds",
-             "home_type", "pcn_id", "practice_id", "registration_status", "registered_on", "outbreak_status",
-             "outbreak_started_on"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "name",
+                "cqc_location_id",
+                "address",
+                "postcode",
+                "locality",
+                "beds",
+                "home_type",
+                "pcn_id",
+                "practice_id",
+                "registration_status",
+                "registered_on",
+                "outbreak_status",
+                "outbreak_started_on",
+            ],
             home_rows,
         )
         say(f"care homes: {len(home_rows)}\n")
@@ -244,8 +415,17 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
                         break
         write.copy(
             Assignment,
-            ["id", "created_at", "updated_at", "staff_id", "care_home_id", "role", "hours_per_week", "starts_on",
-             "ends_on"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "staff_id",
+                "care_home_id",
+                "role",
+                "hours_per_week",
+                "starts_on",
+                "ends_on",
+            ],
             assignment_rows,
         )
         say(f"assignments: {len(assignment_rows)}\n")
@@ -269,20 +449,67 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
                     visited = today - datetime.timedelta(days=newest + k * step)
                     smr = rng.random() < 0.5
                     visit_count += 1
-                    yield (now, now, home_id, visitor, visited, rng.choice(["on_site", "on_site", "video", "phone"]),
-                           smr, rng.random() < 0.2, rng.random() < 0.15, rng.random() < 0.3, rng.random() < 0.1,
-                           rng.random() < 0.05, rng.random() < 0.05, False, rng.randint(0, 8), rng.randint(0, 3),
-                           rng.randint(0, 2), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 1),
-                           rng.randint(0, 1), "", rng.randint(20, 240), "", False, None, None)
+                    yield (
+                        now,
+                        now,
+                        home_id,
+                        visitor,
+                        visited,
+                        rng.choice(["on_site", "on_site", "video", "phone"]),
+                        smr,
+                        rng.random() < 0.2,
+                        rng.random() < 0.15,
+                        rng.random() < 0.3,
+                        rng.random() < 0.1,
+                        rng.random() < 0.05,
+                        rng.random() < 0.05,
+                        False,
+                        rng.randint(0, 8),
+                        rng.randint(0, 3),
+                        rng.randint(0, 2),
+                        rng.randint(0, 1),
+                        rng.randint(0, 1),
+                        rng.randint(0, 1),
+                        rng.randint(0, 1),
+                        "",
+                        rng.randint(20, 240),
+                        "",
+                        False,
+                        None,
+                        None,
+                    )
 
         write.copy(
             Visit,
-            ["created_at", "updated_at", "care_home_id", "staff_id", "visited_on", "mode", "activity_smr",
-             "activity_medicines_reconciliation", "activity_post_discharge_review", "activity_home_round",
-             "activity_medicines_supply", "activity_staff_training", "activity_audit", "activity_other",
-             "residents_reviewed", "interventions_stopped", "interventions_dose_changed", "interventions_started",
-             "interventions_switched", "interventions_monitoring", "issues_escalated", "escalation_summary",
-             "minutes_spent", "notes", "is_cover", "submission_token", "created_by_id"],
+            [
+                "created_at",
+                "updated_at",
+                "care_home_id",
+                "staff_id",
+                "visited_on",
+                "mode",
+                "activity_smr",
+                "activity_medicines_reconciliation",
+                "activity_post_discharge_review",
+                "activity_home_round",
+                "activity_medicines_supply",
+                "activity_staff_training",
+                "activity_audit",
+                "activity_other",
+                "residents_reviewed",
+                "interventions_stopped",
+                "interventions_dose_changed",
+                "interventions_started",
+                "interventions_switched",
+                "interventions_monitoring",
+                "issues_escalated",
+                "escalation_summary",
+                "minutes_spent",
+                "notes",
+                "is_cover",
+                "submission_token",
+                "created_by_id",
+            ],
             visit_rows(),
         )
         say(f"visits: {visit_count}\n")
@@ -293,15 +520,24 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
             day = today - datetime.timedelta(weeks=w)
             year, week, _ = day.isocalendar()
             pct_lead = round(90 + rng.random() * 6, 1)
-            reports.append(GapReport(
-                week=f"{year}-W{week:02d}", version=1, is_current=True,
-                generated_at=now - datetime.timedelta(weeks=w),
-                data={"backfilled": True, "headlines": {
-                    "care_homes": homes, "pct_with_lead": pct_lead,
-                    "pct_visited_28d": round(88 + rng.random() * 8, 1),
-                    "in_outbreak": rng.randint(homes // 100, homes // 40),
-                }, "gaps": []},
-            ))
+            reports.append(
+                GapReport(
+                    week=f"{year}-W{week:02d}",
+                    version=1,
+                    is_current=True,
+                    generated_at=now - datetime.timedelta(weeks=w),
+                    data={
+                        "backfilled": True,
+                        "headlines": {
+                            "care_homes": homes,
+                            "pct_with_lead": pct_lead,
+                            "pct_visited_28d": round(88 + rng.random() * 8, 1),
+                            "in_outbreak": rng.randint(homes // 100, homes // 40),
+                        },
+                        "gaps": [],
+                    },
+                )
+            )
         existing = set(GapReport.objects.filter(is_current=True).values_list("week", flat=True))
         GapReport.objects.bulk_create([r for r in reports if r.week not in existing], batch_size=500)
         _reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
@@ -310,5 +546,3 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return current_counts()
-
-

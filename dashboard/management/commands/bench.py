@@ -91,22 +91,34 @@ class Command(BaseCommand):
         User = get_user_model()
         users = {}
         home = CareHome.objects.order_by("pk").first()
-        for username, role in (("bench-slt", SLT), ("bench-pm", PROJECT_MANAGER), ("bench-pharmacist", PHARMACY_PROFESSIONAL)):
+        for username, role in (
+            ("bench-slt", SLT),
+            ("bench-pm", PROJECT_MANAGER),
+            ("bench-pharmacist", PHARMACY_PROFESSIONAL),
+        ):
             user, _ = User.objects.get_or_create(username=username)
             user.groups.add(Group.objects.get(name=role))
             if not hasattr(user, "staff_member"):
                 org = home.pcn
                 StaffMember.objects.create(
-                    user=user, name=username, role="pharmacist" if role == PHARMACY_PROFESSIONAL else "other",
+                    user=user,
+                    name=username,
+                    role="pharmacist" if role == PHARMACY_PROFESSIONAL else "other",
                     gphc_number=f"{int(uuid.uuid4().int % 9_000_000) + 1_000_000:07d}"
-                    if role == PHARMACY_PROFESSIONAL else None,
-                    organisation=org, funding="pcn", hours_per_week=20,
+                    if role == PHARMACY_PROFESSIONAL
+                    else None,
+                    organisation=org,
+                    funding="pcn",
+                    hours_per_week=20,
                 )
             users[role] = user
         pharmacist = users[PHARMACY_PROFESSIONAL].staff_member
         if not Assignment.objects.filter(staff=pharmacist, care_home=home).exists():
             Assignment.objects.create(
-                staff=pharmacist, care_home=home, role="support", hours_per_week=1,
+                staff=pharmacist,
+                care_home=home,
+                role="support",
+                hours_per_week=1,
                 starts_on=timezone.localdate() - datetime.timedelta(days=10),
             )
         return users, home
@@ -137,7 +149,9 @@ class Command(BaseCommand):
         slt, pm, pharmacist = Client(), Client(), Client()
         slt.force_login(users[SLT], backend="django.contrib.auth.backends.ModelBackend")
         pm.force_login(users[PROJECT_MANAGER], backend="django.contrib.auth.backends.ModelBackend")
-        pharmacist.force_login(users[PHARMACY_PROFESSIONAL], backend="django.contrib.auth.backends.ModelBackend")
+        pharmacist.force_login(
+            users[PHARMACY_PROFESSIONAL], backend="django.contrib.auth.backends.ModelBackend"
+        )
         locality = home.locality
         today = timezone.localdate().isoformat()
 
@@ -166,7 +180,9 @@ class Command(BaseCommand):
             "/dashboard/": self._timed(slt, "GET", "/dashboard/", **kw),
             "/gaps/": self._timed(pm, "GET", "/gaps/", **kw),
             "/care-homes/": self._timed(pm, "GET", "/care-homes/", **kw),
-            "/care-homes/ (filtered)": self._timed(pm, "GET", f"/care-homes/?locality={locality}&has_gap=yes", **kw),
+            "/care-homes/ (filtered)": self._timed(
+                pm, "GET", f"/care-homes/?locality={locality}&has_gap=yes", **kw
+            ),
             "care-home detail": self._timed(pm, "GET", f"/care-homes/{home.pk}/", **kw),
             "visit POST": self._timed(pharmacist, "POST", "/visits/new/", data_factory=visit_data, **kw),
         }

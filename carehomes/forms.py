@@ -1,0 +1,298 @@
+"""Forms for care homes, staff and assignments. They parse; the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+
+from carehomes.models import Assignment, CareHome, Specialism
+from organisations.models import Sector, StaffMember
+
+YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
+
+
+def yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _date_field(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": "Enter a real date, for example 2026-11-23.",
+        },
+    )
+
+
+class CareHomeFilterForm(forms.Form):
+    q = forms.CharField(label="Name, postcode or CQC ID", required=False, max_length=100)
+    locality = forms.ChoiceField(label="Locality", required=False)
+    pcn = forms.ChoiceField(label="PCN", required=False)
+    home_type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *CareHome.HomeType.choices]
+    )
+    specialism = forms.ChoiceField(label="Specialism", required=False)
+    has_lead = forms.ChoiceField(label="Has a named lead", required=False, choices=YES_NO_EITHER)
+    has_gap = forms.ChoiceField(label="Has a gap", required=False, choices=YES_NO_EITHER)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("name", "Name (A to Z)"),
+            ("-name", "Name (Z to A)"),
+            ("locality", "Locality"),
+            ("last_visit", "Longest since a visit"),
+            ("-last_visit", "Most recently visited"),
+            ("gaps", "Most gaps"),
+            ("beds", "Most beds"),
+        ],
+    )
+
+    def __init__(self, *args, localities=(), pcns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].choices = [("", "Any locality"), *((loc, loc) for loc in localities)]
+        self.fields["pcn"].choices = [("", "Any PCN"), *((str(pk), name) for pk, name in pcns)]
+        self.fields["specialism"].choices = [("", "Any specialism"), *Specialism.KNOWN.items()]
+
+    def selector_kwargs(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": data.get("q", ""),
+            "locality": data.get("locality", ""),
+            "pcn": data.get("pcn") or None,
+            "home_type": data.get("home_type", ""),
+            "specialism": data.get("specialism", ""),
+            "has_lead": yes_no(data.get("has_lead")),
+            "has_gap": yes_no(data.get("has_gap")),
+            "sort": data.get("sort") or "name",
+        }
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label="Name or GPhC number", required=False, max_length=100)
+    organisation = forms.ChoiceField(label="Organisation", required=False)
+    sector = forms.ChoiceField(label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices])
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any role"), *StaffMember.Role.choices]
+    )
+    has_spare = forms.ChoiceField(label="Has spare hours", required=False, choices=YES_NO_EITHER)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("name", "Name"), ("spare", "Most spare hours"), ("organisation", "Organisation")],
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            ("", "Any organisation"),
+            *((str(pk), n) for pk, n in organisations),
+        ]
+
+    def selector_kwargs(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": data.get("q", ""),
+            "organisation": data.get("organisation") or None,
+            "sector": data.get("sector", ""),
+            "role": data.get("role", ""),
+            "has_spare": yes_no(data.get("has_spare")),
+            "sort": data.get("sort") or "name",
+        }
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        label = f"{obj.name} – {obj.get_role_display()}, {obj.organisation.name}"
+        return label if obj.is_active else f"{label} (not active)"
+
+
+def assignable_staff():
+    return (
+        StaffMember.objects.filter(
+            Q(
+                role__in=[
+                    StaffMember.Role.PHARMACIST,
+                    StaffMember.Role.TECHNICIAN,
+                    StaffMember.Role.CHIEF_PHARMACIST,
+                ]
+            )
+        )
+        .select_related("organisation")
+        .order_by("-is_active", "name")
+    )
+
+
+HOURS_FIELD = {
+    "label": "Hours a week",
+    "min_value": None,
+    "max_digits": 4,
+    "decimal_places": 1,
+    "error_messages": {
+        "required": "Enter the hours a week, for example 2.5.",
+        "invalid": "Enter the hours a week as a number, for example 2.5.",
+    },
+    "validators": [
+        MinValueValidator(Decimal("0.5"), "Enter at least 0.5 hours a week."),
+        MaxValueValidator(168),
+    ],
+}
+
+
+class AssignmentForm(forms.Form):
+    """Add a person to a home (from the home's page: pick the person)."""
+
+    staff = StaffChoiceField(
+        label="Person",
+        queryset=StaffMember.objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Choose the person to assign."},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Assignment.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose lead or support."},
+    )
+    hours_per_week = forms.DecimalField(**HOURS_FIELD)
+    starts_on = _date_field("Start date")
+    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = assignable_staff()
+        self.initial.setdefault("starts_on", timezone.localdate())
+        self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+
+class HomeChoiceField(forms.CharField):
+    """A care home by CQC location ID or exact name (a select of 15,000 homes would not do)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        text = value.strip()
+        homes = list(CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2])
+        if not homes:
+            raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")
+        if len(homes) > 1:
+            raise forms.ValidationError("More than one care home has that name: enter its CQC location ID.")
+        return homes[0]
+
+
+class StaffAssignmentForm(forms.Form):
+    """Add a person to a home (from the person's page: name the home)."""
+
+    care_home = HomeChoiceField(
+        label="Care home",
+        help_text="Its CQC location ID (for example 1-101234567) or its exact name.",
+        max_length=200,
+        error_messages={"required": "Enter the care home's CQC location ID or name."},
+    )
+    role = AssignmentForm.base_fields["role"]
+    hours_per_week = forms.DecimalField(**HOURS_FIELD)
+    starts_on = _date_field("Start date")
+    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("starts_on", timezone.localdate())
+        self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+
+class HandOverForm(forms.Form):
+    staff = StaffChoiceField(
+        label="New named lead",
+        queryset=StaffMember.objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Choose the new named lead."},
+    )
+    hours_per_week = forms.DecimalField(**HOURS_FIELD)
+    starts_on = _date_field("Start date", help_text="The current lead's assignment ends the day before.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = assignable_staff()
+        self.initial.setdefault("starts_on", timezone.localdate())
+
+
+class EndAssignmentForm(forms.Form):
+    ends_on = _date_field("End date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("ends_on", timezone.localdate())
+
+
+class OutbreakForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Outbreak status",
+        choices=CareHome.Outbreak.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outbreak status."},
+    )
+    started_on = _date_field(
+        "Date the outbreak started", required=False, help_text="Needed for a suspected or confirmed outbreak."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != CareHome.Outbreak.NONE and not data.get("started_on"):
+            self.add_error("started_on", "Enter the date the outbreak started.")
+        return data
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="CSV, or an .xlsx workbook. Up to 20 MB.",
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.0f} MB; the largest file the hub takes is 20 MB."
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    skip_bad_rows = forms.BooleanField(
+        label="Skip the rows with errors and import the rest",
+        required=False,
+    )
+
+
+class FillGapsForm(forms.Form):
+    locality = forms.ChoiceField(label="Locality", required=False)
+    hours_per_week = forms.DecimalField(
+        label="Hours a week for each home",
+        initial=Decimal("2"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(Decimal("0.5"), "Enter at least 0.5 hours a week."),
+            MaxValueValidator(40),
+        ],
+    )
+
+    def __init__(self, *args, localities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].choices = [("", "The whole city"), *((loc, loc) for loc in localities)]

@@ -1,0 +1,335 @@
+"""Reads for care homes, staff and assignments: scoped to the user, a fixed number of queries a page."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from carehomes.gaps import gaps_for_home, with_gap_facts
+from carehomes.models import Assignment, CareHome, Visit
+from organisations.access import is_leadership, staff_member_for
+from organisations.models import Organisation, StaffMember
+
+HOURS = DecimalField(max_digits=6, decimal_places=1)
+
+CAREHOME_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "locality": ("locality", "name", "pk"),
+    "last_visit": (F("last_visited_on").asc(nulls_first=True), "name", "pk"),
+    "-last_visit": (F("last_visited_on").desc(nulls_last=True), "name", "pk"),
+    "gaps": ("-gap_count", "name", "pk"),
+    "beds": ("-beds", "name", "pk"),
+}
+
+
+def visible_care_homes(user, queryset=None):
+    """The care homes a user may see: all for leadership, their own for pharmacy professionals."""
+    queryset = CareHome.objects.all() if queryset is None else queryset
+    if is_leadership(user):
+        return queryset
+    member = staff_member_for(user)
+    if member is None:
+        return queryset.none()
+    today = timezone.localdate()
+    current = Assignment.objects.filter(staff=member, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    visited = Visit.objects.filter(staff=member)
+    return queryset.filter(
+        Q(pk__in=current.values("care_home_id")) | Q(pk__in=visited.values("care_home_id"))
+    )
+
+
+def carehome_list(
+    *,
+    user,
+    search="",
+    locality="",
+    pcn=None,
+    home_type="",
+    specialism="",
+    has_lead=None,
+    has_gap=None,
+    sort="name",
+):
+    """Care homes the user may see, filtered and sorted, each with its lead and gap facts.
+
+    `has_lead` / `has_gap` are True, False or None (either). Specialisms are prefetched, so a
+    page costs the same queries whatever its size.
+    """
+    qs = visible_care_homes(user)
+    search = (search or "").strip()
+    if search:
+        compact = "".join(search.split()).upper()
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(cqc_location_id__iexact=search)
+            | Q(postcode__istartswith=search.upper())
+            | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact)
+        )
+    if locality:
+        qs = qs.filter(locality=locality)
+    if pcn:
+        qs = qs.filter(pcn_id=pcn)
+    if home_type:
+        qs = qs.filter(home_type=home_type)
+    if specialism:
+        qs = qs.filter(specialisms__code=specialism)
+    qs = with_gap_facts(qs)
+    if has_lead is not None:
+        qs = qs.filter(gap_no_lead=not has_lead)
+    if has_gap is not None:
+        qs = qs.filter(gap_count__gt=0) if has_gap else qs.filter(gap_count=0)
+    order = CAREHOME_SORTS.get(sort) or CAREHOME_SORTS["name"]
+    return qs.select_related("pcn").prefetch_related("specialisms").order_by(*order)
+
+
+def carehome_filter_choices():
+    """Localities and PCNs for the filter form (two small queries)."""
+    localities = list(CareHome.objects.order_by("locality").values_list("locality", flat=True).distinct())
+    pcns = list(
+        Organisation.objects.filter(kind=Organisation.Kind.PCN).order_by("name").values_list("pk", "name")
+    )
+    return localities, pcns
+
+
+def carehome_detail(*, user, pk):
+    """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
+    return (
+        with_gap_facts(CareHome.objects.filter(pk=pk))
+        .select_related("pcn", "practice")
+        .prefetch_related("specialisms")
+        .get()
+    )
+
+
+def carehome_assignments(care_home):
+    """Current and past assignments of a home: (current, past). Future ones count as current."""
+    today = timezone.localdate()
+    rows = list(
+        Assignment.objects.filter(care_home=care_home)
+        .select_related("staff", "staff__organisation")
+        .order_by("role", "-starts_on", "-pk")
+    )
+    current = [a for a in rows if a.ends_on is None or a.ends_on >= today]
+    past = sorted((a for a in rows if a not in current), key=lambda a: a.ends_on, reverse=True)
+    return current, past
+
+
+def carehome_recent_visits(care_home, limit=10):
+    return list(
+        Visit.objects.filter(care_home=care_home)
+        .select_related("staff")
+        .order_by("-visited_on", "-pk")[:limit]
+    )
+
+
+def carehome_gaps(care_home):
+    """The open gaps of a home annotated by `with_gap_facts`, worst first, with reasons."""
+    return gaps_for_home(care_home)
+
+
+def _model_field(record, name):
+    try:
+        return record.instance_type._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field since removed from the model
+        return None
+
+
+def _shown(model_field, value):
+    if model_field is not None and model_field.choices and value is not None:
+        return dict(model_field.flatchoices).get(value, value)
+    return value
+
+
+def _changes(new, old):
+    """[(label, old, new)] for the fields that changed between two history records."""
+    if old is None:
+        return []
+    rows = []
+    for change in new.diff_against(old).changes:
+        model_field = _model_field(new, change.field)
+        label = str(model_field.verbose_name).capitalize() if model_field is not None else change.field
+        rows.append((label, _shown(model_field, change.old), _shown(model_field, change.new)))
+    return rows
+
+
+def _history_entries(records, describe):
+    """History rows, newest first, each with who, when, what kind of change and the fields changed."""
+    records = list(records)
+    previous_of = {}
+    by_object = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous_of[record.history_id] = by_object.get(record.id)
+        by_object[record.id] = record
+    entries = []
+    for record in records:
+        old = previous_of.get(record.history_id)
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": (record.history_user.get_full_name() or record.history_user.username)
+                if record.history_user
+                else "The system",
+                "what": describe(record),
+                "kind": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
+                "changes": _changes(record, old) if record.history_type == "~" else [],
+            }
+        )
+    return entries
+
+
+HISTORY_LIMIT = 30
+
+
+def carehome_history(care_home, limit=HISTORY_LIMIT):
+    """Changes to the home and its assignments, newest first (who, when, which fields)."""
+    home_records = care_home.history.select_related("history_user").order_by("-history_date", "-history_id")[
+        :limit
+    ]
+    assignment_records = (
+        Assignment.history.filter(care_home_id=care_home.pk)
+        .select_related("history_user", "staff")
+        .order_by("-history_date", "-history_id")[: limit * 2]
+    )
+    entries = _history_entries(home_records, lambda r: "Care home details") + _history_entries(
+        assignment_records, lambda r: f"Assignment: {r.staff.name} ({r.get_role_display().lower()})"
+    )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
+
+
+# Staff -------------------------------------------------------------------------------------------
+
+
+def staff_capacity(queryset):
+    """Annotate `assigned_hours` (current and future assignments not yet ended) and `spare_hours`."""
+    today = timezone.localdate()
+    assigned = (
+        Assignment.objects.filter(staff=OuterRef("pk"))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by()
+        .values("staff")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    return queryset.annotate(
+        assigned_hours=Coalesce(
+            Subquery(assigned, output_field=HOURS), Value(Decimal("0")), output_field=HOURS
+        )
+    ).annotate(spare_hours=ExpressionWrapper(F("hours_per_week") - F("assigned_hours"), output_field=HOURS))
+
+
+STAFF_SORTS = {
+    "name": ("name", "pk"),
+    "spare": ("-spare_hours", "name", "pk"),
+    "organisation": ("organisation__name", "name", "pk"),
+}
+
+
+def staff_list(
+    *, user=None, search="", organisation=None, sector="", role="", has_spare=None, active=True, sort="name"
+):
+    """Staff with hours available, assigned and spare; filtered by organisation, sector and role."""
+    qs = StaffMember.objects.all()
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(gphc_number=search))
+    if organisation:
+        qs = qs.filter(Q(organisation_id=organisation) | Q(second_organisation_id=organisation))
+    if sector:
+        qs = qs.filter(organisation__sector=sector)
+    if role:
+        qs = qs.filter(role=role)
+    qs = staff_capacity(qs).annotate(
+        home_count=Count(
+            "assignments",
+            filter=Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=timezone.localdate()),
+        )
+    )
+    if has_spare is True:
+        qs = qs.filter(spare_hours__gt=0)
+    elif has_spare is False:
+        qs = qs.filter(spare_hours__lte=0)
+    order = STAFF_SORTS.get(sort) or STAFF_SORTS["name"]
+    return qs.select_related("organisation", "second_organisation").order_by(*order)
+
+
+def staff_detail(*, pk):
+    return (
+        staff_capacity(StaffMember.objects.filter(pk=pk))
+        .select_related("organisation", "second_organisation", "user")
+        .get()
+    )
+
+
+def staff_assignments(staff):
+    """(current, past) assignments of a person, each with its home."""
+    today = timezone.localdate()
+    rows = list(
+        Assignment.objects.filter(staff=staff).select_related("care_home").order_by("-starts_on", "-pk")
+    )
+    current = [a for a in rows if a.ends_on is None or a.ends_on >= today]
+    past = [a for a in rows if a not in current]
+    return current, past
+
+
+def staff_recent_visits(staff, limit=10):
+    return list(
+        Visit.objects.filter(staff=staff).select_related("care_home").order_by("-visited_on", "-pk")[:limit]
+    )
+
+
+def staff_history(staff, limit=HISTORY_LIMIT):
+    """Changes to the person and their assignments, newest first."""
+    own = staff.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+    assignment_records = (
+        Assignment.history.filter(staff_id=staff.pk)
+        .select_related("history_user", "care_home")
+        .order_by("-history_date", "-history_id")[: limit * 2]
+    )
+    entries = _history_entries(own, lambda r: "Staff details") + _history_entries(
+        assignment_records, lambda r: f"Assignment: {r.care_home.name} ({r.get_role_display().lower()})"
+    )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
+
+
+def staff_filter_choices():
+    organisations = list(
+        Organisation.objects.filter(Q(staff__isnull=False))
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    return organisations
+
+
+__all__ = [
+    "carehome_assignments",
+    "carehome_detail",
+    "carehome_filter_choices",
+    "carehome_gaps",
+    "carehome_history",
+    "carehome_list",
+    "carehome_recent_visits",
+    "staff_assignments",
+    "staff_capacity",
+    "staff_detail",
+    "staff_history",
+    "staff_list",
+    "staff_recent_visits",
+    "visible_care_homes",
+]

@@ -1,0 +1,235 @@
+"""Every write a person makes to care homes and assignments: one function per use case.
+
+Each function is keyword-only, takes `by=` the acting user, checks permission, runs in one
+transaction, records who made the change (django-simple-history) and raises ValidationError
+keyed by field with a plain-English message that a form can show next to the field.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from carehomes.models import Assignment, CareHome
+from config.presenters import hours as hours_text
+from organisations.access import require
+from organisations.models import StaffMember
+
+LEAD_CONSTRAINT = "assignment_one_open_lead_per_home"
+
+
+def _second_lead_message(lead, care_home):
+    return (
+        f"{care_home.name} already has a named lead ({lead.staff.name}). "
+        "Hand the lead over, or add this person as support."
+    )
+
+
+def committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
+    """Hours a week the person is already assigned over the period of a new assignment.
+
+    Counts every assignment not yet ended (current or starting later) that overlaps the period
+    from `starts_on` (or today, whichever is later) to `ends_on`.
+    """
+    since = max(starts_on, timezone.localdate())
+    qs = Assignment.objects.filter(staff=staff).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+    if ends_on:
+        qs = qs.filter(starts_on__lte=ends_on)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
+
+
+def _check_assignment(*, care_home, staff, role, hours_per_week, starts_on, ends_on):
+    errors = {}
+    if not staff.is_active:
+        errors["staff"] = f"{staff.name} is not active, so cannot be assigned to a care home."
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = "The end date must be on or after the start date."
+    if hours_per_week is None or Decimal(hours_per_week) <= 0:
+        errors["hours_per_week"] = "Enter the hours a week, for example 2.5."
+    if role == Assignment.Role.LEAD and "ends_on" not in errors:
+        leads = Assignment.objects.filter(care_home=care_home, role=Assignment.Role.LEAD).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+        )
+        if ends_on:
+            leads = leads.filter(starts_on__lte=ends_on)
+        lead = leads.select_related("staff").first()
+        if lead:
+            errors["role"] = _second_lead_message(lead, care_home)
+    if "hours_per_week" not in errors and "ends_on" not in errors:
+        spare = staff.hours_per_week - committed_hours(staff, starts_on=starts_on, ends_on=ends_on)
+        if Decimal(hours_per_week) > spare:
+            spare = max(spare, Decimal("0"))
+            errors["hours_per_week"] = (
+                f"{staff.name} has only {hours_text(spare)} hours a week spare; "
+                f"enter {hours_text(spare)} or fewer."
+                if spare > 0
+                else f"{staff.name} has no hours a week spare: they are fully assigned."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assignment_create(*, by, care_home, staff, role, hours_per_week, starts_on, ends_on=None) -> Assignment:
+    """Assign a person to a care home as its named lead or as support.
+
+    Refused (nothing saved) for a second current lead, more hours than the person has spare,
+    an end before the start, or an inactive person. The care home and then the person are
+    locked, in that fixed order, so two requests at once cannot both take the last hours or
+    both become the lead; the database's one-open-lead constraint backs this up.
+    """
+    require(by, "carehomes.add_assignment", care_home)
+    care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
+    staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+    hours_per_week = Decimal(str(hours_per_week)) if hours_per_week is not None else None
+    _check_assignment(
+        care_home=care_home,
+        staff=staff,
+        role=role,
+        hours_per_week=hours_per_week,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    assignment = Assignment(
+        care_home=care_home,
+        staff=staff,
+        role=role,
+        hours_per_week=hours_per_week,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    assignment.full_clean()
+    assignment._history_user = by
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        if LEAD_CONSTRAINT in str(error) or "UNIQUE" in str(error).upper():
+            raise ValidationError(
+                {"role": f"{care_home.name} already has a named lead. Hand the lead over instead."}
+            ) from error
+        raise
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, by, assignment, ends_on) -> Assignment:
+    """End an assignment on a date. It is kept, with its end date, so the record stays whole."""
+    require(by, "carehomes.change_assignment", assignment)
+    assignment = (
+        Assignment.objects.select_for_update().select_related("staff", "care_home").get(pk=assignment.pk)
+    )
+    if ends_on is None:
+        raise ValidationError({"ends_on": "Enter the date the assignment ends."})
+    if assignment.ends_on is not None and assignment.ends_on < timezone.localdate():
+        raise ValidationError(
+            {"ends_on": f"This assignment already ended on {assignment.ends_on:%-d %B %Y}."}
+        )
+    if ends_on < assignment.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": f"The end date must be on or after the start date ({assignment.starts_on:%-d %B %Y})."
+            }
+        )
+    assignment.ends_on = ends_on
+    assignment.full_clean()
+    assignment._history_user = by
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assignment:
+    """Hand the named lead to someone else in one step.
+
+    The current lead's assignment ends the day before the new lead starts (or on the day it
+    started, if that is later), and the new lead is assigned; if anything is refused, neither
+    change is made.
+    """
+    require(by, "carehomes.add_assignment", care_home)
+    require(by, "carehomes.change_assignment", care_home)
+    care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
+    current = (
+        Assignment.objects.select_for_update()
+        .filter(care_home=care_home, role=Assignment.Role.LEAD)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .order_by("starts_on")
+    )
+    for lead in current:
+        if lead.staff_id == staff.pk:
+            raise ValidationError({"staff": f"{staff.name} is already the named lead for {care_home.name}."})
+        lead.ends_on = max(lead.starts_on, starts_on - datetime.timedelta(days=1))
+        lead._history_user = by
+        lead.save()
+    return assignment_create(
+        by=by,
+        care_home=care_home,
+        staff=staff,
+        role=Assignment.Role.LEAD,
+        hours_per_week=hours_per_week,
+        starts_on=starts_on,
+    )
+
+
+@transaction.atomic
+def carehome_set_outbreak(*, by, care_home, status, started_on=None) -> CareHome:
+    """Set a home's outbreak status (suspected or confirmed, from a date), or clear it."""
+    require(by, "carehomes.change_carehome", care_home)
+    care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
+    if status not in CareHome.Outbreak.values:
+        raise ValidationError({"status": "Choose the outbreak status."})
+    if status == CareHome.Outbreak.NONE:
+        started_on = None
+    elif started_on is None:
+        raise ValidationError({"started_on": "Enter the date the outbreak started."})
+    elif started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The date the outbreak started must be today or in the past."})
+    care_home.outbreak_status = status
+    care_home.outbreak_started_on = started_on
+    try:
+        care_home.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+        if "outbreak_started_on" in errors:
+            errors["started_on"] = errors.pop("outbreak_started_on")
+        raise ValidationError(errors) from error
+    care_home._history_user = by
+    care_home.save()
+    return care_home
+
+
+class ProposalRowError(Exception):
+    def __init__(self, index, care_home, staff, error):
+        self.index, self.care_home, self.staff, self.error = index, care_home, staff, error
+        messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
+        super().__init__(f"{care_home.name} → {staff.name}: {messages}")
+
+
+@transaction.atomic
+def gaps_fill_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]:
+    """Accept a fill-the-gaps proposal: every (care home, person) row becomes a lead, or none do.
+
+    A refusal of any row rolls the whole proposal back and says which row failed.
+    """
+    require(by, "carehomes.add_assignment")
+    created = []
+    for index, (care_home, staff) in enumerate(rows):
+        try:
+            created.append(
+                assignment_create(
+                    by=by,
+                    care_home=care_home,
+                    staff=staff,
+                    role=Assignment.Role.LEAD,
+                    hours_per_week=hours_per_week,
+                    starts_on=starts_on,
+                )
+            )
+        except ValidationError as error:
+            raise ProposalRowError(index, care_home, staff, error) from error
+    return created

@@ -1,0 +1,234 @@
+"""Who could be a care home's named lead: a ranked shortlist, and an optimal fill of the gaps.
+
+A candidate is an active pharmacist or pharmacy technician with at least an hour a week spare.
+The score of a candidate for a home, and the reason shown for it, add up:
+
+- spare hours a week, one point an hour up to `SPARE_CAP` (so capacity counts, but does not
+  swamp everything else);
+- `PCN_POINTS` if they work for the home's PCN (or a practice in it);
+- `LOCALITY_POINTS` if their organisation is in the home's locality;
+- `SECTOR_POINTS` if their sector is not yet among the people supporting the home (sector balance).
+
+`fill_gaps` gives every home without a lead at most one person, maximising the total score with
+SciPy's `linear_sum_assignment` (the Hungarian method). A person with spare hours for several
+homes appears as several "slots", each worth the spare hours left after the slots before it.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Q
+from django.utils import timezone
+from scipy.optimize import linear_sum_assignment
+
+from carehomes.gaps import with_gap_facts
+from carehomes.models import Assignment, CareHome
+from carehomes.selectors import staff_capacity
+from config.presenters import hours as hours_text
+from organisations.models import Sector, StaffMember
+
+SPARE_CAP = Decimal("10")
+PCN_POINTS = 4
+LOCALITY_POINTS = 3
+SECTOR_POINTS = 2
+MIN_SPARE = Decimal("1")
+DEFAULT_HOURS_PER_HOME = Decimal("2")
+MAX_HOMES_PER_RUN = 500  # keeps the cost matrix small enough to solve in a request
+SECTOR_NAMES = dict(Sector.choices)
+
+
+@dataclass
+class Candidate:
+    staff_id: int
+    name: str
+    role: str
+    spare: Decimal
+    organisation_ids: frozenset
+    organisation_name: str
+    organisation_parent_id: int | None
+    locality: str
+    sector: str
+
+
+@dataclass
+class HomeFacts:
+    pk: int
+    name: str
+    pcn_id: int | None
+    pcn_name: str
+    locality: str
+    sectors: frozenset  # sectors already supporting the home
+    supporters: frozenset  # staff ids assigned now
+
+
+@dataclass
+class Suggestion:
+    candidate: Candidate
+    score: float
+    reason: str
+
+    @property
+    def staff_id(self):
+        return self.candidate.staff_id
+
+
+def candidates(min_spare=MIN_SPARE):
+    """Active pharmacists and technicians with at least `min_spare` hours a week spare (one query)."""
+    qs = staff_capacity(
+        StaffMember.objects.filter(
+            is_active=True, role__in=[StaffMember.Role.PHARMACIST, StaffMember.Role.TECHNICIAN]
+        )
+    ).filter(spare_hours__gte=min_spare)
+    rows = qs.order_by("name", "pk").values(
+        "pk",
+        "name",
+        "role",
+        "spare_hours",
+        "organisation_id",
+        "second_organisation_id",
+        "organisation__name",
+        "organisation__parent_id",
+        "organisation__locality",
+        "organisation__sector",
+    )
+    return [
+        Candidate(
+            staff_id=r["pk"],
+            name=r["name"],
+            role=r["role"],
+            spare=Decimal(r["spare_hours"]),
+            organisation_ids=frozenset(i for i in (r["organisation_id"], r["second_organisation_id"]) if i),
+            organisation_name=r["organisation__name"],
+            organisation_parent_id=r["organisation__parent_id"],
+            locality=r["organisation__locality"] or "",
+            sector=r["organisation__sector"],
+        )
+        for r in rows
+    ]
+
+
+def home_facts(homes):
+    """What the score needs to know about each home (one query for who supports them now)."""
+    homes = list(homes)
+    today = timezone.localdate()
+    sectors, supporters = defaultdict(set), defaultdict(set)
+    current = (
+        Assignment.objects.filter(care_home__in=[h.pk for h in homes], starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("care_home_id", "staff_id", "staff__organisation__sector")
+    )
+    for home_id, staff_id, sector in current:
+        sectors[home_id].add(sector)
+        supporters[home_id].add(staff_id)
+    return [
+        HomeFacts(
+            pk=h.pk,
+            name=h.name,
+            pcn_id=h.pcn_id,
+            pcn_name=h.pcn.name if h.pcn_id else "",
+            locality=h.locality,
+            sectors=frozenset(sectors[h.pk]),
+            supporters=frozenset(supporters[h.pk]),
+        )
+        for h in homes
+    ]
+
+
+def score(home: HomeFacts, candidate: Candidate, spare=None):
+    """(score, reason) of a candidate for a home."""
+    spare = candidate.spare if spare is None else spare
+    points = float(min(spare, SPARE_CAP))
+    reasons = [f"{hours_text(spare)} hours a week spare"]
+    in_pcn = home.pcn_id is not None and (
+        home.pcn_id in candidate.organisation_ids or candidate.organisation_parent_id == home.pcn_id
+    )
+    if in_pcn:
+        points += PCN_POINTS
+        reasons.append(f"works in the home's PCN ({home.pcn_name})")
+    if home.locality and candidate.locality == home.locality:
+        points += LOCALITY_POINTS
+        reasons.append(f"same locality ({home.locality})")
+    if candidate.sector not in home.sectors:
+        points += SECTOR_POINTS
+        sector = SECTOR_NAMES.get(candidate.sector, candidate.sector).lower()
+        reasons.append(
+            f"adds {sector} to the home's support"
+            if home.sectors
+            else f"{sector} ({candidate.organisation_name})"
+        )
+    if candidate.staff_id in home.supporters:
+        reasons.append("already supports this home")
+    reason = "; ".join(reasons)
+    return points, reason[0].upper() + reason[1:] + "."
+
+
+def shortlist(care_home, limit=5, *, pool=None):
+    """The best `limit` candidates to be a home's named lead, best first, each with its reason."""
+    (home,) = home_facts([care_home])
+    pool = candidates() if pool is None else pool
+    ranked = []
+    for candidate in pool:
+        points, reason = score(home, candidate)
+        ranked.append(Suggestion(candidate, points, reason))
+    ranked.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.staff_id))
+    return ranked[:limit]
+
+
+def solve(scores):
+    """Row → column pairs that maximise the total of a (rows × columns) score matrix."""
+    matrix = np.asarray(scores, dtype=float)
+    if matrix.size == 0:
+        return []
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return list(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
+@dataclass
+class ProposalRow:
+    home: CareHome
+    suggestion: Suggestion | None
+    alternatives: list  # other good candidates for the home, for the PM to choose instead
+
+
+def homes_without_lead(locality=None):
+    """Registered homes with no lead now and none planned, worst gaps first (capped per run)."""
+    today = timezone.localdate()
+    planned_lead = Assignment.objects.filter(role=Assignment.Role.LEAD).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    qs = with_gap_facts(CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED))
+    qs = qs.filter(gap_no_lead=True).exclude(pk__in=planned_lead.values("care_home_id"))
+    if locality:
+        qs = qs.filter(locality=locality)
+    return list(qs.select_related("pcn").order_by("-gap_count", "name", "pk")[:MAX_HOMES_PER_RUN])
+
+
+def fill_gaps(locality=None, hours_per_home=DEFAULT_HOURS_PER_HOME, alternatives=4):
+    """An optimal proposal: each home without a lead → at most one person with spare hours."""
+    hours_per_home = Decimal(hours_per_home)
+    homes = homes_without_lead(locality)
+    facts = home_facts(homes)
+    pool = candidates(min_spare=hours_per_home)
+    slots = []  # (candidate, spare before this slot)
+    for candidate in pool:
+        count = min(math.floor(candidate.spare / hours_per_home), len(homes))
+        slots += [(candidate, candidate.spare - k * hours_per_home) for k in range(count)]
+    matrix = [[score(home, c, spare)[0] for c, spare in slots] for home in facts]
+    chosen = dict(solve(matrix)) if slots else {}
+    proposal = []
+    for row, (home, fact) in enumerate(zip(homes, facts, strict=True)):
+        suggestion = None
+        if row in chosen:
+            candidate, spare = slots[chosen[row]]
+            points, reason = score(fact, candidate, spare)
+            suggestion = Suggestion(candidate, points, reason)
+        ranked = sorted(
+            (Suggestion(c, *score(fact, c)) for c in pool),
+            key=lambda s: (-s.score, s.candidate.name, s.candidate.staff_id),
+        )
+        others = [s for s in ranked if not suggestion or s.staff_id != suggestion.staff_id][:alternatives]
+        proposal.append(ProposalRow(home, suggestion, others))
+    return proposal

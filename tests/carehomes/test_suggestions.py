@@ -1,0 +1,147 @@
+"""Suggested named leads: the shortlist's ranking and reasons, and the optimal fill of the gaps."""
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from carehomes import suggestions
+from carehomes.models import Assignment
+from tests.factories import (
+    AssignmentFactory,
+    CareHomeFactory,
+    OrganisationFactory,
+    PcnFactory,
+    PracticeFactory,
+    StaffMemberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_solve_finds_the_optimum_where_greedy_would_not():
+    # Worked by hand: greedy takes A-p1 (9) and ends with 9 + 7 + 1 = 17;
+    # the best is A-p2, B-p1, C-p3 = 8 + 8 + 6 = 22 (checked against all six permutations).
+    scores = [
+        [9, 8, 1],  # home A
+        [8, 1, 1],  # home B
+        [1, 7, 6],  # home C
+    ]
+    assert sorted(suggestions.solve(scores)) == [(0, 1), (1, 0), (2, 2)]
+    best = max(sum(scores[r][c] for r, c in enumerate(p)) for p in itertools.permutations(range(3)))
+    assert best == 22
+
+
+def test_shortlist_ranks_the_same_pcn_and_locality_first_with_reasons():
+    pcn = PcnFactory(name="Chapel Allerton PCN", locality="Leeds North")
+    home = CareHomeFactory(pcn=pcn, locality="Leeds North")
+    StaffMemberFactory(
+        name="Local Person",
+        organisation=PracticeFactory(parent=pcn, locality="Leeds North"),
+        hours_per_week=Decimal("4"),
+    )
+    StaffMemberFactory(
+        name="Far Person",
+        organisation=OrganisationFactory(locality="Leeds South"),
+        hours_per_week=Decimal("8"),
+    )
+    StaffMemberFactory(name="Busy Person", hours_per_week=Decimal("0.5"))
+    StaffMemberFactory(name="Inactive Person", is_active=False, hours_per_week=Decimal("20"))
+    ranked = suggestions.shortlist(home)
+    assert [s.candidate.name for s in ranked] == ["Local Person", "Far Person"]
+    assert "works in the home's PCN (Chapel Allerton PCN)" in ranked[0].reason
+    assert "same locality (Leeds North)" in ranked[0].reason
+    assert ranked[0].reason.startswith("4 hours a week spare")
+
+
+def test_shortlist_rewards_a_sector_not_yet_supporting_the_home():
+    home = CareHomeFactory(locality="Elsewhere")
+    trust = OrganisationFactory(sector="secondary", locality="X")
+    AssignmentFactory(care_home=home, role="support", staff=StaffMemberFactory(organisation=trust))
+    same = StaffMemberFactory(
+        name="Same Sector", organisation=OrganisationFactory(sector="secondary", locality="X")
+    )
+    other = StaffMemberFactory(
+        name="Other Sector", organisation=OrganisationFactory(sector="community_pharmacy", locality="X")
+    )
+    ranked = [s for s in suggestions.shortlist(home) if s.staff_id in (same.pk, other.pk)]
+    assert ranked[0].staff_id == other.pk
+    assert "adds community pharmacy to the home's support" in ranked[0].reason
+
+
+def test_fill_gaps_matches_the_hand_worked_optimum():
+    # Every candidate has 2 spare hours (2 points) and a sector new to every home (2 points).
+    pa, pb, pc = PcnFactory(), PcnFactory(), PcnFactory()
+    CareHomeFactory(name="A", pcn=pa, locality="North")
+    CareHomeFactory(name="B", pcn=pb, locality="East")
+    CareHomeFactory(name="C", pcn=pc, locality="South")
+    p1 = StaffMemberFactory(
+        name="p1", organisation=OrganisationFactory(locality="East"), hours_per_week=Decimal("2")
+    )
+    p1.second_organisation = pa
+    p1.save()  # A: 4 + PCN 4 = 8; B: 4 + locality 3 = 7; C: 4
+    p2 = StaffMemberFactory(
+        name="p2", organisation=PracticeFactory(parent=pb, locality="North"), hours_per_week=Decimal("2")
+    )
+    # A: 4 + locality 3 = 7; B: 4 + PCN 4 = 8; C: 4
+    p3 = StaffMemberFactory(
+        name="p3", organisation=PracticeFactory(parent=pc, locality="South"), hours_per_week=Decimal("2")
+    )
+    # A: 4; B: 4; C: 4 + 4 + 3 = 11.  Best: A-p1, B-p2, C-p3 = 27 (A-p2, B-p1 gives 25).
+    proposal = {row.home.name: row.suggestion for row in suggestions.fill_gaps(hours_per_home=Decimal("2"))}
+    assert {name: s.staff_id for name, s in proposal.items()} == {"A": p1.pk, "B": p2.pk, "C": p3.pk}
+    assert sum(s.score for s in proposal.values()) == 27
+
+
+def test_fill_gaps_gives_one_person_several_homes_when_hours_allow():
+    homes = CareHomeFactory.create_batch(2, locality="North")
+    person = StaffMemberFactory(hours_per_week=Decimal("4"))
+    proposal = suggestions.fill_gaps(locality="North", hours_per_home=Decimal("2"))
+    assert [row.suggestion.staff_id for row in proposal] == [person.pk, person.pk]
+    assert {row.home.pk for row in proposal} == {h.pk for h in homes}
+
+
+def test_fill_gaps_leaves_homes_with_a_lead_alone():
+    AssignmentFactory(role="lead")
+    StaffMemberFactory()
+    assert suggestions.fill_gaps() == []
+
+
+def test_accept_all_creates_every_lead_in_one_step(client_for, pm_user):
+    homes = CareHomeFactory.create_batch(2, locality="North")
+    people = StaffMemberFactory.create_batch(2, hours_per_week=Decimal("2"))
+    data = {"locality": "North", "hours_per_week": "2", "home": [h.pk for h in homes]}
+    data |= {f"staff_{h.pk}": p.pk for h, p in zip(homes, people, strict=True)}
+    response = client_for(pm_user).post("/care-homes/fill-gaps/", data)
+    assert response.status_code == 302
+    assert Assignment.objects.filter(role="lead", starts_on=timezone.localdate()).count() == 2
+
+
+def test_accept_all_rolls_everything_back_and_names_the_failing_row(client_for, pm_user):
+    homes = CareHomeFactory.create_batch(2, locality="North")
+    good = StaffMemberFactory(hours_per_week=Decimal("2"))
+    gone = StaffMemberFactory(name="Gone Person", hours_per_week=Decimal("2"), is_active=False)
+    data = {"locality": "North", "hours_per_week": "2", "home": [h.pk for h in homes]}
+    data |= {f"staff_{homes[0].pk}": good.pk, f"staff_{homes[1].pk}": gone.pk}
+    response = client_for(pm_user).post("/care-homes/fill-gaps/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 2" in html and "Gone Person is not active" in html
+    assert not Assignment.objects.exists()
+
+
+def test_fill_gaps_page_shows_a_proposal(client_for, pm_user):
+    CareHomeFactory(name="Needs A Lead", locality="North")
+    StaffMemberFactory(name="Spare Person", hours_per_week=Decimal("5"))
+    html = client_for(pm_user).get("/care-homes/fill-gaps/?locality=North&hours_per_week=2").content.decode()
+    assert "Needs A Lead" in html and "Spare Person (proposed)" in html and "Accept all" in html
+
+
+def test_fill_gaps_page_is_for_coordinators(client_for, slt_user):
+    assert client_for(slt_user).get("/care-homes/fill-gaps/").status_code == 403

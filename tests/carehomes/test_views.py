@@ -1,0 +1,297 @@
+"""Care-home and staff pages: access, filters, htmx assignment, and queries that do not grow with data."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from carehomes.models import Assignment
+from tests.factories import (
+    AssignmentFactory,
+    CareHomeFactory,
+    SpecialismFactory,
+    StaffMemberFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+TODAY = timezone.localdate()
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(ctx.captured_queries)
+
+
+def make_homes(count):
+    dementia = SpecialismFactory()
+    for i in range(count):
+        home = CareHomeFactory()
+        home.specialisms.add(dementia)
+        if i % 2:
+            AssignmentFactory(care_home=home)
+            VisitFactory(care_home=home)
+
+
+def test_carehome_list_queries_do_not_grow_with_rows(client_for, pm_user):
+    client = client_for(pm_user)
+    make_homes(3)
+    small = queries(client, "/care-homes/")
+    make_homes(22)
+    assert queries(client, "/care-homes/") == small
+
+
+def test_carehome_detail_queries_do_not_grow_with_assignments_visits_and_history(client_for, pm_user):
+    client = client_for(pm_user)
+    home = CareHomeFactory()
+    AssignmentFactory(care_home=home)
+    for _ in range(2):
+        AssignmentFactory(care_home=home, role="support")
+        VisitFactory(care_home=home)
+    small = queries(client, f"/care-homes/{home.pk}/")
+    for _ in range(22):
+        a = AssignmentFactory(care_home=home, role="support")
+        a.hours_per_week = Decimal("1")
+        a.save()
+        VisitFactory(care_home=home)
+    assert queries(client, f"/care-homes/{home.pk}/") == small
+
+
+def test_carehome_detail_without_lead_queries_do_not_grow_with_candidates(client_for, pm_user):
+    client = client_for(pm_user)
+    home = CareHomeFactory()
+    StaffMemberFactory.create_batch(3)
+    small = queries(client, f"/care-homes/{home.pk}/")
+    StaffMemberFactory.create_batch(22)
+    assert queries(client, f"/care-homes/{home.pk}/") == small
+
+
+def test_staff_list_queries_do_not_grow_with_rows(client_for, slt_user):
+    client = client_for(slt_user)
+    for _ in range(3):
+        AssignmentFactory()
+    small = queries(client, "/staff/")
+    for _ in range(22):
+        AssignmentFactory()
+    assert queries(client, "/staff/") == small
+
+
+def test_staff_detail_queries_do_not_grow(client_for, pm_user):
+    client = client_for(pm_user)
+    member = StaffMemberFactory(hours_per_week=Decimal("80"))
+    for _ in range(3):
+        AssignmentFactory(staff=member, role="support")
+        VisitFactory(staff=member)
+    small = queries(client, f"/staff/{member.pk}/")
+    for _ in range(22):
+        AssignmentFactory(staff=member, role="support")
+        VisitFactory(staff=member)
+    assert queries(client, f"/staff/{member.pk}/") == small
+
+
+def test_carehome_list_filters_and_search(client_for, pm_user):
+    client = client_for(pm_user)
+    led = CareHomeFactory(name="Oak Lodge", postcode="LS6 2AB", locality="Leeds West")
+    AssignmentFactory(care_home=led)
+    VisitFactory(care_home=led)
+    CareHomeFactory(name="Birch House", locality="Leeds East")
+    html = client.get("/care-homes/?q=ls62ab").content.decode()
+    assert "Oak Lodge" in html and "Birch House" not in html
+    html = client.get(f"/care-homes/?q={led.cqc_location_id}").content.decode()
+    assert "Oak Lodge" in html and "Birch House" not in html
+    html = client.get("/care-homes/?has_lead=no").content.decode()
+    assert "Birch House" in html and "Oak Lodge" not in html
+    html = client.get("/care-homes/?has_gap=no").content.decode()
+    assert "Oak Lodge" in html and "Birch House" not in html
+    html = client.get("/care-homes/?locality=Leeds+East").content.decode()
+    assert "Birch House" in html and "Oak Lodge" not in html
+
+
+def test_carehome_list_paginates(client_for, pm_user, settings):
+    settings.HUB = {**settings.HUB, "PAGE_SIZE": 2}
+    for i in range(5):
+        CareHomeFactory(name=f"Home {i}")
+    html = client_for(pm_user).get("/care-homes/?page=2").content.decode()
+    assert "Home 2" in html and "Home 0" not in html
+    assert "nhsuk-pagination" in html
+
+
+def test_pharmacist_sees_only_their_own_homes(client_for, pharmacist_user):
+    mine = CareHomeFactory(name="Mine Care Home")
+    other = CareHomeFactory(name="Other Care Home")
+    AssignmentFactory(care_home=mine, staff=pharmacist_user.staff_member)
+    client = client_for(pharmacist_user)
+    html = client.get("/care-homes/").content.decode()
+    assert "Mine Care Home" in html and "Other Care Home" not in html
+    assert client.get(f"/care-homes/{mine.pk}/").status_code == 200
+    assert client.get(f"/care-homes/{other.pk}/").status_code == 403
+
+
+@pytest.mark.parametrize("fixture", ["pharmacist_user", "orglead_user"])
+def test_staff_pages_are_for_slt_and_pm(request, client_for, fixture):
+    client = client_for(request.getfixturevalue(fixture))
+    member = StaffMemberFactory()
+    assert client.get("/staff/").status_code == 403
+    assert client.get(f"/staff/{member.pk}/").status_code == 403
+
+
+def test_slt_reads_but_may_not_assign(client_for, slt_user):
+    home = CareHomeFactory()
+    client = client_for(slt_user)
+    html = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "Assign someone" not in html
+    response = client.post(
+        f"/care-homes/{home.pk}/assignments/",
+        {
+            "staff": StaffMemberFactory().pk,
+            "role": "lead",
+            "hours_per_week": "2",
+            "starts_on": TODAY.isoformat(),
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_staff_list_shows_capacity_and_filters_by_spare_hours(client_for, pm_user):
+    full = StaffMemberFactory(name="Full Person", hours_per_week=Decimal("3"))
+    AssignmentFactory(staff=full, hours_per_week=Decimal("3"))
+    StaffMemberFactory(name="Free Person", hours_per_week=Decimal("6"))
+    client = client_for(pm_user)
+    html = client.get("/staff/?has_spare=yes").content.decode()
+    assert "Free Person" in html and "Full Person" not in html
+    html = client.get("/staff/?has_spare=no").content.decode()
+    assert "Full Person" in html and "Free Person" not in html
+
+
+def test_htmx_assign_returns_the_block_and_saves(client_for, pm_user):
+    home = CareHomeFactory()
+    person = StaffMemberFactory(name="Asha Patel")
+    response = client_for(pm_user).post(
+        f"/care-homes/{home.pk}/assignments/",
+        {"staff": person.pk, "role": "lead", "hours_per_week": "2", "starts_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="assignments">')
+    assert "Asha Patel is now the named lead" in html
+    assert "No named lead" not in html
+    assert home.assignments.get().staff == person
+
+
+def test_htmx_assign_over_capacity_shows_the_message_by_the_field_and_saves_nothing(client_for, pm_user):
+    home = CareHomeFactory()
+    person = StaffMemberFactory(name="Asha Patel", hours_per_week=Decimal("2.5"))
+    response = client_for(pm_user).post(
+        f"/care-homes/{home.pk}/assignments/",
+        {"staff": person.pk, "role": "support", "hours_per_week": "4", "starts_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Asha Patel has only 2.5 hours a week spare; enter 2.5 or fewer." in html
+    assert "nhsuk-error-message" in html
+    assert not Assignment.objects.exists()
+
+
+def test_assign_without_javascript_redirects_back(client_for, pm_user):
+    home = CareHomeFactory()
+    response = client_for(pm_user).post(
+        f"/care-homes/{home.pk}/assignments/",
+        {
+            "staff": StaffMemberFactory().pk,
+            "role": "support",
+            "hours_per_week": "2",
+            "starts_on": TODAY.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/care-homes/{home.pk}/")
+
+
+def test_assign_from_staff_page_by_cqc_id(client_for, pm_user):
+    home = CareHomeFactory()
+    member = StaffMemberFactory()
+    response = client_for(pm_user).post(
+        f"/staff/{member.pk}/assignments/",
+        {
+            "care_home": home.cqc_location_id,
+            "role": "support",
+            "hours_per_week": "2",
+            "starts_on": TODAY.isoformat(),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert home.assignments.get().staff == member
+    assert home.name in response.content.decode()
+
+
+def test_end_assignment_and_hand_over_from_the_home_page(client_for, pm_user):
+    home = CareHomeFactory()
+    support = AssignmentFactory(care_home=home, role="support")
+    lead = AssignmentFactory(care_home=home, role="lead")
+    client = client_for(pm_user)
+    response = client.post(
+        f"/assignments/{support.pk}/end/",
+        {f"end-{support.pk}-ends_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    support.refresh_from_db()
+    assert support.ends_on == TODAY
+    new = StaffMemberFactory()
+    response = client.post(
+        f"/care-homes/{home.pk}/hand-over/",
+        {"handover-staff": new.pk, "handover-hours_per_week": "2", "handover-starts_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    lead.refresh_from_db()
+    assert lead.ends_on is not None
+    assert home.assignments.open().get(role="lead").staff == new
+
+
+def test_outbreak_set_from_the_home_page_and_history_shows_who(client_for, pm_user):
+    home = CareHomeFactory()
+    client = client_for(pm_user)
+    started = TODAY - datetime.timedelta(days=2)
+    response = client.post(
+        f"/care-homes/{home.pk}/outbreak/", {"status": "confirmed", "started_on": started.isoformat()}
+    )
+    assert response.status_code == 302
+    html = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "Confirmed outbreak" in html
+    assert "Outbreak and no visit since it began" in html
+    assert pm_user.get_full_name() in html
+    assert "Outbreak status: No outbreak → Confirmed outbreak" in html
+
+
+def test_assign_error_without_javascript_shows_the_whole_page_with_the_message(client_for, pm_user):
+    home = CareHomeFactory()
+    AssignmentFactory(care_home=home, role="lead")
+    response = client_for(pm_user).post(
+        f"/care-homes/{home.pk}/assignments/",
+        {
+            "staff": StaffMemberFactory().pk,
+            "role": "lead",
+            "hours_per_week": "2",
+            "starts_on": TODAY.isoformat(),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>" in html and "already has a named lead" in html
+    assert home.assignments.count() == 1
