@@ -28,8 +28,7 @@ from carehomes.forms import (
     StaffFilterForm,
 )
 from carehomes.gaps import CARE_HOME_RULES
-from carehomes.models import Assignment, CareHome, Visit
-from config.placeholders import placeholder
+from carehomes.models import Assignment, CareHome
 from config.rendering import render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
@@ -552,37 +551,3 @@ def staff_assign(request, pk):
             )
             return _staff_response(request, member.pk, notice=notice)
     return _staff_response(request, member.pk, status=400, assign_form=form)
-
-
-# Pages the visits helper re-points ---------------------------------------------------------------
-
-
-@requires("carehomes.view_my_care_homes")
-def my_care_homes(request):
-    return placeholder(
-        request,
-        "My care homes",
-        "The care homes you support.",
-        ["your current homes with days since the last visit", "open gaps and outbreak status", "Log a visit"],
-    )
-
-
-@requires("carehomes.list_visits")
-def visit_list(request):
-    return placeholder(
-        request,
-        "Visits",
-        "Visits to care homes.",
-        ["filters by home, dates and activity", "totals", "export as CSV and Excel"],
-    )
-
-
-@requires("carehomes.add_visit")
-def visit_create(request):
-    return placeholder(request, "Log a visit", "Record a visit to a care home.", ["the visit form"])
-
-
-def visit_edit(request, pk):
-    visit = get_object_or_404(Visit, pk=pk)
-    require(request.user, "carehomes.change_visit", visit)
-    return placeholder(request, "Change a visit", str(visit), ["the visit form"])

@@ -1,0 +1,231 @@
+"""The visit form (quick on a phone, usable with a keyboard alone) and the visit list filters."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from carehomes.models import CareHome, Visit
+from carehomes.visits import selectors
+from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
+from organisations.models import StaffMember
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+
+
+def count_field(label, *, required=False, min_value=0, max_value=None, hint=""):
+    messages = {
+        "invalid": f"{label} must be a whole number, like 3.",
+        "min_value": f"{label} must be {min_value} or more.",
+        "required": f"Enter {label.lower()}.",
+    }
+    if max_value is not None:
+        messages["max_value"] = f"{label} must be from {min_value} to {max_value}."
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=min_value,
+        max_value=max_value,
+        help_text=hint,
+        error_messages=messages,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class CareHomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}, {obj.postcode}"
+
+
+class VisitForm(forms.Form):
+    """Log or change a visit. Counts left empty mean 0; the service holds the rules."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    care_home = CareHomeChoiceField(
+        label="Care home",
+        queryset=CareHome.objects.none(),
+        empty_label="Choose a care home",
+        error_messages={
+            "required": "Choose the care home you visited.",
+            "invalid_choice": "Choose a care home from the list.",
+        },
+    )
+    visited_on = forms.DateField(
+        label="Date of visit",
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the visit.",
+            "invalid": "Enter the date of the visit as a real date, for example 23/11/2026.",
+        },
+    )
+    mode = forms.ChoiceField(
+        label="How was the visit made?",
+        choices=Visit.Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the visit was made: on site, video or phone."},
+    )
+    activities = forms.MultipleChoiceField(
+        label="What did you do?",
+        choices=list(Visit.ACTIVITIES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply.",
+        error_messages={
+            "required": "Choose at least one activity (choose Other if none fits).",
+            "invalid_choice": "Choose activities from the list.",
+        },
+    )
+    residents_reviewed = count_field(COUNT_LABELS["residents_reviewed"])
+    interventions_stopped = count_field("Stopped")
+    interventions_dose_changed = count_field("Dose changed")
+    interventions_started = count_field("Started")
+    interventions_switched = count_field("Switched")
+    interventions_monitoring = count_field("Monitoring")
+    issues_escalated = count_field(
+        COUNT_LABELS["issues_escalated"], hint="For example to the GP or safeguarding."
+    )
+    escalation_summary = forms.CharField(
+        label="What was escalated",
+        required=False,
+        max_length=300,
+        help_text="A short description, without names or NHS numbers.",
+        error_messages={"max_length": "Keep what was escalated to 300 characters or fewer."},
+    )
+    minutes_spent = count_field(
+        "Minutes spent",
+        required=True,
+        min_value=1,
+        max_value=Visit.MAX_MINUTES,
+        hint="Including travel and write-up, from 1 to 720.",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="No patient-identifiable data: no names, dates of birth or NHS numbers.",
+    )
+    confirm_duplicate = forms.BooleanField(label="Save anyway: this is a different visit", required=False)
+
+    def __init__(self, *args, user, needs_reason=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["care_home"].queryset = selectors.care_home_choices(user)
+        if may_choose_staff(user):
+            self.fields["staff"] = forms.ModelChoiceField(
+                label="Who made the visit",
+                queryset=StaffMember.objects.filter(is_active=True).only("pk", "name"),
+                required=False,
+                empty_label="Yourself",
+                help_text="Project managers may log and correct visits for anyone.",
+            )
+        if needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the correction",
+                max_length=100,
+                help_text="Kept in the visit's history, for example 'wrong care home'.",
+                error_messages={
+                    "required": "Give the reason for the correction, for example 'wrong care home'."
+                },
+            )
+
+    @property
+    def intervention_fields(self):
+        return [self[f"interventions_{code}"] for code in Visit.INTERVENTIONS]
+
+    def clean(self):
+        data = super().clean()
+        for name in COUNT_FIELDS:
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
+
+    def visit_fields(self):
+        """The cleaned data as keyword arguments for visit_create / visit_update."""
+        data = dict(self.cleaned_data)
+        data.pop("submission_token", None)
+        data.pop("confirm_duplicate", None)
+        data.pop("reason", None)
+        if "staff" in data and data["staff"] is None:
+            data.pop("staff")
+        return data
+
+    def add_service_errors(self, error: ValidationError):
+        """Show the service's field-keyed messages next to their fields (others at the top)."""
+        for name, messages in error.message_dict.items():
+            field = name if name in self.fields else None
+            if name.startswith("activity_"):
+                field = "activities"
+            for message in messages:
+                self.add_error(field, message)
+
+
+def new_visit_initial(care_home_id=None):
+    initial = {
+        "visited_on": timezone.localdate(),
+        "mode": Visit.Mode.ON_SITE,
+        "submission_token": uuid.uuid4(),
+    }
+    if care_home_id:
+        initial["care_home"] = care_home_id
+    return initial
+
+
+def visit_initial(visit):
+    initial = {
+        name: getattr(visit, name)
+        for name in ("visited_on", "mode", *COUNT_FIELDS, "escalation_summary", "minutes_spent", "notes")
+    }
+    initial["care_home"] = visit.care_home_id
+    initial["staff"] = visit.staff_id
+    initial["activities"] = visit.activities
+    return initial
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=100,
+        required=False,
+        help_text="Kept in the visit's history, for example 'logged twice'.",
+    )
+
+
+class VisitFilterForm(forms.Form):
+    home = forms.CharField(label="Care home", required=False, help_text="Name, postcode or CQC location ID.")
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as a real date, for example 1/11/2026."},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as a real date, for example 30/11/2026."},
+    )
+    activity = forms.ChoiceField(
+        label="Activity", required=False, choices=[("", "Any activity"), *Visit.ACTIVITIES.items()]
+    )
+    mode = forms.ChoiceField(label="How", required=False, choices=[("", "Any way"), *Visit.Mode.choices])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_choose_staff(user):
+            self.fields["staff"] = forms.CharField(
+                label="Who", required=False, help_text="Part of their name."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return data
+
+    def filters(self):
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

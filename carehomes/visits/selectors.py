@@ -1,0 +1,170 @@
+"""Reading visits: lists scoped to who is asking, totals, history, and the pharmacist's homes.
+
+Each function costs a fixed number of queries whatever the number of visits.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from carehomes.gaps import gaps_for_home, with_gap_facts
+from carehomes.models import Assignment, CareHome, Visit
+from organisations.access import is_coordinator, staff_member_for
+
+INTERVENTIONS_TOTAL = sum(
+    (Coalesce(Sum(f"interventions_{code}"), 0) for code in Visit.INTERVENTIONS),
+    start=0,
+)
+
+
+def visits_for(user):
+    """The visits a user's visit list holds: a project manager's all, anyone else's their own."""
+    queryset = Visit.objects.select_related("care_home", "staff")
+    if is_coordinator(user):
+        return queryset
+    member = staff_member_for(user)
+    if member is None:
+        return queryset.none()
+    return queryset.filter(staff=member)
+
+
+def visit_filter(queryset, *, home="", staff="", date_from=None, date_to=None, activity="", mode=""):
+    """Narrow visits by home (name, postcode or CQC location ID), person, dates, activity and mode."""
+    if home:
+        home = home.strip()
+        queryset = queryset.filter(
+            Q(care_home__name__icontains=home)
+            | Q(care_home__postcode__iexact=home)
+            | Q(care_home__cqc_location_id__iexact=home)
+        )
+    if staff:
+        queryset = queryset.filter(staff__name__icontains=staff.strip())
+    if date_from:
+        queryset = queryset.filter(visited_on__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(visited_on__lte=date_to)
+    if activity:
+        queryset = queryset.filter(Visit.with_activity(activity))
+    if mode:
+        queryset = queryset.filter(mode=mode)
+    return queryset
+
+
+def visit_totals(queryset):
+    """Visits, residents reviewed, interventions, issues escalated and minutes: one aggregate query."""
+    totals = queryset.order_by().aggregate(
+        visits=Count("pk"),
+        residents_reviewed=Coalesce(Sum("residents_reviewed"), 0),
+        interventions=INTERVENTIONS_TOTAL,
+        issues_escalated=Coalesce(Sum("issues_escalated"), 0),
+        minutes=Coalesce(Sum("minutes_spent"), 0),
+    )
+    totals["hours"] = round(totals["minutes"] / 60, 1)
+    return totals
+
+
+def recent_visits_for_home(care_home, limit=10):
+    """The latest visits to a home by anyone (continuity of care), newest first, with the visitor."""
+    return list(
+        Visit.objects.filter(care_home=care_home).select_related("staff", "staff__organisation")[:limit]
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str  # "Logged", "Changed" or "Deleted"
+    changes: list  # [(field label, old, new)]
+    reason: str
+
+
+HIDDEN_HISTORY_FIELDS = {"created_at", "created_by", "id"}
+
+
+def _display(record, name):
+    field = record._meta.get_field(name)
+    value = getattr(record, field.attname)
+    if field.choices:
+        return dict(field.choices).get(value, value)
+    if field.is_relation:
+        related = getattr(record, name, None)
+        return str(related) if related is not None else ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else str(value)
+
+
+def visit_history(visit):
+    """The visit's history, newest first: who, when, which fields changed (old → new), and why.
+
+    Two queries: the history rows with their users, then the homes and people they name.
+    """
+    records = list(visit.history.select_related("history_user", "care_home", "staff").order_by("history_id"))
+    kinds = {"+": "Logged", "~": "Changed", "-": "Deleted"}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_HISTORY_FIELDS:
+                    continue
+                label = record._meta.get_field(change.field).verbose_name
+                changes.append(
+                    (
+                        label[:1].upper() + label[1:],
+                        _display(previous, change.field),
+                        _display(record, change.field),
+                    )
+                )
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "The hub",
+                kind=kinds.get(record.history_type, record.history_type),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+        previous = record
+    return list(reversed(entries))
+
+
+def my_care_homes(user):
+    """The homes the user is assigned to now, with role, days since the last visit and open gaps.
+
+    One query whatever the number of homes (the gap facts are annotations).
+    """
+    member = staff_member_for(user)
+    if member is None:
+        return []
+    current = Assignment.objects.current().filter(staff=member)
+    role = current.filter(care_home=OuterRef("pk")).order_by("role").values("role")[:1]
+    homes = with_gap_facts(CareHome.objects.filter(pk__in=current.values("care_home_id"))).annotate(
+        my_role=Subquery(role)
+    )
+    rows = []
+    for home in homes.order_by("name"):
+        home.gaps = gaps_for_home(home)
+        home.my_role_display = dict(Assignment.Role.choices).get(home.my_role, "")
+        rows.append(home)
+    return rows
+
+
+def care_home_choices(user):
+    """Homes to pick when logging a visit: the user's current homes first, then every other home.
+
+    Any home may be chosen (cover happens); the user's own come first so the usual choice is quick.
+    """
+    member = staff_member_for(user)
+    homes = CareHome.objects.only("pk", "name", "postcode")
+    if member is None:
+        return homes.order_by("name")
+    mine = Assignment.objects.current().filter(staff=member).values("care_home_id")
+    return homes.annotate(
+        mine=Case(When(pk__in=mine, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("mine", "name")

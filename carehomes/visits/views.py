@@ -1,0 +1,191 @@
+"""Visits: thin views over carehomes.visits.services and selectors."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from carehomes.models import Visit
+from carehomes.visits import exports, selectors, services
+from carehomes.visits.forms import ReasonForm, VisitFilterForm, VisitForm, new_visit_initial, visit_initial
+from organisations.access import may, require, requires
+
+
+@requires("carehomes.view_my_care_homes")
+def my_care_homes(request):
+    homes = selectors.my_care_homes(request.user)
+    recent = (
+        list(selectors.visits_for(request.user)[:5]) if may(request.user, "carehomes.list_visits") else []
+    )
+    return render(
+        request,
+        "carehomes/visits/my_care_homes.jinja",
+        {"page_title": "My care homes", "homes": homes, "recent_visits": recent},
+    )
+
+
+def _filtered_visits(request):
+    form = VisitFilterForm(request.GET or None, user=request.user)
+    queryset = selectors.visit_filter(selectors.visits_for(request.user), **form.filters())
+    return form, queryset
+
+
+@requires("carehomes.list_visits")
+def visit_list(request):
+    form, queryset = _filtered_visits(request)
+    page = Paginator(queryset, settings.HUB["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "carehomes/visits/list.jinja",
+        {
+            "page_title": "Visits" if services.may_choose_staff(request.user) else "My visits",
+            "filter_form": form,
+            "page": page,
+            "totals": selectors.visit_totals(queryset),
+            "query": query.urlencode(),
+            "show_staff": services.may_choose_staff(request.user),
+        },
+    )
+
+
+@requires("carehomes.list_visits")
+def visit_export(request, extension):
+    _form, queryset = _filtered_visits(request)
+    if extension == "xlsx":
+        return exports.visits_xlsx(queryset)
+    return exports.visits_csv(queryset)
+
+
+def _render_form(request, form, *, visit=None, duplicate=None, status=200):
+    return render(
+        request,
+        "carehomes/visits/form.jinja",
+        {
+            "page_title": "Change a visit" if visit else "Log a visit",
+            "form": form,
+            "visit": visit,
+            "duplicate": duplicate,
+        },
+        status=status,
+    )
+
+
+@requires("carehomes.add_visit")
+@require_http_methods(["GET", "POST"])
+def visit_create(request):
+    if request.method == "GET":
+        care_home_id = request.GET.get("care_home", "")
+        initial = new_visit_initial(int(care_home_id) if care_home_id.isdigit() else None)
+        return _render_form(request, VisitForm(initial=initial, user=request.user))
+
+    form = VisitForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _render_form(request, form, status=400)
+    token = form.cleaned_data["submission_token"]
+    if token is None:
+        # A form that lost its token (e.g. edited by hand): give it one, and make it confirm.
+        form.add_error(None, "Something went wrong with the form. Check the details and save again.")
+        return _render_form(request, form, status=400)
+    try:
+        visit = services.visit_create(
+            by=request.user,
+            submission_token=token,
+            confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            **form.visit_fields(),
+        )
+    except services.DuplicateVisit as duplicate:
+        return _render_form(request, form, duplicate=duplicate.existing, status=409)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_form(request, form, status=400)
+    if visit.already_saved:
+        messages.info(request, "This visit was already saved, so it was not saved again.")
+    else:
+        what = "Cover visit" if visit.is_cover else "Visit"
+        messages.success(request, f"{what} to {visit.care_home.name} on {visit.visited_on:%-d %B %Y} saved.")
+    return redirect("carehomes:visit_detail", visit.pk)
+
+
+def _visit(pk):
+    return get_object_or_404(Visit.objects.select_related("care_home", "staff", "staff__organisation"), pk=pk)
+
+
+def visit_detail(request, pk):
+    visit = _visit(pk)
+    require(request.user, "carehomes.view_visit", visit)
+    may_change = may(request.user, "carehomes.change_visit", visit)
+    return render(
+        request,
+        "carehomes/visits/detail.jinja",
+        {
+            "page_title": f"Visit to {visit.care_home.name}",
+            "visit": visit,
+            "history": selectors.visit_history(visit),
+            "may_change": may_change,
+            "is_correction": may_change and services.needs_reason(by=request.user, visit=visit),
+            "may_view_home": may(request.user, "carehomes.view_carehome", visit.care_home),
+            "may_list": may(request.user, "carehomes.list_visits"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    visit = _visit(pk)
+    require(request.user, "carehomes.change_visit", visit)
+    needs_reason = services.needs_reason(by=request.user, visit=visit)
+    if request.method == "GET":
+        form = VisitForm(initial=visit_initial(visit), user=request.user, needs_reason=needs_reason)
+        return _render_form(request, form, visit=visit)
+
+    form = VisitForm(request.POST, user=request.user, needs_reason=needs_reason)
+    if not form.is_valid():
+        return _render_form(request, form, visit=visit, status=400)
+    try:
+        visit = services.visit_update(
+            by=request.user,
+            visit=visit,
+            reason=form.cleaned_data.get("reason", ""),
+            confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            **form.visit_fields(),
+        )
+    except services.DuplicateVisit as duplicate:
+        return _render_form(request, form, visit=visit, duplicate=duplicate.existing, status=409)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_form(request, form, visit=visit, status=400)
+    messages.success(request, "Visit changed. The change is kept in its history.")
+    return redirect("carehomes:visit_detail", visit.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_delete(request, pk):
+    visit = _visit(pk)
+    require(request.user, "carehomes.change_visit", visit)
+    needs_reason = services.needs_reason(by=request.user, visit=visit)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].required = needs_reason
+    form.fields["reason"].error_messages["required"] = (
+        "Give the reason for deleting this visit, for example 'logged twice'."
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.visit_delete(by=request.user, visit=visit, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Visit to {visit.care_home.name} deleted. A record is kept.")
+                return redirect("carehomes:visit_list")
+        status = 400
+    return render(
+        request,
+        "carehomes/visits/delete.jinja",
+        {"page_title": "Delete this visit?", "visit": visit, "form": form, "needs_reason": needs_reason},
+        status=status,
+    )

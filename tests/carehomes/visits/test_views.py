@@ -1,0 +1,318 @@
+"""The visit pages: My care homes, log a visit, the visit, change/delete, My visits, exports."""
+
+import datetime
+import io
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from carehomes.gaps import gaps_for_home, with_gap_facts
+from carehomes.models import CareHome, Visit
+from carehomes.visits.selectors import recent_visits_for_home
+from tests.factories import CareHomeFactory, StaffMemberFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def form_data(home, **overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "care_home": str(home.pk),
+        "visited_on": TODAY.isoformat(),
+        "mode": "on_site",
+        "activities": ["smr", "medicines_reconciliation"],
+        "residents_reviewed": "6",
+        "interventions_stopped": "2",
+        "interventions_dose_changed": "",
+        "issues_escalated": "0",
+        "minutes_spent": "75",
+        "notes": "Reviewed six residents.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_my_care_homes_lists_current_homes_with_last_visit_gaps_and_a_log_link(client_for, pharmacist, home):
+    VisitFactory(care_home=home, visited_on=TODAY - datetime.timedelta(days=30))
+    response = client_for(pharmacist).get("/my-care-homes/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Meadow View Care Home" in html
+    assert "30 days ago" in html
+    assert "the rule is a visit at least every 28 days" in html
+    assert f"/visits/new/?care_home={home.pk}" in html
+
+
+def test_log_a_visit_form_has_the_home_today_and_a_fresh_token(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    first = client.get(f"/visits/new/?care_home={home.pk}").content.decode()
+    second = client.get("/visits/new/").content.decode()
+    assert f'<option value="{home.pk}" selected' in first
+    assert f'value="{TODAY.isoformat()}"' in first
+    assert 'type="date"' in first
+    assert 'inputmode="numeric"' in first
+    token = first.split('name="submission_token"')[1].split('value="')[1][:36]
+    assert token not in second
+
+
+def test_logging_a_visit_saves_it_and_shows_it(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    response = client.post("/visits/new/", form_data(home), follow=True)
+    visit = Visit.objects.get()
+    assert response.redirect_chain[-1][0] == f"/visits/{visit.pk}/"
+    assert visit.activities == ["smr", "medicines_reconciliation"]
+    assert visit.interventions_dose_changed == 0
+    html = response.content.decode()
+    assert "saved" in html and "Structured medication review" in html and "Logged" in html
+
+
+def test_a_refused_form_keeps_everything_typed_with_messages_by_each_field(client_for, pharmacist, home):
+    data = form_data(home, residents_reviewed="41", notes="Reviewed 943 476 5919 today", minutes_spent="721")
+    response = client_for(pharmacist).post("/visits/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "Minutes spent must be from 1 to 720" in html
+    assert 'value="721"' in html
+    assert 'value="41"' in html or "no more than 40" in html
+    assert "Reviewed 943 476 5919 today" in html
+    assert 'value="medicines_reconciliation" checked' in html
+    assert data["submission_token"] in html
+    assert not Visit.objects.exists()
+
+
+def test_service_rules_appear_beside_their_fields(client_for, pharmacist, home):
+    response = client_for(pharmacist).post("/visits/new/", form_data(home, residents_reviewed="41"))
+    html = response.content.decode()
+    assert "no more than 40, the number of beds" in html
+    assert 'href="#id_residents_reviewed"' in html
+
+
+def test_double_submission_makes_one_visit(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    data = form_data(home)
+    first = client.post("/visits/new/", data)
+    second = client.post("/visits/new/", data, follow=True)
+    assert Visit.objects.count() == 1
+    assert first["Location"] == second.redirect_chain[-1][0]
+    assert "already saved" in second.content.decode()
+
+
+def test_duplicate_warns_with_a_link_to_the_first_and_saves_when_confirmed(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    client.post("/visits/new/", form_data(home))
+    first = Visit.objects.get()
+    warned = client.post("/visits/new/", form_data(home))
+    html = warned.content.decode()
+    assert warned.status_code == 409
+    assert f"/visits/{first.pk}/" in html and "Save anyway" in html
+    assert Visit.objects.count() == 1
+    confirmed = client.post("/visits/new/", form_data(home, confirm_duplicate="on"))
+    assert confirmed.status_code == 302
+    assert Visit.objects.count() == 2
+
+
+def test_other_professional_gets_403_to_change_or_delete(client_for, pharmacist, other_pharmacist, home):
+    visit = VisitFactory(care_home=home, staff=pharmacist.staff_member)
+    client = client_for(other_pharmacist)
+    assert client.get(f"/visits/{visit.pk}/edit/").status_code == 403
+    assert client.post(f"/visits/{visit.pk}/edit/", form_data(home, minutes_spent="5")).status_code == 403
+    assert client.get(f"/visits/{visit.pk}/delete/").status_code == 403
+    assert client.post(f"/visits/{visit.pk}/delete/").status_code == 403
+    visit.refresh_from_db()
+    assert visit.minutes_spent == 90
+
+
+def test_another_professional_supporting_the_home_sees_but_cannot_change(client_for, pharmacist, home):
+    colleague_visit = VisitFactory(care_home=home)
+    response = client_for(pharmacist).get(f"/visits/{colleague_visit.pk}/")
+    assert response.status_code == 200
+    assert "Change this visit" not in response.content.decode()
+    assert [v.pk for v in recent_visits_for_home(home)] == [colleague_visit.pk]
+
+
+def test_visitor_changes_their_visit_and_the_page_shows_the_history(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    client.post("/visits/new/", form_data(home))
+    visit = Visit.objects.get()
+    assert client.get(f"/visits/{visit.pk}/edit/").status_code == 200
+    response = client.post(f"/visits/{visit.pk}/edit/", form_data(home, minutes_spent="60"), follow=True)
+    html = response.content.decode()
+    assert "Minutes spent: 75 → 60" in html
+    assert "Changed" in html
+
+
+def test_after_seven_days_the_visitor_gets_403_and_the_pm_corrects_with_a_reason(
+    client_for, pharmacist, pm_user, home
+):
+    visit = VisitFactory(care_home=home, staff=pharmacist.staff_member)
+    Visit.objects.filter(pk=visit.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert client_for(pharmacist).get(f"/visits/{visit.pk}/edit/").status_code == 403
+    client = client_for(pm_user)
+    refused = client.post(f"/visits/{visit.pk}/edit/", form_data(home, minutes_spent="60"))
+    assert refused.status_code == 400
+    assert "Give the reason" in refused.content.decode()
+    response = client.post(
+        f"/visits/{visit.pk}/edit/", form_data(home, minutes_spent="60", reason="Wrong minutes"), follow=True
+    )
+    assert "Reason: Wrong minutes" in response.content.decode()
+
+
+def test_visitor_deletes_their_visit(client_for, pharmacist, home):
+    visit = VisitFactory(care_home=home, staff=pharmacist.staff_member)
+    client = client_for(pharmacist)
+    assert client.get(f"/visits/{visit.pk}/delete/").status_code == 200
+    assert client.post(f"/visits/{visit.pk}/delete/").status_code == 302
+    assert not Visit.objects.exists()
+
+
+def test_logged_visit_clears_the_28_day_gap(client_for, pharmacist, home):
+    def rules():
+        annotated = with_gap_facts(CareHome.objects.filter(pk=home.pk)).get()
+        return {gap.rule.code for gap in gaps_for_home(annotated)}
+
+    assert "no_recent_visit" in rules()
+    client_for(pharmacist).post("/visits/new/", form_data(home))
+    assert "no_recent_visit" not in rules()
+
+
+def test_logged_visit_appears_on_the_homes_page(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    client.post("/visits/new/", form_data(home, notes="Checked fridge temperatures"))
+    html = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "Recent visits" in html
+    assert pharmacist.staff_member.name in html.split("Recent visits", 1)[1]
+
+
+# My visits
+
+
+def rows(html):
+    """Body rows of the visits table (the header row is one more)."""
+    return html.count('<tr class="nhsuk-table__row"') - 1
+
+
+def total(html, key):
+    after = html.split(f'<dt class="nhsuk-summary-list__key">{key}</dt>', 1)[1]
+    return after.split('<dd class="nhsuk-summary-list__value">', 1)[1].split("</dd>", 1)[0].strip()
+
+
+def test_pharmacist_sees_only_their_own_visits_with_totals(client_for, pharmacist, home):
+    VisitFactory(care_home=home, staff=pharmacist.staff_member, residents_reviewed=3, minutes_spent=30)
+    VisitFactory(care_home=home, staff=pharmacist.staff_member, residents_reviewed=4, minutes_spent=60)
+    VisitFactory(care_home=home, residents_reviewed=9)  # a colleague's
+    response = client_for(pharmacist).get("/visits/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert rows(html) == 2
+    assert total(html, "Residents reviewed") == "7"
+    assert total(html, "Interventions") == "2"
+    assert total(html, "Time spent").startswith("90 minutes")
+
+
+def test_filters_by_home_dates_and_activity(client_for, pm_user):
+    a = CareHomeFactory(name="Alder House")
+    b = CareHomeFactory(name="Birch Lodge")
+    VisitFactory(care_home=a, visited_on=TODAY - datetime.timedelta(days=40))
+    keep = VisitFactory(care_home=a, visited_on=TODAY - datetime.timedelta(days=5), activity_audit=True)
+    VisitFactory(care_home=a, visited_on=TODAY - datetime.timedelta(days=4))
+    VisitFactory(care_home=b, activity_audit=True)
+    since = (TODAY - datetime.timedelta(days=10)).isoformat()
+    response = client_for(pm_user).get("/visits/", {"home": "alder", "date_from": since, "activity": "audit"})
+    html = response.content.decode()
+    assert rows(html) == 1
+    assert f"/visits/{keep.pk}/" in html
+    assert total(html, "Visits") == "1"
+
+
+def test_slt_has_no_visit_list(client_for, slt_user):
+    assert client_for(slt_user).get("/visits/").status_code == 403
+    assert client_for(slt_user).get("/visits/export.csv").status_code == 403
+
+
+def visits_page_queries(client, count):
+    staff = StaffMemberFactory()
+    VisitFactory.create_batch(count, staff=staff, care_home=CareHomeFactory())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/visits/").status_code == 200
+    return len(queries)
+
+
+def test_visit_list_costs_the_same_queries_at_two_sizes(client_for, pm_user):
+    client = client_for(pm_user)
+    client.get("/visits/")  # warm the session and caches
+    small = visits_page_queries(client, 2)
+    large = visits_page_queries(client, 30)
+    assert small == large
+
+
+def test_csv_export_of_own_visits_makes_text_cells_safe(client_for, pharmacist, home):
+    VisitFactory(care_home=home, staff=pharmacist.staff_member, notes="=HYPERLINK(1)")
+    VisitFactory(care_home=home)  # a colleague's, not exported
+    response = client_for(pharmacist).get("/visits/export.csv")
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(lines) == 2
+    assert "'=HYPERLINK(1)" in lines[1]
+
+
+def test_excel_export_has_the_same_rows_and_safe_cells(client_for, pm_user, home):
+    VisitFactory(care_home=home, escalation_summary="+call GP", issues_escalated=1)
+    response = client_for(pm_user).get("/visits/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Date"
+    assert len(rows) == 2
+    assert "'+call GP" in rows[1]
+
+
+def test_project_manager_logs_a_visit_for_a_pharmacist(client_for, pm_user, pharmacist, home):
+    client = client_for(pm_user)
+    assert 'name="staff"' in client.get("/visits/new/").content.decode()
+    response = client.post("/visits/new/", form_data(home, staff=str(pharmacist.staff_member.pk)))
+    assert response.status_code == 302
+    assert Visit.objects.get().staff == pharmacist.staff_member
+
+
+def test_pharmacist_form_has_no_choice_of_person(client_for, pharmacist, other_pharmacist, home):
+    client = client_for(pharmacist)
+    assert 'name="staff"' not in client.get("/visits/new/").content.decode()
+    client.post("/visits/new/", form_data(home, staff=str(other_pharmacist.staff_member.pk)))
+    assert Visit.objects.get().staff == pharmacist.staff_member
+
+
+def test_slt_reads_a_visit_but_cannot_log_or_change(client_for, slt_user, home):
+    visit = VisitFactory(care_home=home)
+    client = client_for(slt_user)
+    assert client.get(f"/visits/{visit.pk}/").status_code == 200
+    assert client.get("/visits/new/").status_code == 403
+    assert client.get(f"/visits/{visit.pk}/edit/").status_code == 403
+
+
+def test_my_care_homes_without_homes_says_so(client_for, other_pharmacist):
+    html = client_for(other_pharmacist).get("/my-care-homes/").content.decode()
+    assert "You have no current care homes" in html
+
+
+def test_my_care_homes_costs_the_same_queries_at_two_sizes(client_for, pharmacist):
+    from tests.factories import AssignmentFactory
+
+    client = client_for(pharmacist)
+
+    def queries_with(extra_homes):
+        for _ in range(extra_homes):
+            home = CareHomeFactory()
+            AssignmentFactory(staff=pharmacist.staff_member, care_home=home, role="support")
+            VisitFactory(care_home=home, staff=pharmacist.staff_member)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my-care-homes/").status_code == 200
+        return len(queries)
+
+    queries_with(0)
+    assert queries_with(1) == queries_with(6)

@@ -1,0 +1,74 @@
+"""Journey: a pharmacist on a phone logs a visit from My care homes, using the keyboard alone."""
+
+import pytest
+from django.utils import timezone
+
+from carehomes.models import Visit
+from organisations.access import PHARMACY_PROFESSIONAL
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD, AssignmentFactory, CareHomeFactory, user_with_role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
+    page = phone_page
+    # Given a pharmacist who is the named lead for a 30-bed care home
+    home = CareHomeFactory(name="Larch Court", beds=30)
+    user = user_with_role(PHARMACY_PROFESSIONAL, username="phone-pharmacist")
+    AssignmentFactory(staff=user.staff_member, care_home=home)
+    sign_in(page, "phone-pharmacist", PASSWORD)
+
+    # When they open My care homes
+    page.goto("/my-care-homes/")
+    assert page.get_by_role("heading", name="My care homes", level=1).is_visible()
+    assert_accessible(page)
+
+    # And choose "Log a visit" for the home
+    page.get_by_role("link", name="Log a visit to Larch Court").click()
+    page.wait_for_url("**/visits/new/**")
+    assert page.get_by_label("Care home", exact=True).input_value() == str(home.pk)
+    assert page.get_by_label("Date of visit").input_value() == timezone.localdate().isoformat()
+    assert_accessible(page)
+
+    # And fill it in with the keyboard, first with more residents than the home has beds
+    page.get_by_label("Structured medication review").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Residents reviewed").fill("31")
+    page.keyboard.press("Tab")
+    page.get_by_label("Stopped", exact=True).fill("2")
+    page.keyboard.press("Tab")
+    page.get_by_label("Minutes spent").fill("45")
+    page.keyboard.press("Tab")
+    page.get_by_label("Notes", exact=True).fill("Reviewed residents on the first floor.")
+    page.get_by_role("button", name="Save visit").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # Then the form is refused with a summary, keeping what was typed
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.get_by_text("no more than 30").first.is_visible()
+    assert page.get_by_label("Notes", exact=True).input_value() == "Reviewed residents on the first floor."
+    assert page.get_by_label("Structured medication review").is_checked()
+    assert_accessible(page)
+
+    # When they correct it and save
+    page.get_by_label("Residents reviewed").fill("6")
+    page.get_by_role("button", name="Save visit").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # Then the visit is saved once and shown
+    visit = Visit.objects.get()
+    assert (visit.residents_reviewed, visit.interventions_stopped, visit.minutes_spent) == (6, 2, 45)
+    assert page.get_by_text("Structured medication review").is_visible()
+    # And the home's page shows it among its recent visits
+    page.goto(f"/care-homes/{home.pk}/")
+    assert page.get_by_role("heading", name="Recent visits").is_visible()
+    assert page.get_by_role("cell", name=user.staff_member.name).first.is_visible()
+    assert_accessible(page)
