@@ -1,28 +1,311 @@
-"""The Silver Command action plan, its exports, and the weekly gap reports."""
+"""The Silver Command action plan: the plan by section, actions, updates, meetings and exports."""
 
-from config.placeholders import placeholder
-from organisations.access import requires
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actionplan import exports, selectors, services
+from actionplan.forms import (
+    EXPORT_FORMATS,
+    ActionFilterForm,
+    ActionForm,
+    ActionUpdateForm,
+    ExportForm,
+    MeetingForm,
+    SectionForm,
+)
+from actionplan.models import Action, Meeting, Section
+from config.rendering import render_page
+from organisations.access import may, require, requires
+
+
+def _get_action(pk):
+    try:
+        return selectors.action_detail(pk)
+    except Action.DoesNotExist as exc:
+        raise Http404("No such action") from exc
+
+
+def _apply_errors(form, error):
+    """Put a service's ValidationError on the form, next to its fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @requires("actionplan.view_action")
 def action_plan(request):
-    return placeholder(
-        request,
-        "Silver Command action plan",
-        "The citywide care-home action plan, by section; pharmacy support is one section.",
-        [
-            "each action's reference, owner, due date, RAG and latest update",
-            "filters and overdue actions",
-            "dated updates and history",
-        ],
+    today = timezone.localdate()
+    sections = Section.objects.order_by("position", "name")
+    filters = ActionFilterForm(
+        request.GET or None, sections=sections, organisations=selectors.owning_organisations()
     )
+    values = filters.values() if request.GET else {}
+    actions = list(
+        selectors.action_list(
+            section=values.get("section"),
+            organisation=values.get("organisation"),
+            rag=values.get("rag"),
+            status=values.get("status"),
+            overdue=bool(values.get("overdue")),
+            today=today,
+        )
+    )
+    for action in actions:
+        action.overdue = selectors.is_overdue(action, today)
+    by_section = [(section, list(items)) for section, items in groupby(actions, key=lambda a: a.section)]
+    context = {
+        "page_title": "Silver Command action plan",
+        "filters": filters,
+        "by_section": by_section,
+        "action_count": len(actions),
+        "overdue_count": sum(1 for a in actions if a.overdue),
+        "filtered": any(values.get(k) for k in ("section", "organisation", "rag", "status", "overdue")),
+        "section_count": len(filters.fields["section"].queryset),
+        "may_add": may(request.user, "actionplan.add_action"),
+        "may_add_section": may(request.user, "actionplan.add_section"),
+        "may_export": may(request.user, "actionplan.export_action_plan"),
+    }
+    return render_page(request, "actionplan/list.jinja", context, block="results")
+
+
+@requires("actionplan.add_action")
+def action_create(request):
+    form = ActionForm(request.POST or None, initial={"section": selectors.section_default()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} added.")
+            return redirect("actionplan:action_detail", action.pk)
+    return render(request, "actionplan/action_form.jinja", {"page_title": "Add an action", "form": form})
+
+
+@requires("actionplan.view_action")
+def action_detail(request, pk):
+    action = _get_action(pk)
+    context = {
+        "page_title": f"{action.reference} {action.description[:60]}",
+        "action": action,
+        "overdue": selectors.is_overdue(action),
+        "updates": selectors.action_updates(action),
+        "history": selectors.action_history(action),
+        "may_change": may(request.user, "actionplan.change_action", action),
+        "may_update": may(request.user, "actionplan.add_actionupdate", action),
+    }
+    return render(request, "actionplan/action_detail.jinja", context)
+
+
+@requires("actionplan.change_action")
+def action_edit(request, pk):
+    action = _get_action(pk)
+    require(request.user, "actionplan.change_action", action)
+    conflict = None
+    if request.method == "POST":
+        form = ActionForm(request.POST, editing=True)
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version = fields.pop("version")
+            try:
+                services.action_update(by=request.user, action=action, version=version, **fields)
+            except services.ActionChangedMeanwhile as error:
+                # Keep what they typed, at the version now saved, so a second save is a choice.
+                conflict = error
+                data = request.POST.copy()
+                data["version"] = str(error.current_version)
+                form = ActionForm(data, editing=True)
+                form.is_valid()
+                form.add_error(None, error)
+                action = _get_action(pk)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"{action.reference} saved.")
+                return redirect("actionplan:action_detail", action.pk)
+    else:
+        form = ActionForm(
+            editing=True,
+            initial={
+                "description": action.description,
+                "owner_organisation": action.owner_organisation_id,
+                "owner": action.owner_id,
+                "due_on": action.due_on,
+                "rag": action.rag,
+                "workstream": action.workstream_id,
+                "version": action.version,
+            },
+        )
+    context = {
+        "page_title": f"Edit {action.reference}",
+        "form": form,
+        "action": action,
+        "conflict": conflict,
+    }
+    return render(request, "actionplan/action_form.jinja", context, status=409 if conflict else 200)
+
+
+@require_POST
+@requires("actionplan.change_action")
+def action_close(request, pk):
+    return _open_or_close(request, pk, services.action_close, "closed")
+
+
+@require_POST
+@requires("actionplan.change_action")
+def action_reopen(request, pk):
+    return _open_or_close(request, pk, services.action_reopen, "reopened")
+
+
+def _open_or_close(request, pk, service, done):
+    action = _get_action(pk)
+    try:
+        action = service(by=request.user, action=action, version=request.POST.get("version") or None)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{action.reference} {done}.")
+    return redirect("actionplan:action_detail", action.pk)
+
+
+@requires("actionplan.view_action")
+def actionupdate_create(request, pk):
+    action = _get_action(pk)
+    require(request.user, "actionplan.add_actionupdate", action)
+    form = ActionUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.actionupdate_create(by=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Update added to {action.reference}.")
+            return redirect("actionplan:action_detail", action.pk)
+    context = {"page_title": f"Add an update to {action.reference}", "form": form, "action": action}
+    return render(request, "actionplan/update_form.jinja", context)
+
+
+@requires("actionplan.view_action")
+def meeting_list(request):
+    may_add = may(request.user, "actionplan.add_meeting")
+    form = MeetingForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        require(request.user, "actionplan.add_meeting")
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} recorded.")
+                return redirect("actionplan:meeting_list")
+    context = {
+        "page_title": "Silver Command meetings",
+        "meetings": selectors.meeting_list(),
+        "next_meeting": selectors.meeting_default(),
+        "today": timezone.localdate(),
+        "form": form,
+    }
+    return render(request, "actionplan/meetings.jinja", context)
+
+
+@requires("actionplan.add_section")
+def section_create(request):
+    form = SectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.section_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Section {section.name} added.")
+            return redirect(reverse("actionplan:index") + f"?section={section.pk}")
+    return render(request, "actionplan/section_form.jinja", {"page_title": "Add a section", "form": form})
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+class BadExportRequest(Exception):
+    pass
+
+
+def _section_from(value):
+    if not value:
+        return selectors.section_default()  # None when the plan has no sections yet
+    value = value.strip()
+    section = (
+        Section.objects.filter(pk=int(value)).first()
+        if value.isdigit()
+        else Section.objects.filter(code=value.upper()).order_by("pk").first()
+    )
+    if section is None:
+        raise BadExportRequest(f"There is no section “{value}”. Choose one from the list.")
+    return section
+
+
+def _meeting_from(value):
+    if not value:
+        # With no meeting recorded yet, the paper is dated today.
+        return selectors.meeting_default() or Meeting(held_on=timezone.localdate())
+    value = value.strip()
+    if value.isdigit():
+        meeting = Meeting.objects.filter(pk=int(value)).first()
+    else:
+        try:
+            meeting = Meeting.objects.filter(held_on=datetime.date.fromisoformat(value)).first()
+        except ValueError:
+            meeting = None
+    if meeting is None:
+        raise BadExportRequest(f"There is no meeting “{value}”. Choose one from the list.")
+    return meeting
 
 
 @requires("actionplan.export_action_plan")
 def action_plan_export(request):
-    return placeholder(
-        request,
-        "Export a section",
-        "A paper for the Silver Command meeting pack.",
-        ["a section for a meeting as Word, PDF, Excel or CSV"],
-    )
+    """A section's paper for a meeting. Without `format`, the page to choose one."""
+    fmt = request.GET.get("format", "").strip().lower()
+    error = None
+    try:
+        section = _section_from(request.GET.get("section"))
+        meeting = _meeting_from(request.GET.get("meeting"))
+        if fmt and fmt not in EXPORT_FORMATS:
+            raise BadExportRequest(f"“{fmt}” is not a format we can export. Choose Word, PDF, Excel or CSV.")
+        if fmt and section is None:
+            raise BadExportRequest(
+                "There are no sections in the action plan yet, so there is nothing to export."
+            )
+    except BadExportRequest as exc:
+        error, section, meeting = str(exc), None, None
+
+    if fmt and error is None:
+        paper = selectors.export_paper(section=section, meeting=meeting)
+        content, content_type, name = exports.render(paper, fmt)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    initial = {"format": fmt if fmt in EXPORT_FORMATS else "docx"}
+    if section is not None:
+        initial["section"] = section.pk
+    if meeting is not None and meeting.pk:
+        initial["meeting"] = meeting.pk
+    context = {
+        "page_title": "Export a section for a meeting",
+        "form": ExportForm(initial=initial),
+        "export_error": error,
+        "has_sections": Section.objects.exists(),
+        "has_meetings": Meeting.objects.exists(),
+    }
+    return render(request, "actionplan/export.jinja", context, status=400 if error else 200)

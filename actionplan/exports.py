@@ -1,0 +1,428 @@
+"""A section's paper for the Silver Command meeting pack: Word, PDF, Excel and CSV.
+
+Each writer takes a `selectors.Paper` and returns bytes. The content is the same in each: title,
+meeting date, the section's actions with RAG colours, updates and closures since the last
+meeting, overdue actions and the latest weekly gap report's headline figures. In Excel and CSV
+every piece of text passes through `safe_cell`, so nothing anyone typed becomes a live formula.
+"""
+
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from django.utils.text import slugify
+
+from config.exports import safe_cell
+
+RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
+RAG_TEXT_HEX = {"red": "FFFFFF", "amber": "212B32", "green": "FFFFFF"}
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+ACTION_COLUMNS = ["Ref", "Action", "Owner", "Organisation", "Due", "RAG", "Status", "Latest update"]
+UPDATE_COLUMNS = ["Ref", "Date", "By", "New RAG", "Update"]
+CLOSED_COLUMNS = ["Ref", "Action", "Organisation", "Closed on"]
+OVERDUE_COLUMNS = ["Ref", "Action", "Owner", "Organisation", "Due", "Days overdue", "RAG"]
+
+
+def file_name(paper, fmt):
+    return f"{slugify(paper.section.name)}-{paper.meeting.held_on.isoformat()}.{fmt}"
+
+
+# --- the rows every format shares ----------------------------------------------------------------
+
+
+def _date(value):
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+def _rag(value):
+    return (value or "").capitalize()
+
+
+def _person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _latest(action):
+    if not getattr(action, "latest_update_on", None):
+        return ""
+    return f"{_date(action.latest_update_on)}: {action.latest_update_text}"
+
+
+def action_rows(paper):
+    return [
+        [
+            a.reference,
+            a.description,
+            a.owner.name if a.owner else "",
+            a.owner_organisation.name,
+            _date(a.due_on),
+            _rag(a.rag),
+            ("Open" + (" (overdue)" if a in paper.overdue else ""))
+            if a.is_open
+            else f"Closed {_date(a.closed_on)}",
+            _latest(a),
+        ]
+        for a in paper.actions
+    ]
+
+
+def update_rows(paper):
+    return [
+        [u.action.reference, _date(u.written_on), _person(u.author), _rag(u.rag), u.text]
+        for u in paper.updates_since
+    ]
+
+
+def closed_rows(paper):
+    return [
+        [a.reference, a.description, a.owner_organisation.name, _date(a.closed_on)]
+        for a in paper.closed_since
+    ]
+
+
+def overdue_rows(paper):
+    return [
+        [
+            a.reference,
+            a.description,
+            a.owner.name if a.owner else "",
+            a.owner_organisation.name,
+            _date(a.due_on),
+            (paper.today - a.due_on).days,
+            _rag(a.rag),
+        ]
+        for a in paper.overdue
+    ]
+
+
+def _headline_labels():
+    try:
+        from actionplan.gap_reports import HEADLINE_LABELS
+    except ImportError:
+        return {}
+    return HEADLINE_LABELS
+
+
+def headline_rows(paper):
+    """The gap report's headline figures as [label, value] rows: the report's own labels and
+    order first, then any other figures it holds."""
+    headlines = dict(paper.headlines or {})
+    labels = _headline_labels()
+    keys = [k for k in labels if k in headlines] + [k for k in headlines if k not in labels]
+    rows = []
+    for key in keys:
+        value = headlines[key]
+        if key == "gaps_by_rule":
+            continue  # the total is shown; the breakdown belongs to the gap report itself
+        label = labels.get(key) or str(key).replace("_", " ").strip().capitalize()
+        if key == "rag" and isinstance(value, dict):
+            label = "Open actions by RAG (whole plan)"
+        if isinstance(value, dict):
+            value = ", ".join(f"{str(k).capitalize()} {v}" for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        rows.append([label, value])
+    return rows
+
+
+def _headline_intro(paper):
+    if not paper.headlines:
+        return "No weekly gap report yet."
+    return f"From the weekly gap report for {paper.headlines_week}." if paper.headlines_week else ""
+
+
+def _sections(paper):
+    """The paper's parts after the action table: (heading, intro, columns, rows, rag column)."""
+    return [
+        (
+            "Updates since the last meeting",
+            f"Updates {paper.since_text}.",
+            UPDATE_COLUMNS,
+            update_rows(paper),
+            3,
+        ),
+        (
+            "Closed since the last meeting",
+            f"Actions closed {paper.since_text}.",
+            CLOSED_COLUMNS,
+            closed_rows(paper),
+            None,
+        ),
+        (
+            "Overdue",
+            f"Open actions past their due date on {_date(paper.today)}.",
+            OVERDUE_COLUMNS,
+            overdue_rows(paper),
+            6,
+        ),
+        ("Latest weekly gap report", _headline_intro(paper), ["Figure", "Value"], headline_rows(paper), None),
+    ]
+
+
+def _meeting_line(paper):
+    return f"{paper.meeting.title}: {paper.meeting.held_on:%-d %B %Y}"
+
+
+# --- Word ----------------------------------------------------------------------------------------
+
+
+def _shade(cell, rag):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    colour = RAG_HEX.get(rag)
+    if not colour:
+        return
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    properties.append(shading)
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.font.bold = True
+            run.font.color.rgb = RGBColor.from_string(RAG_TEXT_HEX[rag])
+
+
+def _docx_table(document, columns, rows, rag_column=None):
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = str(value)
+            if index == rag_column:
+                _shade(cell, str(value).lower())
+    return table
+
+
+def to_docx(paper):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    document = Document()
+    page = document.sections[0]
+    page.orientation = WD_ORIENT.LANDSCAPE
+    page.page_width, page.page_height = page.page_height, page.page_width
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10)
+
+    document.add_heading(paper.title, level=0)
+    document.add_paragraph(_meeting_line(paper))
+    document.add_paragraph(f"Prepared {_date(paper.today)}. {len(paper.actions)} actions in this section.")
+
+    document.add_heading("Actions", level=1)
+    if paper.actions:
+        _docx_table(document, ACTION_COLUMNS, action_rows(paper), rag_column=5)
+    else:
+        document.add_paragraph("No actions in this section yet.")
+
+    for heading, intro, columns, rows, rag_column in _sections(paper):
+        document.add_heading(heading, level=1)
+        if intro:
+            document.add_paragraph(intro)
+        if rows:
+            _docx_table(document, columns, rows, rag_column)
+        elif heading != "Latest weekly gap report":
+            document.add_paragraph("None.")
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def to_pdf(paper):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    cell_style = styles["BodyText"].clone("cell", fontSize=8, leading=10)
+    head_style = cell_style.clone("cellhead", fontName="Helvetica-Bold")
+
+    def para(text, style=cell_style):
+        return Paragraph(escape(str(text)), style)
+
+    def table(columns, rows, rag_column=None, widths=None):
+        data = [[para(c, head_style) for c in columns]] + [[para(v) for v in row] for row in rows]
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#768692")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if rag_column is not None:
+            for index, row in enumerate(rows, start=1):
+                colour = RAG_HEX.get(str(row[rag_column]).lower())
+                if colour:
+                    style.append(
+                        (
+                            "BACKGROUND",
+                            (rag_column, index),
+                            (rag_column, index),
+                            colors.HexColor(f"#{colour}"),
+                        )
+                    )
+        result = Table(data, colWidths=widths, repeatRows=1)
+        result.setStyle(TableStyle(style))
+        return result
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=paper.title,
+    )
+    width = doc.width
+    story = [
+        Paragraph(escape(paper.title), styles["Title"]),
+        Paragraph(escape(_meeting_line(paper)), styles["Heading3"]),
+        Paragraph(
+            escape(f"Prepared {_date(paper.today)}. {len(paper.actions)} actions in this section."),
+            styles["Normal"],
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph("Actions", styles["Heading2"]),
+    ]
+    if paper.actions:
+        fractions = [0.06, 0.28, 0.1, 0.12, 0.08, 0.06, 0.1, 0.2]
+        story.append(table(ACTION_COLUMNS, action_rows(paper), 5, [width * f for f in fractions]))
+    else:
+        story.append(Paragraph("No actions in this section yet.", styles["Normal"]))
+    part_widths = {
+        "Updates since the last meeting": [0.07, 0.1, 0.13, 0.08, 0.62],
+        "Closed since the last meeting": [0.07, 0.55, 0.25, 0.13],
+        "Overdue": [0.07, 0.38, 0.13, 0.18, 0.1, 0.08, 0.06],
+        "Latest weekly gap report": [0.4, 0.3],
+    }
+    for heading, intro, columns, rows, rag_column in _sections(paper):
+        story += [Spacer(1, 4 * mm), Paragraph(escape(heading), styles["Heading2"])]
+        if intro:
+            story.append(Paragraph(escape(intro), styles["Normal"]))
+        if rows:
+            widths = [width * f for f in part_widths[heading]]
+            story += [Spacer(1, 2 * mm), table(columns, rows, rag_column, widths)]
+        elif heading != "Latest weekly gap report":
+            story.append(Paragraph("None.", styles["Normal"]))
+    doc.build(story)
+    return out.getvalue()
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+def to_xlsx(paper):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = Font(bold=True)
+
+    def write_table(sheet, start_row, columns, rows, rag_column=None):
+        for col, heading in enumerate(columns, start=1):
+            sheet.cell(row=start_row, column=col, value=heading).font = bold
+        for r, row in enumerate(rows, start=start_row + 1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=safe_cell(value))
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if c - 1 == rag_column and str(value).lower() in RAG_HEX:
+                    rag = str(value).lower()
+                    cell.fill = PatternFill("solid", fgColor=RAG_HEX[rag])
+                    cell.font = Font(bold=True, color=RAG_TEXT_HEX[rag])
+        return start_row + len(rows) + 1
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Actions"
+    sheet["A1"] = safe_cell(paper.title)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = safe_cell(_meeting_line(paper))
+    sheet["A3"] = f"Prepared {_date(paper.today)}"
+    write_table(sheet, 5, ACTION_COLUMNS, action_rows(paper), rag_column=5)
+    for letter, width in zip("ABCDEFGH", (8, 50, 20, 25, 12, 8, 16, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+    titles = {
+        "Updates since the last meeting": "Updates since last meeting",
+        "Closed since the last meeting": "Closed since last meeting",
+        "Overdue": "Overdue",
+        "Latest weekly gap report": "Gap report headlines",
+    }
+    for heading, intro, columns, rows, rag_column in _sections(paper):
+        part = workbook.create_sheet(titles[heading])
+        part["A1"] = heading
+        part["A1"].font = Font(bold=True, size=12)
+        part["A2"] = safe_cell(intro)
+        write_table(part, 4, columns, rows, rag_column)
+        part.column_dimensions["B"].width = 40
+        part.column_dimensions["E"].width = 50
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def to_csv(paper):
+    """The section's actions as one table, with whether each was updated, closed or is overdue
+    since the last meeting and the updates' text, for people who build their own pack."""
+    updates = {}
+    for update in paper.updates_since:
+        updates.setdefault(update.action_id, []).append(f"{_date(update.written_on)}: {update.text}")
+    closed = {a.pk for a in paper.closed_since}
+    overdue = {a.pk for a in paper.overdue}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Section",
+            "Meeting",
+            *ACTION_COLUMNS,
+            "Overdue",
+            "Closed since last meeting",
+            "Updates since last meeting",
+        ]
+    )
+    for action, row in zip(paper.actions, action_rows(paper), strict=True):
+        values = [
+            paper.section.name,
+            paper.meeting.held_on.isoformat(),
+            *row,
+            "yes" if action.pk in overdue else "no",
+            "yes" if action.pk in closed else "no",
+            " | ".join(updates.get(action.pk, [])),
+        ]
+        writer.writerow([safe_cell(v) for v in values])
+    # A byte-order mark so Excel opens the file as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+WRITERS = {"docx": to_docx, "pdf": to_pdf, "xlsx": to_xlsx, "csv": to_csv}
+
+
+def render(paper, fmt):
+    """(bytes, content type, file name) for the paper in `fmt` (one of WRITERS)."""
+    return WRITERS[fmt](paper), CONTENT_TYPES[fmt], file_name(paper, fmt)

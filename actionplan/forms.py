@@ -1,0 +1,125 @@
+"""Forms for the action plan: they parse what people type; the services decide and save."""
+
+from django import forms
+from django.utils import timezone
+
+from actionplan.models import Meeting, Rag, Section
+from organisations.models import Organisation, StaffMember
+from workstreams.models import Workstream
+
+EXPORT_FORMATS = {
+    "docx": "Word (.docx)",
+    "pdf": "PDF",
+    "xlsx": "Excel (.xlsx)",
+    "csv": "CSV",
+}
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+class ActionForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label="Choose a section")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    owner_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Owning organisation",
+        empty_label="Choose an organisation",
+    )
+    owner = StaffChoiceField(
+        queryset=StaffMember.objects.none(),
+        required=False,
+        label="Owner (person)",
+        empty_label="No named person",
+        help_text="The person must work for the owning organisation.",
+    )
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    rag = forms.ChoiceField(label="RAG status", choices=Rag.choices, initial=Rag.AMBER)
+    workstream = forms.ModelChoiceField(
+        queryset=Workstream.objects.none(), required=False, label="Linked workstream", empty_label="None"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.order_by("position", "name")
+        self.fields["owner_organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["owner"].queryset = (
+            StaffMember.objects.filter(is_active=True).select_related("organisation").order_by("name")
+        )
+        self.fields["workstream"].queryset = Workstream.objects.order_by("name")
+        if editing:
+            # An action keeps its section (and so its reference) for life.
+            del self.fields["section"]
+            self.fields["version"].required = True
+        else:
+            del self.fields["version"]
+
+
+class ActionUpdateForm(forms.Form):
+    written_on = forms.DateField(
+        label="Date of the update", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    rag = forms.ChoiceField(
+        label="New RAG status",
+        choices=[("", "No change"), *Rag.choices],
+        required=False,
+        help_text="Setting a RAG here also changes the action's RAG.",
+    )
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(
+        max_length=200, required=False, initial=Meeting._meta.get_field("title").default, label="Title"
+    )
+
+
+class SectionForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Section name", help_text="For example, Infection control")
+    code = forms.CharField(
+        max_length=5, label="Reference prefix", help_text="2 to 5 capital letters, for example IC"
+    )
+
+
+class ActionFilterForm(forms.Form):
+    """The list's filters, read from the query string; bad values are ignored, not errors."""
+
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(), required=False, empty_label="All sections"
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="All organisations",
+        label="Owning organisation",
+    )
+    rag = forms.ChoiceField(choices=[("", "Any RAG"), *Rag.choices], required=False, label="RAG")
+    status = forms.ChoiceField(
+        choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")], required=False
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, sections, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+        self.fields["organisation"].queryset = organisations
+
+    def values(self):
+        if not self.is_valid():
+            return {k: self.cleaned_data.get(k) for k in self.fields if k not in self.errors}
+        return dict(self.cleaned_data)
+
+
+class ExportForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label=None)
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
+    format = forms.ChoiceField(choices=list(EXPORT_FORMATS.items()), widget=forms.RadioSelect, initial="docx")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.order_by("position", "name")
+        self.fields["meeting"].queryset = Meeting.objects.order_by("-held_on")
