@@ -37,6 +37,16 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """Browser tests run on a flushed database: make sure the role groups (and reference data) exist."""
+    from carehomes.apps import ensure_specialisms
+    from organisations.roles import grant_role_permissions
+
+    grant_role_permissions()
+    ensure_specialisms()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
