@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.security import log_access_refused
 from organisations.access import home_page_for
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def health(request):
 
 
 def permission_denied(request, exception=None):
+    log_access_refused(request, exception)
     return render(request, "errors/403.html", {}, status=403)
 
 

@@ -1,0 +1,138 @@
+"""Load test: project managers reading the dashboard while pharmacists log visits.
+
+    make loadtest   # locust --headless -u 50 -r 10 -t 2m --host http://127.0.0.1:$PORT
+
+Against a server with the demo data (`manage.py seed_demo`): the `pm` and `pharmacist` logins,
+password from DEMO_PASSWORD (default "carehomes-demo"). Runs on loopback only. At the end it
+prints the 95th percentile per request and exits non-zero if any request failed.
+"""
+
+import os
+import random
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, events, task
+
+PASSWORD = os.environ.get("DEMO_PASSWORD", "carehomes-demo")
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TOKEN_INPUT = re.compile(
+    r'name="submission_token"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="submission_token"'
+)
+CARE_HOME_SELECT = re.compile(r'<select[^>]*name="care_home"[^>]*>(.*?)</select>', re.S)
+OPTION_VALUE = re.compile(r'<option[^>]*value="(\d+)"')
+
+
+@events.test_start.add_listener
+def only_on_loopback(environment, **kwargs):
+    host = urlsplit(environment.host or "").hostname
+    if host not in LOOPBACK:
+        raise SystemExit(
+            f"The load test runs against this machine only (127.0.0.1), not {environment.host!r}."
+        )
+
+
+@events.quitting.add_listener
+def report_p95_and_fail_on_errors(environment, **kwargs):
+    stats = environment.stats
+    print("\n95th percentile response times (ms):")
+    for entry in sorted(stats.entries.values(), key=lambda e: (e.name, e.method)):
+        print(
+            f"  {entry.method:5} {entry.name:40} p95={entry.get_response_time_percentile(0.95):>6.0f}  n={entry.num_requests}"
+        )
+    total = stats.total
+    print(f"  {'ALL':46} p95={total.get_response_time_percentile(0.95):>6.0f}  n={total.num_requests}")
+    if total.num_failures:
+        print(f"{total.num_failures} of {total.num_requests} requests failed")
+        environment.process_exit_code = 1
+
+
+class SignedInUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    username = None
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="/accounts/login/")
+        token = CSRF_INPUT.search(page.text)
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "next": "",
+            },
+            allow_redirects=False,
+            catch_response=True,
+            name="/accounts/login/",
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in as {self.username} failed: {response.status_code}")
+
+    def view(self, path, name=None):
+        with self.client.get(path, name=name or path, catch_response=True) as response:
+            if response.status_code != 200 or "/accounts/login/" in response.url:
+                response.failure(f"{path}: {response.status_code} at {response.url}")
+
+
+class ProjectManager(SignedInUser):
+    """Reads the citywide picture: dashboard, gaps, care homes."""
+
+    username = "pm"
+
+    @task(3)
+    def dashboard(self):
+        self.view("/dashboard/")
+
+    @task(2)
+    def gaps(self):
+        self.view("/gaps/")
+
+    @task(2)
+    def care_homes(self):
+        self.view("/care-homes/")
+
+
+class Pharmacist(SignedInUser):
+    """Logs visits to care homes, and looks at their own homes and visits."""
+
+    username = "pharmacist"
+
+    @task(1)
+    def my_care_homes(self):
+        self.view("/my-care-homes/")
+
+    @task(1)
+    def care_homes(self):
+        self.view("/care-homes/")
+
+    @task(2)
+    def log_a_visit(self):
+        form = self.client.get("/visits/new/", name="/visits/new/")
+        csrf = CSRF_INPUT.search(form.text)
+        select = CARE_HOME_SELECT.search(form.text)
+        homes = OPTION_VALUE.findall(select.group(1)) if select else []
+        if form.status_code != 200 or not csrf or not homes:
+            form.failure("the visit form has no CSRF token or no care homes to choose")
+            return
+        submission = TOKEN_INPUT.search(form.text)
+        data = {
+            "csrfmiddlewaretoken": csrf.group(1),
+            "submission_token": next((g for g in submission.groups() if g), "") if submission else "",
+            "care_home": random.choice(homes[:10]),
+            "visited_on": (date.today() - timedelta(days=random.randint(0, 6))).isoformat(),
+            "mode": "on_site",
+            "activities": "smr",
+            "minutes_spent": "30",
+            # A pharmacist may visit a home twice in a day; the load test says so up front.
+            "confirm_duplicate": "on",
+        }
+        with self.client.post(
+            "/visits/new/", data=data, name="/visits/new/ [save]", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302 or "/accounts/login/" in response.headers.get("Location", ""):
+                response.failure(f"visit not saved: {response.status_code}")

@@ -1,0 +1,266 @@
+"""Every page, as every kind of person, by GET and by POST: no one reads or changes what is not theirs.
+
+The table below is DESIGN.md's Pages table written as data: for each URL name, who may read
+it (GET) and who may write through it (POST). Object pages point at objects that belong to
+organisation A, so the same roles in organisation B ("@other") are the strangers.
+
+A new page must be added to ACCESS: `test_every_page_has_an_access_rule` names any that are not.
+
+Expectations:
+- anonymous: redirected to the sign-in page, for GET and POST alike;
+- allowed GET: 200, or a redirect somewhere other than sign-in;
+- refused GET: 403, or 404 where existence itself is private (405 for a POST-only address);
+- allowed POST (empty form): anything but a refusal or a server error;
+- refused POST: 403/404/405 (or 200, for someone who may read the page, re-showing it) and
+  nothing in the database changed (row counts, history rows included);
+- never a 500.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from tests.security.url_patterns import hub_pages
+from tests.security.world import ACTORS, OTHER, REPORT_WEEK, build_world
+
+LOGIN = "/accounts/login/"
+
+EVERY_ROLE = frozenset(ACTORS)
+NOBODY = frozenset()
+LEADERSHIP = frozenset({"slt", "pm", "slt@other", "pm@other"})
+PM = frozenset({"pm", "pm@other"})
+PHARMACISTS = frozenset({"pharmacist", "pharmacist@other"})
+ORGANISATION_LEADS = frozenset({"orglead", "orglead@other"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: frozenset
+    post: frozenset | None = None  # who may write through the page; None: the same as get
+    kwargs: tuple = ()  # (URL kwarg, world object name or a literal value)
+
+    def may_post(self, actor):
+        return actor in (self.get if self.post is None else self.post)
+
+
+def pk(name):
+    return (("pk", name),)
+
+
+ACCESS = {
+    # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
+    "home": Rule(get=EVERY_ROLE | {"no-role"}),
+    "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    "dashboard:index": Rule(get=LEADERSHIP),
+    "dashboard:gaps": Rule(get=LEADERSHIP),
+    # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
+    "carehomes:list": Rule(get=LEADERSHIP | PHARMACISTS, post=PM),
+    "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),
+    "carehomes:import": Rule(get=PM),
+    "carehomes:import_confirm": Rule(get=NOBODY, post=PM),
+    "carehomes:fill_gaps": Rule(get=PM),
+    "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
+    "carehomes:lead_hand_over": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
+    "carehomes:outbreak": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
+    "carehomes:assignment_end": Rule(get=NOBODY, post=PM, kwargs=pk("assignment")),
+    "carehomes:mine": Rule(get=PHARMACISTS),
+    # Staff: SLT and PM.
+    "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),
+    "carehomes:staff_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("staff")),
+    "carehomes:staff_assign": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
+    "carehomes:staff_import": Rule(get=PM),
+    "carehomes:staff_import_confirm": Rule(get=NOBODY, post=PM),
+    # Visits: pharmacy professionals their own, the project manager all (SLT may read one).
+    "carehomes:visit_list": Rule(get=PM | PHARMACISTS),
+    "carehomes:visit_export": Rule(get=PM | PHARMACISTS, kwargs=(("extension", "csv"),)),
+    "carehomes:visit_create": Rule(get=PM | PHARMACISTS),
+    "carehomes:visit_detail": Rule(
+        get=LEADERSHIP | {"pharmacist"}, post=PM | {"pharmacist"}, kwargs=pk("visit")
+    ),
+    "carehomes:visit_edit": Rule(get=PM | {"pharmacist"}, kwargs=pk("visit")),
+    "carehomes:visit_delete": Rule(get=PM | {"pharmacist"}, kwargs=pk("visit")),
+    # Teams: everyone reads; the PM manages memberships.
+    "teams:list": Rule(get=EVERY_ROLE, post=PM),
+    "teams:detail": Rule(get=EVERY_ROLE, post=PM, kwargs=pk("team")),
+    "teams:membership_add": Rule(get=NOBODY, post=PM, kwargs=pk("team")),
+    "teams:membership_end": Rule(get=NOBODY, post=PM, kwargs=pk("membership")),
+    # Workstreams: everyone reads; SLT and PM run them.
+    "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),
+    "workstreams:create": Rule(get=LEADERSHIP),
+    "workstreams:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP, kwargs=pk("workstream")),
+    "workstreams:edit": Rule(get=LEADERSHIP, kwargs=pk("workstream")),
+    "workstreams:note_add": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("workstream")),
+    # Requests for help: everyone reads; raised and withdrawn by the PM or the organisation's own
+    # lead; offered by the PM or any organisation lead; accepted or declined by the PM.
+    "workstreams:request_list": Rule(get=EVERY_ROLE, post=PM | ORGANISATION_LEADS),
+    "workstreams:request_create": Rule(get=PM | ORGANISATION_LEADS),
+    "workstreams:request_detail": Rule(
+        get=EVERY_ROLE, post=PM | ORGANISATION_LEADS, kwargs=pk("support_request")
+    ),
+    "workstreams:offer_create": Rule(get=NOBODY, post=PM | {"orglead@other"}, kwargs=pk("support_request")),
+    "workstreams:request_withdraw": Rule(get=NOBODY, post=PM | {"orglead"}, kwargs=pk("support_request")),
+    "workstreams:offer_accept": Rule(get=NOBODY, post=PM, kwargs=pk("support_offer")),
+    "workstreams:offer_decline": Rule(get=NOBODY, post=PM, kwargs=pk("support_offer")),
+    # Organisations: everyone reads; PCN engagement is recorded by SLT and PM.
+    "organisations:list": Rule(get=EVERY_ROLE, post=PM),
+    "organisations:mine": Rule(get=ORGANISATION_LEADS),
+    "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
+    "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
+    # update to an action their own organisation owns.
+    "actionplan:index": Rule(get=LEADERSHIP, post=PM),
+    "actionplan:export": Rule(get=LEADERSHIP),
+    "actionplan:action_create": Rule(get=PM),
+    "actionplan:action_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("action")),
+    "actionplan:action_edit": Rule(get=PM, kwargs=pk("action")),
+    "actionplan:action_close": Rule(get=NOBODY, post=PM, kwargs=pk("action")),
+    "actionplan:action_reopen": Rule(get=NOBODY, post=PM, kwargs=pk("action")),
+    "actionplan:actionupdate_create": Rule(get=PM | {"slt"}, kwargs=pk("action")),
+    "actionplan:meeting_list": Rule(get=LEADERSHIP, post=PM),
+    "actionplan:section_create": Rule(get=PM),
+    # Weekly gap reports: SLT and PM read; the PM generates one on demand.
+    "actionplan:report_list": Rule(get=LEADERSHIP, post=PM),
+    "actionplan:report_generate": Rule(get=NOBODY, post=PM),
+    "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
+    "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+}
+
+DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan")
+
+
+def database_snapshot():
+    """Row counts of every domain model and its history (one query): any create, change or delete shows."""
+    models = [m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()]
+    models += [get_user_model(), apps.get_model("auth", "Group")]
+    tables = [m._meta.db_table for m in models]
+    # Table names come from the models, never from input.
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def resolve_kwargs(rule, world):
+    """URL kwargs for a page: a world object's pk, or a literal (e.g. an ISO week)."""
+    kwargs = {}
+    for key, value in rule.kwargs:
+        target = world.objects.get(value, value) if isinstance(value, str) else value
+        kwargs[key] = getattr(target, "pk", target)
+    return kwargs
+
+
+def request_as(client, method, path, *, snapshot):
+    """The response (or the exception a view raised), with the database before and after.
+
+    Each request runs in a transaction that is then rolled back: an empty POST may still withdraw
+    a request or close an action, and the next person must find the city as it was.
+    """
+    before = after = None
+    with transaction.atomic():
+        if snapshot:
+            before = database_snapshot()
+        try:
+            response = getattr(client, method.lower())(path)
+        except Exception as exc:  # noqa: BLE001 - an exception is a 500 to report, with its cause
+            response = exc
+        if snapshot and not isinstance(response, Exception):
+            try:
+                after = database_snapshot()
+            except DatabaseError as exc:
+                after = {"database unreadable after the request": repr(exc)}
+        transaction.set_rollback(True)
+    return response, before, after
+
+
+def judge(method, actor, rule, response, snapshot_before, snapshot_after):
+    """None when the response keeps the rule; otherwise what went wrong."""
+    if isinstance(response, Exception):
+        return f"500: {response.__class__.__name__}: {response}"
+    status = response.status_code
+    location = response.get("Location", "")
+    if status >= 500:
+        return f"server error {status}"
+    if actor == "anonymous":
+        if status == 302 and location.startswith(LOGIN):
+            return None
+        return f"expected a redirect to sign-in, got {status} {location}"
+    if method == "GET":
+        if actor in rule.get:
+            if status == 200 or (300 <= status < 400 and not location.startswith(LOGIN)):
+                return None
+            return f"expected the page, got {status} {location}"
+        if status in (403, 404, 405):
+            return None
+        return f"expected a refusal (403/404/405), got {status} {location}"
+    if rule.may_post(actor):
+        if status in (403, 404) or location.startswith(LOGIN):
+            return f"expected the POST to be accepted or re-shown, got a refusal {status} {location}"
+        return None
+    allowed = {403, 404, 405} | ({200} if actor in rule.get else set())
+    if status not in allowed:
+        return f"expected a refusal (one of {sorted(allowed)}), got {status} {location}"
+    if snapshot_before != snapshot_after:
+        changed = {
+            k: (snapshot_before.get(k), v) for k, v in snapshot_after.items() if snapshot_before.get(k) != v
+        }
+        return f"refused, but the database changed: {changed}"
+    return None
+
+
+def test_every_page_has_an_access_rule():
+    pages = hub_pages()
+    names = {page.name for page in pages}
+    missing = sorted(f"{page.name} (/{page.route})" for page in pages if page.name not in ACCESS)
+    stale = sorted(set(ACCESS) - names)
+    assert not missing, (
+        "These pages have no access rule in tests/security/test_access_matrix.py ACCESS; add one "
+        "from DESIGN.md's Pages table (who may GET, who may POST, which object the URL needs):\n  "
+        + "\n  ".join(missing)
+    )
+    assert not stale, f"ACCESS names pages that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+def test_every_page_keeps_its_access_rule_for_every_person(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = build_world()
+    no_role_user = get_user_model().objects.create_user("no-role", password="not-used-here-123")
+    clients = {"anonymous": Client()}
+    for actor, user in [*world.users.items(), ("no-role", no_role_user)]:
+        clients[actor] = Client()
+        clients[actor].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    pages = [page for page in hub_pages() if page.name in ACCESS]
+    failures = []
+    tried = 0
+    for page in pages:
+        rule = ACCESS[page.name]
+        path = page.path(**resolve_kwargs(rule, world))
+        for actor, client in clients.items():
+            # The other organisation's people matter where a page shows one object; a person with
+            # no role is refused by the same check for every method.
+            if actor in OTHER and not rule.kwargs:
+                continue
+            for method in ("GET",) if actor == "no-role" else ("GET", "POST"):
+                refused_post = method == "POST" and actor != "anonymous" and not rule.may_post(actor)
+                response, before, after = request_as(client, method, path, snapshot=refused_post)
+                tried += 1
+                problem = judge(method, actor, rule, response, before, after)
+                if problem:
+                    failures.append(f"{method} {path} [{page.name}] as {actor}: {problem}")
+
+    object_pages = sum(1 for page in pages if ACCESS[page.name].kwargs)
+    print(
+        f"\naccess matrix: {len(pages)} URL patterns ({object_pages} object pages) x people "
+        f"(anonymous, 4 roles, no role; 4 roles of another organisation on object pages) "
+        f"x GET/POST = {tried} requests"
+    )
+    assert not failures, f"{len(failures)} of {tried} requests broke the access rules:\n" + "\n".join(
+        failures
+    )
