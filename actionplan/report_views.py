@@ -1,25 +1,184 @@
-"""The weekly gap reports: list, one week, and its PDF and Word documents."""
+"""The weekly gap reports: list, one week, its PDF and Word documents, and the generate button."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from actionplan import report_documents
+from actionplan.gap_reports import HEADLINE_LABELS, parse_week, previous_week, week_title
 from actionplan.models import GapReport
-from config.placeholders import placeholder
-from organisations.access import requires
+from config.rendering import render_page
+from organisations.access import may, requires
+
+
+class GenerateReportForm(forms.Form):
+    week = forms.CharField(
+        label="ISO week",
+        required=False,
+        max_length=8,
+        help_text="For example 2026-W48. Leave empty for the week just ended.",
+    )
+    regenerate = forms.BooleanField(
+        label="Make a new version even if the week has a report (the earlier version is kept)",
+        required=False,
+    )
+
+    def clean_week(self):
+        week = (self.cleaned_data.get("week") or "").strip().upper() or previous_week()
+        try:
+            parse_week(week)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["week"]) from None
+        return week
+
+
+def _report_or_404(week, version=None):
+    reports = GapReport.objects.select_related("generated_by").filter(week=week)
+    reports = reports.filter(version=version) if version else reports.filter(is_current=True)
+    report = reports.first()
+    if report is None:
+        raise Http404("There is no report for that week.")
+    return report
+
+
+def _page_url(number):
+    return f"?page={number}"
+
+
+def _version(request):
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 @requires("actionplan.view_gapreport")
 def report_list(request):
-    return placeholder(
+    reports = (
+        GapReport.objects.filter(is_current=True)
+        .order_by("-week")
+        .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+    )
+    page = Paginator(reports, 26).get_page(request.GET.get("page"))
+    can_generate = may(request.user, "actionplan.add_gapreport")
+    return render_page(
         request,
-        "Weekly gap reports",
-        "The weekly snapshot of every gap and headline figure, for the Silver Command meetings.",
-        ["every week's report", "each as a page, PDF and Word document"],
+        "actionplan/reports/list.jinja",
+        {
+            "page_title": "Weekly gap reports",
+            "page": page,
+            "form": GenerateReportForm(initial={"week": previous_week()}) if can_generate else None,
+            "can_generate": can_generate,
+            "page_url": _page_url,
+        },
     )
 
 
 @requires("actionplan.view_gapreport")
 def report_detail(request, week):
-    report = GapReport.objects.filter(week=week, is_current=True).first()
-    if report is None:
-        raise Http404("No report for that week")
-    return placeholder(request, str(report), "The frozen figures of the week.", ["gaps", "headline figures"])
+    report = _report_or_404(week, _version(request))
+    data = report.data
+    tables = report_documents.chart_tables(data)
+    charts = [
+        {"name": name, "table": table, "src": report_documents.chart_data_uri(name, table)}
+        for name, table in tables.items()
+    ]
+    versions = list(GapReport.objects.filter(week=week).order_by("-version").values("version", "is_current"))
+    return render_page(
+        request,
+        "actionplan/reports/detail.jinja",
+        {
+            "page_title": f"Weekly gap report {report.week}",
+            "report": report,
+            "data": data,
+            "week_title": week_title(report.week),
+            "intro_lines": report_documents.intro_lines(report),
+            "headlines": report_documents.headline_rows(data),
+            "rag_rows": report_documents.rag_rows(data),
+            "charts": charts,
+            "organisation_table": report_documents.organisation_table(data.get("hours", {})),
+            "changes_summary": report_documents.changes_summary(data),
+            "opened": report_documents.change_rows(data, "opened"),
+            "closed": report_documents.change_rows(data, "closed"),
+            "gaps": data.get("gaps", []),
+            "versions": versions,
+            "version_query": f"?version={report.version}" if not report.is_current else "",
+            "labels": HEADLINE_LABELS,
+        },
+    )
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@requires("actionplan.view_gapreport")
+def report_pdf(request, week):
+    report = _report_or_404(week, _version(request))
+    suffix = f"-v{report.version}" if report.version > 1 else ""
+    return _download(report_documents.report_pdf(report), f"gap-report-{week}{suffix}.pdf", "application/pdf")
+
+
+@requires("actionplan.view_gapreport")
+def report_docx(request, week):
+    report = _report_or_404(week, _version(request))
+    suffix = f"-v{report.version}" if report.version > 1 else ""
+    return _download(
+        report_documents.report_docx(report),
+        f"gap-report-{week}{suffix}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@require_POST
+@requires("actionplan.add_gapreport")
+def report_generate(request):
+    """Queue the report of a week on Celery (in-process when no broker is configured)."""
+    from actionplan.tasks import generate_gap_report
+
+    form = GenerateReportForm(request.POST)
+    if not form.is_valid():
+        reports = GapReport.objects.filter(is_current=True).order_by("-week")
+        reports = reports.values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+        return render_page(
+            request,
+            "actionplan/reports/list.jinja",
+            {
+                "page_title": "Weekly gap reports",
+                "page": Paginator(reports, 26).get_page(1),
+                "form": form,
+                "can_generate": True,
+                "page_url": _page_url,
+            },
+            status=400,
+        )
+    week, regenerate = form.cleaned_data["week"], form.cleaned_data["regenerate"]
+    requested_at = timezone.now()
+    kwargs = {
+        "week": week,
+        "regenerate": regenerate,
+        "user_id": request.user.pk,
+        "requested_at": requested_at.isoformat(),
+    }
+    existed = GapReport.objects.filter(week=week, is_current=True).exists()
+    if existed and not regenerate:
+        messages.info(request, f"The report for {week} already exists. To make a new version, tick the box.")
+        return redirect("actionplan:report_detail", week=week)
+    transaction.on_commit(lambda: generate_gap_report.delay(**kwargs))
+    if GapReport.objects.filter(week=week, is_current=True, generated_at__gte=requested_at).exists():
+        messages.info(
+            request, f"The report for {week} is ready, and the SLT members have been emailed its PDF."
+        )
+        return redirect("actionplan:report_detail", week=week)
+    messages.info(
+        request,
+        f"The report for {week} is being made. It appears here when it is ready, and the SLT members "
+        "are emailed its PDF.",
+    )
+    return redirect("actionplan:report_list")

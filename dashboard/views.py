@@ -1,33 +1,116 @@
-"""The citywide dashboard for the SLT: read-only, composed from the apps' selectors."""
+"""The citywide dashboard and the gap list: read-only, composed from the apps' selectors."""
 
-from config.placeholders import placeholder
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from actionplan import report_documents
+from actionplan.models import GapReport
+from config.rendering import render_page
+from dashboard import selectors
+from dashboard.forms import FilterForm, GapFilterForm
 from organisations.access import requires
+
+HEADLINE_CARDS = [
+    ("care_homes", "Care homes", ""),
+    ("pct_with_lead", "With a named lead", "%"),
+    ("pct_visited_28d", "Visited in the last 28 days", "%"),
+    ("in_outbreak", "In outbreak", ""),
+    ("outbreak_not_visited", "In outbreak, not visited since it began", ""),
+    ("gaps", "Gaps", ""),
+    ("pcns_no_hours", "PCNs with homes and no committed hours", ""),
+    ("open_requests", "Open requests for help (citywide)", ""),
+]
+
+
+def _filters(form, cls=selectors.Filters):
+    return cls(**form.filter_values())
 
 
 @requires("dashboard.view_dashboard")
 def index(request):
-    return placeholder(
+    form = FilterForm(request.GET or None, options=selectors.filter_options())
+    filters = _filters(form)
+    figures = selectors.dashboard_figures(filters)
+    headlines, hours, trend = figures["headlines"], figures["hours"], figures["trend"]
+    trend_table = report_documents.trend_table(trend)
+    sector_table = report_documents.sector_table(hours)
+    rule_table = report_documents.rule_table(headlines)
+    charts = {
+        "trend": {
+            "name": "trend",
+            "table": trend_table,
+            "src": report_documents.chart_data_uri("trend", trend_table),
+        }
+        if trend
+        else None,
+        "hours_by_sector": {
+            "name": "hours_by_sector",
+            "table": sector_table,
+            "src": report_documents.chart_data_uri("hours_by_sector", sector_table),
+        },
+    }
+    latest = GapReport.objects.filter(is_current=True).order_by("-week").values("week").first()
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
+    return render_page(
         request,
-        "Citywide dashboard",
-        "Care-home pharmacy support across the city at a glance.",
-        [
-            "headline figures: homes with a named lead, visited in 28 days, in outbreak",
-            "week-on-week trends from the weekly reports",
-            "hours by organisation and sector",
-            "drill-down by locality, PCN and organisation",
-        ],
+        "dashboard/index.jinja",
+        {
+            "page_title": "Citywide dashboard",
+            "form": form,
+            "filters": filters,
+            "headlines": headlines,
+            "cards": [(label, headlines.get(key), unit) for key, label, unit in HEADLINE_CARDS],
+            "rag_rows": [
+                [name.capitalize(), str(headlines["rag"].get(name, 0))] for name in ("red", "amber", "green")
+            ],
+            "rule_table": rule_table,
+            "charts": charts,
+            "organisation_table": report_documents.organisation_table(hours),
+            "latest_week": latest["week"] if latest else None,
+            "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
+        },
+        block="figures",
     )
+
+
+def fix_link(gap):
+    """Where a gap is fixed: assign a lead, log a visit, or the PCN's page."""
+    code = gap.rule.code
+    if code == "pcn_no_hours":
+        return reverse("organisations:detail", args=[gap.pcn_id])
+    if code in ("no_recent_visit", "outbreak_not_visited"):
+        return reverse("carehomes:visit_create") + "?" + urlencode({"care_home": gap.care_home_id})
+    return reverse("carehomes:detail", args=[gap.care_home_id])
 
 
 @requires("dashboard.view_gaps")
 def gap_list(request):
-    return placeholder(
+    form = GapFilterForm(request.GET or None, options=selectors.filter_options())
+    filters = _filters(form)
+    gaps = selectors.gap_list(filters)
+    page = Paginator(gaps, settings.HUB["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    for gap in page.object_list:
+        gap.fix_url = fix_link(gap)
+    kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
+
+    def page_url(number):
+        return "?" + urlencode(kept | {"page": number})
+
+    counts = {}
+    for gap in gaps:
+        counts[gap.rule.code] = counts.get(gap.rule.code, 0) + 1
+    return render_page(
         request,
-        "Gaps in support",
-        "Every current gap in care-home pharmacy support, worst first.",
-        [
-            "each gap's rule, severity and plain-English reason",
-            "filters by rule, locality, PCN and organisation",
-            "a link to where each gap is fixed",
-        ],
+        "dashboard/gaps.jinja",
+        {
+            "page_title": "Gaps in support",
+            "form": form,
+            "page": page,
+            "page_url": page_url,
+            "total": len(gaps),
+            "counts": counts,
+        },
+        block="results",
     )

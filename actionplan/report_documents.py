@@ -1,0 +1,388 @@
+"""The weekly gap report as charts, PDF and Word, for the Silver Command command pack.
+
+The page, the PDF and the Word document show the same charts (matplotlib, rendered to PNG) and
+each chart's numbers as a table, so the figures can be read by a screen reader and copied into
+papers. Everything here works from a report's frozen `data`, never from live tables.
+"""
+
+import base64
+import functools
+import io
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from actionplan.gap_reports import HEADLINE_LABELS, week_title  # noqa: E402
+
+NHS_BLUE = "#005eb8"
+NHS_DARK_BLUE = "#003087"
+NHS_WARM_YELLOW = "#ffb81c"
+NHS_GREY = "#425563"
+RULE_NAMES = {
+    "no_lead": "No named lead",
+    "outbreak_not_visited": "Outbreak and no visit since it began",
+    "no_recent_visit": "No recent visit",
+    "lead_over_capacity": "Lead over capacity",
+    "pcn_no_hours": "PCN has committed no hours",
+}
+
+plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+
+
+# ---------------------------------------------------------------------------------------------
+# The charts and their tables
+
+
+def _fmt(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def trend_table(points):
+    """Columns and rows of the week-on-week trend (oldest first)."""
+    return {
+        "caption": "Week on week: % of care homes with a named lead and visited in the last 28 days",
+        "columns": ["Week", "% with a named lead", "% visited in 28 days", "Gaps"],
+        "rows": [
+            [p["week"], _fmt(p.get("pct_with_lead")), _fmt(p.get("pct_visited_28d")), _fmt(p.get("gaps"))]
+            for p in points
+        ],
+    }
+
+
+def sector_table(hours):
+    return {
+        "caption": "Hours a week available and assigned, by sector",
+        "columns": ["Sector", "Hours available", "Hours assigned"],
+        "rows": [[s["name"], _fmt(s["available"]), _fmt(s["assigned"])] for s in hours.get("by_sector", [])],
+    }
+
+
+def organisation_table(hours):
+    return {
+        "caption": "Hours a week available and assigned, by organisation",
+        "columns": ["Organisation", "Hours available", "Hours assigned"],
+        "rows": [
+            [o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in hours.get("by_organisation", [])
+        ],
+    }
+
+
+def rule_table(headlines):
+    by_rule = headlines.get("gaps_by_rule", {})
+    return {
+        "caption": "Gaps by rule",
+        "columns": ["Rule", "Gaps"],
+        "rows": [[RULE_NAMES.get(code, code), _fmt(n)] for code, n in by_rule.items()],
+    }
+
+
+def chart_tables(data):
+    """The charts of a report's data: name -> table (caption, columns, rows)."""
+    return {
+        "trend": trend_table(data.get("trend", [])),
+        "hours_by_sector": sector_table(data.get("hours", {})),
+        "gaps_by_rule": rule_table(data.get("headlines", {})),
+    }
+
+
+def _numbers(values):
+    return [float(v) if v not in ("", None) else float("nan") for v in values]
+
+
+def _draw_trend(ax, table):
+    weeks = [r[0] for r in table["rows"]]
+    ax.plot(
+        weeks, _numbers(r[1] for r in table["rows"]), marker="o", color=NHS_BLUE, label="% with a named lead"
+    )
+    ax.plot(
+        weeks,
+        _numbers(r[2] for r in table["rows"]),
+        marker="s",
+        color=NHS_WARM_YELLOW,
+        label="% visited in 28 days",
+    )
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of care homes")
+    ax.legend(loc="lower left", frameon=False)
+    step = max(1, len(weeks) // 8)
+    ax.set_xticks(range(0, len(weeks), step), [w[2:] for w in weeks[::step]], rotation=30, ha="right")
+
+
+def _draw_bars(ax, table, series_labels):
+    names = [r[0] for r in table["rows"]]
+    positions = range(len(names))
+    width = 0.8 / len(series_labels)
+    colours = [NHS_BLUE, NHS_WARM_YELLOW, NHS_GREY]
+    for i, label in enumerate(series_labels):
+        values = _numbers(r[i + 1] for r in table["rows"])
+        ax.barh([p + i * width for p in positions], values, height=width, color=colours[i], label=label)
+    ax.set_yticks([p + width * (len(series_labels) - 1) / 2 for p in positions], names)
+    ax.invert_yaxis()
+    if len(series_labels) > 1:
+        ax.legend(loc="lower right", frameon=False)
+
+
+@functools.lru_cache(maxsize=128)
+def _render(name, table_json):
+    table = json.loads(table_json)
+    rows = max(len(table["rows"]), 1)
+    height = 3.2 if name == "trend" else min(1.2 + 0.35 * rows, 8)
+    figure = Figure(figsize=(7, height), dpi=110)
+    ax = figure.subplots()
+    if name == "trend":
+        _draw_trend(ax, table)
+    elif name == "hours_by_sector":
+        _draw_bars(ax, table, ["Available", "Assigned"])
+        ax.set_xlabel("Hours a week")
+    else:
+        _draw_bars(ax, table, ["Gaps"])
+        ax.set_xlabel("Number of gaps")
+    ax.set_title(table["caption"], fontsize=10, loc="left")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_png(name, table):
+    """A chart as PNG bytes, drawn from its table (cached: the same numbers draw the same chart)."""
+    return _render(name, json.dumps(table, sort_keys=True))
+
+
+def chart_data_uri(name, table):
+    return "data:image/png;base64," + base64.b64encode(chart_png(name, table)).decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the documents say
+
+
+def headline_rows(data):
+    headlines = data.get("headlines", {})
+    return [[label, _fmt(headlines.get(key))] for key, label in HEADLINE_LABELS.items() if key in headlines]
+
+
+def rag_rows(data):
+    rag = data.get("headlines", {}).get("rag", {})
+    return [[name.capitalize(), _fmt(rag.get(name, 0))] for name in ("red", "amber", "green")]
+
+
+def gap_rows(data):
+    return [
+        [
+            g.get("severity", "").capitalize(),
+            g.get("name", ""),
+            g.get("care_home") or g.get("pcn") or "",
+            g["reason"],
+        ]
+        for g in data.get("gaps", [])
+    ]
+
+
+def change_rows(data, kind):
+    return [
+        [c.get("name", ""), c.get("care_home") or c.get("pcn") or ""]
+        for c in data.get("changes", {}).get(kind, [])
+    ]
+
+
+def intro_lines(report):
+    data = report.data
+    lines = [
+        f"Figures as of {data.get('as_of', '')}; generated {report.generated_at:%-d %B %Y %H:%M} UTC"
+        + (f" (version {report.version})." if report.version > 1 else ".")
+    ]
+    if data.get("backfilled"):
+        lines.append(
+            "Backfilled: this week's report was reconstructed afterwards. Leads and visits are as of the "
+            "week's end; outbreaks, staff, requests for help and actions are as they were when it was made."
+        )
+    return lines
+
+
+def changes_summary(data):
+    changes = data.get("changes", {})
+    if not changes.get("previous_week"):
+        return "No earlier report to compare with."
+    return (
+        f"Since {changes['previous_week']}: {len(changes.get('opened', []))} gaps opened and "
+        f"{len(changes.get('closed', []))} closed."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def report_pdf(report) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    data = report.data
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Weekly gap report {report.week}",
+        author="Care Home Pharmacy Hub",
+    )
+    width = A4[0] - 30 * mm
+
+    def table(columns, rows, widths=None, style=body):
+        cells = [[Paragraph(f"<b>{c}</b>", style) for c in columns]]
+        cells += [[Paragraph(_escape(v), style) for v in row] for row in rows] or [
+            [Paragraph("None", style)] + [""] * (len(columns) - 1)
+        ]
+        t = Table(cells, colWidths=widths, repeatRows=1)
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#aeb7bd")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        return t
+
+    def chart(name, chart_table):
+        png = chart_png(name, chart_table)
+        image = Image(io.BytesIO(png))
+        ratio = width / image.drawWidth
+        image.drawWidth, image.drawHeight = width, image.drawHeight * ratio
+        return image
+
+    tables = chart_tables(data)
+    story = [
+        Paragraph(f"Weekly gap report {report.week}", styles["Title"]),
+        Paragraph(week_title(report.week), styles["Heading2"]),
+        *(Paragraph(_escape(line), body) for line in intro_lines(report)),
+        Paragraph("Headline figures", styles["Heading2"]),
+        table(["Figure", "Value"], headline_rows(data), [width * 0.7, width * 0.3]),
+        Paragraph("Action plan RAG (open actions)", styles["Heading3"]),
+        table(["RAG", "Actions"], rag_rows(data), [width * 0.7, width * 0.3]),
+        Paragraph("Week on week", styles["Heading2"]),
+        chart("trend", tables["trend"]),
+        table(tables["trend"]["columns"], tables["trend"]["rows"]),
+        Paragraph("Hours by sector", styles["Heading2"]),
+        chart("hours_by_sector", tables["hours_by_sector"]),
+        table(tables["hours_by_sector"]["columns"], tables["hours_by_sector"]["rows"]),
+        Paragraph("Hours by organisation", styles["Heading2"]),
+        table(
+            organisation_table(data.get("hours", {}))["columns"],
+            organisation_table(data.get("hours", {}))["rows"],
+        ),
+        Paragraph("What changed since the week before", styles["Heading2"]),
+        Paragraph(_escape(changes_summary(data)), body),
+        Paragraph("Gaps opened", styles["Heading3"]),
+        table(["Rule", "Care home or PCN"], change_rows(data, "opened")),
+        Paragraph("Gaps closed", styles["Heading3"]),
+        table(["Rule", "Care home or PCN"], change_rows(data, "closed")),
+        Paragraph(f"Every gap ({len(data.get('gaps', []))})", styles["Heading2"]),
+        chart("gaps_by_rule", tables["gaps_by_rule"]),
+        table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"]),
+        Spacer(1, 4 * mm),
+        table(
+            ["Severity", "Rule", "Care home or PCN", "Reason"],
+            gap_rows(data),
+            [width * 0.1, width * 0.2, width * 0.2, width * 0.5],
+            style=small,
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _escape(value):
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------------------------------------
+# Word
+
+
+def report_docx(report) -> bytes:
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    data = report.data
+    document = Document()
+    document.core_properties.title = f"Weekly gap report {report.week}"
+    document.styles["Normal"].font.size = Pt(10)
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(1.8)
+    width = section.page_width - section.left_margin - section.right_margin
+
+    def table(columns, rows):
+        t = document.add_table(rows=1, cols=len(columns))
+        t.style = "Table Grid"
+        for cell, text in zip(t.rows[0].cells, columns, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            for cell, text in zip(t.add_row().cells, row, strict=True):
+                cell.text = str(text)
+        if not rows:
+            t.add_row().cells[0].text = "None"
+        document.add_paragraph()
+        return t
+
+    def chart(name, chart_table):
+        document.add_picture(io.BytesIO(chart_png(name, chart_table)), width=width)
+
+    tables = chart_tables(data)
+    document.add_heading(f"Weekly gap report {report.week}", level=0)
+    document.add_paragraph(week_title(report.week))
+    for line in intro_lines(report):
+        document.add_paragraph(line)
+    document.add_heading("Headline figures", level=1)
+    for label, value in headline_rows(data):
+        document.add_paragraph(f"{label}: {value}", style="List Bullet")
+    document.add_heading("Action plan RAG (open actions)", level=2)
+    for label, value in rag_rows(data):
+        document.add_paragraph(f"{label}: {value}", style="List Bullet")
+    document.add_heading("Week on week", level=1)
+    chart("trend", tables["trend"])
+    table(tables["trend"]["columns"], tables["trend"]["rows"])
+    document.add_heading("Hours by sector", level=1)
+    chart("hours_by_sector", tables["hours_by_sector"])
+    table(tables["hours_by_sector"]["columns"], tables["hours_by_sector"]["rows"])
+    document.add_heading("Hours by organisation", level=1)
+    organisations = organisation_table(data.get("hours", {}))
+    table(organisations["columns"], organisations["rows"])
+    document.add_heading("What changed since the week before", level=1)
+    document.add_paragraph(changes_summary(data))
+    for kind, heading in (("opened", "Gaps opened"), ("closed", "Gaps closed")):
+        document.add_heading(heading, level=2)
+        rows = change_rows(data, kind)
+        for rule, subject in rows:
+            document.add_paragraph(f"{subject}: {rule}", style="List Bullet")
+        if not rows:
+            document.add_paragraph("None.")
+    document.add_heading(f"Every gap ({len(data.get('gaps', []))})", level=1)
+    chart("gaps_by_rule", tables["gaps_by_rule"])
+    table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"])
+    for severity, rule, subject, reason in gap_rows(data):
+        document.add_paragraph(f"{severity} – {rule} – {subject}: {reason}", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""Reads for the dashboard and the gap list: filters, live figures, hours and trends.
+
+Every function here runs a fixed number of queries whatever the number of homes, staff or
+reports: figures are aggregates, gaps come from `carehomes.gaps` in two queries, trends read
+only the headline figures out of each report's JSON.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from actionplan.gap_reports import headline_figures, hours_by, trend_points
+from carehomes import gaps as gap_rules
+from carehomes.models import Assignment, CareHome
+from organisations.models import Organisation
+
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard or gap list is narrowed to (all optional)."""
+
+    locality: str = ""
+    pcn_id: int | None = None
+    organisation_id: int | None = None
+    rule: str = ""
+
+    @property
+    def narrows_homes(self):
+        return bool(self.locality or self.pcn_id or self.organisation_id)
+
+
+def filter_options():
+    """Localities, PCNs and organisations to choose from: three queries."""
+    localities = list(
+        CareHome.objects.exclude(locality="")
+        .order_by("locality")
+        .values_list("locality", flat=True)
+        .distinct()
+    )
+    pcns = list(
+        Organisation.objects.filter(kind=Organisation.Kind.PCN).order_by("name").values_list("pk", "name")
+    )
+    organisations = list(
+        Organisation.objects.exclude(kind=Organisation.Kind.GP_PRACTICE)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    return {"localities": localities, "pcns": pcns, "organisations": organisations}
+
+
+def filtered_homes(filters: Filters, *, today=None):
+    """Care homes in the locality, aligned to the PCN, and led by (or aligned to) the organisation."""
+    homes = CareHome.objects.all()
+    if filters.locality:
+        homes = homes.filter(locality=filters.locality)
+    if filters.pcn_id:
+        homes = homes.filter(pcn_id=filters.pcn_id)
+    if filters.organisation_id:
+        org = filters.organisation_id
+        led = Assignment.objects.current(today).filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD)
+        led = led.filter(Q(staff__organisation_id=org) | Q(staff__second_organisation_id=org))
+        homes = homes.filter(Q(pcn_id=org) | Q(practice_id=org) | Exists(led))
+    return homes
+
+
+def filtered_pcns(filters: Filters):
+    pcns = Organisation.objects.filter(kind=Organisation.Kind.PCN)
+    if filters.locality:
+        pcns = pcns.filter(
+            Q(locality=filters.locality) | Q(pcn_care_homes__locality=filters.locality)
+        ).distinct()
+    if filters.pcn_id:
+        pcns = pcns.filter(pk=filters.pcn_id)
+    if filters.organisation_id:
+        pcns = pcns.filter(pk=filters.organisation_id)
+    return pcns
+
+
+def gap_list(filters: Filters, *, today=None):
+    """Every current gap matching the filters, worst first (two queries)."""
+    today = today or timezone.localdate()
+    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
+    return gap_rules.current_gaps(
+        homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
+    )
+
+
+def dashboard_figures(filters: Filters, *, today=None):
+    """Live headline figures and hours for the filtered homes, and the citywide weekly trend."""
+    today = today or timezone.localdate()
+    homes = filtered_homes(filters, today=today) if filters.narrows_homes else None
+    headlines = headline_figures(homes=homes, pcns=filtered_pcns(filters), as_of=today)
+    hours = hours_by(
+        as_of=today,
+        homes=homes if (filters.locality or filters.pcn_id) else None,
+        organisations=[filters.organisation_id] if filters.organisation_id else None,
+    )
+    return {"headlines": headlines, "hours": hours, "trend": trend_points(limit=max(TREND_WEEKS, 52))}

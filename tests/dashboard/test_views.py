@@ -1,0 +1,161 @@
+"""The dashboard and the gap list: figures, filters (htmx and plain), links, access, query counts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplan.gap_reports import gap_report_backfill
+from tests.factories import (
+    ActionFactory,
+    AssignmentFactory,
+    CareHomeFactory,
+    OrganisationFactory,
+    PcnFactory,
+    StaffMemberFactory,
+    SupportRequestFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_city(size, *, trust=None, pcn=None, locality="Leeds North"):
+    """`size` homes of each kind: covered and visited; no lead; in an outbreak not visited since."""
+    trust = trust or OrganisationFactory(name="Leeds Teaching Hospitals")
+    pcn = pcn or PcnFactory(name=f"PCN {locality}", locality=locality)
+    today = timezone.localdate()
+    for _ in range(size):
+        lead = StaffMemberFactory(organisation=trust, hours_per_week=Decimal("12"))
+        home = CareHomeFactory(pcn=pcn, locality=locality)
+        AssignmentFactory(care_home=home, staff=lead)
+        VisitFactory(care_home=home, staff=lead, visited_on=today - datetime.timedelta(days=2))
+        CareHomeFactory(pcn=pcn, locality=locality)
+        outbreak = CareHomeFactory(
+            pcn=pcn, locality=locality, outbreak_status="confirmed", outbreak_started_on=today
+        )
+        AssignmentFactory(care_home=outbreak, staff=lead)
+        SupportRequestFactory(organisation=pcn)
+        ActionFactory(rag="red")
+    return trust, pcn
+
+
+def query_count(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# ------------------------------------------------------------------------------------ dashboard
+
+
+def test_dashboard_shows_live_figures_hours_and_trends(client_for, slt_user):
+    build_city(2)
+    gap_report_backfill(weeks=3)
+    response = client_for(slt_user).get(reverse("dashboard:index"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-figure="Care homes">6<' in html
+    assert 'data-figure="With a named lead">66.7%<' in html
+    assert 'data-figure="In outbreak">2<' in html
+    assert "Leeds Teaching Hospitals" in html  # hours by organisation
+    assert "Secondary care" in html  # hours by sector
+    assert html.count('src="data:image/png;base64,') == 2  # hours chart and the weekly trend
+    assert "Week on week: % of care homes" in html  # the trend's table caption
+    assert html.count("<caption") >= 5  # every chart has its numbers as a table
+
+
+def test_dashboard_filters_to_one_pcn_with_htmx_returning_only_the_figures(client_for, slt_user):
+    build_city(1, locality="Leeds North")
+    _, east = build_city(3, locality="Leeds East")
+    client = client_for(slt_user)
+    url = reverse("dashboard:index") + f"?pcn={east.pk}"
+
+    full = client.get(url).content.decode()
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'data-figure="Care homes">9<' in full and "<h1>" in full  # works without JavaScript
+    assert fragment.lstrip().startswith('<div id="figures"')
+    assert 'data-figure="Care homes">9<' in fragment
+    assert "<h1>" not in fragment
+    assert "PCN Leeds East" in fragment
+
+
+def test_dashboard_costs_the_same_queries_at_two_sizes(client_for, slt_user):
+    client = client_for(slt_user)
+    url = reverse("dashboard:index")
+    build_city(1)
+    gap_report_backfill(weeks=2)
+    small = query_count(client, url)
+    build_city(6, locality="Leeds West")
+    gap_report_backfill(weeks=5)
+    assert query_count(client, url) == small
+    assert query_count(client, url + "?locality=Leeds+West") == query_count(
+        client, url + "?locality=Leeds+North"
+    )
+
+
+@pytest.mark.parametrize("user", ["pharmacist_user", "orglead_user"])
+def test_dashboard_and_gaps_are_for_slt_and_project_manager(client_for, request, user, pm_user):
+    client = client_for(request.getfixturevalue(user))
+    assert client.get(reverse("dashboard:index")).status_code == 403
+    assert client.get(reverse("dashboard:gaps")).status_code == 403
+    client = client_for(pm_user)
+    assert client.get(reverse("dashboard:index")).status_code == 200
+    assert client.get(reverse("dashboard:gaps")).status_code == 200
+
+
+# ------------------------------------------------------------------------------------ gap list
+
+
+def test_gap_list_is_worst_first_with_reasons_and_fix_links(client_for, pm_user):
+    pcn = PcnFactory(name="Seacroft PCN", committed_hours=Decimal("0"))
+    orphan = CareHomeFactory(name="Orphan House", pcn=pcn)
+    lapsed = CareHomeFactory(name="Lapsed Lodge", pcn=pcn)
+    AssignmentFactory(care_home=lapsed)
+    html = client_for(pm_user).get(reverse("dashboard:gaps")).content.decode()
+
+    assert html.index("Orphan House has no named lead") < html.index(
+        "Lapsed Lodge has never had a recorded visit"
+    )
+    assert html.index("Lapsed Lodge has never") < html.index("Seacroft PCN has 2 care homes aligned")
+    assert f'href="{reverse("carehomes:detail", args=[orphan.pk])}">Assign a named lead' in html
+    assert f'href="{reverse("carehomes:visit_create")}?care_home={lapsed.pk}">Log a visit' in html
+    assert f'href="{reverse("organisations:detail", args=[pcn.pk])}">Talk to the PCN' in html
+
+
+def test_gap_list_filters_by_rule_locality_pcn_and_organisation(client_for, pm_user):
+    trust, north = build_city(1, locality="Leeds North")
+    _, east = build_city(2, locality="Leeds East")
+    other = OrganisationFactory(name="Community Trust")
+    client = client_for(pm_user)
+    url = reverse("dashboard:gaps")
+
+    def total(query):
+        html = client.get(url + query, HTTP_HX_REQUEST="true").content.decode()
+        return html.split('data-testid="gap-total">')[1].split(" gap")[0]
+
+    # Each city block of size n: n homes with no lead (+ never visited), n outbreak homes with
+    # outbreak gaps and never visited: 4n gaps.
+    assert total("") == "12"
+    assert total("?rule=no_lead") == "3"
+    assert total("?locality=Leeds+East") == "8"
+    assert total(f"?pcn={north.pk}") == "4"
+    assert total(f"?organisation={trust.pk}") == "2"  # the home it leads: outbreak, never visited
+    assert total(f"?organisation={other.pk}") == "0"
+    assert total(f"?rule=outbreak_not_visited&pcn={east.pk}") == "2"
+
+
+def test_gap_list_costs_the_same_queries_at_two_sizes(client_for, pm_user):
+    client = client_for(pm_user)
+    url = reverse("dashboard:gaps")
+    build_city(1)
+    small = query_count(client, url)
+    build_city(8, locality="Leeds South")  # 32 more gaps: two pages
+    assert query_count(client, url) == small
+    assert query_count(client, url + "?page=2") == small
