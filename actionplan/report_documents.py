@@ -66,13 +66,29 @@ def sector_table(hours):
     }
 
 
-def organisation_table(hours):
+def organisation_table(hours, limit=None):
+    """Hours by organisation; past `limit` rows, the rest are summed in one "other" row.
+
+    Nothing is dropped from the totals: a region has hundreds of employers, and a page lists the
+    largest by hours available with the others added up (the filters narrow to a locality or PCN).
+    """
+    organisations = list(hours.get("by_organisation", []))
+    rows = [[o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in organisations]
+    if limit and len(organisations) > limit:
+        largest = sorted(organisations, key=lambda o: (-(o["available"] or 0), o["name"]))
+        shown, rest = largest[:limit], largest[limit:]
+        rows = [[o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in shown]
+        rows.append(
+            [
+                f"{len(rest)} other organisations",
+                _fmt(sum(o["available"] or 0 for o in rest)),
+                _fmt(sum(o["assigned"] or 0 for o in rest)),
+            ]
+        )
     return {
         "caption": "Hours a week available and assigned, by organisation",
         "columns": ["Organisation", "Hours available", "Hours assigned"],
-        "rows": [
-            [o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in hours.get("by_organisation", [])
-        ],
+        "rows": rows,
     }
 
 

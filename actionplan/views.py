@@ -169,8 +169,12 @@ def action_reopen(request, pk):
 
 def _open_or_close(request, pk, service, done):
     action = _get_action(pk)
+    version = (request.POST.get("version") or "").strip() or None
+    if version is not None and not version.isdecimal():  # a hand-edited form: refuse, never a 500
+        messages.error(request, "The page was out of date. Check the action and try again.")
+        return redirect("actionplan:action_detail", action.pk)
     try:
-        action = service(by=request.user, action=action, version=request.POST.get("version") or None)
+        action = service(by=request.user, action=action, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
+from config.choices import fit_choices
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -63,8 +64,10 @@ class CareHomeFilterForm(forms.Form):
 
     def __init__(self, *args, localities=(), pcns=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["locality"].choices = [("", "Any locality"), *((loc, loc) for loc in localities)]
-        self.fields["pcn"].choices = [("", "Any PCN"), *((str(pk), name) for pk, name in pcns)]
+        fit_choices(
+            self, "locality", [("", "Any locality"), *((loc, loc) for loc in localities)], noun="locality"
+        )
+        fit_choices(self, "pcn", [("", "Any PCN"), *((str(pk), name) for pk, name in pcns)], noun="PCN")
         self.fields["specialism"].choices = [("", "Any specialism"), *Specialism.KNOWN.items()]
 
     def selector_kwargs(self):
@@ -136,6 +139,42 @@ def assignable_staff():
     )
 
 
+# Above this many people a select is unusable (and slow to render): ask for a GPhC number or name.
+STAFF_SELECT_LIMIT = 400
+
+
+class StaffLookupField(forms.CharField):
+    """A person by GPhC registration number or exact name (for a country-sized staff list)."""
+
+    def __init__(self, *args, queryset, **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        people = list(self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2])
+        if not people:
+            raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
+        if len(people) > 1:
+            raise forms.ValidationError("More than one person has that name: enter their GPhC number.")
+        return people[0]
+
+
+def use_staff_lookup_if_large(form, name, label):
+    """Swap the person select for a GPhC-number-or-name box when the staff list is large."""
+    queryset = assignable_staff()
+    if queryset.count() > STAFF_SELECT_LIMIT:
+        form.fields[name] = StaffLookupField(
+            label=label,
+            queryset=queryset,
+            help_text="Their GPhC registration number (7 digits) or their exact name.",
+            error_messages={"required": "Enter the person's GPhC number or name."},
+        )
+    else:
+        form.fields[name].queryset = queryset
+
+
 HOURS_FIELD = {
     "label": "Hours a week",
     "min_value": None,
@@ -173,7 +212,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = assignable_staff()
+        use_staff_lookup_if_large(self, "staff", "Person")
         self.initial.setdefault("starts_on", timezone.localdate())
         self.initial.setdefault("role", Assignment.Role.SUPPORT)
 
@@ -224,7 +263,7 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = assignable_staff()
+        use_staff_lookup_if_large(self, "staff", "New named lead")
         self.initial.setdefault("starts_on", timezone.localdate())
 
 

@@ -30,6 +30,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from carehomes.models import CQC_LOCATION_ID, UK_POSTCODE, CareHome, Specialism, normalise_postcode
+from config.freshness import data_changed
 from organisations.access import require
 from organisations.models import GPHC_NUMBER, Organisation, StaffMember
 
@@ -362,7 +363,7 @@ def _hsca_row(number, get):
     beds_text = str(get("Care homes beds")).strip()
     try:
         beds = int(Decimal(beds_text)) if beds_text else 0
-    except InvalidOperation:
+    except (InvalidOperation, ValueError, OverflowError):  # also NaN and Infinity
         raise ValueError(f"The number of beds “{beds_text}” is not a whole number.") from None
     if beds < 0 or beds > 1000:
         raise ValueError(f"The number of beds {beds} is not between 0 and 1000.")
@@ -578,6 +579,8 @@ def _apply(preview: CqcPreview, by):
         bulk_update_with_history(changed, CareHome, fields, batch_size=500, default_user=by)
     if missing:
         bulk_update_with_history(missing, CareHome, ["registration_status"], batch_size=500, default_user=by)
+    # Bulk writes skip model signals: tell the cached figures themselves.
+    data_changed()
 
 
 # Staff -------------------------------------------------------------------------------------------
@@ -676,6 +679,8 @@ def staff_preview(data: bytes, filename="") -> StaffPreview:
         name = get("name")
         if not name:
             problems.append("the name is blank")
+        elif len(name) > 200:
+            problems.append("the name is longer than 200 characters")
         role = ROLE_WORDS.get(get("role").lower())
         if not role:
             problems.append(f"the role “{get('role')}” is not one of {', '.join(StaffMember.Role.labels)}")

@@ -3,6 +3,7 @@
 from django import forms
 
 from carehomes.gaps import RULES
+from config.choices import fit_choices
 
 
 class FilterForm(forms.Form):
@@ -18,11 +19,28 @@ class FilterForm(forms.Form):
 
     def __init__(self, data=None, *, options, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["locality"].choices = [("", "All localities")] + [(x, x) for x in options["localities"]]
-        self.fields["pcn"].choices = [("", "All PCNs")] + [(str(pk), name) for pk, name in options["pcns"]]
-        self.fields["organisation"].choices = [("", "All organisations")] + [
-            (str(pk), name) for pk, name in options["organisations"]
-        ]
+        fit_choices(
+            self,
+            "locality",
+            [("", "All localities")] + [(x, x) for x in options["localities"]],
+            noun="locality",
+        )
+        fit_choices(
+            self,
+            "pcn",
+            [("", "All PCNs")] + [(str(pk), name) for pk, name in options["pcns"]],
+            noun="PCN",
+            coerce=int,
+            empty_value=None,
+        )
+        fit_choices(
+            self,
+            "organisation",
+            [("", "All organisations")] + [(str(pk), name) for pk, name in options["organisations"]],
+            noun="organisation",
+            coerce=int,
+            empty_value=None,
+        )
 
     def filter_values(self):
         """The chosen filters; anything invalid is ignored rather than refused (a stale link)."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionplan.gap_reports import headline_figures, hours_by, trend_points
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
+from config.freshness import cached
 from organisations.models import Organisation
 
 TREND_WEEKS = 12
@@ -83,19 +84,27 @@ def gap_list(filters: Filters, *, today=None):
     """Every current gap matching the filters, worst first (two queries)."""
     today = today or timezone.localdate()
     rules = [filters.rule] if filters.rule in gap_rules.RULES else None
-    return gap_rules.current_gaps(
-        homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
-    )
+
+    def compute():
+        return gap_rules.current_gaps(
+            homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
+        )
+
+    return cached("gaps", compute, today, filters)
 
 
 def dashboard_figures(filters: Filters, *, today=None):
     """Live headline figures and hours for the filtered homes, and the citywide weekly trend."""
     today = today or timezone.localdate()
-    homes = filtered_homes(filters, today=today) if filters.narrows_homes else None
-    headlines = headline_figures(homes=homes, pcns=filtered_pcns(filters), as_of=today)
-    hours = hours_by(
-        as_of=today,
-        homes=homes if (filters.locality or filters.pcn_id) else None,
-        organisations=[filters.organisation_id] if filters.organisation_id else None,
-    )
-    return {"headlines": headlines, "hours": hours, "trend": trend_points(limit=max(TREND_WEEKS, 52))}
+
+    def compute():
+        homes = filtered_homes(filters, today=today) if filters.narrows_homes else None
+        headlines = headline_figures(homes=homes, pcns=filtered_pcns(filters), as_of=today)
+        hours = hours_by(
+            as_of=today,
+            homes=homes if (filters.locality or filters.pcn_id) else None,
+            organisations=[filters.organisation_id] if filters.organisation_id else None,
+        )
+        return {"headlines": headlines, "hours": hours, "trend": trend_points(limit=max(TREND_WEEKS, 52))}
+
+    return cached("dashboard", compute, today, filters)

@@ -24,6 +24,10 @@ HEADLINE_CARDS = [
 ]
 
 
+# The dashboard lists the organisations with most hours; the rest are summed in one row.
+ORGANISATION_ROWS = 25
+
+
 def _filters(form, cls=selectors.Filters):
     return cls(**form.filter_values())
 
@@ -67,7 +71,7 @@ def index(request):
             ],
             "rule_table": rule_table,
             "charts": charts,
-            "organisation_table": report_documents.organisation_table(hours),
+            "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
             "latest_week": latest["week"] if latest else None,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
         },

@@ -6,6 +6,14 @@ from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJE
 from tests.factories import PASSWORD, PcnFactory, UserFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached figures (the cache outlives a rolled-back test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

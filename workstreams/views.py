@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -184,6 +185,8 @@ def request_create(request):
     organisation = None
     chosen = request.GET.get("organisation") or request.POST.get("organisation")
     if chosen:
+        if not chosen.isdecimal():  # a hand-edited address: not an organisation's number
+            raise Http404("No such organisation.")
         organisation = get_object_or_404(Organisation, pk=chosen)
     elif not is_coordinator(request.user):
         organisation = _own_organisation(request.user)

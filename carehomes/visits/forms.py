@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupField
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
@@ -31,6 +32,10 @@ def count_field(label, *, required=False, min_value=0, max_value=None, hint=""):
         error_messages=messages,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+# Above this many homes the care-home select becomes the user's own homes plus a look-up box.
+HOME_SELECT_LIMIT = 400
 
 
 class CareHomeChoiceField(forms.ModelChoiceField):
@@ -110,15 +115,40 @@ class VisitForm(forms.Form):
     def __init__(self, *args, user, needs_reason=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["care_home"].queryset = selectors.care_home_choices(user)
-        if may_choose_staff(user):
-            self.fields["staff"] = forms.ModelChoiceField(
-                label="Who made the visit",
-                queryset=StaffMember.objects.filter(is_active=True).only("pk", "name"),
+        choices = selectors.care_home_choices(user)
+        if CareHome.objects.count() > HOME_SELECT_LIMIT:
+            # A country's homes cannot be a select: offer the user's own, and any other by CQC ID or name.
+            chosen = self.data.get(self.add_prefix("care_home")) or self.initial.get("care_home")
+            chosen = str(getattr(chosen, "pk", chosen) or "")
+            own = choices.filter(mine=0) if "mine" in choices.query.annotations else choices.none()
+            self.fields["care_home"].queryset = own | choices.filter(pk=chosen if chosen.isdigit() else None)
+            self.fields["care_home"].required = False
+            self.fields["other_care_home"] = HomeChoiceField(
+                label="Or a care home not in the list (cover)",
+                help_text="Its CQC location ID (for example 1-101234567) or its exact name.",
                 required=False,
-                empty_label="Yourself",
-                help_text="Project managers may log and correct visits for anyone.",
+                max_length=200,
             )
+        else:
+            self.fields["care_home"].queryset = choices
+        if may_choose_staff(user):
+            active = StaffMember.objects.filter(is_active=True)
+            if active.count() > STAFF_SELECT_LIMIT:
+                self.fields["staff"] = StaffLookupField(
+                    label="Who made the visit",
+                    queryset=active,
+                    required=False,
+                    help_text="Their GPhC number or exact name; leave blank for yourself. "
+                    "Project managers may log and correct visits for anyone.",
+                )
+            else:
+                self.fields["staff"] = forms.ModelChoiceField(
+                    label="Who made the visit",
+                    queryset=active.only("pk", "name"),
+                    required=False,
+                    empty_label="Yourself",
+                    help_text="Project managers may log and correct visits for anyone.",
+                )
         if needs_reason:
             self.fields["reason"] = forms.CharField(
                 label="Reason for the correction",
@@ -135,6 +165,12 @@ class VisitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "other_care_home" in self.fields:
+            other = data.pop("other_care_home", None)
+            if other is not None:
+                data["care_home"] = other
+            elif not data.get("care_home") and "care_home" not in self.errors:
+                self.add_error("care_home", "Choose the care home you visited, or enter its CQC location ID.")
         for name in COUNT_FIELDS:
             if name in data and data[name] is None:
                 data[name] = 0

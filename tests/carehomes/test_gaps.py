@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from carehomes.gaps import current_gaps, gap_counts, gaps_for_home, with_gap_facts
 from carehomes.models import CareHome

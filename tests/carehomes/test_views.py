@@ -295,3 +295,25 @@ def test_assign_error_without_javascript_shows_the_whole_page_with_the_message(c
     assert response.status_code == 400
     assert "<h1>" in html and "already has a named lead" in html
     assert home.assignments.count() == 1
+
+
+def test_at_national_scale_the_person_is_named_by_gphc_number(client_for, pm_user, monkeypatch):
+    """With more staff than a select can hold, the PM names the person by GPhC number."""
+    from carehomes import forms
+    from carehomes.models import Assignment
+    from tests.factories import CareHomeFactory, StaffMemberFactory
+
+    monkeypatch.setattr(forms, "STAFF_SELECT_LIMIT", 1)
+    home = CareHomeFactory()
+    StaffMemberFactory()
+    person = StaffMemberFactory(gphc_number="2099999")
+    client = client_for(pm_user)
+
+    html = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "GPhC registration number (7 digits) or their exact name" in html
+
+    client.post(
+        f"/care-homes/{home.pk}/assignments/",
+        {"staff": "2099999", "role": "lead", "hours_per_week": "2", "starts_on": "2026-11-01"},
+    )
+    assert Assignment.objects.get(care_home=home).staff == person

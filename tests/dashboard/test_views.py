@@ -45,6 +45,10 @@ def build_city(size, *, trust=None, pcn=None, locality="Leeds North"):
 
 
 def query_count(client, url, **headers):
+    """Queries for a page computed afresh (the cached figures are forgotten first)."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
     assert response.status_code == 200
@@ -159,3 +163,16 @@ def test_gap_list_costs_the_same_queries_at_two_sizes(client_for, pm_user):
     build_city(8, locality="Leeds South")  # 32 more gaps: two pages
     assert query_count(client, url) == small
     assert query_count(client, url + "?page=2") == small
+
+
+def test_cached_gap_list_is_replaced_as_soon_as_data_changes(client_for, pm_user):
+    """Figures are cached under a data version: a write makes the next reader compute afresh."""
+    client = client_for(pm_user)
+    url = reverse("dashboard:gaps")
+    home = CareHomeFactory(name="Cached Court")
+    assert "Cached Court has no named lead" in client.get(url).content.decode()
+    assert "Cached Court has no named lead" in client.get(url).content.decode()  # from the cache
+
+    AssignmentFactory(care_home=home)
+
+    assert "Cached Court has no named lead" not in client.get(url).content.decode()

@@ -132,8 +132,9 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 response = client.post(path, data) if method == "POST" else client.get(path)
                 elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code >= 400:
-                raise RuntimeError(f"{method} {path} answered {response.status_code}")
+            expected = 302 if method == "POST" else 200
+            if response.status_code != expected:
+                raise RuntimeError(f"{method} {path} answered {response.status_code}, not {expected}")
             if i >= warmup:
                 timings.append(elapsed)
                 queries = len(ctx.captured_queries)

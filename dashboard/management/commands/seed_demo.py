@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.freshness import data_changed
 from dashboard import demo
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 )
             started = time.monotonic()
             summary = demo.build_demo_city(password=password)
+            data_changed()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Built the Leeds demo city in {time.monotonic() - started:.1f} s: "

@@ -316,3 +316,29 @@ def test_my_care_homes_costs_the_same_queries_at_two_sizes(client_for, pharmacis
 
     queries_with(0)
     assert queries_with(1) == queries_with(6)
+
+
+def test_at_national_scale_the_form_offers_own_homes_and_a_cqc_look_up_for_cover(
+    client_for, pharmacist, home, monkeypatch
+):
+    """With more homes than a select can hold, a cover visit names the home by its CQC ID."""
+    from carehomes.visits import forms
+
+    monkeypatch.setattr(forms, "HOME_SELECT_LIMIT", 1)
+    elsewhere = CareHomeFactory(cqc_location_id="1-555000111", name="Far Away House")
+    client = client_for(pharmacist)
+
+    html = client.get("/visits/new/").content.decode()
+    assert "Or a care home not in the list (cover)" in html
+    assert f'<option value="{home.pk}"' in html
+    assert "Far Away House" not in html
+
+    refused = client.post("/visits/new/", form_data(home, care_home="", other_care_home="1-999"))
+    assert refused.status_code == 400
+    assert "No care home has the CQC location ID or name" in refused.content.decode()
+    assert not Visit.objects.exists()
+
+    client.post("/visits/new/", form_data(home, care_home="", other_care_home="1-555000111"))
+    visit = Visit.objects.get()
+    assert visit.care_home == elsewhere
+    assert visit.is_cover

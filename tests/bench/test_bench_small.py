@@ -1,0 +1,44 @@
+"""The benchmark, small: a few hundred homes, so `make bench` keeps working. Not a timing test."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from carehomes.models import CareHome, Visit
+from dashboard import scale
+from organisations.models import Organisation
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_seed_scale_builds_the_national_proportions_at_small_size():
+    counts = scale.build(120)
+
+    assert counts.care_homes == 120
+    assert counts.pcns == 10
+    assert counts.practices == 52
+    assert counts.staff == 80
+    assert counts.visits >= 15000
+    # Every generated home is valid as people would type it.
+    for home in CareHome.objects.order_by("?")[:20]:
+        home.full_clean()
+    assert Organisation.objects.filter(kind="pcn", pcn_care_homes__isnull=False).exists()
+    assert Visit.objects.filter(care_home__pcn__isnull=False).exists()
+
+
+def test_bench_command_measures_every_page_and_writes_results(tmp_path):
+    output = tmp_path / "bench-results.json"
+
+    call_command("bench", homes=120, requests=2, warmup=1, output=str(output))
+
+    results = json.loads(output.read_text())
+    assert results["scale"]["care_homes"] == 120
+    assert set(results["pages"]) == {
+        "/dashboard/", "/gaps/", "/care-homes/", "/care-homes/ (filtered)", "care-home detail", "visit POST",
+    }
+    for name, row in results["pages"].items():
+        assert row["p50_ms"] > 0, name
+        assert row["p95_ms"] >= row["p50_ms"], name
+        assert row["queries"] > 0, name
+    assert results["dashboard_vs_raw_sql"] > 0
