@@ -53,7 +53,7 @@ def _page_url(number):
 
 def _version(request):
     value = request.GET.get("version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None  # not isdigit(): int("²") fails
 
 
 @requires("actionplan.view_gapreport")

@@ -251,7 +251,7 @@ def _section_from(value):
     value = value.strip()
     section = (
         Section.objects.filter(pk=int(value)).first()
-        if value.isdigit()
+        if value.isdecimal()  # not isdigit(): int("²") fails
         else Section.objects.filter(code=value.upper()).order_by("pk").first()
     )
     if section is None:
@@ -264,7 +264,7 @@ def _meeting_from(value):
         # With no meeting recorded yet, the paper is dated today.
         return selectors.meeting_default() or Meeting(held_on=timezone.localdate())
     value = value.strip()
-    if value.isdigit():
+    if value.isdecimal():
         meeting = Meeting.objects.filter(pk=int(value)).first()
     else:
         try:

@@ -152,7 +152,9 @@ class StaffLookupField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
-        text = super().clean(value).strip()
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
         people = list(self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2])
         if not people:
             raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
@@ -221,8 +223,9 @@ class HomeChoiceField(forms.CharField):
     """A care home by CQC location ID or exact name (a select of 15,000 homes would not do)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        text = value.strip()
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
         homes = list(CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2])
         if not homes:
             raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")

@@ -110,6 +110,33 @@ def _current(queryset, today):
     return queryset.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
+def _per_home_rule_conditions(today):
+    """The same rules as correlated look-ups: cheaper when a page shows one home or a handful."""
+    cutoff = today - timedelta(days=no_visit_days())
+    current_lead = _current(
+        Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
+    )
+    load = (
+        _current(Assignment.objects.filter(staff=OuterRef("staff_id")), today)
+        .order_by()
+        .values("staff")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    over_capacity_lead = current_lead.annotate(
+        load=Subquery(load, output_field=DecimalField(max_digits=6, decimal_places=1))
+    ).filter(load__gt=F("staff__hours_per_week"))
+    visited = Visit.objects.filter(care_home=OuterRef("pk"), visited_on__lte=today)
+    return {
+        "gap_no_lead": ~Exists(current_lead),
+        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE)
+        & Q(outbreak_started_on__lte=today)
+        & ~Exists(visited.filter(visited_on__gte=OuterRef("outbreak_started_on"))),
+        "gap_no_recent_visit": ~Exists(visited.filter(visited_on__gte=cutoff)),
+        "gap_lead_over_capacity": Exists(over_capacity_lead),
+    }
+
+
 def _rule_conditions(today):
     """One Q per care-home rule, each built on uncorrelated subqueries.
 
@@ -145,11 +172,15 @@ def _rule_conditions(today):
     }
 
 
-def with_gap_flags(queryset=None, *, today: date | None = None):
-    """Annotate care homes with one boolean per rule (gap_no_lead, …) and gap_count."""
+def with_gap_flags(queryset=None, *, today: date | None = None, few=False):
+    """Annotate care homes with one boolean per rule (gap_no_lead, …) and gap_count.
+
+    `few=True` when the queryset holds one home or a handful (a home's page, My care homes):
+    the rules then look each home up instead of deciding them for every home at once.
+    """
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    conditions = _rule_conditions(today)
+    conditions = _per_home_rule_conditions(today) if few else _rule_conditions(today)
     queryset = queryset.annotate(
         **{
             name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
@@ -167,7 +198,7 @@ def with_gap_flags(queryset=None, *, today: date | None = None):
     )
 
 
-def with_gap_facts(queryset=None, *, today: date | None = None):
+def with_gap_facts(queryset=None, *, today: date | None = None, few=False):
     """`with_gap_flags`, plus what the reasons and lists show about each home.
 
     Extra annotations: lead_staff_id, lead_name, lead_organisation_id, lead_available_hours,
@@ -186,7 +217,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None):
         .values("total")
     )
     hours = DecimalField(max_digits=6, decimal_places=1)
-    queryset = with_gap_flags(queryset, today=today).annotate(
+    queryset = with_gap_flags(queryset, today=today, few=few).annotate(
         lead_staff_id=Subquery(current_lead.values("staff_id")[:1]),
         lead_name=Subquery(current_lead.values("staff__name")[:1]),
         lead_organisation_id=Subquery(current_lead.values("staff__organisation_id")[:1]),

@@ -87,7 +87,9 @@ def carehome_list(
         qs = qs.filter(home_type=home_type)
     if specialism:
         qs = qs.filter(specialisms__code=specialism)
-    qs = with_gap_facts(qs)
+    # Narrowed to a locality, PCN or search, the gap rules are cheapest looked up per home;
+    # across the whole register, deciding them for every home at once is cheaper.
+    qs = with_gap_facts(qs, few=bool(search or locality or pcn))
     if has_lead is not None:
         qs = qs.filter(gap_no_lead=not has_lead)
     if has_gap is not None:
@@ -108,7 +110,7 @@ def carehome_filter_choices():
 def carehome_detail(*, user, pk):
     """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
     return (
-        with_gap_facts(CareHome.objects.filter(pk=pk))
+        with_gap_facts(CareHome.objects.filter(pk=pk), few=True)
         .select_related("pcn", "practice")
         .prefetch_related("specialisms")
         .get()

@@ -290,6 +290,11 @@ def fill_gaps(request):
     return render(request, "carehomes/fill_gaps.jinja", context)
 
 
+def _is_id(value):
+    """A posted primary key: decimal digits that fit a database integer (junk is ignored, never a 500)."""
+    return value.isdecimal() and len(value) <= 18
+
+
 def _fill_gaps_accept(request, localities):
     form = FillGapsForm(request.POST, localities=localities)
     if not form.is_valid():
@@ -300,12 +305,12 @@ def _fill_gaps_accept(request, localities):
             status=400,
         )
     locality, hours = form.cleaned_data["locality"], form.cleaned_data["hours_per_week"]
-    home_ids = [int(h) for h in request.POST.getlist("home") if h.isdigit()]
+    home_ids = [int(h) for h in request.POST.getlist("home") if _is_id(h)]
     homes = CareHome.objects.in_bulk(home_ids)
     wanted = {}
     for home_id in home_ids:
         value = request.POST.get(f"staff_{home_id}", "")
-        if value.isdigit():
+        if _is_id(value):
             wanted[home_id] = int(value)
     people = StaffMember.objects.in_bulk(set(wanted.values()))
     rows = [(homes[h], people[s]) for h, s in wanted.items() if h in homes and s in people]

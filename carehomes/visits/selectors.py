@@ -144,7 +144,7 @@ def my_care_homes(user):
         return []
     current = Assignment.objects.current().filter(staff=member)
     role = current.filter(care_home=OuterRef("pk")).order_by("role").values("role")[:1]
-    homes = with_gap_facts(CareHome.objects.filter(pk__in=current.values("care_home_id"))).annotate(
+    homes = with_gap_facts(CareHome.objects.filter(pk__in=current.values("care_home_id")), few=True).annotate(
         my_role=Subquery(role)
     )
     rows = []

@@ -79,7 +79,7 @@ def _render_form(request, form, *, visit=None, duplicate=None, status=200):
 def visit_create(request):
     if request.method == "GET":
         care_home_id = request.GET.get("care_home", "")
-        initial = new_visit_initial(int(care_home_id) if care_home_id.isdigit() else None)
+        initial = new_visit_initial(int(care_home_id) if care_home_id.isdecimal() else None)
         return _render_form(request, VisitForm(initial=initial, user=request.user))
 
     form = VisitForm(request.POST, user=request.user)

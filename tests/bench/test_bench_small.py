@@ -35,7 +35,14 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
     results = json.loads(output.read_text())
     assert results["scale"]["care_homes"] == 120
     assert set(results["pages"]) == {
-        "/dashboard/", "/gaps/", "/care-homes/", "/care-homes/ (filtered)", "care-home detail", "visit POST",
+        "/dashboard/",
+        "/dashboard/ (uncached)",
+        "/gaps/",
+        "/gaps/ (uncached)",
+        "/care-homes/",
+        "/care-homes/ (filtered)",
+        "care-home detail",
+        "visit POST",
     }
     for name, row in results["pages"].items():
         assert row["p50_ms"] > 0, name

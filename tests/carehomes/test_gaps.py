@@ -14,8 +14,13 @@ TODAY = datetime.date(2026, 11, 23)
 
 
 def rules_of(home):
-    annotated = with_gap_facts(CareHome.objects.filter(pk=home.pk), today=TODAY).get()
-    return {g.rule.code for g in gaps_for_home(annotated, today=TODAY)}
+    """The home's gaps, decided both ways (all homes at once, and per home); they must agree."""
+    found = []
+    for few in (False, True):
+        annotated = with_gap_facts(CareHome.objects.filter(pk=home.pk), today=TODAY, few=few).get()
+        found.append({g.rule.code for g in gaps_for_home(annotated, today=TODAY)})
+    assert found[0] == found[1]
+    return found[0]
 
 
 def covered_home(**kwargs):
