@@ -181,6 +181,7 @@ def acts_for_organisation(user, obj):
 
 
 is_coordinator = is_superuser | is_project_manager
+is_member_of_hub = is_superuser | has_any_role
 is_leadership = is_superuser | is_slt | is_project_manager
 is_signed_in = rules.is_authenticated
 

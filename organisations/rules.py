@@ -4,14 +4,11 @@ import rules
 
 from organisations.access import (
     acts_for_organisation,
-    has_any_role,
     is_coordinator,
     is_leadership,
+    is_member_of_hub,
     is_organisation_lead,
-    is_superuser,
 )
-
-is_member_of_hub = is_superuser | has_any_role
 
 rules.add_perm("organisations.view_organisation", is_member_of_hub)
 rules.add_perm("organisations.add_organisation", is_coordinator)

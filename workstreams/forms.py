@@ -21,6 +21,18 @@ def _hours_field(label, maximum=168):
     )
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Several choices by id; an id too big for a database integer is refused (SQLite: a 500)."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if len(str(pk).strip()) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
 class WorkstreamForm(forms.ModelForm):
     class Meta:
         model = Workstream
@@ -34,6 +46,7 @@ class WorkstreamForm(forms.ModelForm):
             "care_homes",
         ]
         labels = {"lead": "Lead person", "participating_organisations": "Participating organisations"}
+        field_classes = {"participating_organisations": IdsField, "care_homes": IdsField}
         widgets = {
             "participating_organisations": forms.CheckboxSelectMultiple,
             "care_homes": forms.CheckboxSelectMultiple,
@@ -66,7 +79,7 @@ class SupportRequestForm(forms.Form):
     )
     hours_per_week = _hours_field("Hours a week", maximum=500)
     skills = forms.CharField(label="Skills needed (optional)", max_length=300, required=False)
-    care_homes = forms.ModelMultipleChoiceField(
+    care_homes = IdsField(
         label="Which care homes?",
         queryset=CareHome.objects.none(),
         required=False,

@@ -185,7 +185,7 @@ def request_create(request):
     organisation = None
     chosen = request.GET.get("organisation") or request.POST.get("organisation")
     if chosen:
-        if not chosen.isdecimal():  # a hand-edited address: not an organisation's number
+        if not chosen.isdecimal() or len(chosen) > 18:  # hand-edited: not an organisation's number
             raise Http404("No such organisation.")
         organisation = get_object_or_404(Organisation, pk=chosen)
     elif not is_coordinator(request.user):
