@@ -188,8 +188,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Only for trying a production build over plain HTTP on this machine (e.g. the load test).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 # The health endpoint answers plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
