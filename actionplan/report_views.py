@@ -53,7 +53,8 @@ def _page_url(number):
 
 def _version(request):
     value = request.GET.get("version", "")
-    return int(value) if value.isdecimal() else None  # not isdigit(): int("²") fails
+    # Not isdigit(): int("²") fails; and a number of thousands of digits is refused by int().
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
 
 
 @requires("actionplan.view_gapreport")

@@ -170,7 +170,7 @@ def action_reopen(request, pk):
 def _open_or_close(request, pk, service, done):
     action = _get_action(pk)
     version = (request.POST.get("version") or "").strip() or None
-    if version is not None and not version.isdecimal():  # a hand-edited form: refuse, never a 500
+    if version is not None and not (version.isdecimal() and len(version) <= 18):  # hand-edited form
         messages.error(request, "The page was out of date. Check the action and try again.")
         return redirect("actionplan:action_detail", action.pk)
     try:
@@ -249,11 +249,12 @@ def _section_from(value):
     if not value:
         return selectors.section_default()  # None when the plan has no sections yet
     value = value.strip()
-    section = (
-        Section.objects.filter(pk=int(value)).first()
-        if value.isdecimal()  # not isdigit(): int("²") fails
-        else Section.objects.filter(code=value.upper()).order_by("pk").first()
-    )
+    if value.isdecimal() and len(value) <= 18:  # not isdigit(): int("²") fails; nor a huge number
+        section = Section.objects.filter(pk=int(value)).first()
+    elif "\x00" in value:  # PostgreSQL refuses a NUL in text: no section has one
+        section = None
+    else:
+        section = Section.objects.filter(code=value.upper()).order_by("pk").first()
     if section is None:
         raise BadExportRequest(f"There is no section “{value}”. Choose one from the list.")
     return section
@@ -264,7 +265,7 @@ def _meeting_from(value):
         # With no meeting recorded yet, the paper is dated today.
         return selectors.meeting_default() or Meeting(held_on=timezone.localdate())
     value = value.strip()
-    if value.isdecimal():
+    if value.isdecimal() and len(value) <= 18:
         meeting = Meeting.objects.filter(pk=int(value)).first()
     else:
         try:

@@ -1,5 +1,6 @@
 """Forms for care homes, staff and assignments. They parse; the services decide."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -268,6 +269,12 @@ class HandOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         use_staff_lookup_if_large(self, "staff", "New named lead")
         self.initial.setdefault("starts_on", timezone.localdate())
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on == datetime.date.min:  # the current lead ends the day before: no such day
+            raise forms.ValidationError("Enter a real date, for example 2026-11-23.")
+        return starts_on
 
 
 class EndAssignmentForm(forms.Form):

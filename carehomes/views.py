@@ -411,7 +411,7 @@ def _import_confirm(request, kind):
     spec = IMPORT_KINDS[kind]
     require(request.user, spec["permission"])
     token = request.POST.get("token", "")
-    stored = cache.get(f"import:{kind}:{token}") if token.isalnum() else None
+    stored = cache.get(f"import:{kind}:{token}") if token.isalnum() and len(token) <= 64 else None
     if not stored or stored.get("user") != request.user.pk:
         messages.error(request, "That preview has expired. Upload the file again.")
         return redirect(spec["url"])

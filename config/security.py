@@ -68,3 +68,11 @@ def log_access_refused(request, exception=None):
         request.method,
         client_address(request),
     )
+
+
+def axes_username(request, credentials):
+    """The username django-axes records: cut to its 255-character column (longer is still refused)."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return (username or "")[:255]

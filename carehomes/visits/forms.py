@@ -121,7 +121,9 @@ class VisitForm(forms.Form):
             chosen = self.data.get(self.add_prefix("care_home")) or self.initial.get("care_home")
             chosen = str(getattr(chosen, "pk", chosen) or "")
             own = choices.filter(mine=0) if "mine" in choices.query.annotations else choices.none()
-            self.fields["care_home"].queryset = own | choices.filter(pk=chosen if chosen.isdecimal() else None)
+            self.fields["care_home"].queryset = own | choices.filter(
+                pk=chosen if chosen.isdecimal() and len(chosen) <= 18 else None
+            )
             self.fields["care_home"].required = False
             self.fields["other_care_home"] = HomeChoiceField(
                 label="Or a care home not in the list (cover)",

@@ -79,7 +79,9 @@ def _render_form(request, form, *, visit=None, duplicate=None, status=200):
 def visit_create(request):
     if request.method == "GET":
         care_home_id = request.GET.get("care_home", "")
-        initial = new_visit_initial(int(care_home_id) if care_home_id.isdecimal() else None)
+        initial = new_visit_initial(
+            int(care_home_id) if care_home_id.isdecimal() and len(care_home_id) <= 18 else None
+        )
         return _render_form(request, VisitForm(initial=initial, user=request.user))
 
     form = VisitForm(request.POST, user=request.user)
