@@ -168,7 +168,7 @@ def _changes(new, old):
     return rows
 
 
-def _history_entries(records, describe):
+def history_entries(records, describe):
     """History rows, newest first, each with who, when, what kind of change and the fields changed."""
     records = list(records)
     previous_of = {}
@@ -206,7 +206,7 @@ def carehome_history(care_home, limit=HISTORY_LIMIT):
         .select_related("history_user", "staff")
         .order_by("-history_date", "-history_id")[: limit * 2]
     )
-    entries = _history_entries(home_records, lambda r: "Care home details") + _history_entries(
+    entries = history_entries(home_records, lambda r: "Care home details") + history_entries(
         assignment_records, lambda r: f"Assignment: {r.staff.name} ({r.get_role_display().lower()})"
     )
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
@@ -303,7 +303,7 @@ def staff_history(staff, limit=HISTORY_LIMIT):
         .select_related("history_user", "care_home")
         .order_by("-history_date", "-history_id")[: limit * 2]
     )
-    entries = _history_entries(own, lambda r: "Staff details") + _history_entries(
+    entries = history_entries(own, lambda r: "Staff details") + history_entries(
         assignment_records, lambda r: f"Assignment: {r.care_home.name} ({r.get_role_display().lower()})"
     )
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]

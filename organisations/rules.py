@@ -25,3 +25,4 @@ rules.add_perm("organisations.add_engagementnote", is_leadership)
 rules.add_perm(
     "organisations.lead_organisation", is_coordinator | (is_organisation_lead & acts_for_organisation)
 )
+rules.add_perm("organisations.view_history", is_leadership)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from carehomes import gaps
 from carehomes.models import Assignment, CareHome
-from carehomes.selectors import staff_capacity
+from carehomes.selectors import HISTORY_LIMIT, history_entries, staff_capacity
 from organisations.models import EngagementNote, Organisation, StaffMember
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
 
@@ -310,3 +310,29 @@ def organisation_page(pk, *, today=None):
         fair_share=fair_share,
         notes=notes,
     )
+
+
+# History (who changed what, when) ----------------------------------------------------------------
+
+
+def _newest(records, limit=HISTORY_LIMIT):
+    return records.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+
+
+def workstream_history(workstream):
+    """Changes to the workstream's own fields, newest first."""
+    return history_entries(_newest(workstream.history.all()), lambda r: "Workstream")
+
+
+def support_request_history(support_request):
+    """Changes to the request and to every offer made to it, newest first."""
+    offers = SupportOffer.history.filter(request_id=support_request.pk).select_related("staff")
+    entries = history_entries(_newest(support_request.history.all()), lambda r: "Request for help") + (
+        history_entries(_newest(offers), lambda r: f"Offer of {r.staff.name}")
+    )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:HISTORY_LIMIT]
+
+
+def organisation_history(organisation):
+    """Changes to the organisation (engagement, committed hours, clinical director…), newest first."""
+    return history_entries(_newest(organisation.history.all()), lambda r: "Organisation details")

@@ -38,6 +38,11 @@ def _render(request, template, context, status=200):
     return render(request, template, {**CONTEXT, **context}, status=status)
 
 
+def _history_for(user, history, obj):
+    """The object's change history for those who keep the picture (PM, SLT); None for others."""
+    return history(obj) if may(user, "organisations.view_history", obj) else None
+
+
 def _add_errors(form, error: ValidationError):
     """Show a service's field-keyed messages next to the fields, the rest at the top."""
     if hasattr(error, "error_dict"):
@@ -123,6 +128,7 @@ def workstream_detail(request, pk, note_form=None):
             "workstream": workstream,
             "may_change": may_change,
             "note_form": note_form or (ProgressNoteForm() if may_change else None),
+            "history": _history_for(request.user, selectors.workstream_history, workstream),
         },
         status=400 if note_form is not None else 200,
     )
@@ -259,6 +265,7 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
             "may_withdraw": is_open
             and may(request.user, "workstreams.change_supportrequest", support_request),
             "offers": list(support_request.offers.all()),
+            "history": _history_for(request.user, selectors.support_request_history, support_request),
         },
         status=400 if (accept_errors or (offer_form is not None and offer_form.errors)) else 200,
     )
@@ -388,6 +395,7 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
             "engagement_form": engagement_form if may_engage else None,
             "note_form": note_form if may_engage else None,
             "may_raise": may(request.user, "workstreams.add_supportrequest", organisation),
+            "history": _history_for(request.user, selectors.organisation_history, organisation),
         },
         status=400
         if any(f is not None and f.is_bound and f.errors for f in (engagement_form, note_form))

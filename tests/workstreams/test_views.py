@@ -300,3 +300,30 @@ def test_request_list_shows_expired_requests_under_closed(client_for, slt_user):
     assert "Old need" not in client.get("/help-requests/").content.decode()
     closed = client.get("/help-requests/?show=closed").content.decode()
     assert "Old need" in closed and "Expired" in closed
+
+
+def test_pm_sees_who_changed_a_workstream_request_and_organisation(client_for, pm_user, orglead_user):
+    """Audit: each object's page shows the PM every change with who and when; others don't see it."""
+    from tests.factories import PcnFactory, SupportRequestFactory, WorkstreamFactory
+
+    workstream = WorkstreamFactory(name="Discharge follow-up")
+    workstream.status = "paused"
+    workstream._history_user = pm_user
+    workstream.save()
+    request = SupportRequestFactory()
+    pcn = PcnFactory()
+    pcn.committed_hours = 12
+    pcn._history_user = pm_user
+    pcn.save()
+    pm = client_for(pm_user)
+
+    html = pm.get(f"/workstreams/{workstream.pk}/").content.decode()
+    assert "<h2>History</h2>" in html
+    assert "Status: Active → Paused" in html
+    assert pm_user.get_full_name() in html
+    assert "<h2>History</h2>" in pm.get(f"/help-requests/{request.pk}/").content.decode()
+    assert "Committed hours: 10.0 → 12" in pm.get(f"/organisations/{pcn.pk}/").content.decode()
+
+    lead = client_for(orglead_user)
+    assert "<h2>History</h2>" not in lead.get(f"/workstreams/{workstream.pk}/").content.decode()
+    assert "<h2>History</h2>" not in lead.get(f"/organisations/{pcn.pk}/").content.decode()
