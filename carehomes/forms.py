@@ -309,7 +309,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text="CSV, or an .xlsx workbook. Up to 20 MB.",
+        help_text="CSV, or an .xlsx or .ods workbook. Up to 20 MB.",
         error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
     )
 

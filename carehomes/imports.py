@@ -157,19 +157,37 @@ def _xlsx_rows(data: bytes):
     workbook.close()
 
 
+def _ods_rows(data: bytes):
+    """Rows of the HSCA_Active_Locations sheet (or the first) of an OpenDocument workbook (calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = HSCA_SHEET if HSCA_SHEET in workbook.sheet_names else workbook.sheet_names[0]
+        rows = workbook.get_sheet_by_name(name).to_python()
+    except ImportFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
+        raise ImportFileError(
+            "The workbook could not be opened. Save the sheet as CSV and try again."
+        ) from error
+    for values in rows:
+        yield ["" if v is None else v for v in values]
+
+
 def read_rows(data: bytes, filename=""):
-    """Rows of cells from CSV or .xlsx bytes; a clear ImportFileError for anything else."""
+    """Rows of cells from CSV, .xlsx or .ods bytes; a clear ImportFileError for anything else."""
     if not data or not data.strip():
         raise ImportFileError("The file is empty.")
     if len(data) > MAX_BYTES:
         raise ImportFileError(
             f"The file is {len(data) / 1024 / 1024:.0f} MB; the largest file the hub takes is 20 MB."
         )
-    if _is_ods(data) or filename.lower().endswith(".ods"):
-        raise ImportFileError(
-            "OpenDocument (.ods) workbooks are not supported. Open it and save the "
-            f"{HSCA_SHEET} sheet as CSV or .xlsx, then upload that."
-        )
+    if _is_ods(data):
+        return _ods_rows(data)
     if data[:4] == b"PK\x03\x04":
         return _xlsx_rows(data)
     return _csv_rows(data)

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -304,6 +305,55 @@ def test_hsca_xlsx_workbook_is_read_from_its_named_sheet(register):
     assert len(preview.changed) == 1 and not preview.errors
 
 
+def ods_workbook(sheets):
+    """A minimal OpenDocument spreadsheet: {sheet name: rows of text cells}."""
+    from xml.sax.saxutils import escape
+
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join(
+            "<table:table-row>"
+            + "".join(
+                f'<table:table-cell office:value-type="string"><text:p>{escape(str(c))}</text:p>'
+                "</table:table-cell>"
+                for c in row
+            )
+            + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_hsca_ods_workbook_is_read_from_its_named_sheet(register):
+    data = ods_workbook({"Notes": [["This sheet is not the data"]], "HSCA_Active_Locations": hsca_rows()[:3]})
+    preview = imports.cqc_preview(imports.parse_cqc(data, "HSCA_Active_Locations.ods"))
+    assert [r.cqc_location_id for r in preview.new] == ["1-600000001"]
+    assert len(preview.changed) == 1 and not preview.errors
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
@@ -313,7 +363,7 @@ def test_hsca_xlsx_workbook_is_read_from_its_named_sheet(register):
         (
             b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
             "x.ods",
-            ".ods",
+            "workbook could not be opened",
         ),
         (b"PK\x03\x04 broken zip", "x.xlsx", "workbook could not be opened"),
         (b"x" * (imports.MAX_BYTES + 1), "x.csv", "largest file the hub takes is 20 MB"),
