@@ -1,6 +1,6 @@
 """Importing the CQC's care-home register and staff lists: parse, preview, then apply.
 
-Both CQC formats (docs: /work/shared/data/CQC-FORMATS.md) are read as published and told apart
+Both CQC formats (docs: ../shared/data/CQC-FORMATS.md) are read as published and told apart
 by their header row: the weekly care directory (a preamble, then a header with
 "CQC Location ID (for office use only)") and "HSCA_Active_Locations" (a header with
 "Location ID" and "Care home?"), as CSV or an .xlsx workbook. Only care-home rows are kept.
