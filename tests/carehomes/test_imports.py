@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from carehomes import imports
 from carehomes.models import CareHome
 from organisations.models import StaffMember
+from tests.cqc_files import DIRECTORY_HEADER
 from tests.factories import (
     AssignmentFactory,
     CareHomeFactory,
@@ -25,32 +26,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_in(response):
     return re.search(r'name="token" value="([0-9a-f]+)"', response.content.decode()).group(1)
-
-
-DIRECTORY_HEADER = [
-    "Name",
-    "Also known as",
-    "Address",
-    "Postcode",
-    "Phone number",
-    "Service's website (if available)",
-    "Service types",
-    "Date of latest check",
-    "Specialisms/services",
-    "Provider name",
-    "Local authority",
-    "Region",
-    "Location URL",
-    "CQC Location ID (for office use only)",
-    "CQC Provider ID (for office use only)",
-]
 
 
 def directory_row(name, address, postcode, types, specialisms, location_id, check="09/Jan/2018 - 00:00"):

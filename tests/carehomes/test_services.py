@@ -20,11 +20,6 @@ from tests.factories import AssignmentFactory, CareHomeFactory, StaffMemberFacto
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 TODAY = timezone.localdate()
 
 

@@ -20,11 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_solve_finds_the_optimum_where_greedy_would_not():
     # Worked by hand: greedy takes A-p1 (9) and ends with 9 + 7 + 1 = 17;
     # the best is A-p2, B-p1, C-p3 = 8 + 8 + 6 = 22 (checked against all six permutations).

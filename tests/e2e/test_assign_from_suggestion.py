@@ -18,11 +18,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_pm_takes_the_first_suggestion_and_the_no_lead_gap_closes(page):
     # Given a care home with no named lead, and two people with hours spare, one in the home's PCN
     pcn = PcnFactory(name="Chapel Allerton PCN", locality="Leeds North")

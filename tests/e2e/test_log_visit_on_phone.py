@@ -11,11 +11,6 @@ from tests.factories import PASSWORD, AssignmentFactory, CareHomeFactory, user_w
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
     page = phone_page
     # Given a pharmacist who is the named lead for a 30-bed care home

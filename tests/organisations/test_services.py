@@ -12,11 +12,6 @@ from tests.factories import OrganisationFactory, PcnFactory, StaffMemberFactory,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def slt_team():
     return TeamFactory(kind=Team.Kind.SLT, name="Senior Leadership Team")

@@ -2,12 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Sign-in tests hash many passwords; the strength of the hash is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _needs_postgres(request):
     """Tests marked `postgres` run only when the test database is PostgreSQL (as in CI)."""
     if request.node.get_closest_marker("postgres"):

@@ -169,23 +169,6 @@ def query_strings():
 
 # Uploads ---------------------------------------------------------------------------------------
 
-DIRECTORY_HEADER = [
-    "Name",
-    "Also known as",
-    "Address",
-    "Postcode",
-    "Phone number",
-    "Service's website (if available)",
-    "Service types",
-    "Date of latest check",
-    "Specialisms/services",
-    "Provider name",
-    "Local authority",
-    "Region",
-    "Location URL",
-    "CQC Location ID (for office use only)",
-    "CQC Provider ID (for office use only)",
-]
 HSCA_HEADER = [
     "Location ID",
     "Location HSCA start date",

@@ -227,8 +227,7 @@ def test_every_page_has_an_access_rule():
 
 
 @pytest.mark.django_db
-def test_every_page_keeps_its_access_rule_for_every_person(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_every_page_keeps_its_access_rule_for_every_person():
     world = build_world()
     no_role_user = get_user_model().objects.create_user("no-role", password="not-used-here-123")
     clients = {"anonymous": Client()}

@@ -119,9 +119,8 @@ def test_hsts_and_secure_cookies_when_debug_is_off(client, pm_user, password):
 
 
 @pytest.mark.django_db
-def test_no_page_holds_inline_script_or_style_for_any_role(settings):
+def test_no_page_holds_inline_script_or_style_for_any_role():
     """Every page each role may open, with real objects: nothing a strict CSP would block."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world()
     problems = []
     rendered = 0

@@ -35,8 +35,9 @@ from hypothesis import strategies as st
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.services import COUNT_FIELDS
 from organisations.models import Membership, Organisation
+from tests.cqc_files import DIRECTORY_HEADER
 from tests.security import hostile
-from tests.security.hostile import DIRECTORY_HEADER, HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
+from tests.security.hostile import HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
 from tests.security.url_patterns import hub_pages
 from workstreams.models import SupportRequest, Workstream
 

@@ -9,12 +9,6 @@ from organisations.access import PHARMACY_PROFESSIONAL
 from tests.factories import AssignmentFactory, CareHomeFactory, user_with_role
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Test users' passwords need no strength; hashing them slowly costs a second per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def home(db):
     """A 40-bed residential home registered with the CQC on 1 January 2015."""
