@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.text import slugify
 
+from actionplan.report_terms import HEADLINE_LABELS
 from config.exports import safe_cell
 
 RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
@@ -102,19 +103,11 @@ def overdue_rows(paper):
     ]
 
 
-def _headline_labels():
-    try:
-        from actionplan.gap_reports import HEADLINE_LABELS
-    except ImportError:
-        return {}
-    return HEADLINE_LABELS
-
-
 def headline_rows(paper):
     """The gap report's headline figures as [label, value] rows: the report's own labels and
     order first, then any other figures it holds."""
     headlines = dict(paper.headlines or {})
-    labels = _headline_labels()
+    labels = HEADLINE_LABELS
     keys = [k for k in labels if k in headlines] + [k for k in headlines if k not in labels]
     rows = []
     for key in keys:

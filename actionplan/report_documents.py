@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from actionplan.gap_reports import HEADLINE_LABELS, week_title  # noqa: E402
+from actionplan.report_terms import HEADLINE_LABELS, week_title  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"

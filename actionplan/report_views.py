@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionplan import report_documents
-from actionplan.gap_reports import HEADLINE_LABELS, parse_week, previous_week, week_title
 from actionplan.models import GapReport
+from actionplan.report_terms import HEADLINE_LABELS, parse_week, previous_week, week_title
 from config.rendering import render_page
 from organisations.access import may, requires
 

@@ -22,6 +22,7 @@ from actionplan.forms import (
     SectionForm,
 )
 from actionplan.models import Action, Meeting, Section
+from config.forms import add_service_errors
 from config.rendering import render_page
 from organisations.access import may, require, requires
 
@@ -31,15 +32,6 @@ def _get_action(pk):
         return selectors.action_detail(pk)
     except Action.DoesNotExist as exc:
         raise Http404("No such action") from exc
-
-
-def _apply_errors(form, error):
-    """Put a service's ValidationError on the form, next to its fields where it names them."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @requires("actionplan.view_action")
@@ -85,7 +77,7 @@ def action_create(request):
         try:
             action = services.action_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Action {action.reference} added.")
             return redirect("actionplan:action_detail", action.pk)
@@ -129,7 +121,7 @@ def action_edit(request, pk):
                 form.add_error(None, error)
                 action = _get_action(pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{action.reference} saved.")
                 return redirect("actionplan:action_detail", action.pk)
@@ -192,7 +184,7 @@ def actionupdate_create(request, pk):
         try:
             services.actionupdate_create(by=request.user, action=action, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Update added to {action.reference}.")
             return redirect("actionplan:action_detail", action.pk)
@@ -210,7 +202,7 @@ def meeting_list(request):
             try:
                 meeting = services.meeting_create(by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} recorded.")
                 return redirect("actionplan:meeting_list")
@@ -231,7 +223,7 @@ def section_create(request):
         try:
             section = services.section_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Section {section.name} added.")
             return redirect(reverse("actionplan:index") + f"?section={section.pk}")

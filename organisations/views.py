@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm
@@ -54,8 +55,7 @@ def membership_add(request, pk):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{staff.name} added to the {team.name}.")
             return redirect("teams:detail", pk=pk)
