@@ -23,6 +23,7 @@ from actionplan.models import GapReport
 from actionplan.report_documents import report_pdf
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, week_of, week_title
 from organisations.access import require
+from organisations.permissions import Permission
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def gap_report_generate(
     When a report is newly made, the SLT members are emailed its PDF once the transaction commits.
     """
     if by is not None:
-        require(by, "actionplan.add_gapreport")
+        require(by, Permission.ADD_GAPREPORT)
     parse_week(week)
     existing = GapReport.objects.filter(week=week, is_current=True).first()
     if existing is not None and regenerate and requested_at is not None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from config.readers import MAX_ROWS, ImportFileError, RowError, cell, find_header, read_rows
 from organisations.access import require
 from organisations.models import GPHC_NUMBER, Organisation, StaffMember
+from organisations.permissions import Permission
 
 STAFF_COLUMNS = ["name", "role", "gphc_number", "organisation", "hours_per_week"]
 ROLE_WORDS = {
@@ -188,7 +189,7 @@ def staff_preview(data: bytes, filename="") -> StaffPreview:
 def staff_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> tuple[StaffPreview, bool]:
     """Apply a staff CSV in one transaction (nothing if it has errors, unless skipping bad rows)."""
     if by is not None:
-        require(by, "carehomes.import_staff")
+        require(by, Permission.IMPORT_STAFF)
     preview = staff_preview(data, filename)
     if preview.has_errors and not skip_bad_rows:
         return preview, False

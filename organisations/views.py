@@ -10,22 +10,23 @@ from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm
 from organisations.models import Membership, Team
+from organisations.permissions import Permission
 
 
-@requires("organisations.view_team")
+@requires(Permission.VIEW_TEAM)
 def team_list(request):
     return render(
         request, "organisations/team_list.jinja", {"page_title": "Teams", "teams": selectors.team_list()}
     )
 
 
-@requires("organisations.view_team")
+@requires(Permission.VIEW_TEAM)
 def team_detail(request, pk, form=None):
     try:
         team = selectors.team_detail(pk)
     except Team.DoesNotExist:
         return get_object_or_404(Team, pk=pk)
-    may_manage = may(request.user, "organisations.add_membership")
+    may_manage = may(request.user, Permission.ADD_MEMBERSHIP)
     return render(
         request,
         "organisations/team_detail.jinja",
@@ -40,7 +41,7 @@ def team_detail(request, pk, form=None):
 
 
 @require_POST
-@requires("organisations.add_membership")
+@requires(Permission.ADD_MEMBERSHIP)
 def membership_add(request, pk):
     team = get_object_or_404(Team, pk=pk)
     form = MembershipForm(request.POST, team=team)
@@ -63,7 +64,7 @@ def membership_add(request, pk):
 
 
 @require_POST
-@requires("organisations.change_membership")
+@requires(Permission.CHANGE_MEMBERSHIP)
 def membership_end(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("staff", "team"), pk=pk)
     services.membership_end(by=request.user, membership=membership)

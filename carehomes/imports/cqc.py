@@ -21,6 +21,7 @@ from carehomes.imports.cqc_formats import ParsedFile, parse_cqc
 from carehomes.models import CareHome, Specialism
 from config.freshness import data_changed
 from organisations.access import require
+from organisations.permissions import Permission
 
 COMPARED_FIELDS = ("name", "address", "postcode", "beds", "home_type")
 FIELD_LABELS = {
@@ -150,7 +151,7 @@ def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> tuple[Cqc
     is not set.
     """
     if by is not None:
-        require(by, "carehomes.import_carehomes")
+        require(by, Permission.IMPORT_CAREHOMES)
     preview = cqc_preview(parse_cqc(data, filename))
     if preview.has_errors and not skip_bad_rows:
         return preview, False

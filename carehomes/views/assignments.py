@@ -12,12 +12,13 @@ from carehomes.views.staff import staff_response
 from config.forms import add_service_errors
 from organisations.access import require
 from organisations.models import StaffMember
+from organisations.permissions import Permission
 
 
 @require_POST
 def assignment_add(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, "carehomes.add_assignment", home)
+    require(request.user, Permission.ADD_ASSIGNMENT, home)
     form = AssignmentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -42,7 +43,7 @@ def assignment_add(request, pk):
 @require_POST
 def lead_hand_over(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, "carehomes.change_assignment", home)
+    require(request.user, Permission.CHANGE_ASSIGNMENT, home)
     form = HandOverForm(request.POST, prefix="handover")
     if form.is_valid():
         data = form.cleaned_data
@@ -65,7 +66,7 @@ def lead_hand_over(request, pk):
 @require_POST
 def assignment_end(request, pk):
     assignment = get_object_or_404(Assignment.objects.select_related("staff", "care_home"), pk=pk)
-    require(request.user, "carehomes.change_assignment", assignment)
+    require(request.user, Permission.CHANGE_ASSIGNMENT, assignment)
     form = EndAssignmentForm(request.POST, prefix=f"end-{pk}")
     from_staff = request.POST.get("from") == "staff"
     if form.is_valid():
@@ -90,8 +91,8 @@ def assignment_end(request, pk):
 
 @require_POST
 def staff_assign(request, pk):
-    require(request.user, "carehomes.view_staff")
-    require(request.user, "carehomes.add_assignment")
+    require(request.user, Permission.VIEW_STAFF)
+    require(request.user, Permission.ADD_ASSIGNMENT)
     member = get_object_or_404(StaffMember, pk=pk)
     form = StaffAssignmentForm(request.POST)
     if form.is_valid():

@@ -12,6 +12,7 @@ from carehomes.forms import FillGapsForm
 from carehomes.models import CareHome
 from organisations.access import requires
 from organisations.models import StaffMember
+from organisations.permissions import Permission
 
 
 def _proposal_context(request, form, proposal, *, locality, hours, row_error=None):
@@ -26,7 +27,7 @@ def _proposal_context(request, form, proposal, *, locality, hours, row_error=Non
     }
 
 
-@requires("carehomes.add_assignment")
+@requires(Permission.ADD_ASSIGNMENT)
 def fill_gaps(request):
     localities, _pcns = selectors.carehome_filter_choices()
     if request.method == "POST":

@@ -18,11 +18,12 @@ from config.forms import add_service_errors
 from config.pagination import paginate
 from config.rendering import render_page
 from organisations.access import may, require, requires
+from organisations.permissions import Permission
 
 SUGGESTED_HOURS = Decimal("2")
 
 
-@requires("carehomes.view_carehome")
+@requires(Permission.VIEW_CAREHOME)
 def carehome_list(request):
     localities, pcns = selectors.carehome_filter_choices()
     form = CareHomeFilterForm(request.GET or None, localities=localities, pcns=pcns)
@@ -37,8 +38,8 @@ def carehome_list(request):
             "page": page,
             "pagination": pagination,
             "rules": CARE_HOME_RULES,
-            "can_import": may(request.user, "carehomes.import_carehomes"),
-            "can_assign": may(request.user, "carehomes.add_assignment"),
+            "can_import": may(request.user, Permission.IMPORT_CAREHOMES),
+            "can_assign": may(request.user, Permission.ADD_ASSIGNMENT),
         },
     )
 
@@ -48,12 +49,12 @@ def home_or_404(request, pk):
         home = selectors.carehome_detail(user=request.user, pk=pk)
     except CareHome.DoesNotExist:
         raise Http404 from None
-    require(request.user, "carehomes.view_carehome", home)
+    require(request.user, Permission.VIEW_CAREHOME, home)
     return home
 
 
 def home_context(request, home, **forms):
-    can_assign = may(request.user, "carehomes.add_assignment", home)
+    can_assign = may(request.user, Permission.ADD_ASSIGNMENT, home)
     current, past = selectors.carehome_assignments(home)
     context = {
         "page_title": home.name,
@@ -64,7 +65,7 @@ def home_context(request, home, **forms):
         "visits": selectors.carehome_recent_visits(home),
         "history": selectors.carehome_history(home),
         "can_assign": can_assign,
-        "can_change": may(request.user, "carehomes.change_carehome", home),
+        "can_change": may(request.user, Permission.CHANGE_CAREHOME, home),
         "today": timezone.localdate(),
     }
     if can_assign:
@@ -110,7 +111,7 @@ def home_response(request, home_pk, *, notice=None, status=200, **forms):
 @require_POST
 def carehome_outbreak(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, "carehomes.change_carehome", home)
+    require(request.user, Permission.CHANGE_CAREHOME, home)
     form = OutbreakForm(request.POST)
     if form.is_valid():
         try:

@@ -12,10 +12,11 @@ from carehomes.imports import cqc, cqc_formats
 from config import readers
 from organisations import imports as staff_imports
 from organisations.access import require
+from organisations.permissions import Permission
 
 IMPORT_KINDS = {
     "cqc": {
-        "permission": "carehomes.import_carehomes",
+        "permission": Permission.IMPORT_CAREHOMES,
         "title": "Import the CQC care directory",
         "url": "carehomes:import",
         "confirm_url": "carehomes:import_confirm",
@@ -25,7 +26,7 @@ IMPORT_KINDS = {
         "noun": "care home",
     },
     "staff": {
-        "permission": "carehomes.import_staff",
+        "permission": Permission.IMPORT_STAFF,
         "title": "Import staff",
         "url": "carehomes:staff_import",
         "confirm_url": "carehomes:staff_import_confirm",

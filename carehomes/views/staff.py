@@ -12,9 +12,10 @@ from config.pagination import paginate
 from config.rendering import render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
+from organisations.permissions import Permission
 
 
-@requires("carehomes.view_staff")
+@requires(Permission.VIEW_STAFF)
 def staff_list(request):
     form = StaffFilterForm(request.GET or None, organisations=selectors.staff_filter_choices())
     staff = selectors.staff_list(user=request.user, **form.selector_kwargs())
@@ -27,14 +28,14 @@ def staff_list(request):
             "form": form,
             "page": page,
             "pagination": pagination,
-            "can_import": may(request.user, "carehomes.import_staff"),
+            "can_import": may(request.user, Permission.IMPORT_STAFF),
         },
     )
 
 
 def staff_context(request, member, **forms):
     current, past = selectors.staff_assignments(member)
-    can_assign = may(request.user, "carehomes.add_assignment")
+    can_assign = may(request.user, Permission.ADD_ASSIGNMENT)
     context = {
         "page_title": member.name,
         "member": member,
@@ -56,7 +57,7 @@ def staff_context(request, member, **forms):
 
 
 def staff_detail(request, pk):
-    require(request.user, "carehomes.view_staff")
+    require(request.user, Permission.VIEW_STAFF)
     try:
         member = selectors.staff_detail(pk=pk)
     except StaffMember.DoesNotExist:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from organisations.access import may
+from organisations.permissions import Permission
 from workstreams.presenters import CONTEXT
 
 
@@ -15,7 +16,7 @@ def render_with_labels(request, template, context, status=200):
 
 def history_for(user, history, obj):
     """The object's change history for those who keep the picture (PM, SLT); None for others."""
-    return history(obj) if may(user, "organisations.view_history", obj) else None
+    return history(obj) if may(user, Permission.VIEW_HISTORY, obj) else None
 
 
 def page_of(request, queryset):

@@ -17,6 +17,7 @@ from organisations.access import (
     staff_member_for,
 )
 from organisations.models import Organisation
+from organisations.permissions import Permission
 from workstreams import selectors, services
 from workstreams.forms import (
     AcceptOfferForm,
@@ -30,7 +31,7 @@ from workstreams.views.common import history_for, page_of, render_with_labels
 SHOW_TABS = [("open", "Open"), ("met", "Met"), ("closed", "Withdrawn or expired"), ("all", "All")]
 
 
-@requires("workstreams.view_supportrequest")
+@requires(Permission.VIEW_SUPPORTREQUEST)
 def request_list(request):
     show = request.GET.get("show") or "open"
     if show not in dict(SHOW_TABS):
@@ -57,10 +58,10 @@ def _own_organisation(user):
 def _may_raise(user):
     own = _own_organisation(user)
     # Not may(user, perm) without an object: the lead's group holds the model permission.
-    return is_coordinator(user) or (own is not None and may(user, "workstreams.add_supportrequest", own))
+    return is_coordinator(user) or (own is not None and may(user, Permission.ADD_SUPPORTREQUEST, own))
 
 
-@requires("workstreams.view_supportrequest")
+@requires(Permission.VIEW_SUPPORTREQUEST)
 def request_create(request):
     """Raise a request for an organisation: a lead's own, or (for the PM) the one chosen first."""
     organisation = None
@@ -79,7 +80,7 @@ def request_create(request):
             "workstreams/request_choose_organisation.jinja",
             {"page_title": "Raise a request for help", "form": ChooseOrganisationForm(request.GET or None)},
         )
-    require(request.user, "workstreams.add_supportrequest", organisation)
+    require(request.user, Permission.ADD_SUPPORTREQUEST, organisation)
     homes = selectors.homes_for_organisation(organisation)
     form = SupportRequestForm(request.POST or None, homes=homes)
     if request.method == "POST" and form.is_valid():
@@ -106,12 +107,12 @@ def _offer_staff(user, support_request):
     if is_coordinator(user):
         return selectors.staff_to_offer()
     own = organisation_ids_for(user) - {support_request.organisation_id}
-    if not own or not may(user, "workstreams.add_supportoffer", Organisation(pk=next(iter(own)))):
+    if not own or not may(user, Permission.ADD_SUPPORTOFFER, Organisation(pk=next(iter(own)))):
         return None
     return selectors.staff_to_offer(organisation_ids=own)
 
 
-@requires("workstreams.view_supportrequest")
+@requires(Permission.VIEW_SUPPORTREQUEST)
 def request_detail(request, pk, offer_form=None, accept_errors=None):
     try:
         support_request = selectors.support_request_detail(pk)
@@ -121,7 +122,7 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
     staff = _offer_staff(request.user, support_request) if is_open else None
     if offer_form is None and staff is not None:
         offer_form = SupportOfferForm(staff=staff)
-    may_accept = may(request.user, "workstreams.accept_supportoffer", None)
+    may_accept = may(request.user, Permission.ACCEPT_SUPPORTOFFER, None)
     accept_form = None
     if may_accept and is_open and not support_request.care_homes.all():
         accept_form = AcceptOfferForm(homes=_locality_homes(support_request))
@@ -137,8 +138,7 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
             "may_accept": may_accept and is_open,
             "accept_form": accept_form,
             "accept_errors": accept_errors or [],
-            "may_withdraw": is_open
-            and may(request.user, "workstreams.change_supportrequest", support_request),
+            "may_withdraw": is_open and may(request.user, Permission.CHANGE_SUPPORTREQUEST, support_request),
             "offers": list(support_request.offers.all()),
             "history": history_for(request.user, selectors.support_request_history, support_request),
         },
@@ -152,7 +152,7 @@ def _locality_homes(support_request):
 
 
 @require_POST
-@requires("workstreams.view_supportrequest")
+@requires(Permission.VIEW_SUPPORTREQUEST)
 def offer_create(request, pk):
     support_request = get_object_or_404(SupportRequest, pk=pk)
     if _offer_staff(request.user, support_request) is None:
@@ -173,7 +173,7 @@ def offer_create(request, pk):
 
 
 @require_POST
-@requires("workstreams.accept_supportoffer")
+@requires(Permission.ACCEPT_SUPPORTOFFER)
 def offer_accept(request, pk):
     offer = get_object_or_404(SupportOffer.objects.select_related("request", "staff"), pk=pk)
     care_home = None
@@ -191,7 +191,7 @@ def offer_accept(request, pk):
 
 
 @require_POST
-@requires("workstreams.accept_supportoffer")
+@requires(Permission.ACCEPT_SUPPORTOFFER)
 def offer_decline(request, pk):
     offer = get_object_or_404(SupportOffer, pk=pk)
     try:
@@ -203,7 +203,7 @@ def offer_decline(request, pk):
 
 
 @require_POST
-@requires("workstreams.view_supportrequest")
+@requires(Permission.VIEW_SUPPORTREQUEST)
 def request_withdraw(request, pk):
     support_request = get_object_or_404(SupportRequest, pk=pk)
     try:

@@ -15,18 +15,19 @@ from organisations.access import (
 )
 from organisations.forms import EngagementForm, EngagementNoteForm
 from organisations.models import Organisation, Sector
+from organisations.permissions import Permission
 from workstreams import selectors
 from workstreams.views.common import history_for, page_of, render_with_labels
 
 
-@requires("organisations.view_organisation")
+@requires(Permission.VIEW_ORGANISATION)
 def organisation_list(request):
     kind = request.GET.get("kind") or ""
     sector = request.GET.get("sector") or ""
     kind = kind if kind in Organisation.Kind.values else ""
     sector = sector if sector in Sector.values else ""
     page = page_of(request, selectors.organisation_list(kind=kind or None, sector=sector or None))
-    sees_gaps = may(request.user, "organisations.view_engagementnote")
+    sees_gaps = may(request.user, Permission.VIEW_ENGAGEMENTNOTE)
     return render_with_labels(
         request,
         "organisations/organisation_list.jinja",
@@ -42,14 +43,14 @@ def organisation_list(request):
     )
 
 
-@requires("organisations.view_organisation")
+@requires(Permission.VIEW_ORGANISATION)
 def organisation_detail(request, pk, engagement_form=None, note_form=None):
     try:
         data = selectors.organisation_page(pk)
     except Organisation.DoesNotExist:
         return get_object_or_404(Organisation, pk=pk)
     organisation = data.organisation
-    may_engage = organisation.is_pcn and may(request.user, "organisations.add_engagementnote", organisation)
+    may_engage = organisation.is_pcn and may(request.user, Permission.ADD_ENGAGEMENTNOTE, organisation)
     if may_engage:
         engagement_form = engagement_form or EngagementForm(
             pcn=organisation,
@@ -68,10 +69,10 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
             "data": data,
             "organisation": organisation,
             "may_engage": may_engage,
-            "sees_notes": may(request.user, "organisations.view_engagementnote", organisation),
+            "sees_notes": may(request.user, Permission.VIEW_ENGAGEMENTNOTE, organisation),
             "engagement_form": engagement_form if may_engage else None,
             "note_form": note_form if may_engage else None,
-            "may_raise": may(request.user, "workstreams.add_supportrequest", organisation),
+            "may_raise": may(request.user, Permission.ADD_SUPPORTREQUEST, organisation),
             "history": history_for(request.user, selectors.organisation_history, organisation),
         },
         status=400
@@ -81,7 +82,7 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
 
 
 @require_POST
-@requires("organisations.add_engagementnote")
+@requires(Permission.ADD_ENGAGEMENTNOTE)
 def engagement_update(request, pk):
     pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
     form = EngagementForm(request.POST, pcn=pcn)
@@ -97,7 +98,7 @@ def engagement_update(request, pk):
 
 
 @require_POST
-@requires("organisations.add_engagementnote")
+@requires(Permission.ADD_ENGAGEMENTNOTE)
 def engagement_note_add(request, pk):
     pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
     form = EngagementNoteForm(request.POST)
@@ -112,7 +113,7 @@ def engagement_note_add(request, pk):
     return organisation_detail(request, pk, note_form=form)
 
 
-@requires("workstreams.view_my_organisation")
+@requires(Permission.VIEW_MY_ORGANISATION)
 def my_organisation(request):
     member = staff_member_for(request.user)
     if member is None:

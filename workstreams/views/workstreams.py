@@ -10,6 +10,7 @@ from organisations.access import (
     may,
     requires,
 )
+from organisations.permissions import Permission
 from workstreams import selectors, services
 from workstreams.forms import (
     ProgressNoteForm,
@@ -19,7 +20,7 @@ from workstreams.models import Workstream
 from workstreams.views.common import history_for, page_of, render_with_labels
 
 
-@requires("workstreams.view_workstream")
+@requires(Permission.VIEW_WORKSTREAM)
 def workstream_list(request):
     status = request.GET.get("status") or ""
     if status not in Workstream.Status.values:
@@ -33,12 +34,12 @@ def workstream_list(request):
             "page": page,
             "status": status,
             "statuses": Workstream.Status.choices,
-            "may_add": may(request.user, "workstreams.add_workstream"),
+            "may_add": may(request.user, Permission.ADD_WORKSTREAM),
         },
     )
 
 
-@requires("workstreams.add_workstream")
+@requires(Permission.ADD_WORKSTREAM)
 def workstream_create(request):
     form = WorkstreamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +55,7 @@ def workstream_create(request):
     )
 
 
-@requires("workstreams.change_workstream")
+@requires(Permission.CHANGE_WORKSTREAM)
 def workstream_edit(request, pk):
     workstream = get_object_or_404(Workstream, pk=pk)
     form = WorkstreamForm(request.POST or None, instance=workstream)
@@ -73,13 +74,13 @@ def workstream_edit(request, pk):
     )
 
 
-@requires("workstreams.view_workstream")
+@requires(Permission.VIEW_WORKSTREAM)
 def workstream_detail(request, pk, note_form=None):
     try:
         workstream = selectors.workstream_detail(pk)
     except Workstream.DoesNotExist:
         return get_object_or_404(Workstream, pk=pk)
-    may_change = may(request.user, "workstreams.change_workstream", workstream)
+    may_change = may(request.user, Permission.CHANGE_WORKSTREAM, workstream)
     return render_with_labels(
         request,
         "workstreams/workstream_detail.jinja",
@@ -95,7 +96,7 @@ def workstream_detail(request, pk, note_form=None):
 
 
 @require_POST
-@requires("workstreams.change_workstream")
+@requires(Permission.CHANGE_WORKSTREAM)
 def progress_note_add(request, pk):
     workstream = get_object_or_404(Workstream, pk=pk)
     form = ProgressNoteForm(request.POST)
