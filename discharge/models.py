@@ -14,21 +14,9 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from carehomes.models import CareHome, Visit
+from config.patient_data import validate_no_patient_data
 from discharge.states import OPEN_STATES, State
 from organisations.models import Organisation, TimeStamped
-
-try:
-    from config.patient_data import validate_no_patient_data
-except ImportError:  # until the hub's one validator lands in config (issue 13)
-    from carehomes.nhs_number import contains_nhs_number
-
-    def validate_no_patient_data(value):
-        if contains_nhs_number(value or ""):
-            raise ValidationError(
-                "This looks as if it contains an NHS number. Do not record patient-identifiable "
-                "data in the hub: use the referral system's own reference instead."
-            )
-
 
 # "Mr Smith", "mrs. a jones", "Ms X": a title followed by a name-like word.
 NAME_LIKE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|master)\b\.?\s*[a-z]", re.IGNORECASE)
