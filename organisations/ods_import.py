@@ -22,21 +22,10 @@ from django.core.exceptions import ValidationError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from config.freshness import data_changed
+from config.patient_data import validate_no_patient_data
 from organisations import ods_files
 from organisations.models import Organisation, Sector
 from organisations.signals import practices_moved_pcn
-
-
-def validate_no_patient_data(value):
-    """Until config.patient_data lands (issue 13), the hub's current NHS-number check."""
-    from carehomes.nhs_number import contains_nhs_number
-
-    if contains_nhs_number(value or ""):
-        raise ValidationError(
-            "This looks as if it contains an NHS number. Organisation names and postcodes must "
-            "not hold patient-identifiable data: check the file."
-        )
-
 
 Kind = Organisation.Kind
 
@@ -156,6 +145,8 @@ def _all_codes(reports):
 def _free_text_problem(row):
     """The patient-data validator over every free-text value the row brings in."""
     values = [row.pcn_name] if isinstance(row, ods_files.MembershipRow) else [row.name, row.postcode]
+    if isinstance(row, ods_files.MembershipRow):
+        values.append(row.practice_code)
     for value in values:
         try:
             validate_no_patient_data(value)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.patient_data import patient_data_problem
 from organisations import ods_files
 from organisations.access import PROJECT_MANAGER, SLT, require
 from organisations.models import EngagementNote, ImportRun, Membership, Organisation, Sector, Team
@@ -128,6 +129,13 @@ def import_run_record(
     `files` is a list of {"name", "sha256", ...}. Called by the import services themselves,
     inside their transaction when the run applied, after it rolled back when the run failed.
     """
+    # A file's name is the one free text a run keeps from outside: it too may hold no patient data.
+    files = [
+        {**f, "name": "(a file whose name looked like patient data)"}
+        if patient_data_problem(f["name"])
+        else f
+        for f in files
+    ]
     run = ImportRun(
         source=source,
         via=via,
