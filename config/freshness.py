@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-DOMAIN_APPS = frozenset({"organisations", "carehomes", "workstreams", "actionplan"})
+DOMAIN_APPS = frozenset({"organisations", "carehomes", "workstreams", "discharge", "actionplan"})
 TIMEOUT = 60 * 60 * 24
 
 log = logging.getLogger(__name__)
