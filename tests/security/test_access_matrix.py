@@ -137,7 +137,7 @@ ACCESS = {
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
 }
 
-DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan")
 
 
 def database_snapshot():
