@@ -19,6 +19,7 @@ from organisations.access import (
     SLT,
     staff_member_for,
 )
+from organisations.models import ImportRun, Organisation
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -114,6 +115,17 @@ def build_world():
     meeting = MeetingFactory(held_on=timezone.localdate() + datetime.timedelta(days=3))
     gap_report = weekly_report(REPORT_WEEK)
     engagement_note = EngagementNoteFactory(pcn=world.pcn_own)
+    now = timezone.now()
+    import_run = ImportRun.objects.create(
+        source=ImportRun.Source.ODS,
+        via=ImportRun.Via.TASK,
+        outcome=ImportRun.Outcome.APPLIED,
+        file_name="epraccur.csv",
+        file_hash="0" * 64,
+        started_at=now,
+        finished_at=now,
+    )
+    new_trust = OrganisationFactory(name="New Trust", kind=Organisation.Kind.NHS_TRUST)
 
     world.objects.update(
         care_home=care_home,
@@ -134,5 +146,7 @@ def build_world():
         gap_report=gap_report,
         engagement_note=engagement_note,
         organisation=world.pcn_own,
+        import_run=import_run,
+        new_trust=new_trust,
     )
     return world
