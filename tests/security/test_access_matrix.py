@@ -135,7 +135,7 @@ ACCESS = {
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan")
+DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
 
 
 def database_snapshot():
