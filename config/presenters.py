@@ -32,6 +32,7 @@ _NAV = {
     "teams": ("Teams", "teams:list"),
     "discharges": ("Discharges", "discharge:list"),
     "discharge_upload": ("Upload discharges", "discharge:upload"),
+    "imports": ("Imports", "imports:list"),
 }
 
 _NAV_BY_ROLE = [
@@ -66,6 +67,7 @@ _NAV_BY_ROLE = [
             "help_requests",
             "organisations",
             "teams",
+            "imports",
         ],
     ),
     (

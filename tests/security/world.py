@@ -21,6 +21,7 @@ from organisations.access import (
     TRUST_DISCHARGE_TEAM,
     staff_member_for,
 )
+from organisations.models import ImportRun, Organisation
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -131,6 +132,17 @@ def build_world():
     # onward referral (so the PCN pharmacist sees it).
     follow_up = DischargeFollowUpFactory(trust=world.trust_own, care_home=care_home, onward_referral=True)
     DischargeFollowUpFactory(trust=world.trust_other, care_home=other_care_home, onward_referral=True)
+    now = timezone.now()
+    import_run = ImportRun.objects.create(
+        source=ImportRun.Source.ODS,
+        via=ImportRun.Via.TASK,
+        outcome=ImportRun.Outcome.APPLIED,
+        file_name="epraccur.csv",
+        file_hash="0" * 64,
+        started_at=now,
+        finished_at=now,
+    )
+    new_trust = OrganisationFactory(name="New Trust", kind=Organisation.Kind.NHS_TRUST)
 
     world.objects.update(
         care_home=care_home,
@@ -152,5 +164,7 @@ def build_world():
         engagement_note=engagement_note,
         follow_up=follow_up,
         organisation=world.pcn_own,
+        import_run=import_run,
+        new_trust=new_trust,
     )
     return world
