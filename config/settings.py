@@ -275,6 +275,14 @@ DISCHARGE = {
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")
 
+# The monthly ODS import: the export service's report URL (empty: the monthly task does nothing),
+# which reports to fetch, and how long to wait for each.
+ODS_EXPORT_URL = env.str("ODS_EXPORT_URL", default="")
+ODS_REPORTS = env.list(
+    "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+)
+ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
