@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "organisations",
+    "accounts",
     "carehomes",
     "workstreams",
+    "discharge",
     "actionplan",
     "dashboard",
     "config.apps.HubConfig",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SessionRulesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,6 +127,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id at OWASP's cost (config/hashers.py, docs/adr/0007); PBKDF2 stays listed so a password
+# hashed before the switch still signs in, and is re-hashed with Argon2id when it does.
+ARGON2_PASSWORD_HASHERS = [
+    "config.hashers.HubArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_HASHERS = ARGON2_PASSWORD_HASHERS
 if env.bool("FAST_PASSWORD_HASHER", default=False):
     # Tests only: hashing a password per test user would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -131,8 +142,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 idle minutes: every request pushes the expiry on.
+# Sessions end after 30 idle minutes: every request pushes the expiry on; and, however active,
+# at the latest SESSION_MAX_AGE_HOURS after sign-in (accounts.middleware.SessionRulesMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12)
+# Local (username and password) sign-in. Off: only the NHS identity providers below, and
+# superusers sign in at /admin/ only.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+# A "choose a new password" link (forgotten password, or a reset by the PM) works once, for a day.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=24 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -143,7 +161,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.jinja"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
 
@@ -218,9 +236,56 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
+    # Off, every page load computes them from the kept per-home state (the benchmark measures both).
+    "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),
+}
+
+# Discharge follow-up timers and the estimated impact (issue 15; sources in docs/clinical-safety and
+# on the dashboard). Every figure can be changed without code.
+DISCHARGE = {
+    # Not acknowledged by the end of this many working days after receipt: lost.
+    "LOST_WORKING_DAYS": env.int("DISCHARGE_LOST_WORKING_DAYS", default=1),
+    # England and Wales bank holidays are not working days (the `holidays` library, subdivision ENG).
+    "HOLIDAY_SUBDIVISION": env.str("DISCHARGE_HOLIDAY_SUBDIVISION", default="ENG"),
+    # Stage 1 not done within this many opening hours of receipt: overdue.
+    "STAGE1_OPEN_HOURS": env.int("DISCHARGE_STAGE1_OPEN_HOURS", default=72),
+    # Opening hours used for a pharmacy with none recorded: Monday to Saturday, 9am to 6pm.
+    "DEFAULT_OPEN_DAYS": env.list("DISCHARGE_DEFAULT_OPEN_DAYS", cast=int, default=[0, 1, 2, 3, 4, 5]),
+    "DEFAULT_OPENS_AT": env.str("DISCHARGE_DEFAULT_OPENS_AT", default="09:00"),
+    "DEFAULT_CLOSES_AT": env.str("DISCHARGE_DEFAULT_CLOSES_AT", default="18:00"),
+    # Open for longer than this many days: stalled.
+    "STALLED_DAYS": env.int("DISCHARGE_STALLED_DAYS", default=14),
+    # A home with a discharge in this many days and no completed/partial follow-up: a gap.
+    "GAP_RECENT_DAYS": env.int("DISCHARGE_GAP_RECENT_DAYS", default=14),
+    # A trust that referred before and has sent nothing in this many days: a drop-off.
+    "DROP_OFF_DAYS": env.int("DISCHARGE_DROP_OFF_DAYS", default=28),
+    # Estimated impact (NHS England North East and Yorkshire; UK Parliament written answer 165361).
+    "FOLLOW_UPS_PER_READMISSION_AVOIDED": env.float(
+        "DISCHARGE_FOLLOW_UPS_PER_READMISSION_AVOIDED", default=10
+    ),
+    "FOLLOW_UPS_PER_READMISSION_AVOIDED_LOW": env.float(
+        "DISCHARGE_FOLLOW_UPS_PER_READMISSION_AVOIDED_LOW", default=23
+    ),
+    "READMISSION_STAY_DAYS": env.float("DISCHARGE_READMISSION_STAY_DAYS", default=13.1),
+    "READMISSION_STAY_DAYS_AFTER_FOLLOW_UP": env.float(
+        "DISCHARGE_READMISSION_STAY_DAYS_AFTER_FOLLOW_UP", default=7.2
+    ),
+    "BED_DAY_COST_STANDARD": env.int("DISCHARGE_BED_DAY_COST_STANDARD", default=345),
+    "BED_DAY_COST_NON_ELECTIVE": env.int("DISCHARGE_BED_DAY_COST_NON_ELECTIVE", default=901),
+    # Counts from 1 to this in a document that leaves the hub are shown as "*".
+    "SMALL_NUMBER_MAX": env.int("DISCHARGE_SMALL_NUMBER_MAX", default=7),
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")
+
+# The monthly ODS import: the export service's report URL (empty: the monthly task does nothing),
+# which reports to fetch, and how long to wait for each.
+ODS_EXPORT_URL = env.str("ODS_EXPORT_URL", default="")
+ODS_REPORTS = env.list(
+    "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+)
+ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
 
 LOGGING = {
     "version": 1,

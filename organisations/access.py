@@ -21,7 +21,18 @@ SLT = "SLT member"
 PROJECT_MANAGER = "Project manager"
 PHARMACY_PROFESSIONAL = "Pharmacy professional"
 ORGANISATION_LEAD = "Organisation lead"
-ROLES = (SLT, PROJECT_MANAGER, PHARMACY_PROFESSIONAL, ORGANISATION_LEAD)
+TRUST_DISCHARGE_TEAM = "Trust discharge team"
+COMMUNITY_PHARMACY = "Community pharmacy"
+ROLES = (
+    SLT,
+    PROJECT_MANAGER,
+    PHARMACY_PROFESSIONAL,
+    ORGANISATION_LEAD,
+    TRUST_DISCHARGE_TEAM,
+    COMMUNITY_PHARMACY,
+)
+# Staff in these roles give no care-home hours: kept out of deployment figures and assignment pickers.
+NON_DEPLOYED_ROLES = (TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY)
 
 # Model permissions each role's group carries (for Django's own checks and the admin's
 # read-only views). Object-level rules in each app's rules.py decide the rest.
@@ -53,6 +64,7 @@ GROUP_PERMISSIONS = {
         Permission.VIEW_MEMBERSHIP,
         Permission.ADD_MEMBERSHIP,
         Permission.CHANGE_MEMBERSHIP,
+        Permission.VIEW_IMPORTRUN,
         Permission.VIEW_CAREHOME,
         Permission.ADD_CAREHOME,
         Permission.CHANGE_CAREHOME,
@@ -90,6 +102,16 @@ GROUP_PERMISSIONS = {
         Permission.VIEW_SUPPORTREQUEST,
         Permission.ADD_SUPPORTREQUEST,
         Permission.ADD_SUPPORTOFFER,
+    ],
+    TRUST_DISCHARGE_TEAM: [
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_DISCHARGEFOLLOWUP,
+        Permission.ADD_DISCHARGEFOLLOWUP,
+    ],
+    COMMUNITY_PHARMACY: [
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_DISCHARGEFOLLOWUP,
+        Permission.CHANGE_DISCHARGEFOLLOWUP,
     ],
 }
 
@@ -138,6 +160,8 @@ def home_page_for(user):
         return "carehomes:mine"
     if has_role(user, ORGANISATION_LEAD):
         return "organisations:mine"
+    if has_role(user, TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY):
+        return "discharge:mine"
     return "no_role"
 
 
@@ -164,6 +188,16 @@ def is_pharmacy_professional(user):
 @rules.predicate
 def is_organisation_lead(user):
     return has_role(user, ORGANISATION_LEAD)
+
+
+@rules.predicate
+def is_trust_discharge_team(user):
+    return has_role(user, TRUST_DISCHARGE_TEAM)
+
+
+@rules.predicate
+def is_community_pharmacy(user):
+    return has_role(user, COMMUNITY_PHARMACY)
 
 
 @rules.predicate

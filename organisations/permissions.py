@@ -21,13 +21,19 @@ class Permission(StrEnum):
     CHANGE_MEMBERSHIP = "organisations.change_membership"
     CHANGE_ORGANISATION = "organisations.change_organisation"
     CHANGE_STAFFMEMBER = "organisations.change_staffmember"
+    IMPORT_ODS = "organisations.import_ods"
     LEAD_ORGANISATION = "organisations.lead_organisation"
     VIEW_ENGAGEMENTNOTE = "organisations.view_engagementnote"
     VIEW_HISTORY = "organisations.view_history"
+    VIEW_IMPORTRUN = "organisations.view_importrun"
     VIEW_MEMBERSHIP = "organisations.view_membership"
     VIEW_ORGANISATION = "organisations.view_organisation"
     VIEW_STAFFMEMBER = "organisations.view_staffmember"
     VIEW_TEAM = "organisations.view_team"
+
+    # accounts
+    RESET_PASSWORD = "accounts.reset_password"  # noqa: S105 - a permission name, not a password
+    VIEW_SIGN_IN = "accounts.view_sign_in"
 
     # carehomes
     ADD_ASSIGNMENT = "carehomes.add_assignment"
@@ -56,6 +62,20 @@ class Permission(StrEnum):
     VIEW_MY_ORGANISATION = "workstreams.view_my_organisation"
     VIEW_SUPPORTREQUEST = "workstreams.view_supportrequest"
     VIEW_WORKSTREAM = "workstreams.view_workstream"
+
+    # discharge
+    ADD_DISCHARGEFOLLOWUP = "discharge.add_dischargefollowup"
+    CHANGE_DISCHARGEFOLLOWUP = "discharge.change_dischargefollowup"
+    CHANGE_OPENING_HOURS = "discharge.change_opening_hours"
+    CLOSE_ONWARD_REFERRAL = "discharge.close_onward_referral"
+    LIST_FOLLOWUPS = "discharge.list_followups"
+    MERGE_FOLLOWUP = "discharge.merge_followup"
+    REOPEN_FOLLOWUP = "discharge.reopen_followup"
+    REPORT_READMISSION = "discharge.report_readmission"
+    UPLOAD_FOLLOWUPS = "discharge.upload_followups"
+    VIEW_DISCHARGEFOLLOWUP = "discharge.view_dischargefollowup"
+    VIEW_REPORT = "discharge.view_report"
+    WORK_FOLLOWUP = "discharge.work_followup"
 
     # actionplan
     ADD_ACTION = "actionplan.add_action"

@@ -25,3 +25,6 @@ rules.add_perm(Permission.ADD_ENGAGEMENTNOTE, is_leadership)
 # An organisation lead's own page: their organisation only.
 rules.add_perm(Permission.LEAD_ORGANISATION, is_coordinator | (is_organisation_lead & acts_for_organisation))
 rules.add_perm(Permission.VIEW_HISTORY, is_leadership)
+# Reference data: the ODS import, the record of every import run, choosing a new trust's kind.
+rules.add_perm(Permission.IMPORT_ODS, is_coordinator)
+rules.add_perm(Permission.VIEW_IMPORTRUN, is_coordinator)
