@@ -17,4 +17,10 @@ app.conf.beat_schedule = {
         "task": "actionplan.tasks.generate_weekly_gap_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
+    # themselves are worked out whenever a page is read).
+    "discharge-alerts": {
+        "task": "discharge.tasks.send_discharge_alerts",
+        "schedule": crontab(minute=5),
+    },
 }
