@@ -23,4 +23,9 @@ app.conf.beat_schedule = {
         "task": "discharge.tasks.send_discharge_alerts",
         "schedule": crontab(minute=5),
     },
+    # The month's ODS reference data (organisations, practices, PCNs and memberships).
+    "monthly-ods-import": {
+        "task": "organisations.tasks.import_ods_monthly",
+        "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
 }
