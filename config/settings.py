@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "workstreams",
     "actionplan",
     "dashboard",
+    "api",
+    "ninja",
     "config.apps.HubConfig",
 ]
 
@@ -214,6 +216,8 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Requests a minute each API token may make (429 with Retry-After past it).
+    "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")

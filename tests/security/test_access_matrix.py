@@ -129,9 +129,15 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
+    # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
+    # tests/api/test_api_access_matrix.py.
+    "api_tokens:list": Rule(get=EVERY_ROLE),
+    "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan")
+DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan", "api")
 
 
 def database_snapshot():

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from api.services import api_token_create
 from organisations.access import (
     ORGANISATION_LEAD,
     PHARMACY_PROFESSIONAL,
@@ -114,6 +115,9 @@ def build_world():
     meeting = MeetingFactory(held_on=timezone.localdate() + datetime.timedelta(days=3))
     gap_report = weekly_report(REPORT_WEEK)
     engagement_note = EngagementNoteFactory(pcn=world.pcn_own)
+    api_token, _ = api_token_create(
+        by=world.users["pharmacist"], name="Pharmacist's report", lifetime_days=30
+    )
 
     world.objects.update(
         care_home=care_home,
@@ -134,5 +138,6 @@ def build_world():
         gap_report=gap_report,
         engagement_note=engagement_note,
         organisation=world.pcn_own,
+        api_token=api_token,
     )
     return world
