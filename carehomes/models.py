@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from carehomes.nhs_number import contains_nhs_number
+from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 
 CQC_LOCATION_ID = RegexValidator(
@@ -51,7 +51,9 @@ class Specialism(models.Model):
         return self.name
 
 
-class CareHome(TimeStamped):
+class CareHome(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name", "address", "locality")
+
     class HomeType(models.TextChoices):
         RESIDENTIAL = "residential", "Residential"
         NURSING = "nursing", "Nursing"
@@ -199,7 +201,9 @@ class Assignment(TimeStamped):
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
 
 
-class Visit(TimeStamped):
+class Visit(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("escalation_summary", "notes")
+
     class Mode(models.TextChoices):
         ON_SITE = "on_site", "On site"
         VIDEO = "video", "Video"
@@ -316,13 +320,3 @@ class Visit(TimeStamped):
         if code not in cls.ACTIVITIES:
             raise ValueError(f"Unknown activity {code!r}")
         return Q(**{f"activity_{code}": True})
-
-    def clean(self):
-        if self.notes and contains_nhs_number(self.notes):
-            raise ValidationError(
-                {
-                    "notes": "The notes look as if they contain an NHS number. Do not record "
-                    "patient-identifiable data in the hub: describe residents without names or "
-                    "NHS numbers, for example 'resident A, 84, on the first floor'."
-                }
-            )

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.patient_data import FreeTextModel
+
 GPHC_NUMBER = RegexValidator(
     r"^\d{7}$", "Enter the GPhC registration number as 7 digits, for example 2045678."
 )
@@ -37,7 +39,9 @@ class Sector(models.TextChoices):
     SOCIAL_CARE = "social_care", "Social care"
 
 
-class Organisation(TimeStamped):
+class Organisation(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name", "locality")
+
     class Kind(models.TextChoices):
         ACUTE_TRUST = "acute_trust", "Acute trust"
         MENTAL_HEALTH_TRUST = "mental_health_trust", "Mental health trust"
@@ -104,7 +108,9 @@ class Organisation(TimeStamped):
             raise ValidationError({"engagement": "Only a PCN has an engagement status."})
 
 
-class StaffMember(TimeStamped):
+class StaffMember(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name",)
+
     class Role(models.TextChoices):
         PHARMACIST = "pharmacist", "Pharmacist"
         TECHNICIAN = "technician", "Pharmacy technician"
@@ -196,7 +202,9 @@ class StaffMember(TimeStamped):
             )
 
 
-class Team(TimeStamped):
+class Team(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name", "description")
+
     class Kind(models.TextChoices):
         SLT = "slt", "Senior Leadership Team"
         OPERATIONAL = "operational", "Operational team"
@@ -242,8 +250,10 @@ class Membership(TimeStamped):
         return f"{self.staff} on {self.team} ({self.get_role_display()})"
 
 
-class EngagementNote(TimeStamped):
+class EngagementNote(FreeTextModel, TimeStamped):
     """A dated record of a conversation with a PCN about its care-home support."""
+
+    FREE_TEXT_FIELDS = ("with_whom", "summary")
 
     pcn = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="engagement_notes")
     held_on = models.DateField("date of the conversation")
