@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.patient_data import FreeTextModel
+
 TOKEN_PREFIX = "chph_"  # noqa: S105 - a recognisable prefix (for secret scanners), not a secret
 
 
@@ -25,7 +27,9 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
 
 
-class ApiToken(models.Model):
+class ApiToken(FreeTextModel, models.Model):
+    FREE_TEXT_FIELDS = ("name", "revoked_reason")
+
     name = models.CharField(max_length=100, help_text="What the token is for, so you know it later")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

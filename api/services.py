@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from api.models import TOKEN_PREFIX, ApiToken, ApiTokenUse, digest_of
+from config.patient_data import check_free_text
 from organisations.access import require
 
 MAX_LIFETIME_DAYS = 366  # "at most a year", counted generously for a leap year
@@ -42,6 +43,7 @@ def api_token_create(*, by, name, lifetime_days, publishes=False, service_accoun
         raise ValidationError({"name": "Enter a name for the token"})
     if not 1 <= int(lifetime_days) <= MAX_LIFETIME_DAYS:
         raise ValidationError({"lifetime_days": "A token lasts at most a year"})
+    check_free_text(name=name, service_account=service_account)
     owner = by
     if service_account or publishes:
         require(by, "api.add_service_token")

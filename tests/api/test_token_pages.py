@@ -162,3 +162,14 @@ def test_usable_tokens_exclude_expired_revoked_and_inactive_owners(pharmacist_us
 
     assert set(ApiToken.objects.usable()) == {good}
     assert PHARMACY_PROFESSIONAL in pharmacist_user.groups.values_list("name", flat=True)
+
+
+def test_a_token_name_with_an_nhs_number_is_refused(client_for, pharmacist_user):
+    response = client_for(pharmacist_user).post(
+        "/account/api-tokens/", {"name": "Feed for 943 476 5919", "lifetime_days": "90"}
+    )
+
+    assert response.status_code == 400
+    assert "NHS number" in response.content.decode()
+    assert "943 476 5919" in response.content.decode()  # what was typed is kept
+    assert not ApiToken.objects.exists()
