@@ -51,6 +51,7 @@ GROUP_PERMISSIONS = {
         "organisations.view_membership",
         "organisations.add_membership",
         "organisations.change_membership",
+        "organisations.view_importrun",
         "carehomes.view_carehome",
         "carehomes.add_carehome",
         "carehomes.change_carehome",
