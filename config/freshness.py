@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 VERSION_KEY = "hub:data-version"
-DOMAIN_APPS = frozenset({"organisations", "carehomes", "workstreams", "actionplan"})
+DOMAIN_APPS = frozenset({"organisations", "carehomes", "workstreams", "discharge", "actionplan"})
 TIMEOUT = 60 * 60 * 24
 
 

@@ -137,7 +137,7 @@ ACCESS = {
     "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan", "api")
+DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan", "api")
 
 
 def database_snapshot():
