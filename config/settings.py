@@ -123,6 +123,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id at OWASP's cost (config/hashers.py, docs/adr/0007); PBKDF2 stays listed so a password
+# hashed before the switch still signs in, and is re-hashed with Argon2id when it does.
+ARGON2_PASSWORD_HASHERS = [
+    "config.hashers.HubArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_HASHERS = ARGON2_PASSWORD_HASHERS
 if env.bool("FAST_PASSWORD_HASHER", default=False):
     # Tests only: hashing a password per test user would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -219,6 +227,9 @@ HUB = {
     "PAGE_SIZE": 25,
     # Requests a minute each API token may make (429 with Retry-After past it).
     "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
+    # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
+    # Off, every page load computes them from the kept per-home state (the benchmark measures both).
+    "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),
 }
 
 # Discharge follow-up timers and the estimated impact (issue 15; sources in docs/clinical-safety and
