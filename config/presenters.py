@@ -28,6 +28,7 @@ _NAV = {
     "organisations": ("Organisations", "organisations:list"),
     "my_organisation": ("My organisation", "organisations:mine"),
     "teams": ("Teams", "teams:list"),
+    "imports": ("Imports", "imports:list"),
 }
 
 _NAV_BY_ROLE = [
@@ -60,6 +61,7 @@ _NAV_BY_ROLE = [
             "help_requests",
             "organisations",
             "teams",
+            "imports",
         ],
     ),
     (PHARMACY_PROFESSIONAL, ["my_care_homes", "my_visits", "workstreams", "help_requests", "organisations"]),

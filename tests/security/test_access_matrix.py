@@ -111,6 +111,10 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # Imports: the project manager sees every import run and chooses new trusts' kinds.
+    "imports:list": Rule(get=PM),
+    "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
+    "imports:trust_kind": Rule(get=PM, kwargs=pk("new_trust")),
     # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
     # update to an action their own organisation owns.
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),

@@ -20,6 +20,7 @@ from organisations.access import (
     SLT,
     staff_member_for,
 )
+from organisations.models import ImportRun, Organisation
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -118,6 +119,17 @@ def build_world():
     api_token, _ = api_token_create(
         by=world.users["pharmacist"], name="Pharmacist's report", lifetime_days=30
     )
+    now = timezone.now()
+    import_run = ImportRun.objects.create(
+        source=ImportRun.Source.ODS,
+        via=ImportRun.Via.TASK,
+        outcome=ImportRun.Outcome.APPLIED,
+        file_name="epraccur.csv",
+        file_hash="0" * 64,
+        started_at=now,
+        finished_at=now,
+    )
+    new_trust = OrganisationFactory(name="New Trust", kind=Organisation.Kind.NHS_TRUST)
 
     world.objects.update(
         care_home=care_home,
@@ -139,5 +151,7 @@ def build_world():
         engagement_note=engagement_note,
         organisation=world.pcn_own,
         api_token=api_token,
+        import_run=import_run,
+        new_trust=new_trust,
     )
     return world
