@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("workstreams.urls")),
     path("organisations/", include(organisation_patterns)),
+    path("", include("discharge.urls")),
     path("", include("actionplan.urls")),
     path("", include("api.urls")),
     path("api/v1/", api_urls),

@@ -35,6 +35,8 @@ LEADERSHIP = frozenset({"slt", "pm", "slt@other", "pm@other"})
 PM = frozenset({"pm", "pm@other"})
 PHARMACISTS = frozenset({"pharmacist", "pharmacist@other"})
 ORGANISATION_LEADS = frozenset({"orglead", "orglead@other"})
+TRUSTS = frozenset({"trust", "trust@other"})
+CHEMISTS = frozenset({"chemist", "chemist@other"})
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,18 @@ ACCESS = {
     "api_tokens:list": Rule(get=EVERY_ROLE),
     "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
     "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
+    # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
+    # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
+    "discharge:list": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:mine": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:create": Rule(get=PM | TRUSTS),
+    "discharge:upload": Rule(get=PM | TRUSTS),
+    "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
+    "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
+    "discharge:act": Rule(
+        get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
+    ),
 }
 
 DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan", "api")
@@ -267,7 +281,7 @@ def test_every_page_keeps_its_access_rule_for_every_person():
     object_pages = sum(1 for page in pages if ACCESS[page.name].kwargs)
     print(
         f"\naccess matrix: {len(pages)} URL patterns ({object_pages} object pages) x people "
-        f"(anonymous, 4 roles, no role; 4 roles of another organisation on object pages) "
+        f"(anonymous, 6 roles, no role; 6 roles of another organisation on object pages) "
         f"x GET/POST = {tried} requests"
     )
     assert not failures, f"{len(failures)} of {tried} requests broke the access rules:\n" + "\n".join(
