@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, include, path
 
+from accounts.urls import sign_in_patterns
 from api.endpoints import api
 from config import views
 from workstreams.urls import organisation_patterns
@@ -23,14 +23,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(sign_in_patterns)),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("", include("carehomes.urls")),
