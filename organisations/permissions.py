@@ -32,7 +32,7 @@ class Permission(StrEnum):
     VIEW_TEAM = "organisations.view_team"
 
     # accounts
-    RESET_PASSWORD = "accounts.reset_password"  # noqa: S105 - a permission name, not a password
+    RESET_PASSWORD = "accounts.reset_password"
     VIEW_SIGN_IN = "accounts.view_sign_in"
 
     # carehomes
@@ -91,3 +91,10 @@ class Permission(StrEnum):
     # dashboard
     VIEW_DASHBOARD = "dashboard.view_dashboard"
     VIEW_GAPS = "dashboard.view_gaps"
+
+    # api
+    ADD_APITOKEN = "api.add_apitoken"
+    ADD_SERVICE_TOKEN = "api.add_service_token"
+    CHANGE_APITOKEN = "api.change_apitoken"
+    LIST_APITOKENS = "api.list_apitokens"
+    VIEW_APITOKEN = "api.view_apitoken"

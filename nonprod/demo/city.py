@@ -37,10 +37,18 @@ from nonprod.demo.data import (
     WETHERBY,
     weekly_hours,
 )
+from nonprod.demo.discharge import build_discharges
 from nonprod.demo.homes import HomesMixin
 from nonprod.demo.visits import VisitsMixin
 from nonprod.demo.work import WorkMixin
-from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
+from organisations.access import (
+    COMMUNITY_PHARMACY,
+    ORGANISATION_LEAD,
+    PHARMACY_PROFESSIONAL,
+    PROJECT_MANAGER,
+    SLT,
+    TRUST_DISCHARGE_TEAM,
+)
 from organisations.models import Membership, Organisation, Sector, StaffMember, Team
 
 RNG_SEED = 20201
@@ -56,6 +64,8 @@ DEMO_LOGINS = {
     "pm": PROJECT_MANAGER,
     "pharmacist": PHARMACY_PROFESSIONAL,
     "orglead": ORGANISATION_LEAD,
+    "trust": TRUST_DISCHARGE_TEAM,
+    "chemist": COMMUNITY_PHARMACY,
     "admin": "Superuser (Django admin)",
 }
 
@@ -101,6 +111,7 @@ class DemoCity(HomesMixin, VisitsMixin, WorkMixin):
         self._action_plan()
         self._meetings()
         self._engagement_notes()
+        self.discharge_count = build_discharges(self)
 
     def summary(self):
         return {
