@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.urls import sign_in_patterns
 from config import views
 from workstreams.urls import organisation_patterns
 
@@ -9,14 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(sign_in_patterns)),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("", include("carehomes.urls")),

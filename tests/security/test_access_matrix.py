@@ -57,6 +57,12 @@ ACCESS = {
     # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
+    # see it; the PM resets a password.
+    "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
+    "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
+    "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
@@ -149,7 +155,7 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan")
 
 
 def database_snapshot():
