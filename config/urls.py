@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

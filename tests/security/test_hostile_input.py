@@ -514,6 +514,8 @@ FORMS = [
 READ_ONLY = {
     "home",
     "no_role",
+    "accessibility",
+    "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
     "carehomes:list",
