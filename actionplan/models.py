@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 from workstreams.models import Workstream
 
@@ -21,7 +22,8 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-class ActionPlan(TimeStamped):
+class ActionPlan(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name",)
     name = models.CharField(max_length=200, unique=True)
 
     class Meta:
@@ -31,7 +33,8 @@ class ActionPlan(TimeStamped):
         return self.name
 
 
-class Section(TimeStamped):
+class Section(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name",)
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="sections")
     name = models.CharField(max_length=200)
     code = models.CharField(
@@ -52,7 +55,8 @@ class Section(TimeStamped):
         return self.name
 
 
-class Action(TimeStamped):
+class Action(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("description",)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="actions")
     number = models.PositiveIntegerField(editable=False)
     description = models.TextField()
@@ -91,7 +95,8 @@ class Action(TimeStamped):
         return f"{self.section.code}-{self.number:02d}"
 
 
-class ActionUpdate(TimeStamped):
+class ActionUpdate(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("text",)
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     written_on = models.DateField()
     text = models.TextField()
@@ -108,7 +113,8 @@ class ActionUpdate(TimeStamped):
         return f"{self.action.reference} update {self.written_on}"
 
 
-class Meeting(TimeStamped):
+class Meeting(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("title",)
     held_on = models.DateField("meeting date", unique=True)
     title = models.CharField(max_length=200, default="Silver Command care-home meeting")
 

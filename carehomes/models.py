@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from carehomes.nhs_number import contains_nhs_number
+from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 
 CQC_LOCATION_ID = RegexValidator(
@@ -51,7 +51,9 @@ class Specialism(models.Model):
         return self.name
 
 
-class CareHome(TimeStamped):
+class CareHome(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name", "address", "locality")
+
     class HomeType(models.TextChoices):
         RESIDENTIAL = "residential", "Residential"
         NURSING = "nursing", "Nursing"
@@ -95,6 +97,16 @@ class CareHome(TimeStamped):
         related_name="practice_care_homes",
         limit_choices_to={"kind": Organisation.Kind.GP_PRACTICE},
     )
+    supplying_pharmacy = models.ForeignKey(
+        Organisation,
+        verbose_name="supplying pharmacy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supplied_care_homes",
+        limit_choices_to={"kind": Organisation.Kind.COMMUNITY_PHARMACY},
+        help_text="The community pharmacy that supplies the home's medicines: it receives discharge follow-ups.",
+    )
     registration_status = models.CharField(
         max_length=20, choices=Registration.choices, default=Registration.REGISTERED
     )
@@ -116,6 +128,7 @@ class CareHome(TimeStamped):
         indexes = [
             models.Index(fields=["pcn"]),
             models.Index(fields=["postcode"]),
+            models.Index(fields=["supplying_pharmacy"]),
         ]
 
     def __str__(self):
@@ -136,6 +149,13 @@ class CareHome(TimeStamped):
             raise ValidationError({"outbreak_started_on": "Enter the date the outbreak started."})
         if not self.in_outbreak:
             self.outbreak_started_on = None
+        if (
+            self.supplying_pharmacy_id
+            and self.supplying_pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY
+        ):
+            raise ValidationError(
+                {"supplying_pharmacy": "The supplying pharmacy must be a community pharmacy."}
+            )
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -199,7 +219,9 @@ class Assignment(TimeStamped):
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
 
 
-class Visit(TimeStamped):
+class Visit(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("escalation_summary", "notes")
+
     class Mode(models.TextChoices):
         ON_SITE = "on_site", "On site"
         VIDEO = "video", "Video"
@@ -316,13 +338,3 @@ class Visit(TimeStamped):
         if code not in cls.ACTIVITIES:
             raise ValueError(f"Unknown activity {code!r}")
         return Q(**{f"activity_{code}": True})
-
-    def clean(self):
-        if self.notes and contains_nhs_number(self.notes):
-            raise ValidationError(
-                {
-                    "notes": "The notes look as if they contain an NHS number. Do not record "
-                    "patient-identifiable data in the hub: describe residents without names or "
-                    "NHS numbers, for example 'resident A, 84, on the first floor'."
-                }
-            )

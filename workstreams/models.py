@@ -11,10 +11,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from carehomes.models import Assignment, CareHome
+from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 
 
-class Workstream(TimeStamped):
+class Workstream(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("name", "description")
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         ACTIVE = "active", "Active"
@@ -42,7 +45,8 @@ class Workstream(TimeStamped):
         return self.name
 
 
-class ProgressNote(TimeStamped):
+class ProgressNote(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("text",)
     workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="notes")
     written_on = models.DateField()
     text = models.TextField()
@@ -57,7 +61,9 @@ class ProgressNote(TimeStamped):
         return f"{self.workstream} {self.written_on}"
 
 
-class SupportRequest(TimeStamped):
+class SupportRequest(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("title", "details", "skills", "locality")
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         OFFERED = "offered", "Offered"
@@ -113,7 +119,9 @@ class SupportRequest(TimeStamped):
         return self.current_status(today) in self.OPEN_STATUSES
 
 
-class SupportOffer(TimeStamped):
+class SupportOffer(FreeTextModel, TimeStamped):
+    FREE_TEXT_FIELDS = ("note",)
+
     class Status(models.TextChoices):
         OFFERED = "offered", "Offered"
         ACCEPTED = "accepted", "Accepted"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from actionplan.models import Action, ActionPlan, Meeting
 from carehomes.gaps import current_gaps
 from carehomes.models import Assignment, CareHome, Visit
-from carehomes.nhs_number import contains_nhs_number
+from config.patient_data import contains_nhs_number
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from organisations.models import Membership, Organisation, StaffMember, Team
 from workstreams.models import SupportOffer, SupportRequest, Workstream

@@ -9,8 +9,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from carehomes.models import Visit
-from carehomes.nhs_number import contains_nhs_number, is_valid_nhs_number
 from carehomes.visits.services import DuplicateVisit, visit_create, visit_delete, visit_update
+from config.patient_data import contains_nhs_number, is_valid_nhs_number
 from tests.factories import CareHomeFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
