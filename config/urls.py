@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.urls import sign_in_patterns
 from config import views
 from workstreams.urls import organisation_patterns
 
@@ -11,14 +11,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(sign_in_patterns)),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("", include("carehomes.urls")),

@@ -61,6 +61,12 @@ ACCESS = {
     "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
     # "Stay signed in" on the idle warning: any signed-in person renews their own session.
     "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
+    # see it; the PM resets a password.
+    "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
+    "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
+    "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
@@ -153,7 +159,7 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan")
 
 
 def database_snapshot():
