@@ -145,6 +145,12 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
+    # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
+    # tests/api/test_api_access_matrix.py.
+    "api_tokens:list": Rule(get=EVERY_ROLE),
+    "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
     # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
     # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
     # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
@@ -159,7 +165,7 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
 
 
 def database_snapshot():

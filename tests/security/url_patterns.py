@@ -17,6 +17,7 @@ SKIPPED_PREFIXES = (
     "static/",
     "media/",
     "__debug__/",
+    "api/",
 )
 
 
