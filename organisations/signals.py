@@ -13,3 +13,8 @@ from django.dispatch import Signal
 # Receivers answer with a list of dicts describing what they changed (kept on the import run):
 # carehomes moves the homes aligned to each practice to its new PCN.
 practices_moved_pcn = Signal()
+
+# Sent by the service that makes a staff member inactive (a leaver), inside its transaction.
+#   sender: StaffMember; staff: the StaffMember who left
+# accounts unbinds their NHS identities and ends their sessions; api revokes their tokens.
+staff_left = Signal()
