@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "discharge",
     "actionplan",
     "dashboard",
+    "api",
+    "ninja",
     "config.apps.HubConfig",
 ]
 
@@ -260,6 +262,10 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
+    "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),
+    # Requests a minute each API token may make (429 with Retry-After past it).
+    "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
     # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
     # Off, every page load computes them from the kept per-home state (the benchmark measures both).
     "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),

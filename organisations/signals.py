@@ -14,7 +14,6 @@ from django.dispatch import Signal
 # carehomes moves the homes aligned to each practice to its new PCN.
 practices_moved_pcn = Signal()
 
-# Sent by the service that makes a staff member inactive (a leaver), inside its transaction.
-#   sender: StaffMember; staff: the StaffMember who left
-# accounts unbinds their NHS identities and ends their sessions; api revokes their tokens.
+# Sent (sender=StaffMember, staff=<the StaffMember>) by the service that makes a staff member
+# inactive: receivers in higher apps unbind sign-in identities and revoke API tokens.
 staff_left = Signal()

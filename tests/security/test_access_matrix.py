@@ -44,6 +44,7 @@ class Rule:
     get: frozenset
     post: frozenset | None = None  # who may write through the page; None: the same as get
     kwargs: tuple = ()  # (URL kwarg, world object name or a literal value)
+    public: bool = False  # readable without signing in (the accessibility statement)
 
     def may_post(self, actor):
         return actor in (self.get if self.post is None else self.post)
@@ -57,6 +58,9 @@ ACCESS = {
     # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
+    # "Stay signed in" on the idle warning: any signed-in person renews their own session.
+    "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
     # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
     # see it; the PM resets a password.
     "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
@@ -144,6 +148,12 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
+    # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
+    # tests/api/test_api_access_matrix.py.
+    "api_tokens:list": Rule(get=EVERY_ROLE),
+    "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
     # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
     # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
     # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
@@ -158,7 +168,7 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
 
 
 def database_snapshot():
@@ -213,13 +223,17 @@ def judge(method, actor, rule, response, snapshot_before, snapshot_after):
     location = response.get("Location", "")
     if status >= 500:
         return f"server error {status}"
+    if actor == "anonymous" and rule.public:
+        if method == "GET":
+            return None if status == 200 else f"expected the public page, got {status} {location}"
+        return None if status in (403, 405) else f"expected a refusal of POST, got {status}"
     if actor == "anonymous":
         if status == 302 and location.startswith(LOGIN):
             return None
         return f"expected a redirect to sign-in, got {status} {location}"
     if method == "GET":
         if actor in rule.get:
-            if status == 200 or (300 <= status < 400 and not location.startswith(LOGIN)):
+            if status in (200, 204) or (300 <= status < 400 and not location.startswith(LOGIN)):
                 return None
             return f"expected the page, got {status} {location}"
         if status in (403, 404, 405):

@@ -535,6 +535,8 @@ READ_ONLY = {
     "accounts:staff_sign_in",
     "accounts:organisation_sign_in",
     "no_role",
+    "accessibility",
+    "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
     "carehomes:list",

@@ -18,6 +18,7 @@ SKIPPED_PREFIXES = (
     "static/",
     "media/",
     "__debug__/",
+    "api/",
 )
 
 
