@@ -32,6 +32,7 @@ class Permission(StrEnum):
     VIEW_TEAM = "organisations.view_team"
 
     # accounts
+    INVITE = "accounts.invite"
     RESET_PASSWORD = "accounts.reset_password"
     VIEW_SIGN_IN = "accounts.view_sign_in"
 
