@@ -25,11 +25,12 @@ NODE_STAMP := node_modules/.installed
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/hub_bench
 BACKUP_DIR := backups
 # The newest backup (names carry a sortable UTC timestamp); evaluated when `restore` runs.
 FILE ?= $(lastword $(sort $(wildcard $(BACKUP_DIR)/hub-*.dump)))
-APPS := config organisations carehomes workstreams actionplan dashboard
+APPS := config organisations carehomes workstreams discharge actionplan dashboard
 
 .PHONY: help install install-python install-node run test lint bench backup restore loadtest audit
 
@@ -85,11 +86,14 @@ lint: install-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Creates the benchmark database if it is missing, then runs the benchmark against it.
+# Creates the benchmark database if it is missing, migrates it, then runs the benchmark against
+# it. A throwaway SECRET_KEY is made for the run when none is set (nothing it signs outlives it).
 bench: install
 	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(PY) -c "$$ENSURE_DATABASE"; \
-	$(PY) manage.py bench
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 backup:
 	@$(call require_postgres_url)

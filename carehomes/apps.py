@@ -16,3 +16,10 @@ class CarehomesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_specialisms, sender=self, dispatch_uid="hub_ensure_specialisms")
+
+        from carehomes.alignment import care_homes_follow_practices
+        from organisations.signals import practices_moved_pcn
+
+        practices_moved_pcn.connect(
+            care_homes_follow_practices, dispatch_uid="hub_care_homes_follow_practices"
+        )

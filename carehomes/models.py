@@ -97,6 +97,16 @@ class CareHome(FreeTextModel, TimeStamped):
         related_name="practice_care_homes",
         limit_choices_to={"kind": Organisation.Kind.GP_PRACTICE},
     )
+    supplying_pharmacy = models.ForeignKey(
+        Organisation,
+        verbose_name="supplying pharmacy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supplied_care_homes",
+        limit_choices_to={"kind": Organisation.Kind.COMMUNITY_PHARMACY},
+        help_text="The community pharmacy that supplies the home's medicines: it receives discharge follow-ups.",
+    )
     registration_status = models.CharField(
         max_length=20, choices=Registration.choices, default=Registration.REGISTERED
     )
@@ -118,6 +128,7 @@ class CareHome(FreeTextModel, TimeStamped):
         indexes = [
             models.Index(fields=["pcn"]),
             models.Index(fields=["postcode"]),
+            models.Index(fields=["supplying_pharmacy"]),
         ]
 
     def __str__(self):
@@ -138,6 +149,13 @@ class CareHome(FreeTextModel, TimeStamped):
             raise ValidationError({"outbreak_started_on": "Enter the date the outbreak started."})
         if not self.in_outbreak:
             self.outbreak_started_on = None
+        if (
+            self.supplying_pharmacy_id
+            and self.supplying_pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY
+        ):
+            raise ValidationError(
+                {"supplying_pharmacy": "The supplying pharmacy must be a community pharmacy."}
+            )
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -233,3 +233,15 @@ def gaps_fill_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]
         except ValidationError as error:
             raise ProposalRowError(index, care_home, staff, error) from error
     return created
+
+
+@transaction.atomic
+def carehome_set_supplying_pharmacy(*, by, care_home, pharmacy) -> CareHome:
+    """Record (or clear, with None) the community pharmacy that supplies a home's medicines."""
+    require(by, "carehomes.change_carehome", care_home)
+    care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
+    care_home.supplying_pharmacy = pharmacy
+    care_home.full_clean()
+    care_home._history_user = by
+    care_home.save()
+    return care_home

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "organisations",
     "carehomes",
     "workstreams",
+    "discharge",
     "actionplan",
     "dashboard",
     "config.apps.HubConfig",
@@ -121,6 +122,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id at OWASP's cost (config/hashers.py, docs/adr/0007); PBKDF2 stays listed so a password
+# hashed before the switch still signs in, and is re-hashed with Argon2id when it does.
+ARGON2_PASSWORD_HASHERS = [
+    "config.hashers.HubArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_HASHERS = ARGON2_PASSWORD_HASHERS
 if env.bool("FAST_PASSWORD_HASHER", default=False):
     # Tests only: hashing a password per test user would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -224,6 +233,45 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
+    # Off, every page load computes them from the kept per-home state (the benchmark measures both).
+    "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),
+}
+
+# Discharge follow-up timers and the estimated impact (issue 15; sources in docs/clinical-safety and
+# on the dashboard). Every figure can be changed without code.
+DISCHARGE = {
+    # Not acknowledged by the end of this many working days after receipt: lost.
+    "LOST_WORKING_DAYS": env.int("DISCHARGE_LOST_WORKING_DAYS", default=1),
+    # England and Wales bank holidays are not working days (the `holidays` library, subdivision ENG).
+    "HOLIDAY_SUBDIVISION": env.str("DISCHARGE_HOLIDAY_SUBDIVISION", default="ENG"),
+    # Stage 1 not done within this many opening hours of receipt: overdue.
+    "STAGE1_OPEN_HOURS": env.int("DISCHARGE_STAGE1_OPEN_HOURS", default=72),
+    # Opening hours used for a pharmacy with none recorded: Monday to Saturday, 9am to 6pm.
+    "DEFAULT_OPEN_DAYS": env.list("DISCHARGE_DEFAULT_OPEN_DAYS", cast=int, default=[0, 1, 2, 3, 4, 5]),
+    "DEFAULT_OPENS_AT": env.str("DISCHARGE_DEFAULT_OPENS_AT", default="09:00"),
+    "DEFAULT_CLOSES_AT": env.str("DISCHARGE_DEFAULT_CLOSES_AT", default="18:00"),
+    # Open for longer than this many days: stalled.
+    "STALLED_DAYS": env.int("DISCHARGE_STALLED_DAYS", default=14),
+    # A home with a discharge in this many days and no completed/partial follow-up: a gap.
+    "GAP_RECENT_DAYS": env.int("DISCHARGE_GAP_RECENT_DAYS", default=14),
+    # A trust that referred before and has sent nothing in this many days: a drop-off.
+    "DROP_OFF_DAYS": env.int("DISCHARGE_DROP_OFF_DAYS", default=28),
+    # Estimated impact (NHS England North East and Yorkshire; UK Parliament written answer 165361).
+    "FOLLOW_UPS_PER_READMISSION_AVOIDED": env.float(
+        "DISCHARGE_FOLLOW_UPS_PER_READMISSION_AVOIDED", default=10
+    ),
+    "FOLLOW_UPS_PER_READMISSION_AVOIDED_LOW": env.float(
+        "DISCHARGE_FOLLOW_UPS_PER_READMISSION_AVOIDED_LOW", default=23
+    ),
+    "READMISSION_STAY_DAYS": env.float("DISCHARGE_READMISSION_STAY_DAYS", default=13.1),
+    "READMISSION_STAY_DAYS_AFTER_FOLLOW_UP": env.float(
+        "DISCHARGE_READMISSION_STAY_DAYS_AFTER_FOLLOW_UP", default=7.2
+    ),
+    "BED_DAY_COST_STANDARD": env.int("DISCHARGE_BED_DAY_COST_STANDARD", default=345),
+    "BED_DAY_COST_NON_ELECTIVE": env.int("DISCHARGE_BED_DAY_COST_NON_ELECTIVE", default=901),
+    # Counts from 1 to this in a document that leaves the hub are shown as "*".
+    "SMALL_NUMBER_MAX": env.int("DISCHARGE_SMALL_NUMBER_MAX", default=7),
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("workstreams.urls")),
     path("organisations/", include(organisation_patterns)),
+    path("", include("discharge.urls")),
     path("", include("actionplan.urls")),
 ]
 

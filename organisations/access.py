@@ -19,7 +19,18 @@ SLT = "SLT member"
 PROJECT_MANAGER = "Project manager"
 PHARMACY_PROFESSIONAL = "Pharmacy professional"
 ORGANISATION_LEAD = "Organisation lead"
-ROLES = (SLT, PROJECT_MANAGER, PHARMACY_PROFESSIONAL, ORGANISATION_LEAD)
+TRUST_DISCHARGE_TEAM = "Trust discharge team"
+COMMUNITY_PHARMACY = "Community pharmacy"
+ROLES = (
+    SLT,
+    PROJECT_MANAGER,
+    PHARMACY_PROFESSIONAL,
+    ORGANISATION_LEAD,
+    TRUST_DISCHARGE_TEAM,
+    COMMUNITY_PHARMACY,
+)
+# Staff in these roles give no care-home hours: kept out of deployment figures and assignment pickers.
+NON_DEPLOYED_ROLES = (TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY)
 
 # Model permissions each role's group carries (for Django's own checks and the admin's
 # read-only views). Object-level rules in each app's rules.py decide the rest.
@@ -51,6 +62,7 @@ GROUP_PERMISSIONS = {
         "organisations.view_membership",
         "organisations.add_membership",
         "organisations.change_membership",
+        "organisations.view_importrun",
         "carehomes.view_carehome",
         "carehomes.add_carehome",
         "carehomes.change_carehome",
@@ -88,6 +100,16 @@ GROUP_PERMISSIONS = {
         "workstreams.view_supportrequest",
         "workstreams.add_supportrequest",
         "workstreams.add_supportoffer",
+    ],
+    TRUST_DISCHARGE_TEAM: [
+        "organisations.view_organisation",
+        "discharge.view_dischargefollowup",
+        "discharge.add_dischargefollowup",
+    ],
+    COMMUNITY_PHARMACY: [
+        "organisations.view_organisation",
+        "discharge.view_dischargefollowup",
+        "discharge.change_dischargefollowup",
     ],
 }
 
@@ -136,6 +158,8 @@ def home_page_for(user):
         return "carehomes:mine"
     if has_role(user, ORGANISATION_LEAD):
         return "organisations:mine"
+    if has_role(user, TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY):
+        return "discharge:mine"
     return "no_role"
 
 
@@ -162,6 +186,16 @@ def is_pharmacy_professional(user):
 @rules.predicate
 def is_organisation_lead(user):
     return has_role(user, ORGANISATION_LEAD)
+
+
+@rules.predicate
+def is_trust_discharge_team(user):
+    return has_role(user, TRUST_DISCHARGE_TEAM)
+
+
+@rules.predicate
+def is_community_pharmacy(user):
+    return has_role(user, COMMUNITY_PHARMACY)
 
 
 @rules.predicate

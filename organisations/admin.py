@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.models import EngagementNote, Membership, Organisation, StaffMember, Team
+from organisations.models import EngagementNote, ImportRun, Membership, Organisation, StaffMember, Team
 
 
 @admin.register(Organisation)
@@ -15,8 +15,9 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "locality",
         "engagement",
         "committed_hours",
+        "is_active",
     )
-    list_filter = ("kind", "sector", "engagement", "locality")
+    list_filter = ("kind", "sector", "is_active", "engagement", "locality")
     search_fields = ("name", "ods_code")
     autocomplete_fields = ("parent", "clinical_director")
 
@@ -59,3 +60,29 @@ class EngagementNoteAdmin(SimpleHistoryAdmin):
     search_fields = ("pcn__name", "with_whom", "summary")
     autocomplete_fields = ("pcn",)
     list_select_related = ("pcn", "recorded_by")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Import runs are a record: read them, never change them by hand."""
+
+    list_display = (
+        "started_at",
+        "source",
+        "via",
+        "outcome",
+        "file_name",
+        "rows",
+        "created",
+        "updated",
+        "closed",
+    )
+    list_filter = ("source", "via", "outcome")
+    search_fields = ("file_name", "file_hash")
+    list_select_related = ("by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -70,3 +70,16 @@ class EngagementNoteForm(forms.Form):
     summary = forms.CharField(
         validators=[validate_no_patient_data], label="What was said", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class TrustKindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of trust is it?",
+        choices=[
+            (Organisation.Kind.ACUTE_TRUST, "Acute trust (hospitals)"),
+            (Organisation.Kind.MENTAL_HEALTH_TRUST, "Mental health trust"),
+            (Organisation.Kind.COMMUNITY_TRUST, "Community healthcare trust"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of trust it is."},
+    )

@@ -54,6 +54,8 @@ class Organisation(FreeTextModel, TimeStamped):
         LPC = "lpc", "Local pharmaceutical committee"
         UNIVERSITY = "university", "University"
         LOCAL_AUTHORITY = "local_authority", "Local authority"
+        # A trust first seen in the ODS files, whose kind the files do not say: the PM chooses.
+        NHS_TRUST = "nhs_trust", "NHS trust (kind to be chosen)"
 
     class Engagement(models.TextChoices):
         ENGAGED = "engaged", "Engaged"
@@ -70,6 +72,11 @@ class Organisation(FreeTextModel, TimeStamped):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     locality = models.CharField(max_length=100, blank=True)
+    # Kept current by the ODS import: a closed organisation is made inactive, never deleted.
+    postcode = models.CharField(max_length=8, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    opened_on = models.DateField("opened on", null=True, blank=True)
+    closed_on = models.DateField("closed on", null=True, blank=True)
     # PCN only: who leads it, how engaged it is, and the staff hours it has committed.
     clinical_director = models.ForeignKey(
         "StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -270,3 +277,53 @@ class EngagementNote(FreeTextModel, TimeStamped):
 
     def __str__(self):
         return f"{self.pcn} on {self.held_on:%d %b %Y}"
+
+
+class ImportRun(models.Model):
+    """One run of an import (ODS reference data or the CQC register): what it read and did.
+
+    Written once when the run ends, whether it applied its changes or failed; a dry run
+    records nothing.
+    """
+
+    class Source(models.TextChoices):
+        ODS = "ods", "ODS reference data"
+        CQC = "cqc", "CQC care directory"
+
+    class Via(models.TextChoices):
+        COMMAND = "command", "Command line"
+        UPLOAD = "upload", "Upload"
+        TASK = "task", "Monthly task"
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    file_name = models.CharField(max_length=500)
+    file_hash = models.CharField("SHA-256 of the files", max_length=64)
+    files = models.JSONField(default=list, blank=True, help_text="Each file: name, kind, SHA-256, rows.")
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    messages = models.JSONField(default=list, blank=True, help_text="Row errors and the failure, if any.")
+    realigned = models.JSONField(
+        default=list, blank=True, help_text="Care homes moved to their practice's new PCN."
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["source", "outcome", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.get_source_display()} import of {self.file_name} ({self.get_outcome_display()})"

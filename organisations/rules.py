@@ -26,3 +26,6 @@ rules.add_perm(
     "organisations.lead_organisation", is_coordinator | (is_organisation_lead & acts_for_organisation)
 )
 rules.add_perm("organisations.view_history", is_leadership)
+# Reference data: the ODS import, the record of every import run, choosing a new trust's kind.
+rules.add_perm("organisations.import_ods", is_coordinator)
+rules.add_perm("organisations.view_importrun", is_coordinator)

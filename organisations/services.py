@@ -1,11 +1,17 @@
-"""Writes for the leadership teams and PCN engagement: one function per use case."""
+"""Writes for organisations: teams, PCN engagement, the ODS import and import runs."""
+
+import hashlib
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from config.patient_data import patient_data_problem
+from organisations import ods_files
 from organisations.access import PROJECT_MANAGER, SLT, require
-from organisations.models import EngagementNote, Membership, Organisation, Team
+from organisations.models import EngagementNote, ImportRun, Membership, Organisation, Sector, Team
+from organisations.ods_import import OdsOutcome, ods_apply
 
 
 def _role_granted_by(team, role):
@@ -81,3 +87,149 @@ def engagement_note_add(*, by, pcn, held_on, with_whom, summary) -> EngagementNo
     note.full_clean()
     note.save()
     return note
+
+
+# Imports ------------------------------------------------------------------------------------------
+
+MAX_RECORDED_MESSAGES = 200
+TRUST_SECTORS = {
+    Organisation.Kind.ACUTE_TRUST: Sector.SECONDARY,
+    Organisation.Kind.MENTAL_HEALTH_TRUST: Sector.MENTAL_HEALTH,
+    Organisation.Kind.COMMUNITY_TRUST: Sector.COMMUNITY,
+}
+
+
+def _files_hash(files):
+    """One file's SHA-256; for several, the SHA-256 of their names and hashes in order."""
+    if len(files) == 1:
+        return files[0]["sha256"]
+    joined = "\n".join(f"{f['name']}:{f['sha256']}" for f in files)
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def import_run_record(
+    *,
+    source,
+    via,
+    outcome,
+    files,
+    by=None,
+    started_at,
+    rows=0,
+    created=0,
+    updated=0,
+    closed=0,
+    skipped=0,
+    errors=0,
+    messages=(),
+    realigned=(),
+) -> ImportRun:
+    """Record one import run, ODS or CQC: what it read (names, hashes, rows) and what it did.
+
+    `files` is a list of {"name", "sha256", ...}. Called by the import services themselves,
+    inside their transaction when the run applied, after it rolled back when the run failed.
+    """
+    # A file's name is the one free text a run keeps from outside: it too may hold no patient data.
+    files = [
+        {**f, "name": "(a file whose name looked like patient data)"}
+        if patient_data_problem(f["name"])
+        else f
+        for f in files
+    ]
+    run = ImportRun(
+        source=source,
+        via=via,
+        outcome=outcome,
+        file_name=", ".join(f["name"] for f in files)[:500] or "(no file)",
+        file_hash=_files_hash(files) if files else "",
+        files=list(files),
+        rows=rows,
+        created=created,
+        updated=updated,
+        closed=closed,
+        skipped=skipped,
+        errors=errors,
+        messages=list(messages)[:MAX_RECORDED_MESSAGES],
+        realigned=list(realigned),
+        by=by if getattr(by, "is_authenticated", False) else None,
+        started_at=started_at,
+        finished_at=timezone.now(),
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+class _DryRun(Exception):
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+
+def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[OdsOutcome, ImportRun | None]:
+    """Import ODS reports (a list of (file name, bytes)) in one transaction, and record the run.
+
+    Row problems are reported and those rows left out; a file that cannot be read, or whose
+    layout has changed, imports nothing at all (OdsFileError) and is recorded as a failed run.
+    A dry run applies everything, reports it, and rolls it all back: nothing saved, nothing
+    recorded. `by` is None for the command and the monthly task.
+    """
+    if by is not None:
+        require(by, "organisations.import_ods")
+    started_at = timezone.now()
+    described = [
+        {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in files
+    ]
+    try:
+        reports = []
+        for entry, (name, data) in zip(described, files, strict=True):
+            read = ods_files.read_reports(data, name)
+            entry["reports"] = [{"name": r.name, "kind": r.kind, "rows": r.lines} for r in read]
+            reports += read
+        with transaction.atomic():
+            outcome = ods_apply(reports, by=by)
+            if dry_run:
+                raise _DryRun(outcome)
+            summary = outcome.summary()
+            run = import_run_record(
+                source=ImportRun.Source.ODS,
+                via=via,
+                outcome=ImportRun.Outcome.APPLIED,
+                files=described,
+                by=by,
+                started_at=started_at,
+                messages=[f"{name} line {p.line}: {p.reason}" for name, p in outcome.problems],
+                realigned=outcome.realigned,
+                **summary,
+            )
+    except _DryRun as dry:
+        return dry.outcome, None
+    except ods_files.OdsFileError as error:
+        if not dry_run:
+            import_run_record(
+                source=ImportRun.Source.ODS,
+                via=via,
+                outcome=ImportRun.Outcome.FAILED,
+                files=described,
+                by=by,
+                started_at=started_at,
+                messages=[str(error)],
+            )
+        raise
+    return outcome, run
+
+
+@transaction.atomic
+def trust_kind_choose(*, by, organisation, kind) -> Organisation:
+    """Say what kind of trust a trust is (the ODS files do not): acute, mental health or community."""
+    require(by, "organisations.change_organisation", organisation)
+    if kind not in TRUST_SECTORS:
+        raise ValidationError({"kind": "Choose acute, mental health or community healthcare trust."})
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.kind not in (*TRUST_SECTORS, Organisation.Kind.NHS_TRUST):
+        raise ValidationError({"kind": f"{organisation.name} is not an NHS trust."})
+    organisation.kind = kind
+    organisation.sector = TRUST_SECTORS[kind]
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
+    return organisation

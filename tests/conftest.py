@@ -2,8 +2,15 @@
 
 import pytest
 
-from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
-from tests.factories import PASSWORD, PcnFactory, UserFactory, user_with_role
+from organisations.access import (
+    COMMUNITY_PHARMACY,
+    ORGANISATION_LEAD,
+    PHARMACY_PROFESSIONAL,
+    PROJECT_MANAGER,
+    SLT,
+    TRUST_DISCHARGE_TEAM,
+)
+from tests.factories import PASSWORD, CommunityPharmacyFactory, PcnFactory, UserFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +48,20 @@ def pharmacist_user(db):
 def orglead_user(db):
     """A PCN clinical director: an organisation lead for their PCN."""
     return user_with_role(ORGANISATION_LEAD, username="orglead-user", organisation=PcnFactory())
+
+
+@pytest.fixture
+def trust_user(db):
+    """A hospital pharmacy technician in an acute trust's discharge team."""
+    return user_with_role(TRUST_DISCHARGE_TEAM, username="trust-user")
+
+
+@pytest.fixture
+def chemist_user(db):
+    """A community pharmacist at a pharmacy that supplies care homes."""
+    return user_with_role(
+        COMMUNITY_PHARMACY, username="chemist-user", organisation=CommunityPharmacyFactory()
+    )
 
 
 @pytest.fixture

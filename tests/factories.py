@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, GapReport, Meeting, Rag, Section
 from carehomes.models import Assignment, CareHome, Specialism, Visit
-from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
+from discharge.models import ChangesBand, Channel, DischargeFollowUp, PharmacyOpeningHours
+from organisations.access import (
+    COMMUNITY_PHARMACY,
+    ORGANISATION_LEAD,
+    PHARMACY_PROFESSIONAL,
+    PROJECT_MANAGER,
+    SLT,
+    TRUST_DISCHARGE_TEAM,
+)
 from organisations.models import EngagementNote, Membership, Organisation, StaffMember, Team
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
 
@@ -65,6 +73,13 @@ class PracticeFactory(OrganisationFactory):
     kind = Organisation.Kind.GP_PRACTICE
     sector = "primary_care"
     parent = factory.SubFactory(PcnFactory)
+
+
+class CommunityPharmacyFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Chapel Allerton Pharmacy {n}")
+    ods_code = factory.Sequence(lambda n: f"F{n:04d}")
+    kind = Organisation.Kind.COMMUNITY_PHARMACY
+    sector = "community_pharmacy"
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):
@@ -130,6 +145,7 @@ class CareHomeFactory(factory.django.DjangoModelFactory):
     beds = 40
     home_type = CareHome.HomeType.RESIDENTIAL
     pcn = factory.SubFactory(PcnFactory)
+    supplying_pharmacy = factory.SubFactory(CommunityPharmacyFactory)
     registered_on = datetime.date(2015, 1, 1)
 
 
@@ -260,6 +276,33 @@ class GapReportFactory(factory.django.DjangoModelFactory):
     data = factory.LazyFunction(dict)
 
 
+class PharmacyOpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PharmacyOpeningHours
+
+    pharmacy = factory.SubFactory(CommunityPharmacyFactory)
+    weekday = 0
+    opens_at = datetime.time(9, 0)
+    closes_at = datetime.time(18, 0)
+
+
+class DischargeFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DischargeFollowUp
+
+    trust = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"PO-{100000 + n}")
+    channel = Channel.PHARMOUTCOMES
+    care_home = factory.SubFactory(CareHomeFactory)
+    pharmacy = factory.SelfAttribute("care_home.supplying_pharmacy")
+    pcn = factory.SelfAttribute("care_home.pcn")
+    discharged_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    reason_stopped = True
+    changes_band = ChangesBand.ONE_TO_TWO
+    received_at = factory.LazyFunction(timezone.now)
+    routed_at = factory.SelfAttribute("received_at")
+
+
 def user_with_role(role, *, username=None, organisation=None, staff_role=None, **staff_fields):
     """A login with a role and a StaffMember record (employed by `organisation`)."""
     user = UserFactory(username=username or f"{role.split()[0].lower()}-{uuid.uuid4().hex[:6]}", roles=[role])
@@ -268,7 +311,11 @@ def user_with_role(role, *, username=None, organisation=None, staff_role=None, *
         PROJECT_MANAGER: StaffMember.Role.PROJECT_MANAGER,
         PHARMACY_PROFESSIONAL: StaffMember.Role.PHARMACIST,
         ORGANISATION_LEAD: StaffMember.Role.CLINICAL_DIRECTOR,
+        TRUST_DISCHARGE_TEAM: StaffMember.Role.TECHNICIAN,
+        COMMUNITY_PHARMACY: StaffMember.Role.PHARMACIST,
     }[role]
+    if role in (TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY):
+        staff_fields.setdefault("hours_per_week", Decimal("0"))
     StaffMemberFactory(
         user=user,
         name=user.get_full_name(),

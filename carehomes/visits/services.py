@@ -14,14 +14,19 @@ admin and any later API refuse the same things with the same words:
   project manager can, and a correction by anyone but the visitor (in their window) needs a reason.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from carehomes.models import Assignment, Visit
 from carehomes.rules import is_own_visit, within_edit_window
+from carehomes.signals import visit_logged
 from config.patient_data import check_free_text
 from organisations.access import is_coordinator, require, staff_member_for
+
+log = logging.getLogger(__name__)
 
 COUNT_FIELDS = (
     "residents_reviewed",
@@ -197,7 +202,15 @@ def visit_create(*, by, care_home, submission_token, staff=None, confirm_duplica
             raise
         return existing
     visit.already_saved = False
+    transaction.on_commit(lambda: _announce(visit, by))
     return visit
+
+
+def _announce(visit, by):
+    """Tell the apps above (e.g. discharge) about the committed visit; their failure is logged, not raised."""
+    for receiver, result in visit_logged.send_robust(sender=Visit, visit=visit, by=by):
+        if isinstance(result, Exception):
+            log.error("visit_logged receiver %s failed for visit %s", receiver, visit.pk, exc_info=result)
 
 
 @transaction.atomic

@@ -35,6 +35,8 @@ LEADERSHIP = frozenset({"slt", "pm", "slt@other", "pm@other"})
 PM = frozenset({"pm", "pm@other"})
 PHARMACISTS = frozenset({"pharmacist", "pharmacist@other"})
 ORGANISATION_LEADS = frozenset({"orglead", "orglead@other"})
+TRUSTS = frozenset({"trust", "trust@other"})
+CHEMISTS = frozenset({"chemist", "chemist@other"})
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # Imports: the project manager sees every import run and chooses new trusts' kinds.
+    "imports:list": Rule(get=PM),
+    "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
+    "imports:trust_kind": Rule(get=PM, kwargs=pk("new_trust")),
     # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
     # update to an action their own organisation owns.
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),
@@ -129,9 +135,21 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
+    # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
+    # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
+    "discharge:list": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:mine": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:create": Rule(get=PM | TRUSTS),
+    "discharge:upload": Rule(get=PM | TRUSTS),
+    "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
+    "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
+    "discharge:act": Rule(
+        get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
+    ),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan")
+DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
 
 
 def database_snapshot():
@@ -257,7 +275,7 @@ def test_every_page_keeps_its_access_rule_for_every_person():
     object_pages = sum(1 for page in pages if ACCESS[page.name].kwargs)
     print(
         f"\naccess matrix: {len(pages)} URL patterns ({object_pages} object pages) x people "
-        f"(anonymous, 4 roles, no role; 4 roles of another organisation on object pages) "
+        f"(anonymous, 6 roles, no role; 6 roles of another organisation on object pages) "
         f"x GET/POST = {tried} requests"
     )
     assert not failures, f"{len(failures)} of {tried} requests broke the access rules:\n" + "\n".join(

@@ -1,0 +1,317 @@
+"""Discharge follow-ups: a trust's referral of a care-home resident to the home's community pharmacy.
+
+The hub holds no patient-identifiable data: a follow-up is known only by the referral system's own
+reference (unique per trust), and records stages, coded findings and outcomes, never names, dates
+of birth, NHS numbers or drug names. Nothing is ever deleted; every change is in the history.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from carehomes.models import CareHome, Visit
+from config.patient_data import validate_no_patient_data
+from discharge.states import OPEN_STATES, State
+from organisations.models import Organisation, TimeStamped
+
+# "Mr Smith", "mrs. a jones", "Ms X": a title followed by a name-like word.
+NAME_LIKE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|master)\b\.?\s*[a-z]", re.IGNORECASE)
+REFERENCE_CHARACTERS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_:#-]{0,59}$")
+
+
+def validate_reference(value):
+    """A referral system's own reference: no NHS number, no "Mr/Mrs/Ms X" name, plain characters."""
+    value = value or ""
+    validate_no_patient_data(value)
+    if NAME_LIKE.search(value):
+        raise ValidationError(
+            "The reference looks as if it contains a name (such as 'Mrs X'). Enter only the referral "
+            "system's own reference, for example the PharmOutcomes referral ID PO-123456."
+        )
+    if not REFERENCE_CHARACTERS.match(value):
+        raise ValidationError(
+            "Enter the referral ID as letters, digits and - / . _ : # only (up to 60 characters), "
+            "for example PO-123456."
+        )
+
+
+def validate_note(value):
+    validate_no_patient_data(value)
+    if NAME_LIKE.search(value or ""):
+        raise ValidationError(
+            "The note looks as if it names a person (such as 'Mr X'). Describe what happened "
+            "without names, for example 'home manager contacted'."
+        )
+
+
+class Channel(models.TextChoices):
+    PHARMOUTCOMES = "pharmoutcomes", "PharmOutcomes"
+    REFER_TO_PHARMACY = "refer_to_pharmacy", "Refer-to-Pharmacy"
+    NHSMAIL = "nhsmail", "NHSmail"
+    OTHER = "other", "Other"
+
+
+class ChangesBand(models.TextChoices):
+    ONE_TO_TWO = "1-2", "1 to 2"
+    THREE_TO_FIVE = "3-5", "3 to 5"
+    SIX_PLUS = "6+", "6 or more"
+
+
+class CloseReason(models.TextChoices):
+    READMITTED = "readmitted", "Readmitted"
+    DIED = "died", "Died"
+    MOVED_HOME = "moved_home", "Moved home"
+    REFUSED = "refused", "Refused"
+    NOT_CONTACTED = "not_contacted", "Could not be contacted"
+    NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
+
+
+class Readmitted(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+REASONS = {
+    "new_high_risk": "New high-risk medicine",
+    "stopped": "Stopped medicine",
+    "dose_change": "Dose change",
+    "mds_change": "Change to monitored dosage supply",
+    "new_monitoring": "New monitoring",
+}
+ISSUES = {
+    "gp_mismatch": "GP prescription does not match",
+    "stopped_in_packs": "Stopped item still in packs",
+    "mar_not_updated": "MAR not updated",
+    "not_sent": "Medicines not sent with the resident",
+    "other": "Other",
+}
+PARTICIPANTS = {
+    "care_home_staff": "Care-home staff",
+    "resident": "Resident",
+    "family": "Family",
+}
+
+
+class PharmacyOpeningHours(TimeStamped):
+    """One opening session of a community pharmacy on a day of the week (several for a lunch close)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    pharmacy = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="opening_hours",
+        limit_choices_to={"kind": Organisation.Kind.COMMUNITY_PHARMACY},
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["pharmacy", "weekday", "opens_at"]
+        verbose_name_plural = "pharmacy opening hours"
+        constraints = [
+            models.UniqueConstraint(fields=["pharmacy", "weekday", "opens_at"], name="opening_session_once"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="opening_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="opening_weekday_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pharmacy}: {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The closing time must be after the opening time."})
+
+
+class DischargeFollowUp(TimeStamped):
+    """One care-home resident's discharge from a trust that needs follow-up by the home's pharmacy."""
+
+    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="discharges_sent")
+    reference = models.CharField(
+        "referral ID",
+        max_length=60,
+        validators=[validate_reference],
+        help_text="The referral system's own reference (PharmOutcomes, Refer-to-Pharmacy or NHSmail), "
+        "never a hospital number or a name.",
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    care_home = models.ForeignKey(CareHome, on_delete=models.PROTECT, related_name="discharge_followups")
+    pharmacy = models.ForeignKey(
+        Organisation,
+        verbose_name="receiving pharmacy",
+        on_delete=models.PROTECT,
+        related_name="discharges_received",
+        limit_choices_to={"kind": Organisation.Kind.COMMUNITY_PHARMACY},
+    )
+    pcn = models.ForeignKey(
+        Organisation,
+        verbose_name="PCN",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discharge_followups",
+    )
+    discharged_on = models.DateField("discharge date")
+
+    reason_new_high_risk = models.BooleanField(REASONS["new_high_risk"], default=False)
+    reason_stopped = models.BooleanField(REASONS["stopped"], default=False)
+    reason_dose_change = models.BooleanField(REASONS["dose_change"], default=False)
+    reason_mds_change = models.BooleanField(REASONS["mds_change"], default=False)
+    reason_new_monitoring = models.BooleanField(REASONS["new_monitoring"], default=False)
+    changes_band = models.CharField("number of medicine changes", max_length=3, choices=ChangesBand.choices)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.EXPECTED)
+    # The state to return to when a hold ends.
+    held_from = models.CharField(max_length=20, choices=State.choices, blank=True)
+
+    received_at = models.DateTimeField()
+    # When the current pharmacy received it: the receipt, or the latest redirect. Timers count from it.
+    routed_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    stage1_at = models.DateTimeField("stage 1 done at", null=True, blank=True)
+    stage2_at = models.DateTimeField("stage 2 done at", null=True, blank=True)
+    stage3_at = models.DateTimeField("stage 3 done at", null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    issue_gp_mismatch = models.BooleanField(ISSUES["gp_mismatch"], default=False)
+    issue_stopped_in_packs = models.BooleanField(ISSUES["stopped_in_packs"], default=False)
+    issue_mar_not_updated = models.BooleanField(ISSUES["mar_not_updated"], default=False)
+    issue_not_sent = models.BooleanField(ISSUES["not_sent"], default=False)
+    issue_other = models.BooleanField(ISSUES["other"], default=False)
+
+    with_care_home_staff = models.BooleanField(PARTICIPANTS["care_home_staff"], default=False)
+    with_resident = models.BooleanField(PARTICIPANTS["resident"], default=False)
+    with_family = models.BooleanField(PARTICIPANTS["family"], default=False)
+
+    onward_referral = models.BooleanField(
+        "referred to the PCN for a structured medication review", default=False
+    )
+    onward_closed_at = models.DateTimeField("onward review done at", null=True, blank=True)
+    onward_visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="discharge_reviews"
+    )
+
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    reopen_reason = models.CharField(max_length=200, blank=True, validators=[validate_note])
+    misrouted_from = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discharges_misrouted",
+        help_text="The pharmacy it was first sent to, when it was redirected.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    readmitted = models.CharField(
+        "readmitted within 30 days", max_length=10, choices=Readmitted.choices, blank=True
+    )
+    note = models.CharField(max_length=200, blank=True, validators=[validate_note])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "reference"], name="followup_reference_once_per_trust"),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in State]), name="followup_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed_partial") | ~Q(close_reason=""),
+                name="followup_partial_close_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="duplicate") | Q(duplicate_of__isnull=False),
+                name="followup_duplicate_names_original",
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=F("pk")),
+                name="followup_not_duplicate_of_itself",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "routed_at"], name="followup_state_routed_idx"),
+            models.Index(fields=["care_home", "-received_at"], name="followup_home_received_idx"),
+            models.Index(fields=["trust", "-received_at"], name="followup_trust_received_idx"),
+            models.Index(fields=["pharmacy", "state"], name="followup_pharmacy_state_idx"),
+            models.Index(fields=["received_at"], name="followup_received_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.trust})"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def reasons(self):
+        return [name for code, name in REASONS.items() if getattr(self, f"reason_{code}")]
+
+    @property
+    def issues(self):
+        return [name for code, name in ISSUES.items() if getattr(self, f"issue_{code}")]
+
+    @property
+    def participants(self):
+        return [name for code, name in PARTICIPANTS.items() if getattr(self, f"with_{code}")]
+
+    def clean_fields(self, exclude=None):
+        self.reference = (self.reference or "").strip()
+        self.note = (self.note or "").strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        if self.pharmacy_id and self.pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY:
+            raise ValidationError({"pharmacy": "The receiving pharmacy must be a community pharmacy."})
+        if self.state == State.CLOSED_PARTIAL and not self.close_reason:
+            raise ValidationError({"close_reason": "Choose why the follow-up could not be completed."})
+
+
+class DischargeAlert(models.Model):
+    """An alert e-mailed about a follow-up (lost, overdue, stalled): made once, sent until delivered."""
+
+    class Kind(models.TextChoices):
+        LOST = "lost", "Lost"
+        OVERDUE = "overdue", "Overdue"
+        STALLED = "stalled", "Stalled"
+
+    follow_up = models.ForeignKey(DischargeFollowUp, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "kind"], name="alert_once_per_followup_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.follow_up}"

@@ -1,0 +1,78 @@
+"""Rules for discharge follow-ups (auto-discovered by django-rules).
+
+Trust discharge teams see and record their own trust's follow-ups; community pharmacies see and
+work the ones sent to them; PCN pharmacists see the onward referrals at homes they support; the
+project manager and SLT see everything, and the project manager may act on any.
+"""
+
+import rules
+
+from carehomes.rules import supports_home
+from organisations.access import (
+    is_community_pharmacy,
+    is_coordinator,
+    is_leadership,
+    is_pharmacy_professional,
+    is_trust_discharge_team,
+    organisation_ids_for,
+)
+
+
+@rules.predicate
+def is_own_trust(user, obj):
+    """The follow-up was sent by the user's trust (or `obj` is that trust)."""
+    if obj is None:
+        return False
+    trust_id = getattr(obj, "trust_id", None)
+    if trust_id is None and obj.__class__.__name__ == "Organisation":
+        trust_id = obj.pk
+    return trust_id in organisation_ids_for(user)
+
+
+@rules.predicate
+def is_own_pharmacy(user, follow_up):
+    return follow_up is not None and follow_up.pharmacy_id in organisation_ids_for(user)
+
+
+@rules.predicate
+def supports_followup_home(user, follow_up):
+    return follow_up is not None and supports_home(user, follow_up.care_home)
+
+
+@rules.predicate
+def has_onward_referral(user, follow_up):
+    return follow_up is not None and follow_up.onward_referral
+
+
+may_see_all = is_leadership
+trust_team_own = is_trust_discharge_team & is_own_trust
+pharmacy_own = is_community_pharmacy & is_own_pharmacy
+
+rules.add_perm(
+    "discharge.list_followups",
+    is_leadership | is_trust_discharge_team | is_community_pharmacy | is_pharmacy_professional,
+)
+rules.add_perm(
+    "discharge.view_dischargefollowup",
+    may_see_all
+    | trust_team_own
+    | pharmacy_own
+    | (is_pharmacy_professional & has_onward_referral & supports_followup_home),
+)
+# Recording and uploading: the trust's own team (object: the trust), or the project manager.
+rules.add_perm("discharge.add_dischargefollowup", is_coordinator | trust_team_own)
+rules.add_perm("discharge.upload_followups", is_coordinator | is_trust_discharge_team)
+# The pharmacy's work: acknowledge, stages, close, hold, redirect.
+rules.add_perm("discharge.work_followup", is_coordinator | pharmacy_own)
+# Merging a duplicate and reopening: either end of the referral, or the project manager.
+rules.add_perm("discharge.merge_followup", is_coordinator | pharmacy_own | trust_team_own)
+rules.add_perm("discharge.reopen_followup", is_coordinator | pharmacy_own | trust_team_own)
+# Readmissions within 30 days are the trust's to report.
+rules.add_perm("discharge.report_readmission", is_coordinator | trust_team_own)
+# The onward medication review is closed by a PCN pharmacist who supports the home.
+rules.add_perm(
+    "discharge.close_onward_referral",
+    is_coordinator | (is_pharmacy_professional & supports_followup_home & has_onward_referral),
+)
+rules.add_perm("discharge.view_report", is_leadership | is_trust_discharge_team)
+rules.add_perm("discharge.change_opening_hours", is_coordinator | is_community_pharmacy)

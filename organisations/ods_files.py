@@ -1,0 +1,367 @@
+"""Reading the Organisation Data Service's published CSV reports into plain rows.
+
+The layouts are in ../shared/data/ODS-FORMATS.md. Every report is header-less with a fixed
+column count, so the count is checked on every line before a field is read: a changed layout
+fails loudly (ODSLayoutError) instead of shifting fields into the wrong places.
+
+    report = read_report(data, "epraccur.csv")    # an OdsReport, or raises OdsFileError
+    report.kind, report.rows                      # "practices", [OrganisationRow, ...]
+
+A file's kind comes from its name (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB
+report, edispn) and, when the name says nothing, from its shape (column count and code pattern).
+A zip of several reports (what the export service sends when asked for more than one) is read
+member by member with `read_reports`.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+
+PRACTICES = "practices"
+PCNS = "pcns"
+MEMBERSHIPS = "memberships"
+TRUSTS = "trusts"
+SUB_ICBS = "sub_icbs"
+ICBS = "icbs"
+PHARMACIES = "pharmacies"
+
+KIND_LABELS = {
+    PRACTICES: "GP practices (epraccur)",
+    PCNS: "Primary care networks (epcn)",
+    MEMBERSHIPS: "Practice–PCN membership (epcncorepartnerdetails)",
+    TRUSTS: "NHS trusts (etr)",
+    SUB_ICBS: "Sub-ICB locations (eccg)",
+    ICBS: "Integrated care boards",
+    PHARMACIES: "Community pharmacies (edispn)",
+}
+# Applied in this order, so that a parent exists before its children point at it.
+APPLY_ORDER = [ICBS, SUB_ICBS, TRUSTS, PHARMACIES, PCNS, PRACTICES, MEMBERSHIPS]
+
+# The standard ODS organisation layout (etr, eccg, the ICB report, edispn) and epraccur: 27 columns.
+COLUMNS = {
+    PRACTICES: 27,
+    PCNS: 12,
+    MEMBERSHIPS: 11,
+    TRUSTS: 27,
+    SUB_ICBS: 27,
+    ICBS: 27,
+    PHARMACIES: 27,
+}
+
+# Checked in order: the longer, more particular names first.
+NAME_PATTERNS = [
+    (re.compile(r"epcncorepartner|core.?partner"), MEMBERSHIPS),
+    (re.compile(r"epraccur"), PRACTICES),
+    (re.compile(r"epcn"), PCNS),
+    (re.compile(r"eccg|sub.?icb"), SUB_ICBS),
+    (re.compile(r"eicb|icb"), ICBS),
+    (re.compile(r"etr\b|etr[._-]|trusts?\b"), TRUSTS),
+    (re.compile(r"edispn|pharmac|dispens"), PHARMACIES),
+]
+UNSUPPORTED_NAMES = re.compile(r"\bets\b|ets[._-]|succ|ebranch|egdp|egpcur")
+
+# Statuses of epraccur: A active, C closed, D dormant, P proposed; newer extracts ACTIVE / INACTIVE.
+STATUSES = {"A": True, "ACTIVE": True, "C": False, "INACTIVE": False, "D": False, "P": False}
+# Prescribing setting 4, or (newer extracts) the ODS role id of a GP practice.
+GP_PRACTICE_SETTINGS = {"4", "RO76"}
+
+PCN_CODE = re.compile(r"^U\d{5}$")
+TRUST_CODE = re.compile(r"^[RT][A-Z0-9]{2}$")
+SUB_ICB_CODE = re.compile(r"^\d{2}[A-Z0-9]$")
+ICB_CODE = re.compile(r"^Q[A-Z0-9]{2}$")
+PHARMACY_CODE = re.compile(r"^F[A-Z0-9]{4}$")
+ODS_CODE = re.compile(r"^[A-Z0-9]{3,8}$")
+
+
+class OdsFileError(Exception):
+    """The file as a whole cannot be read; the message says why, plainly."""
+
+
+class OdsLayoutError(OdsFileError):
+    """The file's columns are not the published layout: nothing is imported."""
+
+
+@dataclass
+class OrganisationRow:
+    line: int
+    ods_code: str
+    name: str
+    postcode: str = ""
+    opened_on: datetime.date | None = None
+    closed_on: datetime.date | None = None
+    is_active: bool = True
+    parent_code: str = ""  # the commissioner (practice), sub-ICB (PCN) or ICB (sub-ICB)
+
+
+@dataclass
+class MembershipRow:
+    line: int
+    practice_code: str
+    pcn_code: str
+    pcn_name: str
+    pcn_parent_code: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+
+
+@dataclass
+class RowProblem:
+    line: int
+    reason: str
+    ods_code: str = ""
+
+
+@dataclass
+class OdsReport:
+    name: str
+    kind: str
+    sha256: str
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    skipped: int = 0  # cost centres that are not GP practices
+    lines: int = 0
+
+    @property
+    def label(self):
+        return KIND_LABELS[self.kind]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), falling back to Latin-1 for older extracts."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def parse_date(value: str, what: str):
+    """A YYYYMMDD date; an empty string is no date."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        raise ValueError(f"the {what} “{value}” is not a date written YYYYMMDD") from None
+
+
+def normalise_postcode(value: str) -> str:
+    """'ls13ex' -> 'LS1 3EX'; anything too short to be a postcode is kept as given."""
+    compact = "".join(value.split()).upper()
+    if len(compact) < 5 or len(compact) > 7:
+        return compact[:8]
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def kind_from_name(name: str):
+    low = name.lower().rsplit("/", 1)[-1]
+    if UNSUPPORTED_NAMES.search(low):
+        raise OdsFileError(
+            f"{name} is an ODS report the hub does not import. It imports epraccur, epcn, "
+            "epcncorepartnerdetails, etr, eccg, the ICB report and edispn."
+        )
+    for pattern, kind in NAME_PATTERNS:
+        if pattern.search(low):
+            return kind
+    return None
+
+
+def kind_from_shape(first: list, name: str):
+    """The kind of a file whose name says nothing, from its first line's columns and code."""
+    count = len(first)
+    code = first[0].strip().upper() if first else ""
+    if count == 11 and len(first) > 4 and PCN_CODE.match(first[4].strip()):
+        return MEMBERSHIPS
+    if count == 12 and PCN_CODE.match(code):
+        return PCNS
+    if count == 27:
+        if first[25].strip() or first[12].strip().upper() in STATUSES:
+            return PRACTICES
+        for pattern, kind in (
+            (ICB_CODE, ICBS),
+            (SUB_ICB_CODE, SUB_ICBS),
+            (TRUST_CODE, TRUSTS),
+            (PHARMACY_CODE, PHARMACIES),
+        ):
+            if pattern.match(code):
+                return kind
+    raise OdsFileError(
+        f"{name} does not look like an ODS report the hub imports (its first line has {count} "
+        "columns). Give the file its published name, for example epraccur.csv, and try again."
+    )
+
+
+def _lines(text: str, name: str):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if cells and any(c.strip() for c in cells):
+                yield number, cells
+    except csv.Error as error:
+        raise OdsFileError(f"{name} could not be read as CSV: {error}.") from error
+
+
+def read_report(data: bytes, name: str, *, kind=None) -> OdsReport:
+    """Read one header-less ODS report; raises OdsFileError / OdsLayoutError for the whole file."""
+    if not data or not data.strip():
+        raise OdsFileError(f"{name} is empty.")
+    if len(data) > MAX_MEMBER_BYTES:
+        raise OdsFileError(f"{name} is larger than {MAX_MEMBER_BYTES // 1024 // 1024} MB.")
+    if b"\x00" in data[:8192]:
+        raise OdsFileError(f"{name} is not a CSV file.")
+    lines = _lines(decode(data), name)
+    try:
+        first_number, first = next(lines)
+    except StopIteration:
+        raise OdsFileError(f"{name} is empty.") from None
+    kind = kind or kind_from_name(name) or kind_from_shape(first, name)
+    report = OdsReport(name=name, kind=kind, sha256=hashlib.sha256(data).hexdigest())
+    expected = COLUMNS[kind]
+    parse = PARSERS[kind]
+    for number, cells in _chain_first(first_number, first, lines):
+        if len(cells) != expected:
+            raise OdsLayoutError(
+                f"{name} has {len(cells)} columns on line {number}; the {report.label} report has "
+                f"{expected}. Its layout has changed, so nothing was imported: check the published "
+                "layout before importing it."
+            )
+        report.lines += 1
+        cells = [c.strip() for c in cells]
+        try:
+            row = parse(number, cells)
+        except ValueError as error:
+            reason = str(error)
+            report.problems.append(RowProblem(number, reason[0].upper() + reason[1:] + ".", cells[0]))
+            continue
+        if row is None:
+            report.skipped += 1
+            continue
+        report.rows.append(row)
+    return report
+
+
+def _chain_first(number, first, rest):
+    yield number, first
+    yield from rest
+
+
+def read_reports(data: bytes, name: str):
+    """The reports in a file: one CSV, or each CSV member of a zip (as the export service sends)."""
+    if len(data) > MAX_BYTES:
+        raise OdsFileError(
+            f"{name} is larger than {MAX_BYTES // 1024 // 1024} MB, the largest the hub takes."
+        )
+    if data[:4] != b"PK\x03\x04":
+        return [read_report(data, name)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise OdsFileError(f"{name} is not a zip file the hub can open.") from error
+    with archive:
+        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+        if not members:
+            raise OdsFileError(f"{name} holds no CSV report.")
+        if sum(m.file_size for m in members) > MAX_MEMBER_BYTES:
+            raise OdsFileError(f"{name} unpacks to more than {MAX_MEMBER_BYTES // 1024 // 1024} MB.")
+        return [read_report(archive.read(m), m.filename) for m in members]
+
+
+# One parser per kind: cells (already stripped) to a row, None to skip, ValueError for a bad row.
+
+
+def _code(value: str):
+    code = value.upper()
+    if not ODS_CODE.match(code):
+        raise ValueError(f"the organisation code “{value}” is not an ODS code")
+    return code
+
+
+def _name(value: str):
+    if not value:
+        raise ValueError("the name is blank")
+    if len(value) > 200:
+        raise ValueError("the name is longer than 200 characters")
+    return value
+
+
+def _open_now(closed_on, today=None):
+    today = today or datetime.date.today()  # noqa: DTZ011 - the calendar date the files speak in
+    return closed_on is None or closed_on > today
+
+
+def _practice(number, cells):
+    setting = cells[25].upper()
+    if setting not in GP_PRACTICE_SETTINGS:
+        return None
+    status = cells[12].upper()
+    if status not in STATUSES:
+        raise ValueError(f"the status “{cells[12]}” is not one of A, C, D, P, ACTIVE or INACTIVE")
+    closed_on = parse_date(cells[11], "close date")
+    return OrganisationRow(
+        line=number,
+        ods_code=_code(cells[0]),
+        name=_name(cells[1]),
+        postcode=normalise_postcode(cells[9]),
+        opened_on=parse_date(cells[10], "open date"),
+        closed_on=closed_on,
+        is_active=STATUSES[status] and _open_now(closed_on),
+        parent_code=cells[14].upper(),
+    )
+
+
+def _standard(number, cells):
+    closed_on = parse_date(cells[11], "close date")
+    return OrganisationRow(
+        line=number,
+        ods_code=_code(cells[0]),
+        name=_name(cells[1]),
+        postcode=normalise_postcode(cells[9]),
+        opened_on=parse_date(cells[10], "open date"),
+        closed_on=closed_on,
+        is_active=_open_now(closed_on),
+        parent_code=cells[3].upper(),
+    )
+
+
+def _pcn(number, cells):
+    closed_on = parse_date(cells[5], "close date")
+    return OrganisationRow(
+        line=number,
+        ods_code=_code(cells[0]),
+        name=_name(cells[1]),
+        postcode=normalise_postcode(cells[11]),
+        opened_on=parse_date(cells[4], "open date"),
+        closed_on=closed_on,
+        is_active=_open_now(closed_on),
+        parent_code=cells[2].upper(),
+    )
+
+
+def _membership(number, cells):
+    return MembershipRow(
+        line=number,
+        practice_code=_code(cells[0]),
+        pcn_code=_code(cells[4]),
+        pcn_name=_name(cells[5]),
+        pcn_parent_code=cells[6].upper(),
+        starts_on=parse_date(cells[8], "membership start date"),
+        ends_on=parse_date(cells[9], "membership end date"),
+    )
+
+
+PARSERS = {
+    PRACTICES: _practice,
+    PCNS: _pcn,
+    MEMBERSHIPS: _membership,
+    TRUSTS: _standard,
+    SUB_ICBS: _standard,
+    ICBS: _standard,
+    PHARMACIES: _standard,
+}
