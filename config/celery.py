@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "actionplan.tasks.generate_weekly_gap_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # The month's ODS reference data (organisations, practices, PCNs and memberships).
+    "monthly-ods-import": {
+        "task": "organisations.tasks.import_ods_monthly",
+        "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
 }

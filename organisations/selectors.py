@@ -1,6 +1,7 @@
 """Reads for the leadership teams and the import runs: a fixed number of queries whatever their size."""
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from organisations.models import ImportRun, Membership, Organisation, Team
 
@@ -50,3 +51,16 @@ def trust_needing_kind(pk):
             Organisation.Kind.COMMUNITY_TRUST,
         ],
     )
+
+
+def last_monthly_ods_import_on():
+    """The day the last successful monthly ODS import started (changes are asked for since then)."""
+    started = (
+        ImportRun.objects.filter(
+            source=ImportRun.Source.ODS, via=ImportRun.Via.TASK, outcome=ImportRun.Outcome.APPLIED
+        )
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(started) if started else None

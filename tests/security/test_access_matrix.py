@@ -57,6 +57,12 @@ ACCESS = {
     # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
+    # see it; the PM resets a password.
+    "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
+    "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
+    "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
@@ -135,6 +141,12 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
+    # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
+    # tests/api/test_api_access_matrix.py.
+    "api_tokens:list": Rule(get=EVERY_ROLE),
+    "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
     # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
     # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
     # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
@@ -149,7 +161,7 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
 
 
 def database_snapshot():

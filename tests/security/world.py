@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from api.services import api_token_create
 from organisations.access import (
     COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
@@ -128,6 +129,9 @@ def build_world():
     meeting = MeetingFactory(held_on=timezone.localdate() + datetime.timedelta(days=3))
     gap_report = weekly_report(REPORT_WEEK)
     engagement_note = EngagementNoteFactory(pcn=world.pcn_own)
+    api_token, _ = api_token_create(
+        by=world.users["pharmacist"], name="Pharmacist's report", lifetime_days=30
+    )
     # A follow-up from the own trust to the own pharmacy, at the own pharmacist's home, with an
     # onward referral (so the PCN pharmacist sees it).
     follow_up = DischargeFollowUpFactory(trust=world.trust_own, care_home=care_home, onward_referral=True)
@@ -164,6 +168,7 @@ def build_world():
         engagement_note=engagement_note,
         follow_up=follow_up,
         organisation=world.pcn_own,
+        api_token=api_token,
         import_run=import_run,
         new_trust=new_trust,
     )
