@@ -17,6 +17,12 @@ app.conf.beat_schedule = {
         "task": "actionplan.tasks.generate_weekly_gap_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
+    # themselves are worked out whenever a page is read).
+    "discharge-alerts": {
+        "task": "discharge.tasks.send_discharge_alerts",
+        "schedule": crontab(minute=5),
+    },
     # The month's ODS reference data (organisations, practices, PCNs and memberships).
     "monthly-ods-import": {
         "task": "organisations.tasks.import_ods_monthly",

@@ -150,6 +150,34 @@ SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12)
 LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 # A "choose a new password" link (forgotten password, or a reset by the PM) works once, for a day.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=24 * 3600)
+
+# Sign in with an NHS identity (OpenID Connect, accounts/oidc.py). A provider is switched on by
+# its issuer and client id; it signs the client in with a secret, or with a private key
+# (private_key_jwt, PEM) when one is given. README "Sign in with an NHS identity" says how to register.
+OIDC_PROVIDERS = {
+    "cis2": {
+        "issuer": env.str("CIS2_ISSUER", default=""),
+        "client_id": env.str("CIS2_CLIENT_ID", default=""),
+        "client_secret": env.str("CIS2_CLIENT_SECRET", default=""),
+        "private_key": env.str("CIS2_PRIVATE_KEY", default="", multiline=True),
+        "acr_values": env.str("CIS2_ACR_VALUES", default="AAL2_OR_AAL3_ANY"),
+    },
+    "nhsmail": {
+        "issuer": env.str("NHSMAIL_ISSUER", default=""),
+        "client_id": env.str("NHSMAIL_CLIENT_ID", default=""),
+        "client_secret": env.str("NHSMAIL_CLIENT_SECRET", default=""),
+        "private_key": env.str("NHSMAIL_PRIVATE_KEY", default="", multiline=True),
+    },
+}
+for _name, _provider in OIDC_PROVIDERS.items():
+    if _provider["issuer"] and not _provider["client_id"]:
+        raise ImproperlyConfigured(
+            f"{_name.upper()}_ISSUER is set but {_name.upper()}_CLIENT_ID is not (see .env.example)."
+        )
+if OIDC_PROVIDERS["cis2"]["acr_values"] not in ("AAL2_OR_AAL3_ANY", "AAL3_ANY"):
+    raise ImproperlyConfigured("CIS2_ACR_VALUES must be AAL2_OR_AAL3_ANY or AAL3_ANY (see .env.example).")
+# An invitation to bind an NHS identity works once, within this many days.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -244,6 +272,8 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
+    "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),
     # Requests a minute each API token may make (429 with Retry-After past it).
     "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
     # Cache the dashboard and gap figures under the shared data version (config/freshness.py).

@@ -487,6 +487,13 @@ FORMS = [
         },
     ),
     Form("accounts:staff_password_reset", "pm", lambda c: {}, None, lambda c: {"pk": c.support.pk}),
+    Form(
+        "accounts:staff_invite",
+        "pm",
+        lambda c: {"back": ["organisation", "//evil.example", "x" * 5000]},
+        None,
+        lambda c: {"pk": c.support.pk},
+    ),
     # Signing in, as anyone.
     Form(
         "login",
@@ -505,7 +512,10 @@ READ_ONLY = {
     "home",
     "accounts:account",
     "accounts:staff_sign_in",
+    "accounts:organisation_sign_in",
     "no_role",
+    "accessibility",
+    "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
     "carehomes:list",
