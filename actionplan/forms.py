@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from actionplan.models import Meeting, Rag, Section
 from config.form_messages import require_messages
+from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
 
@@ -23,7 +24,9 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label="Choose a section")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    description = forms.CharField(
+        validators=[validate_no_patient_data], widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     owner_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="Owning organisation",
@@ -63,7 +66,12 @@ class ActionUpdateForm(forms.Form):
     written_on = forms.DateField(
         label="Date of the update", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
-    text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    text = forms.CharField(
+        validators=[validate_no_patient_data],
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+    )
     rag = forms.ChoiceField(
         label="New RAG status",
         choices=[("", "No change"), *Rag.choices],
@@ -75,12 +83,21 @@ class ActionUpdateForm(forms.Form):
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(
-        max_length=200, required=False, initial=Meeting._meta.get_field("title").default, label="Title"
+        validators=[validate_no_patient_data],
+        max_length=200,
+        required=False,
+        initial=Meeting._meta.get_field("title").default,
+        label="Title",
     )
 
 
 class SectionForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Section name", help_text="For example, Infection control")
+    name = forms.CharField(
+        validators=[validate_no_patient_data],
+        max_length=200,
+        label="Section name",
+        help_text="For example, Infection control",
+    )
     code = forms.CharField(
         max_length=5, label="Reference prefix", help_text="2 to 5 capital letters, for example IC"
     )

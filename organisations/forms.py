@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from config.form_messages import require_messages
+from config.patient_data import validate_no_patient_data
 from organisations.models import Membership, Organisation, StaffMember, Team
 
 
@@ -64,8 +65,12 @@ class EngagementForm(forms.Form):
 
 class EngagementNoteForm(forms.Form):
     held_on = forms.DateField(label="Date of the conversation", widget=DateInput, initial=timezone.localdate)
-    with_whom = forms.CharField(label="Who it was with", max_length=200)
-    summary = forms.CharField(label="What was said", widget=forms.Textarea(attrs={"rows": 3}))
+    with_whom = forms.CharField(
+        validators=[validate_no_patient_data], label="Who it was with", max_length=200
+    )
+    summary = forms.CharField(
+        validators=[validate_no_patient_data], label="What was said", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TrustKindForm(forms.Form):
