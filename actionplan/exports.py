@@ -22,7 +22,7 @@ from actionplan.paper_rows import (
     meeting_line,
     paper_sections,
 )
-from config.exports import safe_cell
+from config.exports import safe_cell, xml_safe
 
 # --- Word ----------------------------------------------------------------------------------------
 
@@ -51,13 +51,13 @@ def _docx_table(document, columns, rows, rag_column=None):
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     for cell, heading in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = heading
+        cell.text = xml_safe(heading)
         for run in cell.paragraphs[0].runs:
             run.font.bold = True
     for row in rows:
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.text = str(value)
+            cell.text = xml_safe(str(value))
             if index == rag_column:
                 _shade(cell, str(value).lower())
     return table
@@ -75,8 +75,8 @@ def to_docx(paper):
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
 
-    document.add_heading(paper.title, level=0)
-    document.add_paragraph(meeting_line(paper))
+    document.add_heading(xml_safe(paper.title), level=0)
+    document.add_paragraph(xml_safe(meeting_line(paper)))
     document.add_paragraph(
         f"Prepared {date_text(paper.today)}. {len(paper.actions)} actions in this section."
     )
@@ -90,7 +90,7 @@ def to_docx(paper):
     for heading, intro, columns, rows, rag_column in paper_sections(paper):
         document.add_heading(heading, level=1)
         if intro:
-            document.add_paragraph(intro)
+            document.add_paragraph(xml_safe(intro))
         if rows:
             _docx_table(document, columns, rows, rag_column)
         elif heading != "Latest weekly gap report":

@@ -8,6 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.presenters import iso_week_label
+
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 TREND_WEEKS = 12
 
@@ -53,5 +55,6 @@ def parse_week(week: str) -> tuple[datetime.date, datetime.date]:
 
 
 def week_title(week: str) -> str:
-    monday, sunday = parse_week(week)
-    return f"Week {week} ({monday:%-d %B} to {sunday:%-d %B %Y})"
+    """'23 to 29 November 2026 (week 48)': the dates people know, then the week number."""
+    parse_week(week)  # refuses a week that does not exist
+    return iso_week_label(week)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.patient_data import patient_data_problem
 from config.readers import MAX_ROWS, ImportFileError, RowError, cell, find_header, read_rows
 from organisations.access import require
 from organisations.models import GPHC_NUMBER, Organisation, StaffMember
@@ -115,6 +116,10 @@ def staff_preview(data: bytes, filename="") -> StaffPreview:
             problems.append("the name is blank")
         elif len(name) > 200:
             problems.append("the name is longer than 200 characters")
+        for label, value in (("name", name), ("organisation", get("organisation"))):
+            if problem := patient_data_problem(value):
+                problems.append(f"the {label} is refused. {problem}")
+                name = ""  # nothing refused is echoed or kept
         role = ROLE_WORDS.get(get("role").lower())
         if not role:
             problems.append(f"the role “{get('role')}” is not one of {', '.join(StaffMember.Role.labels)}")

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from carehomes.models import CQC_LOCATION_ID, UK_POSTCODE, CareHome, normalise_postcode
+from config.patient_data import patient_data_problem
 from config.readers import MAX_ROWS, ImportFileError, RowError, cell, find_header, read_rows
 
 DIRECTORY = "CQC care directory"
@@ -136,11 +137,20 @@ def _check_home(row: HomeRow):
         try:
             UK_POSTCODE(row.postcode)
         except ValidationError:
-            problems.append(
-                f"the postcode “{row.postcode_as_given or row.postcode}” is not a real UK postcode"
-            )
+            as_given = row.postcode_as_given or row.postcode
+            shown = "" if patient_data_problem(as_given) else f"“{as_given}” "
+            problems.append(f"the postcode {shown}is not a real UK postcode")
     if len(row.address) > 300:
         row.address = row.address[:300]
+    for label, value in (
+        ("name", row.name),
+        ("address", row.address),
+        ("local authority", row.local_authority),
+    ):
+        if problem := patient_data_problem(value):
+            problems.append(f"the {label} is refused. {problem}")
+    if any(patient_data_problem(value) for value in (row.name, row.address, row.local_authority)):
+        row.name = row.address = row.local_authority = ""  # nothing refused is echoed or kept
     return problems
 
 
