@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from actionplan.models import Meeting, Rag, Section
+from config.form_messages import require_messages
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
@@ -140,3 +141,32 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.order_by("position", "name")
         self.fields["meeting"].queryset = Meeting.objects.order_by("-held_on")
+
+
+require_messages(
+    ActionForm,
+    {
+        "section": "Choose the section of the action plan.",
+        "description": "Enter what the action is.",
+        "owner_organisation": "Choose the organisation that owns the action.",
+        "due_on": "Enter the date the action is due.",
+        "rag": "Choose the RAG status.",
+    },
+)
+require_messages(
+    ActionUpdateForm,
+    {"written_on": "Enter the date of the update.", "text": "Enter the update."},
+)
+require_messages(MeetingForm, {"held_on": "Enter the meeting date."})
+require_messages(
+    SectionForm,
+    {"name": "Enter the section name.", "code": "Enter the reference prefix, for example PH."},
+)
+require_messages(
+    ExportForm,
+    {
+        "section": "Choose the section to export.",
+        "meeting": "Choose the meeting.",
+        "format": "Choose Word, PDF or Excel.",
+    },
+)

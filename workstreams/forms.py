@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from carehomes.models import CareHome
+from config.form_messages import require_messages
 from config.patient_data import validate_no_patient_data
 from organisations.forms import DateInput
 from organisations.models import Organisation, StaffMember
@@ -152,3 +153,32 @@ class AcceptOfferForm(forms.Form):
         if homes is not None:
             self.fields["care_home"].queryset = homes
             self.fields["care_home"].required = True
+
+
+require_messages(
+    WorkstreamForm,
+    {
+        "name": "Enter the name of the workstream.",
+        "lead_organisation": "Choose the lead organisation.",
+        "status": "Choose the status.",
+    },
+)
+require_messages(ProgressNoteForm, {"written_on": "Enter the date.", "text": "Enter the progress made."})
+require_messages(ChooseOrganisationForm, {"organisation": "Choose the organisation that needs help."})
+require_messages(
+    SupportRequestForm,
+    {
+        "title": "Enter what you need.",
+        "hours_per_week": "Enter the hours a week, for example 4.",
+        "needed_by": "Enter the date you need help by.",
+        "urgency": "Choose how urgent it is.",
+    },
+)
+require_messages(
+    SupportOfferForm,
+    {
+        "staff": "Choose who can help.",
+        "hours_per_week": "Enter the hours a week, for example 2.5.",
+        "starts_on": "Enter the date they can start from.",
+    },
+)
