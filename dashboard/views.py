@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from actionplan import report_documents
-from actionplan.models import GapReport
+from actionplan.gap_report_selectors import latest_gap_report_week
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
@@ -56,7 +56,7 @@ def index(request):
             "src": report_documents.chart_data_uri("hours_by_sector", sector_table),
         },
     }
-    latest = GapReport.objects.filter(is_current=True).order_by("-week").values("week").first()
+    latest_week = latest_gap_report_week()
     query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
     return render_page(
         request,
@@ -73,7 +73,7 @@ def index(request):
             "rule_table": rule_table,
             "charts": charts,
             "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
-            "latest_week": latest["week"] if latest else None,
+            "latest_week": latest_week,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
         },
         block="figures",

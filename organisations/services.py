@@ -30,7 +30,7 @@ def _roles_still_granted(staff, *, excluding):
 
 
 @transaction.atomic
-def membership_add(*, by, team, staff, organisation, role=Membership.Role.MEMBER) -> Membership:
+def membership_create(*, by, team, staff, organisation, role=Membership.Role.MEMBER) -> Membership:
     """Seat someone on a team for an organisation. Membership grants the matching role.
 
     A seat on the SLT makes the person's login an "SLT member"; the operational team's project
@@ -79,7 +79,7 @@ def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_dire
 
 
 @transaction.atomic
-def engagement_note_add(*, by, pcn, held_on, with_whom, summary) -> EngagementNote:
+def engagement_note_create(*, by, pcn, held_on, with_whom, summary) -> EngagementNote:
     """Add a dated note of a conversation with a PCN."""
     require(by, Permission.ADD_ENGAGEMENTNOTE, pcn)
     if not pcn.is_pcn:

@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from carehomes.models import CareHome
-from config.form_messages import require_messages
+from config.date_input import NhsDateField
+from config.forms import ModelIdField, ModelIdsField
 from config.patient_data import validate_no_patient_data
-from organisations.forms import DateInput
+from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
 
@@ -21,18 +22,6 @@ def _hours_field(label, maximum=168):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Several choices by id; an id too big for a database integer is refused (SQLite: a 500)."""
-
-    def clean(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            if len(str(pk).strip()) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super().clean(value)
 
 
 class WorkstreamForm(forms.ModelForm):
@@ -48,7 +37,7 @@ class WorkstreamForm(forms.ModelForm):
             "care_homes",
         ]
         labels = {"lead": "Lead person", "participating_organisations": "Participating organisations"}
-        field_classes = {"participating_organisations": IdsField, "care_homes": IdsField}
+        field_classes = {"participating_organisations": ModelIdsField, "care_homes": ModelIdsField}
         widgets = {
             "participating_organisations": forms.CheckboxSelectMultiple,
             "care_homes": forms.CheckboxSelectMultiple,
@@ -66,7 +55,7 @@ class WorkstreamForm(forms.ModelForm):
 
 
 class ProgressNoteForm(forms.Form):
-    written_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
+    written_on = NhsDateField(label="Date", called="The date of the note", initial=timezone.localdate)
     text = forms.CharField(
         validators=[validate_no_patient_data],
         label="Progress",
@@ -76,7 +65,7 @@ class ProgressNoteForm(forms.Form):
 
 
 class ChooseOrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelIdField(
         label="Which organisation needs help?", queryset=Organisation.objects.order_by("name")
     )
 
@@ -96,7 +85,7 @@ class SupportRequestForm(forms.Form):
         max_length=300,
         required=False,
     )
-    care_homes = IdsField(
+    care_homes = ModelIdsField(
         label="Which care homes?",
         queryset=CareHome.objects.none(),
         required=False,
@@ -106,7 +95,7 @@ class SupportRequestForm(forms.Form):
     locality = forms.CharField(
         validators=[validate_no_patient_data], label="Or which locality?", max_length=100, required=False
     )
-    needed_by = forms.DateField(label="Needed by", widget=DateInput)
+    needed_by = NhsDateField(label="Needed by", called="The date it is needed by")
     urgency = forms.ChoiceField(
         label="How urgent is it?",
         choices=SupportRequest.Urgency.choices,
@@ -122,16 +111,14 @@ class SupportRequestForm(forms.Form):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         spare = getattr(obj, "spare_hours", None)
-        spare_text = (
-            "" if spare is None else f" – {Decimal(spare):.1f}".removesuffix(".0") + " hours a week spare"
-        )
+        spare_text = "" if spare is None else f" – {hours_text(spare)} hours a week spare"
         return f"{obj.name} ({obj.organisation.name}){spare_text}"
 
 
 class SupportOfferForm(forms.Form):
     staff = StaffChoiceField(label="Who can help?", queryset=StaffMember.objects.none())
     hours_per_week = _hours_field("Hours a week")
-    starts_on = forms.DateField(label="From", widget=DateInput, initial=timezone.localdate)
+    starts_on = NhsDateField(label="From", called="The start date", initial=timezone.localdate)
     note = forms.CharField(
         validators=[validate_no_patient_data], label="Note (optional)", max_length=300, required=False
     )
@@ -144,41 +131,10 @@ class SupportOfferForm(forms.Form):
 class AcceptOfferForm(forms.Form):
     """Only a request that named a locality, not homes, needs the PM to choose the home."""
 
-    care_home = forms.ModelChoiceField(
-        label="Care home for this help", queryset=CareHome.objects.none(), required=False
-    )
+    care_home = ModelIdField(label="Care home for this help", queryset=CareHome.objects.all())
 
     def __init__(self, *args, homes=None, **kwargs):
+        """`homes`: the homes to offer in the list (any home is accepted when posted)."""
         super().__init__(*args, **kwargs)
         if homes is not None:
             self.fields["care_home"].queryset = homes
-            self.fields["care_home"].required = True
-
-
-require_messages(
-    WorkstreamForm,
-    {
-        "name": "Enter the name of the workstream.",
-        "lead_organisation": "Choose the lead organisation.",
-        "status": "Choose the status.",
-    },
-)
-require_messages(ProgressNoteForm, {"written_on": "Enter the date.", "text": "Enter the progress made."})
-require_messages(ChooseOrganisationForm, {"organisation": "Choose the organisation that needs help."})
-require_messages(
-    SupportRequestForm,
-    {
-        "title": "Enter what you need.",
-        "hours_per_week": "Enter the hours a week, for example 4.",
-        "needed_by": "Enter the date you need help by.",
-        "urgency": "Choose how urgent it is.",
-    },
-)
-require_messages(
-    SupportOfferForm,
-    {
-        "staff": "Choose who can help.",
-        "hours_per_week": "Enter the hours a week, for example 2.5.",
-        "starts_on": "Enter the date they can start from.",
-    },
-)

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from carehomes import services
+from carehomes import selectors, services
 from carehomes.forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
-from carehomes.models import Assignment, CareHome
+from carehomes.models import CareHome
 from carehomes.views.homes import home_response
 from carehomes.views.staff import staff_response
 from config.forms import add_service_errors
@@ -65,7 +65,7 @@ def lead_hand_over(request, pk):
 
 @require_POST
 def assignment_end(request, pk):
-    assignment = get_object_or_404(Assignment.objects.select_related("staff", "care_home"), pk=pk)
+    assignment = get_object_or_404(selectors.assignments_with_people(), pk=pk)
     require(request.user, Permission.CHANGE_ASSIGNMENT, assignment)
     form = EndAssignmentForm(request.POST, prefix=f"end-{pk}")
     from_staff = request.POST.get("from") == "staff"

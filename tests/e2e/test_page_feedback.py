@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 
 from organisations.access import PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -33,8 +34,8 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     summary = page.locator(".nhsuk-error-summary")
     summary.wait_for()
     page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
-    assert "Enter the date the outbreak started" in summary.inner_text()
-    assert page.title() == "Error: " + title
+    expect(summary).to_contain_text("Enter the date the outbreak started")
+    expect(page).to_have_title("Error: " + title)
     assert_accessible(page)
 
     # When they choose no outbreak instead
@@ -47,9 +48,9 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     banner = page.locator(".nhsuk-notification-banner--success")
     banner.wait_for()
     page.wait_for_function("document.activeElement.classList.contains('nhsuk-notification-banner--success')")
-    assert "the outbreak is cleared" in banner.inner_text()
-    assert page.title() == title
-    assert page.locator(".nhsuk-inset-text.hub-message").count() == 0
+    expect(banner).to_contain_text("the outbreak is cleared")
+    expect(page).to_have_title(title)
+    expect(page.locator(".nhsuk-inset-text.hub-message")).to_have_count(0)
     assert_accessible(page)
     assert not page.js_errors
 
@@ -62,7 +63,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     sign_in(page, "the-pm", PASSWORD)
     page.goto("/accessibility/")
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
-    assert not dialog.is_visible()
+    expect(not dialog).to_be_visible()
 
     # When they do nothing for 5 seconds
     dialog.wait_for(state="visible", timeout=10_000)

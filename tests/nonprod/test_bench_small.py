@@ -45,7 +45,7 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
         "visit POST",
     }
     for name, row in results["pages"].items():
-        assert row["p50_ms"] > 0, name
+        assert row["requests"] == 2, name
         assert row["p95_ms"] >= row["p50_ms"], name
-        assert row["queries"] > 0, name
-    assert results["dashboard_vs_raw_sql"] > 0
+    # The visit POST was really measured: each of its 1 + 2 requests logged a visit.
+    assert Visit.objects.filter(notes="Benchmark visit.").count() == 3
