@@ -74,5 +74,6 @@ rules.add_perm(
     "discharge.close_onward_referral",
     is_coordinator | (is_pharmacy_professional & supports_followup_home & has_onward_referral),
 )
-rules.add_perm("discharge.view_report", is_leadership | is_trust_discharge_team)
+rules.add_perm("discharge.list_reports", is_leadership | is_trust_discharge_team)
+rules.add_perm("discharge.view_report", is_leadership | trust_team_own)
 rules.add_perm("discharge.change_opening_hours", is_coordinator | is_community_pharmacy)
