@@ -234,6 +234,8 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
+    "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),
     # Requests a minute each API token may make (429 with Retry-After past it).
     "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
     # Cache the dashboard and gap figures under the shared data version (config/freshness.py).

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("", include(sign_in_patterns)),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -44,6 +44,7 @@ class Rule:
     get: frozenset
     post: frozenset | None = None  # who may write through the page; None: the same as get
     kwargs: tuple = ()  # (URL kwarg, world object name or a literal value)
+    public: bool = False  # readable without signing in (the accessibility statement)
 
     def may_post(self, actor):
         return actor in (self.get if self.post is None else self.post)
@@ -57,6 +58,9 @@ ACCESS = {
     # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
+    # "Stay signed in" on the idle warning: any signed-in person renews their own session.
+    "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
     # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
     # see it; the PM resets a password.
     "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
@@ -221,13 +225,17 @@ def judge(method, actor, rule, response, snapshot_before, snapshot_after):
     location = response.get("Location", "")
     if status >= 500:
         return f"server error {status}"
+    if actor == "anonymous" and rule.public:
+        if method == "GET":
+            return None if status == 200 else f"expected the public page, got {status} {location}"
+        return None if status in (403, 405) else f"expected a refusal of POST, got {status}"
     if actor == "anonymous":
         if status == 302 and location.startswith(LOGIN):
             return None
         return f"expected a redirect to sign-in, got {status} {location}"
     if method == "GET":
         if actor in rule.get:
-            if status == 200 or (300 <= status < 400 and not location.startswith(LOGIN)):
+            if status in (200, 204) or (300 <= status < 400 and not location.startswith(LOGIN)):
                 return None
             return f"expected the page, got {status} {location}"
         if status in (403, 404, 405):

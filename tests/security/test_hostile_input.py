@@ -527,6 +527,8 @@ READ_ONLY = {
     "accounts:account",
     "accounts:staff_sign_in",
     "no_role",
+    "accessibility",
+    "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
     "carehomes:list",
