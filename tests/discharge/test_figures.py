@@ -94,7 +94,8 @@ def test_another_trust_cannot_read_the_report(client_for):
 
 
 def test_weekly_gap_report_has_a_discharge_section(client_for, pm_user):
-    from actionplan.gap_reports import gap_report_generate, week_of
+    from actionplan.gap_report_services import gap_report_generate
+    from actionplan.report_terms import week_of
 
     DischargeFollowUpFactory()
     week = week_of(timezone.localdate())
