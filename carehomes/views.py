@@ -26,12 +26,14 @@ from carehomes.forms import (
     OutbreakForm,
     StaffAssignmentForm,
     StaffFilterForm,
+    StaffLeaveForm,
 )
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.models import Assignment, CareHome
 from config.rendering import render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
+from organisations.services import staff_member_leave
 
 SUGGESTED_HOURS = Decimal("2")
 
@@ -527,6 +529,28 @@ def _staff_response(request, staff_pk, *, notice=None, status=200, **forms):
         block="assignments",
         status=200 if request.htmx else status,
     )
+
+
+def staff_leave(request, pk):
+    """The project manager records that someone has left: their sign-in, sessions and tokens end."""
+    require(request.user, "organisations.change_staffmember")
+    member = get_object_or_404(StaffMember, pk=pk)
+    form = StaffLeaveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                staff_member_leave(by=request.user, staff=member, left_on=form.cleaned_data["left_on"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{member.name} has left. Their sign-in, sessions and API tokens have ended."
+                )
+                return redirect("carehomes:staff_detail", pk=pk)
+        status = 400
+    context = {"page_title": f"{member.name} has left", "member": member, "form": form}
+    return render(request, "carehomes/staff_leave.jinja", context, status=status)
 
 
 @require_POST
