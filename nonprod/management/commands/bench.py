@@ -82,7 +82,7 @@ class Command(BaseCommand):
             results = self._measure(requests=requests, warmup=warmup)
             results["gap_report_s"] = self._time_gap_report()
             # The read API's own measurements (engineer "api"): a page of 1,000 homes, the visits CSV.
-            from api.bench import measure_api
+            from nonprod.api_bench import measure_api
 
             results["api"] = measure_api(requests=requests, warmup=warmup)
             raw_ms = self._time_raw_sql(repeats=max(5, requests // 4))
@@ -238,7 +238,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<26}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['queries']:>9}")
         self.stdout.write(f"\nweekly gap report: {results['gap_report_s']} s")
         if "api" in results:
-            from api.bench import print_api_results
+            from nonprod.api_bench import print_api_results
 
             print_api_results(results["api"], self.stdout.write)
         self.stdout.write(
