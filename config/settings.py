@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -190,6 +191,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.jinja"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
+# Password spraying: one address failing for many usernames is paused too, at a higher threshold
+# (a trust's staff may share one outgoing address). Counted from axes' failure log.
+AXES_HANDLER = "config.security.AddressThrottlingHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
+SIGN_IN_ADDRESS_WINDOW_MINUTES = env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=15)
+# The client's address: REMOTE_ADDR, or behind this many proxies the one they saw (X-Forwarded-For).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
@@ -316,6 +326,8 @@ ODS_REPORTS = env.list(
     "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
 )
 ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
+# The first retry after a network failure waits this long; each next one twice as long (at most an hour).
+ODS_RETRY_BACKOFF_SECONDS = env.int("ODS_RETRY_BACKOFF_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,
