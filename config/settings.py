@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "ninja",
     "config.apps.HubConfig",
 ]
+# Demo and scale data builders (seed_demo, seed_scale, bench): never in a production build.
+NONPROD_APPS = env.bool("NONPROD_APPS", default=False)
+if DEBUG or NONPROD_APPS:
+    INSTALLED_APPS.append("nonprod")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -326,6 +330,8 @@ ODS_REPORTS = env.list(
     "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
 )
 ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
+# The first retry after a network failure waits this long; each next one twice as long (at most an hour).
+ODS_RETRY_BACKOFF_SECONDS = env.int("ODS_RETRY_BACKOFF_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,
