@@ -75,6 +75,8 @@ ACCESS = {
     "accounts:organisation_sign_in": Rule(get=PM | {"orglead"}, post=NOBODY, kwargs=pk("organisation")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
+    # Search from the header: every role, each seeing only what they may (tests/dashboard/test_search.py).
+    "dashboard:search": Rule(get=EVERY_ROLE, post=NOBODY),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
     "carehomes:list": Rule(get=LEADERSHIP | PHARMACISTS, post=PM),
     "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),

@@ -518,6 +518,7 @@ READ_ONLY = {
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
+    "dashboard:search",
     "carehomes:list",
     "carehomes:detail",
     "carehomes:mine",
@@ -567,6 +568,7 @@ def test_forms_refuse_junk_without_error_or_partial_save(city, as_role, form, da
 LIST_PAGES = [
     ("dashboard:index", "slt", {}),
     ("dashboard:gaps", "pm", {}),
+    ("dashboard:search", "pm", {}),
     ("carehomes:list", "pm", {}),
     ("carehomes:list", "pharmacist", {}),
     ("carehomes:staff_list", "pm", {}),
