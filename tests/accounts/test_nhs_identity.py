@@ -16,6 +16,7 @@ from joserfc.jwk import RSAKey
 from accounts.models import Identity, Invitation
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 from organisations.models import StaffMember
+from organisations.services import staff_member_leave
 from organisations.signals import staff_left
 from tests.factories import OrganisationFactory, StaffMemberFactory, user_with_role
 from tests.oidc_provider import callback_path
@@ -497,13 +498,21 @@ def test_back_channel_logout_refuses_a_token_it_cannot_trust(signed_in, cis2_ser
     assert signed_in.get("/my-care-homes/").status_code == 200
 
 
-def test_a_leaver_loses_their_identities_and_sessions(signed_in, pharmacist, cis2_server):
-    staff_left.send(sender=StaffMember, staff=pharmacist)
+def test_a_leaver_loses_their_identities_and_sessions(signed_in, pharmacist, cis2_server, pm_user):
+    staff_member_leave(by=pm_user, staff=pharmacist)
 
     assert Identity.objects.filter(user=pharmacist.user).count() == 0
     assert signed_in.get("/my-care-homes/").status_code == 302
     refused = sign_in_with(Client(), cis2_server, "cis2", "cis2-priya")
     assert refused.status_code == 403
+    assert "Ask your project manager for an invitation" in refused.content.decode()
+
+
+def test_staff_left_signal_unbinds_identities(signed_in, pharmacist):
+    staff_left.send(sender=StaffMember, staff=pharmacist)
+
+    assert Identity.objects.filter(user=pharmacist.user).count() == 0
+    assert signed_in.get("/my-care-homes/").status_code == 302
 
 
 # --- The sign-in page and who may invite -------------------------------------------------------
