@@ -30,6 +30,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from carehomes.models import CQC_LOCATION_ID, UK_POSTCODE, CareHome, Specialism, normalise_postcode
+from carehomes.state import carehome_state_refresh
 from config.freshness import data_changed
 from organisations.access import require
 from organisations.models import GPHC_NUMBER, Organisation, StaffMember
@@ -576,6 +577,8 @@ def _apply(preview: CqcPreview, by):
             if code in specialisms
         ]
         through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+        # bulk_create skips signals: give the new homes their kept state in this transaction.
+        carehome_state_refresh(care_home_ids=created.values())
     changed = []
     for row, home, _changes in preview.changed:
         home.name, home.address, home.postcode, home.home_type = (

@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "actionplan.tasks.generate_weekly_gap_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Every home's kept state recomputed from the raw tables; drift is logged as an error and repaired.
+    "care-home-state-check": {
+        "task": "carehomes.tasks.check_care_home_state",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from carehomes.models import Assignment, CareHome, Specialism, Visit
+from carehomes.state import carehome_state_rebuild
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from organisations.models import EngagementNote, Membership, Organisation, Sector, StaffMember, Team
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
@@ -251,6 +252,8 @@ def build_demo_city(*, today=None, password=None):
     city = _DemoCity(today=today or timezone.localdate(), password=password or demo_password())
     with transaction.atomic():
         city.build()
+        # Assignments and visits were bulk-created (no signals): keep every home's state now.
+        carehome_state_rebuild()
     return city.summary()
 
 

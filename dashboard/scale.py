@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actionplan.models import GapReport
 from carehomes.models import Assignment, CareHome, Visit
+from carehomes.state import carehome_state_rebuild
 from config.freshness import data_changed
 from organisations.models import Organisation, StaffMember
 
@@ -542,6 +543,8 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         existing = set(GapReport.objects.filter(is_current=True).values_list("week", flat=True))
         GapReport.objects.bulk_create([r for r in reports if r.week not in existing], batch_size=500)
         _reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
+        # Rows went in by COPY / bulk_create (no signals): keep every home's state now.
+        carehome_state_rebuild()
 
     data_changed()
     if connection.vendor == "postgresql":
