@@ -75,6 +75,8 @@ class Gap:
     pcn_name: str = ""
     locality: str = ""
     organisation_ids: list[int] = field(default_factory=list)
+    # For a gap about neither a home nor a PCN (e.g. a trust): what it is about.
+    subject_name: str = ""
 
     @property
     def severity(self):
@@ -82,11 +84,11 @@ class Gap:
 
     @property
     def sort_key(self):
-        return (SEVERITY_ORDER[self.rule.severity], self.rule.code, self.care_home_name or self.pcn_name)
+        return (SEVERITY_ORDER[self.rule.severity], self.rule.code, self.subject)
 
     @property
     def subject(self):
-        return self.care_home_name or self.pcn_name
+        return self.care_home_name or self.pcn_name or self.subject_name
 
     def as_dict(self):
         return {
@@ -99,7 +101,28 @@ class Gap:
             "pcn_id": self.pcn_id,
             "pcn": self.pcn_name,
             "locality": self.locality,
+            "subject": self.subject,
         }
+
+
+# Rules from the apps above carehomes (which carehomes never imports), registered at start-up:
+# each source says its rules and collects its gaps; `current_gaps` composes them with its own.
+@dataclass(frozen=True)
+class GapSource:
+    rules: tuple
+    # collect(homes=<CareHome queryset or None>, today=<date>) -> list[Gap]
+    collect: object
+
+
+GAP_SOURCES: list[GapSource] = []
+
+
+def register_gap_source(*, rules, collect):
+    """Add gap rules kept by another app (e.g. discharge); idempotent per rule set."""
+    if any(source.rules == tuple(rules) for source in GAP_SOURCES):
+        return
+    GAP_SOURCES.append(GapSource(tuple(rules), collect))
+    RULES.update({rule.code: rule for rule in rules})
 
 
 def no_visit_days():
@@ -392,6 +415,9 @@ def current_gaps(*, homes=None, pcns=None, today=None, rules=None) -> list[Gap]:
                     gaps.append(gap)
     if PCN_NO_HOURS.code in wanted:
         gaps.extend(pcn_gap(p) for p in pcns_with_gaps(pcns))
+    for source in GAP_SOURCES:
+        if wanted & {rule.code for rule in source.rules}:
+            gaps.extend(g for g in source.collect(homes=homes, today=today) if g.rule.code in wanted)
     return sorted(gaps, key=lambda g: g.sort_key)
 
 
@@ -413,6 +439,7 @@ __all__ = [
     "current_gaps",
     "gap_counts",
     "gaps_for_home",
+    "register_gap_source",
     "pcns_with_gaps",
     "with_gap_facts",
     "with_gap_flags",

@@ -17,6 +17,7 @@ caller asks to skip the bad rows. Everything is applied in one transaction.
 
 import csv
 import datetime
+import hashlib
 import io
 import re
 import zipfile
@@ -27,13 +28,15 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from carehomes.models import CQC_LOCATION_ID, UK_POSTCODE, CareHome, Specialism, normalise_postcode
 from carehomes.state import carehome_state_refresh
 from config.freshness import data_changed
 from organisations.access import require
-from organisations.models import GPHC_NUMBER, Organisation, StaffMember
+from organisations.models import GPHC_NUMBER, ImportRun, Organisation, StaffMember
+from organisations.services import import_run_record
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -530,19 +533,56 @@ def _missing_in_python(in_file):
     ]
 
 
-def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> tuple[CqcPreview, bool]:
+def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False, via=None) -> tuple[CqcPreview, bool]:
     """Apply a CQC file in one transaction: create new homes, update changed ones, flag missing ones.
 
     Returns (preview, applied). Nothing is applied when the file has errors and `skip_bad_rows`
-    is not set.
+    is not set. Every run, applied or refused, is recorded as an import run for the Imports page.
     """
     if by is not None:
         require(by, "carehomes.import_carehomes")
-    preview = cqc_preview(parse_cqc(data, filename))
+    via = via or (ImportRun.Via.UPLOAD if by is not None else ImportRun.Via.COMMAND)
+    started_at = timezone.now()
+    record = {
+        "source": ImportRun.Source.CQC,
+        "via": via,
+        "by": by,
+        "started_at": started_at,
+        "files": [
+            {"name": filename or "(upload)", "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        ],
+    }
+    try:
+        preview = cqc_preview(parse_cqc(data, filename))
+    except ImportFileError as error:
+        import_run_record(outcome=ImportRun.Outcome.FAILED, messages=[str(error)], **record)
+        raise
+    summary = preview.summary()
+    counts = {
+        "rows": len(preview.parsed.rows) + summary["errors"] + summary["skipped"],
+        "skipped": summary["skipped"],
+        "errors": summary["errors"],
+    }
+    row_messages = [f"Row {e.row_number}: {e.reason}" for e in preview.errors]
     if preview.has_errors and not skip_bad_rows:
+        import_run_record(
+            outcome=ImportRun.Outcome.FAILED,
+            messages=["The file has rows with errors, so nothing was imported.", *row_messages],
+            **counts,
+            **record,
+        )
         return preview, False
     with transaction.atomic():
         _apply(preview, by)
+        import_run_record(
+            outcome=ImportRun.Outcome.APPLIED,
+            created=summary["new"],
+            updated=summary["changed"],
+            closed=summary["missing"],
+            messages=row_messages,
+            **counts,
+            **record,
+        )
     return preview, True
 
 

@@ -22,4 +22,15 @@ app.conf.beat_schedule = {
         "task": "carehomes.tasks.check_care_home_state",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
+    # themselves are worked out whenever a page is read).
+    "discharge-alerts": {
+        "task": "discharge.tasks.send_discharge_alerts",
+        "schedule": crontab(minute=5),
+    },
+    # The month's ODS reference data (organisations, practices, PCNs and memberships).
+    "monthly-ods-import": {
+        "task": "organisations.tasks.import_ods_monthly",
+        "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
 }

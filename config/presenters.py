@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.access import (
+    COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
     PHARMACY_PROFESSIONAL,
     PROJECT_MANAGER,
     SLT,
+    TRUST_DISCHARGE_TEAM,
     role_names,
 )
 
@@ -28,6 +30,9 @@ _NAV = {
     "organisations": ("Organisations", "organisations:list"),
     "my_organisation": ("My organisation", "organisations:mine"),
     "teams": ("Teams", "teams:list"),
+    "discharges": ("Discharges", "discharge:list"),
+    "discharge_upload": ("Upload discharges", "discharge:upload"),
+    "imports": ("Imports", "imports:list"),
 }
 
 _NAV_BY_ROLE = [
@@ -40,6 +45,7 @@ _NAV_BY_ROLE = [
             "staff",
             "action_plan",
             "reports",
+            "discharges",
             "workstreams",
             "help_requests",
             "organisations",
@@ -56,14 +62,21 @@ _NAV_BY_ROLE = [
             "visits",
             "action_plan",
             "reports",
+            "discharges",
             "workstreams",
             "help_requests",
             "organisations",
             "teams",
+            "imports",
         ],
     ),
-    (PHARMACY_PROFESSIONAL, ["my_care_homes", "my_visits", "workstreams", "help_requests", "organisations"]),
+    (
+        PHARMACY_PROFESSIONAL,
+        ["my_care_homes", "my_visits", "discharges", "workstreams", "help_requests", "organisations"],
+    ),
     (ORGANISATION_LEAD, ["my_organisation", "help_requests", "workstreams", "organisations"]),
+    (TRUST_DISCHARGE_TEAM, ["discharges", "discharge_upload", "organisations"]),
+    (COMMUNITY_PHARMACY, ["discharges", "organisations"]),
 ]
 
 

@@ -42,11 +42,14 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "organisations",
+    "accounts",
     "carehomes",
     "workstreams",
     "discharge",
     "actionplan",
     "dashboard",
+    "api",
+    "ninja",
     "config.apps.HubConfig",
 ]
 
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SessionRulesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -136,8 +140,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 idle minutes: every request pushes the expiry on.
+# Sessions end after 30 idle minutes: every request pushes the expiry on; and, however active,
+# at the latest SESSION_MAX_AGE_HOURS after sign-in (accounts.middleware.SessionRulesMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12)
+# Local (username and password) sign-in. Off: only the NHS identity providers below, and
+# superusers sign in at /admin/ only.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+# A "choose a new password" link (forgotten password, or a reset by the PM) works once, for a day.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=24 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -148,7 +159,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.jinja"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
 
@@ -223,6 +234,10 @@ HUB = {
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
     "PAGE_SIZE": 25,
+    # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
+    "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),
+    # Requests a minute each API token may make (429 with Retry-After past it).
+    "API_RATE_LIMIT_PER_MINUTE": env.int("API_RATE_LIMIT_PER_MINUTE", default=120),
     # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
     # Off, every page load computes them from the kept per-home state (the benchmark measures both).
     "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),
@@ -265,6 +280,14 @@ DISCHARGE = {
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")
+
+# The monthly ODS import: the export service's report URL (empty: the monthly task does nothing),
+# which reports to fetch, and how long to wait for each.
+ODS_EXPORT_URL = env.str("ODS_EXPORT_URL", default="")
+ODS_REPORTS = env.list(
+    "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+)
+ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
 
 LOGGING = {
     "version": 1,

@@ -1,29 +1,42 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, include, path
 
+from accounts.urls import sign_in_patterns
+from api.endpoints import api
 from config import views
 from workstreams.urls import organisation_patterns
+
+
+def _token_authenticated(urls):
+    """The API authenticates each request by its token, not the session: no sign-in redirect."""
+    patterns, app_name, namespace = urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
+
+api_urls = _token_authenticated(api.urls)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("", include(sign_in_patterns)),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("", include("carehomes.urls")),
     path("", include("organisations.urls")),
     path("", include("workstreams.urls")),
     path("organisations/", include(organisation_patterns)),
+    path("", include("discharge.urls")),
     path("", include("actionplan.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api_urls),
 ]
 
 handler403 = "config.views.permission_denied"

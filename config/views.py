@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -80,3 +80,20 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     return render(request, "errors/500.html", {}, status=500)
+
+
+@never_cache
+@require_GET
+def keep_alive(request):
+    """ "Stay signed in": any signed-in request renews the idle session, so this one only answers."""
+    return HttpResponse(status=204)
+
+
+@require_GET
+@login_not_required
+def accessibility_statement(request):
+    return render(
+        request,
+        "accessibility.jinja",
+        {"page_title": "Accessibility statement", "idle_minutes": settings.SESSION_COOKIE_AGE // 60},
+    )

@@ -59,6 +59,8 @@ DEMO_LOGINS = {
     "pm": PROJECT_MANAGER,
     "pharmacist": PHARMACY_PROFESSIONAL,
     "orglead": ORGANISATION_LEAD,
+    "trust": "Trust discharge team",
+    "chemist": "Community pharmacy",
     "admin": "Superuser (Django admin)",
 }
 
@@ -302,6 +304,12 @@ class _DemoCity:
         self._action_plan()
         self._meetings()
         self._engagement_notes()
+        self._discharges()
+
+    def _discharges(self):
+        from dashboard.demo_discharge import build_discharges
+
+        self.discharge_count = build_discharges(self)
 
     def summary(self):
         return {

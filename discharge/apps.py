@@ -6,4 +6,6 @@ class DischargeConfig(AppConfig):
     verbose_name = "Discharge follow-ups"
 
     def ready(self):
-        from discharge import receivers  # noqa: F401 - connects to the carehomes visit hook
+        from discharge import gaps, receivers  # noqa: F401 - receivers connect to the carehomes visit hook
+
+        gaps.register()

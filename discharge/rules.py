@@ -54,7 +54,10 @@ rules.add_perm(
 )
 rules.add_perm(
     "discharge.view_dischargefollowup",
-    may_see_all | trust_team_own | pharmacy_own | (is_pharmacy_professional & supports_followup_home),
+    may_see_all
+    | trust_team_own
+    | pharmacy_own
+    | (is_pharmacy_professional & has_onward_referral & supports_followup_home),
 )
 # Recording and uploading: the trust's own team (object: the trust), or the project manager.
 rules.add_perm("discharge.add_dischargefollowup", is_coordinator | trust_team_own)

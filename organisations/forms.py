@@ -65,3 +65,16 @@ class EngagementNoteForm(forms.Form):
     held_on = forms.DateField(label="Date of the conversation", widget=DateInput, initial=timezone.localdate)
     with_whom = forms.CharField(label="Who it was with", max_length=200)
     summary = forms.CharField(label="What was said", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TrustKindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of trust is it?",
+        choices=[
+            (Organisation.Kind.ACUTE_TRUST, "Acute trust (hospitals)"),
+            (Organisation.Kind.MENTAL_HEALTH_TRUST, "Mental health trust"),
+            (Organisation.Kind.COMMUNITY_TRUST, "Community healthcare trust"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of trust it is."},
+    )

@@ -1,8 +1,9 @@
-"""Reads for the leadership teams: a fixed number of queries whatever their size."""
+"""Reads for the leadership teams and the import runs: a fixed number of queries whatever their size."""
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
-from organisations.models import Membership, Team
+from organisations.models import ImportRun, Membership, Organisation, Team
 
 ROLE_ORDER = {Membership.Role.CHAIR: 0, Membership.Role.PROJECT_MANAGER: 1, Membership.Role.MEMBER: 2}
 
@@ -22,3 +23,44 @@ def team_detail(pk):
     ).get(pk=pk)
     team.members = sorted(team.memberships.all(), key=lambda m: (ROLE_ORDER.get(m.role, 9), m.staff.name))
     return team
+
+
+def import_run_list():
+    """Every import run, ODS and CQC, newest first, with who ran it (page it: one query a page)."""
+    return ImportRun.objects.select_related("by").order_by("-started_at", "-id")
+
+
+def import_run_detail(pk):
+    """One import run with who ran it; raises ImportRun.DoesNotExist."""
+    return ImportRun.objects.select_related("by").get(pk=pk)
+
+
+def trusts_needing_kind():
+    """Trusts the ODS import brought in whose kind (acute, mental health, community) is still to choose."""
+    return Organisation.objects.filter(kind=Organisation.Kind.NHS_TRUST, is_active=True).order_by("name")
+
+
+def trust_needing_kind(pk):
+    """One organisation whose kind the PM may choose as a trust; raises Organisation.DoesNotExist."""
+    return Organisation.objects.get(
+        pk=pk,
+        kind__in=[
+            Organisation.Kind.NHS_TRUST,
+            Organisation.Kind.ACUTE_TRUST,
+            Organisation.Kind.MENTAL_HEALTH_TRUST,
+            Organisation.Kind.COMMUNITY_TRUST,
+        ],
+    )
+
+
+def last_monthly_ods_import_on():
+    """The day the last successful monthly ODS import started (changes are asked for since then)."""
+    started = (
+        ImportRun.objects.filter(
+            source=ImportRun.Source.ODS, via=ImportRun.Via.TASK, outcome=ImportRun.Outcome.APPLIED
+        )
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(started) if started else None

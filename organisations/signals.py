@@ -13,3 +13,7 @@ from django.dispatch import Signal
 # Receivers answer with a list of dicts describing what they changed (kept on the import run):
 # carehomes moves the homes aligned to each practice to its new PCN.
 practices_moved_pcn = Signal()
+
+# Sent (sender=StaffMember, staff=<the StaffMember>) by the service that makes a staff member
+# inactive: receivers in higher apps unbind sign-in identities and revoke API tokens.
+staff_left = Signal()

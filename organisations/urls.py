@@ -12,4 +12,13 @@ team_patterns = (
     "teams",
 )
 
-urlpatterns = [path("teams/", include(team_patterns))]
+import_patterns = (
+    [
+        path("", views.import_list, name="list"),
+        path("<int:pk>/", views.import_detail, name="detail"),
+        path("trusts/<int:pk>/kind/", views.trust_kind, name="trust_kind"),
+    ],
+    "imports",
+)
+
+urlpatterns = [path("teams/", include(team_patterns)), path("imports/", include(import_patterns))]

@@ -1,14 +1,18 @@
-"""The leadership teams: the SLT and the operational team. Thin: parse, call, render."""
+"""The leadership teams, and the project manager's Imports page. Thin: parse, call, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from organisations import selectors, services
 from organisations.access import may, requires
-from organisations.forms import MembershipForm
-from organisations.models import Membership, Team
+from organisations.forms import MembershipForm, TrustKindForm
+from organisations.models import ImportRun, Membership, Organisation, Team
+
+IMPORT_RUNS_PER_PAGE = 25
 
 
 @requires("organisations.view_team")
@@ -69,3 +73,53 @@ def membership_end(request, pk):
     services.membership_end(by=request.user, membership=membership)
     messages.success(request, f"{membership.staff.name} is no longer on the {membership.team.name}.")
     return redirect("teams:detail", pk=membership.team_id)
+
+
+@requires("organisations.view_importrun")
+def import_list(request):
+    page = Paginator(selectors.import_run_list(), IMPORT_RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/import_list.jinja",
+        {
+            "page_title": "Imports",
+            "page": page,
+            "runs": list(page.object_list),
+            "trusts": list(selectors.trusts_needing_kind()),
+        },
+    )
+
+
+@requires("organisations.view_importrun")
+def import_detail(request, pk):
+    try:
+        run = selectors.import_run_detail(pk)
+    except ImportRun.DoesNotExist:
+        raise Http404("No such import run.") from None
+    return render(
+        request, "organisations/import_detail.jinja", {"page_title": f"Import run {run.pk}", "run": run}
+    )
+
+
+@requires("organisations.change_organisation")
+def trust_kind(request, pk):
+    try:
+        trust = selectors.trust_needing_kind(pk)
+    except Organisation.DoesNotExist:
+        raise Http404("No such trust.") from None
+    form = TrustKindForm(request.POST if request.method == "POST" else None, initial={"kind": trust.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trust_kind_choose(by=request.user, organisation=trust, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            form.add_error("kind", error.message_dict.get("kind", error.messages))
+        else:
+            trust.refresh_from_db()
+            messages.success(request, f"{trust.name} is now recorded as: {trust.get_kind_display()}.")
+            return redirect("imports:list")
+    return render(
+        request,
+        "organisations/trust_kind.jinja",
+        {"page_title": f"Choose the kind of {trust.name}", "trust": trust, "form": form},
+        status=400 if form.errors else 200,
+    )

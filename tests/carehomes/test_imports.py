@@ -462,3 +462,31 @@ def test_upload_pages_render(client_for, pm_user, url):
     response = client_for(pm_user).get(url)
     assert response.status_code == 200
     assert 'type="file"' in response.content.decode()
+
+
+def test_every_cqc_import_run_is_recorded_for_the_imports_page(register, pm_user):
+    from organisations.models import ImportRun
+
+    imports.cqc_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
+    imports.cqc_apply(
+        by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv", skip_bad_rows=True
+    )
+    with pytest.raises(imports.ImportFileError):
+        imports.cqc_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")
+
+    refused, applied, broken = ImportRun.objects.order_by("pk")
+    assert (refused.source, refused.via, refused.outcome, refused.by) == ("cqc", "upload", "failed", pm_user)
+    assert refused.messages[0] == "The file has rows with errors, so nothing was imported."
+    assert (applied.outcome, applied.created, applied.updated, applied.skipped, applied.errors) == (
+        "applied",
+        1,
+        1,
+        2,
+        2,
+    )
+    assert applied.closed >= 1, "homes missing from the file are flagged"
+    assert applied.rows == 6
+    assert applied.file_name == "01_November_2026_CQC_directory.csv"
+    assert len(applied.file_hash) == 64
+    assert (broken.via, broken.outcome) == ("command", "failed")
+    assert "does not look like a CQC care-home file" in broken.messages[0]

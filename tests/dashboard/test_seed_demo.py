@@ -198,6 +198,9 @@ def test_seed_demo_assignments_leave_deliberate_gaps_of_every_kind(demo_city):
         "outbreak_not_visited",
         "lead_over_capacity",
         "pcn_no_hours",
+        "discharge_not_followed_up",
+        "discharge_trust_drop_off",
+        "no_supplying_pharmacy",
     }
 
 
@@ -268,3 +271,18 @@ def test_seed_demo_a_second_time_changes_nothing(demo_city):
 
     assert _counts() == before
     assert "already present" in out.getvalue()
+
+
+def test_seed_demo_has_discharge_follow_ups_in_every_state_and_the_two_new_logins(demo_city):
+    from discharge.models import DischargeFollowUp
+    from discharge.selectors import current_cutoffs
+    from discharge.states import State
+    from discharge.timers import lost_q, overdue_q, stalled_q
+
+    assert set(DischargeFollowUp.objects.values_list("state", flat=True)) == set(State.values)
+    c = current_cutoffs()
+    for late in (lost_q(c), overdue_q(c), stalled_q(c)):
+        assert DischargeFollowUp.objects.filter(late).exists()
+    assert DischargeFollowUp.objects.filter(misrouted_from__isnull=False).exists()
+    assert CareHome.objects.filter(supplying_pharmacy__isnull=True).count() == 1
+    assert "trust" in demo_city and "chemist" in demo_city

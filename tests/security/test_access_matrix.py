@@ -35,6 +35,8 @@ LEADERSHIP = frozenset({"slt", "pm", "slt@other", "pm@other"})
 PM = frozenset({"pm", "pm@other"})
 PHARMACISTS = frozenset({"pharmacist", "pharmacist@other"})
 ORGANISATION_LEADS = frozenset({"orglead", "orglead@other"})
+TRUSTS = frozenset({"trust", "trust@other"})
+CHEMISTS = frozenset({"chemist", "chemist@other"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Rule:
     get: frozenset
     post: frozenset | None = None  # who may write through the page; None: the same as get
     kwargs: tuple = ()  # (URL kwarg, world object name or a literal value)
+    public: bool = False  # readable without signing in (the accessibility statement)
 
     def may_post(self, actor):
         return actor in (self.get if self.post is None else self.post)
@@ -55,6 +58,15 @@ ACCESS = {
     # Signed in with any role: sent on to the home page of the role; without a role, to /no-role/.
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
+    "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
+    # "Stay signed in" on the idle warning: any signed-in person renews their own session.
+    "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
+    # see it; the PM resets a password.
+    "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
+    "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
+    "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
@@ -111,6 +123,10 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # Imports: the project manager sees every import run and chooses new trusts' kinds.
+    "imports:list": Rule(get=PM),
+    "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
+    "imports:trust_kind": Rule(get=PM, kwargs=pk("new_trust")),
     # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
     # update to an action their own organisation owns.
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),
@@ -129,9 +145,27 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
+    # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
+    # tests/api/test_api_access_matrix.py.
+    "api_tokens:list": Rule(get=EVERY_ROLE),
+    "api_tokens:detail": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    "api_tokens:revoke": Rule(get=frozenset({"pharmacist"}), kwargs=pk("api_token")),
+    # Discharge follow-ups: the trust team its own trust's, the community pharmacy its own, PCN
+    # pharmacists the onward referrals at their homes, PM and SLT all. Recording and uploading: the
+    # trust team and the PM; the pharmacy's work (acknowledge, stages, close): the pharmacy and the PM.
+    "discharge:list": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:mine": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
+    "discharge:create": Rule(get=PM | TRUSTS),
+    "discharge:upload": Rule(get=PM | TRUSTS),
+    "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
+    "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
+    "discharge:act": Rule(
+        get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
+    ),
 }
 
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "discharge", "actionplan")
+DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
 
 
 def database_snapshot():
@@ -186,13 +220,17 @@ def judge(method, actor, rule, response, snapshot_before, snapshot_after):
     location = response.get("Location", "")
     if status >= 500:
         return f"server error {status}"
+    if actor == "anonymous" and rule.public:
+        if method == "GET":
+            return None if status == 200 else f"expected the public page, got {status} {location}"
+        return None if status in (403, 405) else f"expected a refusal of POST, got {status}"
     if actor == "anonymous":
         if status == 302 and location.startswith(LOGIN):
             return None
         return f"expected a redirect to sign-in, got {status} {location}"
     if method == "GET":
         if actor in rule.get:
-            if status == 200 or (300 <= status < 400 and not location.startswith(LOGIN)):
+            if status in (200, 204) or (300 <= status < 400 and not location.startswith(LOGIN)):
                 return None
             return f"expected the page, got {status} {location}"
         if status in (403, 404, 405):
@@ -257,7 +295,7 @@ def test_every_page_keeps_its_access_rule_for_every_person():
     object_pages = sum(1 for page in pages if ACCESS[page.name].kwargs)
     print(
         f"\naccess matrix: {len(pages)} URL patterns ({object_pages} object pages) x people "
-        f"(anonymous, 4 roles, no role; 4 roles of another organisation on object pages) "
+        f"(anonymous, 6 roles, no role; 6 roles of another organisation on object pages) "
         f"x GET/POST = {tried} requests"
     )
     assert not failures, f"{len(failures)} of {tried} requests broke the access rules:\n" + "\n".join(

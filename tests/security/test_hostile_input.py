@@ -497,6 +497,17 @@ FORMS = [
         },
         lambda c: {"week": "2026-W48"},
     ),
+    # Your own password, and a password reset by the PM.
+    Form(
+        "password_change",
+        "pharmacist",
+        lambda c: {
+            "old_password": ["wrong", "x" * 5000],
+            "new_password1": ["short", "a-long-enough-passphrase-1", "\x00\x0b" * 20],
+            "new_password2": ["short", "a-long-enough-passphrase-1"],
+        },
+    ),
+    Form("accounts:staff_password_reset", "pm", lambda c: {}, None, lambda c: {"pk": c.support.pk}),
     # Signing in, as anyone.
     Form(
         "login",
@@ -513,7 +524,11 @@ FORMS = [
 # Pages that show no form of their own to POST (filters are GET forms: see LIST_PAGES).
 READ_ONLY = {
     "home",
+    "accounts:account",
+    "accounts:staff_sign_in",
     "no_role",
+    "accessibility",
+    "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
     "carehomes:list",

@@ -4,8 +4,21 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Not pages of the hub's own: Django's admin and sign-in, static files, the open health check.
-SKIPPED_PREFIXES = ("admin/", "accounts/", "health/", "static/", "media/", "__debug__/")
+# Not pages of the hub's own: Django's admin, the pages open to people not signed in (sign-in,
+# forgotten password, the NHS identity providers' return addresses), static files, the health check.
+SKIPPED_PREFIXES = (
+    "admin/",
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/password/reset/",
+    "accounts/reset/",
+    "accounts/oidc/",
+    "health/",
+    "static/",
+    "media/",
+    "__debug__/",
+    "api/",
+)
 
 
 @dataclass(frozen=True)

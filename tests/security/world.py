@@ -12,18 +12,24 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from api.services import api_token_create
 from organisations.access import (
+    COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
     PHARMACY_PROFESSIONAL,
     PROJECT_MANAGER,
     SLT,
+    TRUST_DISCHARGE_TEAM,
     staff_member_for,
 )
+from organisations.models import ImportRun, Organisation
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
     AssignmentFactory,
     CareHomeFactory,
+    CommunityPharmacyFactory,
+    DischargeFollowUpFactory,
     EngagementNoteFactory,
     GapReportFactory,
     MeetingFactory,
@@ -45,6 +51,8 @@ ROLE_OF = {
     "pm": PROJECT_MANAGER,
     "pharmacist": PHARMACY_PROFESSIONAL,
     "orglead": ORGANISATION_LEAD,
+    "trust": TRUST_DISCHARGE_TEAM,
+    "chemist": COMMUNITY_PHARMACY,
 }
 OWN = tuple(ROLE_OF)
 OTHER = tuple(f"{name}@other" for name in ROLE_OF)
@@ -80,21 +88,28 @@ def build_world():
     for side in ("own", "other"):
         trust = OrganisationFactory(name=f"Trust {side}")
         pcn = PcnFactory(name=f"PCN {side}")
+        pharmacy = CommunityPharmacyFactory(name=f"Pharmacy {side}")
         suffix = "" if side == "own" else "@other"
+        employer = {"orglead": pcn, "chemist": pharmacy}
         for short, role in ROLE_OF.items():
             world.users[short + suffix] = user_with_role(
                 role,
                 username=f"{short}-{side}",
-                organisation=pcn if short == "orglead" else trust,
-                hours_per_week=Decimal("20"),
+                organisation=employer.get(short, trust),
+                hours_per_week=Decimal("0" if short in ("trust", "chemist") else "20"),
             )
+        world.objects[f"pharmacy_{side}"] = pharmacy
         world.objects[f"trust_{side}"] = trust
         world.objects[f"pcn_{side}"] = pcn
 
     pharmacist = staff_member_for(world.users["pharmacist"])
     stranger = staff_member_for(world.users["pharmacist@other"])
-    care_home = CareHomeFactory(name="Own Care Home", pcn=world.pcn_own)
-    other_care_home = CareHomeFactory(name="Other Care Home", pcn=world.pcn_other)
+    care_home = CareHomeFactory(
+        name="Own Care Home", pcn=world.pcn_own, supplying_pharmacy=world.pharmacy_own
+    )
+    other_care_home = CareHomeFactory(
+        name="Other Care Home", pcn=world.pcn_other, supplying_pharmacy=world.pharmacy_other
+    )
     assignment = AssignmentFactory(staff=pharmacist, care_home=care_home)
     AssignmentFactory(staff=stranger, care_home=other_care_home)
     visit = VisitFactory(care_home=care_home, staff=pharmacist, created_by=world.users["pharmacist"])
@@ -114,6 +129,24 @@ def build_world():
     meeting = MeetingFactory(held_on=timezone.localdate() + datetime.timedelta(days=3))
     gap_report = weekly_report(REPORT_WEEK)
     engagement_note = EngagementNoteFactory(pcn=world.pcn_own)
+    api_token, _ = api_token_create(
+        by=world.users["pharmacist"], name="Pharmacist's report", lifetime_days=30
+    )
+    # A follow-up from the own trust to the own pharmacy, at the own pharmacist's home, with an
+    # onward referral (so the PCN pharmacist sees it).
+    follow_up = DischargeFollowUpFactory(trust=world.trust_own, care_home=care_home, onward_referral=True)
+    DischargeFollowUpFactory(trust=world.trust_other, care_home=other_care_home, onward_referral=True)
+    now = timezone.now()
+    import_run = ImportRun.objects.create(
+        source=ImportRun.Source.ODS,
+        via=ImportRun.Via.TASK,
+        outcome=ImportRun.Outcome.APPLIED,
+        file_name="epraccur.csv",
+        file_hash="0" * 64,
+        started_at=now,
+        finished_at=now,
+    )
+    new_trust = OrganisationFactory(name="New Trust", kind=Organisation.Kind.NHS_TRUST)
 
     world.objects.update(
         care_home=care_home,
@@ -133,6 +166,10 @@ def build_world():
         meeting=meeting,
         gap_report=gap_report,
         engagement_note=engagement_note,
+        follow_up=follow_up,
         organisation=world.pcn_own,
+        api_token=api_token,
+        import_run=import_run,
+        new_trust=new_trust,
     )
     return world

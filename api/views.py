@@ -1,0 +1,75 @@
+"""The API token pages on /account/api-tokens/: make, list, see use of and revoke tokens."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from api import selectors, services
+from api.forms import ApiTokenForm, ServiceTokenForm
+from api.models import ApiToken
+from organisations.access import may, require, requires
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _token_or_404(request, pk):
+    try:
+        token = selectors.api_token_detail(user=request.user, pk=pk)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404("No such token") from exc
+    require(request.user, "api.view_apitoken", token)
+    return token
+
+
+@never_cache
+@requires("api.list_apitokens")
+def token_list(request):
+    """Your tokens, and the form to make one. A new token's secret is shown once, in this answer."""
+    form_class = ServiceTokenForm if may(request.user, "api.add_service_token") else ApiTokenForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.api_token_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(
+                request,
+                "api/token_created.jinja",
+                {"page_title": "Your new API token", "token": token, "secret": secret},
+            )
+    tokens = list(selectors.api_token_list(user=request.user))
+    return render(
+        request,
+        "api/token_list.jinja",
+        {"page_title": "API tokens", "form": form, "tokens": tokens},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("api.list_apitokens")
+def token_detail(request, pk):
+    token = _token_or_404(request, pk)
+    return render(
+        request,
+        "api/token_detail.jinja",
+        {"page_title": f"API token {token.name}", "token": token, "uses": selectors.api_token_uses(token)},
+    )
+
+
+@requires("api.list_apitokens")
+def token_revoke(request, pk):
+    token = _token_or_404(request, pk)
+    if request.method == "POST":
+        services.api_token_revoke(by=request.user, token=token)
+        messages.success(request, f"Token “{token.name}” revoked. Anything using it will now be refused.")
+        return redirect("api_tokens:list")
+    return render(request, "api/token_revoke.jinja", {"page_title": f"Revoke {token.name}", "token": token})

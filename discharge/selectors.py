@@ -1,0 +1,241 @@
+"""Reads of discharge follow-ups: scoped to who is asking, with the timers decided in the database."""
+
+import datetime
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from carehomes.models import Assignment, CareHome, Visit
+from discharge import timers
+from discharge.models import DischargeFollowUp, PharmacyOpeningHours
+from discharge.states import CLOSED_STATES, OPEN_STATES, State
+from organisations.access import (
+    COMMUNITY_PHARMACY,
+    PHARMACY_PROFESSIONAL,
+    TRUST_DISCHARGE_TEAM,
+    has_role,
+    is_leadership,
+    organisation_ids_for,
+    staff_member_for,
+)
+from organisations.models import Organisation
+
+TIMER_FILTERS = {
+    "lost": "Lost (not acknowledged in 1 working day)",
+    "overdue": "Overdue (stage 1 not done in 72 opening hours)",
+    "stalled": "Stalled (open more than 14 days)",
+    "open": "Open",
+    "onward": "Onward referral for a medication review, not yet done",
+}
+
+
+def current_cutoffs(now=None) -> timers.Cutoffs:
+    """The timers' cut-offs for this moment (one query: every recorded opening session)."""
+    now = now or timezone.now()
+    rows = PharmacyOpeningHours.objects.values_list("pharmacy_id", "weekday", "opens_at", "closes_at")
+    return timers.cutoffs(now, list(rows))
+
+
+def supported_home_ids(user):
+    """The homes a pharmacy professional supports: assigned now, or visited (cover happens)."""
+    member = staff_member_for(user)
+    if member is None:
+        return CareHome.objects.none().values("pk")
+    assigned = Assignment.objects.current().filter(staff=member).values("care_home_id")
+    visited = Visit.objects.filter(staff=member).values("care_home_id")
+    return CareHome.objects.filter(Q(pk__in=assigned) | Q(pk__in=visited)).values("pk")
+
+
+def visible_followups(user):
+    """Every follow-up the user may see: PM and SLT all; a trust's team its own; a pharmacy the
+    ones sent to it; a PCN pharmacist the onward referrals at the homes they support."""
+    queryset = DischargeFollowUp.objects.all()
+    if is_leadership(user):
+        return queryset
+    organisations = list(organisation_ids_for(user))
+    scope = Q(pk__in=[])
+    if has_role(user, TRUST_DISCHARGE_TEAM):
+        scope |= Q(trust_id__in=organisations)
+    if has_role(user, COMMUNITY_PHARMACY):
+        scope |= Q(pharmacy_id__in=organisations)
+    if has_role(user, PHARMACY_PROFESSIONAL):
+        scope |= Q(onward_referral=True, care_home_id__in=supported_home_ids(user))
+    return queryset.filter(scope)
+
+
+def _urgency(c):
+    return Case(
+        When(timers.lost_q(c), then=Value(0)),
+        When(timers.overdue_q(c), then=Value(1)),
+        When(timers.stalled_q(c), then=Value(2)),
+        When(state__in=list(OPEN_STATES), then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
+def week_bounds(week):
+    """'2026-W48' -> (Monday 00:00, next Monday 00:00) in local time."""
+    year, number = week.split("-W")
+    monday = datetime.date.fromisocalendar(int(year), int(number), 1)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
+    return start, start + datetime.timedelta(days=7)
+
+
+def followup_list(
+    *,
+    user,
+    trust=None,
+    pharmacy=None,
+    pcn=None,
+    care_home=None,
+    state="",
+    week="",
+    now=None,
+):
+    """Follow-ups the user may see, worst first (lost, overdue, stalled, open, closed), annotated
+    with is_lost / is_overdue / is_stalled. Filters: trust, pharmacy, PCN, home (ids), state (a
+    State or one of TIMER_FILTERS), week (ISO week of receipt)."""
+    c = current_cutoffs(now)
+    queryset = visible_followups(user)
+    if trust:
+        queryset = queryset.filter(trust_id=trust)
+    if pharmacy:
+        queryset = queryset.filter(pharmacy_id=pharmacy)
+    if pcn:
+        queryset = queryset.filter(pcn_id=pcn)
+    if care_home:
+        queryset = queryset.filter(care_home_id=care_home)
+    if state in State.values:
+        queryset = queryset.filter(state=state)
+    elif state == "lost":
+        queryset = queryset.filter(timers.lost_q(c))
+    elif state == "overdue":
+        queryset = queryset.filter(timers.overdue_q(c))
+    elif state == "stalled":
+        queryset = queryset.filter(timers.stalled_q(c))
+    elif state == "open":
+        queryset = queryset.filter(state__in=list(OPEN_STATES))
+    elif state == "onward":
+        queryset = queryset.filter(onward_referral=True, onward_closed_at__isnull=True)
+    if week:
+        start, end = week_bounds(week)
+        queryset = queryset.filter(received_at__gte=start, received_at__lt=end)
+    return (
+        timers.with_timers(queryset, c)
+        .annotate(urgency=_urgency(c))
+        .select_related("trust", "pharmacy", "care_home", "pcn")
+        .order_by("urgency", "routed_at", "pk")
+    )
+
+
+def followup_filter_choices(user):
+    """(trusts, pharmacies, PCNs) as (id, name) pairs for the filters, from what the user may see."""
+    visible = visible_followups(user)
+    if is_leadership(user):
+        trusts = Organisation.objects.filter(pk__in=DischargeFollowUp.objects.values("trust_id"))
+        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
+        pcns = Organisation.objects.filter(kind=Organisation.Kind.PCN)
+    else:
+        trusts = Organisation.objects.filter(pk__in=visible.values("trust_id"))
+        pharmacies = Organisation.objects.filter(pk__in=visible.values("pharmacy_id"))
+        pcns = Organisation.objects.filter(pk__in=visible.values("pcn_id"))
+    as_pairs = lambda qs: list(qs.order_by("name").values_list("pk", "name"))  # noqa: E731
+    return as_pairs(trusts), as_pairs(pharmacies), as_pairs(pcns)
+
+
+def followup_detail(*, pk, now=None):
+    """One follow-up with its timers and what decides them. Raises DoesNotExist."""
+    c = current_cutoffs(now)
+    return (
+        timers.with_timers(DischargeFollowUp.objects.all(), c)
+        .select_related(
+            "trust", "pharmacy", "care_home", "pcn", "misrouted_from", "duplicate_of", "onward_visit"
+        )
+        .get(pk=pk)
+    )
+
+
+def pharmacy_schedule(pharmacy_id):
+    """(schedule, described): the pharmacy's recorded opening hours, else the default, and which."""
+    rows = PharmacyOpeningHours.objects.filter(pharmacy_id=pharmacy_id).values_list(
+        "weekday", "opens_at", "closes_at"
+    )
+    recorded = timers.schedule_from_rows(rows)
+    if recorded:
+        return recorded, timers.RECORDED_SCHEDULE_NAME
+    return timers.default_schedule(), timers.DEFAULT_SCHEDULE_NAME
+
+
+def followup_timeline(follow_up):
+    """Its history, oldest first: when, who, what (the change reason), for the timeline."""
+    return [
+        {"at": h.history_date, "who": h.history_user, "what": h.history_change_reason or "Changed"}
+        for h in follow_up.history.select_related("history_user").order_by("history_date", "history_id")
+    ]
+
+
+def followup_duplicates(follow_up):
+    return list(follow_up.duplicates.order_by("pk"))
+
+
+def redirect_choices():
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def merge_candidates(follow_up):
+    """Other open follow-ups from the same trust for the same home: the ones it could duplicate."""
+    return list(
+        DischargeFollowUp.objects.filter(
+            trust_id=follow_up.trust_id,
+            care_home_id=follow_up.care_home_id,
+            state__in=list(OPEN_STATES | CLOSED_STATES),
+        )
+        .exclude(pk=follow_up.pk)
+        .order_by("-received_at")[:20]
+    )
+
+
+def trusts_for(user):
+    """The trusts a person may record for: the project manager any trust, a trust team its own."""
+    if is_leadership(user):
+        return Organisation.objects.filter(
+            kind__in=[
+                Organisation.Kind.ACUTE_TRUST,
+                Organisation.Kind.MENTAL_HEALTH_TRUST,
+                Organisation.Kind.COMMUNITY_TRUST,
+            ]
+        ).order_by("name")
+    return Organisation.objects.filter(pk__in=organisation_ids_for(user)).order_by("name")
+
+
+def followup_of_trust(*, pk, trust):
+    return DischargeFollowUp.objects.filter(pk=pk, trust=trust).first()
+
+
+def organisation(*, pk):
+    return Organisation.objects.get(pk=pk)
+
+
+def stage1_due(follow_up, schedule):
+    return timers.stage1_due(follow_up.routed_at, schedule)
+
+
+def lost_from(follow_up):
+    return timers.lost_from(follow_up.routed_at)
+
+
+def needs_me_now(*, user, now=None):
+    """Lost, overdue and stalled counts among the follow-ups the user may see (one query)."""
+    c = current_cutoffs(now)
+    return visible_followups(user).aggregate(
+        lost=Count("pk", filter=timers.lost_q(c)),
+        overdue=Count("pk", filter=timers.overdue_q(c)),
+        stalled=Count("pk", filter=timers.stalled_q(c)),
+        onward=Count("pk", filter=Q(onward_referral=True, onward_closed_at__isnull=True)),
+    )

@@ -1,0 +1,57 @@
+"""The hourly alerts: each lost, overdue or stalled follow-up is e-mailed once, however often it runs."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from discharge.models import DischargeAlert
+from discharge.tasks import send_discharge_alerts
+from organisations.access import COMMUNITY_PHARMACY
+from tests.factories import DischargeFollowUpFactory, StaffMemberFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lost():
+    received = timezone.now() - datetime.timedelta(days=6)
+    follow_up = DischargeFollowUpFactory(received_at=received, routed_at=received)
+    StaffMemberFactory(organisation=follow_up.pharmacy, email="dispensary@example.nhs.uk")
+    return follow_up
+
+
+def test_running_the_task_twice_sends_one_alert(lost, pm_user):
+    first = send_discharge_alerts.delay().get()
+    second = send_discharge_alerts.delay().get()
+    assert first["sent"] == 1 and second["sent"] == 0
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert lost.reference in message.subject and "lost" in message.subject
+    assert set(message.to) == {"dispensary@example.nhs.uk", pm_user.email}
+    assert f"/discharges/{lost.pk}/" in message.body
+
+
+def test_a_fresh_follow_up_raises_no_alert(pm_user):
+    DischargeFollowUpFactory()
+    assert send_discharge_alerts.delay().get() == {"raised": 0, "sent": 0, "failed": 0}
+    assert mail.outbox == []
+
+
+def test_an_undelivered_alert_is_sent_on_the_next_run(lost, pm_user):
+    with mock.patch("discharge.alerts.send_mail", side_effect=ConnectionRefusedError):
+        assert send_discharge_alerts.delay().get()["failed"] == 1
+    alert = DischargeAlert.objects.get()
+    assert alert.sent_at is None and alert.attempts == 1
+    assert send_discharge_alerts.delay().get()["sent"] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_acknowledged_follow_ups_are_not_lost(lost, pm_user):
+    from discharge.services import followup_acknowledge
+
+    followup_acknowledge(by=user_with_role(COMMUNITY_PHARMACY, organisation=lost.pharmacy), follow_up=lost)
+    send_discharge_alerts.delay().get()
+    assert not DischargeAlert.objects.filter(kind="lost").exists()

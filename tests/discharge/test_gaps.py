@@ -1,0 +1,72 @@
+"""The discharge gap rules, shown with the care-home ones in the one gap list."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from carehomes.gaps import RULES, current_gaps
+from discharge.states import State
+from tests.factories import CareHomeFactory, DischargeFollowUpFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def days_ago(n):
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+def codes(**kwargs):
+    return [
+        (g.rule.code, g.subject)
+        for g in current_gaps(
+            rules=["discharge_not_followed_up", "discharge_trust_drop_off", "no_supplying_pharmacy"], **kwargs
+        )
+    ]
+
+
+def test_the_rules_are_registered_with_the_gap_list():
+    assert {"discharge_not_followed_up", "discharge_trust_drop_off", "no_supplying_pharmacy"} <= set(RULES)
+
+
+def test_home_with_a_recent_discharge_not_followed_up_has_a_gap():
+    open_one = DischargeFollowUpFactory(received_at=days_ago(3), routed_at=days_ago(3))
+    DischargeFollowUpFactory(received_at=days_ago(3), routed_at=days_ago(3), state=State.CLOSED_COMPLETE)
+    DischargeFollowUpFactory(received_at=days_ago(15), routed_at=days_ago(15))  # older than 14 days
+    assert codes() == [("discharge_not_followed_up", open_one.care_home.name)]
+    gap = current_gaps(rules=["discharge_not_followed_up"])[0]
+    assert "1 discharge from the last 14 days not yet followed up" in gap.reason
+
+
+def test_a_partial_close_counts_as_followed_up():
+    DischargeFollowUpFactory(state=State.CLOSED_PARTIAL, close_reason="died", closed_at=timezone.now())
+    assert codes() == []
+
+
+def test_trust_that_stopped_referring_for_28_days_is_a_drop_off():
+    quiet = OrganisationFactory(name="Quiet Trust")
+    DischargeFollowUpFactory(
+        trust=quiet, received_at=days_ago(29), routed_at=days_ago(29), state=State.CLOSED_COMPLETE
+    )
+    busy = OrganisationFactory(name="Busy Trust")
+    DischargeFollowUpFactory(
+        trust=busy, received_at=days_ago(40), routed_at=days_ago(40), state=State.CLOSED_COMPLETE
+    )
+    DischargeFollowUpFactory(
+        trust=busy, received_at=days_ago(28), routed_at=days_ago(28), state=State.CLOSED_COMPLETE
+    )
+    assert codes() == [("discharge_trust_drop_off", "Quiet Trust")]
+
+
+def test_home_without_a_supplying_pharmacy_has_a_gap():
+    home = CareHomeFactory(supplying_pharmacy=None, name="Nowhere House")
+    assert codes() == [("no_supplying_pharmacy", "Nowhere House")]
+    assert codes(homes=home.__class__.objects.exclude(pk=home.pk)) == []
+
+
+def test_gaps_page_shows_them_with_the_others(client_for, pm_user):
+    CareHomeFactory(supplying_pharmacy=None, name="Nowhere House")
+    html = client_for(pm_user).get("/gaps/").content.decode()
+    assert "No supplying pharmacy recorded" in html and "Nowhere House" in html

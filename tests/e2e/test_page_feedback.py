@@ -1,0 +1,91 @@
+"""Journeys: feedback lands where the user is (htmx focus, "Error: " title) and the idle warning."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from organisations.access import PROJECT_MANAGER
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD, CareHomeFactory, user_with_role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_banner(page):
+    # Given a project manager on a care home's page
+    home = CareHomeFactory(name="Gledhow Lodge")
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+    page.goto(f"/care-homes/{home.pk}/")
+    title = page.title()
+    assert not title.startswith("Error: ")
+
+    # When they say there is a suspected outbreak but give no date, by keyboard
+    page.locator("summary", has_text="Change the outbreak status").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Suspected").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save outbreak status").focus()
+    page.keyboard.press("Enter")
+
+    # Then the error summary has focus and the title starts "Error: "
+    summary = page.locator(".nhsuk-error-summary")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
+    assert "Enter the date the outbreak started" in summary.inner_text()
+    assert page.title() == "Error: " + title
+    assert_accessible(page)
+
+    # When they choose no outbreak instead
+    page.get_by_label("No outbreak").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save outbreak status").focus()
+    page.keyboard.press("Enter")
+
+    # Then a success banner (not inset text) says so, has focus, and the title has no "Error: "
+    banner = page.locator(".nhsuk-notification-banner--success")
+    banner.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-notification-banner--success')")
+    assert "the outbreak is cleared" in banner.inner_text()
+    assert page.title() == title
+    assert page.locator(".nhsuk-inset-text.hub-message").count() == 0
+    assert_accessible(page)
+    assert not page.js_errors
+
+
+def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page, settings):
+    # Given sessions that end after 125 idle seconds, with the warning 2 minutes before
+    settings.SESSION_COOKIE_AGE = 125
+    settings.HUB = {**settings.HUB, "IDLE_WARNING_SECONDS": 120}
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+    page.goto("/accessibility/")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    assert not dialog.is_visible()
+
+    # When they do nothing for 5 seconds
+    dialog.wait_for(state="visible", timeout=10_000)
+
+    # Then the warning says when, and "Stay signed in" has focus
+    assert re.search(r"sign you out at \d{1,2}:\d\d(am|pm)", dialog.inner_text())
+    stay = page.get_by_role("button", name="Stay signed in")
+    assert stay.evaluate("el => el === document.activeElement")
+    assert_accessible(page)
+    expiry_before = Session.objects.get().expire_date
+
+    # When they press Enter
+    page.keyboard.press("Enter")
+
+    # Then the warning closes and the session is renewed
+    dialog.wait_for(state="hidden")
+    assert Session.objects.get().expire_date > expiry_before
+    assert not page.js_errors
+
+
+def test_the_accessibility_statement_is_linked_from_every_page_footer(page):
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Accessibility statement").click()
+    page.get_by_role("heading", level=1, name=re.compile("Accessibility statement")).wait_for()
+    assert "Stay signed in" in page.content()
+    assert_accessible(page)
