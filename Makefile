@@ -24,6 +24,9 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 PORT ?= 8000
+OIDC_PORT ?= 9400
+# The one person the local provider offers with a click: shaped as CIS2 gives a pharmacist.
+LOCAL_OIDC_USER := {"sub": "demo-cis2-pharmacist", "name": "Demo Pharmacist", "email": "pharmacist@example.nhs.uk", "authentication_assurance_level": "3", "id_assurance_level": "3", "nhsid_user_orgs": [{"org_code": "RR8", "org_name": "Leeds Teaching Hospitals NHS Trust"}], "nhsid_nrbac_roles": [{"org_code": "RR8", "role_code": "S8000:G8000:R8003", "role_name": "Pharmacist"}]}
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/hub_bench
@@ -73,9 +76,17 @@ $(NODE_STAMP): package.json package-lock.json
 
 # The embedded default: DEBUG=True, SQLite in db.sqlite3, Celery tasks in-process (no REDIS_URL).
 # DATABASE_URL / REDIS_URL in the environment or in .env are honoured if you set them.
+# LOCAL_OIDC_PROVIDER=1 also starts a local OpenID Connect provider on 127.0.0.1:$(OIDC_PORT) and
+# switches "Sign in with NHS Care Identity" on against it (README "Trying NHS sign-in locally").
 run: install
 	DEBUG=True $(PY) manage.py migrate --noinput
 	DEBUG=True $(PY) manage.py seed_demo
+	if [ -n "$${LOCAL_OIDC_PROVIDER:-}" ]; then \
+	  $(PY) -m oidc_provider_mock --host 127.0.0.1 --port $(OIDC_PORT) --user-claims '$(LOCAL_OIDC_USER)' & \
+	  provider=$$!; trap 'kill $$provider' EXIT; \
+	  export CIS2_ISSUER=http://127.0.0.1:$(OIDC_PORT) CIS2_CLIENT_ID=hub-local CIS2_CLIENT_SECRET=local-only; \
+	  echo "Local OpenID Connect provider on http://127.0.0.1:$(OIDC_PORT)/ (a test provider: never for real use)"; \
+	fi; \
 	DEBUG=True $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite's own settings (SECRET_KEY, DEBUG=False, ...) come from pytest-env in pyproject.toml.

@@ -1,8 +1,11 @@
 """The admin's user pages: a password a superuser types for someone must be changed at their next sign-in."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 
 from accounts import services
 from accounts.models import PasswordChangeRequired
@@ -32,3 +35,19 @@ class PasswordChangeRequiredAdmin(admin.ModelAdmin):
     list_display = ("user", "required_by", "required_at")
     list_select_related = ("user", "required_by")
     raw_id_fields = ("user", "required_by")
+
+
+class HubAdminAuthenticationForm(AdminAuthenticationForm):
+    """With local passwords switched off, /admin/ is where a superuser signs in, and only a superuser."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not settings.LOCAL_PASSWORDS and not user.is_superuser:
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+admin.site.login_form = HubAdminAuthenticationForm

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
 )
 
 from accounts import selectors, services
+from config.form_messages import require_messages
 
 
 class SignInForm(AuthenticationForm):
@@ -58,3 +59,21 @@ class HubPasswordResetForm(PasswordResetForm):
         for user in selectors.users_for_password_reset(email=email):
             user.email = email  # not saved: only where this e-mail is sent
             yield user
+
+
+require_messages(SignInForm, {"username": "Enter your username.", "password": "Enter your password."})
+require_messages(
+    HubPasswordChangeForm,
+    {
+        "old_password": "Enter your current password.",
+        "new_password1": "Enter a new password.",
+        "new_password2": "Enter the new password again.",
+    },
+)
+require_messages(
+    HubSetPasswordForm,
+    {
+        "new_password1": "Enter a new password.",
+        "new_password2": "Enter the new password again.",
+    },
+)

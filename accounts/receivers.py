@@ -1,10 +1,12 @@
-"""What accounts does when something happens elsewhere: a sign-in stamps its session."""
+"""What accounts does when something happens elsewhere: a sign-in stamps its session; a leaver's
+NHS identities are unbound."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.middleware import stamp_sign_in
+from organisations.signals import staff_left
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.stamp_sign_in")
@@ -12,3 +14,8 @@ def stamp_session_at_sign_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     stamp_sign_in(request.session, must_change_password=selectors.password_change_required(user=user))
+
+
+@receiver(staff_left, dispatch_uid="accounts.unbind_leaver")
+def unbind_leavers_identities(sender, staff, **kwargs):
+    services.identities_unbind_for_leaver(staff=staff)

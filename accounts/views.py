@@ -4,14 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import selectors, services
+from accounts import oidc, selectors, services
 from accounts.forms import HubPasswordChangeForm, HubPasswordResetForm, HubSetPasswordForm, SignInForm
 from accounts.middleware import MUST_CHANGE_PASSWORD
 from organisations.access import may, require
@@ -29,9 +30,19 @@ class LocalPasswordsOnly:
 
 
 class SignInView(auth_views.LoginView):
+    """Sign in: the NHS identity providers that are switched on, and (unless switched off) a password."""
+
     template_name = "accounts/sign_in.jinja"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            raise PermissionDenied("Local passwords are switched off")
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(providers=oidc.enabled_providers(), **kwargs)
 
 
 class PasswordChangeView(LocalPasswordsOnly, auth_views.PasswordChangeView):
@@ -93,7 +104,11 @@ def account(request):
     return render(
         request,
         "accounts/account.jinja",
-        {"page_title": "Your account", "has_password": request.user.has_usable_password()},
+        {
+            "page_title": "Your account",
+            "has_password": request.user.has_usable_password(),
+            "identities": selectors.identities_of(user=request.user),
+        },
     )
 
 
@@ -103,6 +118,59 @@ def staff_sign_in(request, pk):
     member = selectors.staff_member_for_sign_in(pk=pk)
     require(request.user, "accounts.view_sign_in", member)
     return render(request, "accounts/staff_sign_in.jinja", _staff_sign_in_context(member, request.user))
+
+
+@require_POST
+def staff_invite(request, pk):
+    """Invite a staff member by e-mail to sign in with an NHS identity."""
+    member = selectors.staff_member_for_sign_in(pk=pk)
+    try:
+        invitation = services.invitation_create(staff=member, by=request.user, site_url=_site_url(request))
+    except ValidationError as error:
+        return render(
+            request,
+            "accounts/staff_sign_in.jinja",
+            _staff_sign_in_context(member, request.user, invite_error=" ".join(error.messages)),
+            status=400,
+        )
+    messages.success(
+        request,
+        f"Invitation sent to {invitation.email}. The link works once, within {settings.INVITATION_DAYS} days.",
+    )
+    return redirect(
+        request.POST.get("back") == "organisation"
+        and reverse("accounts:organisation_sign_in", args=[member.organisation_id])
+        or reverse("accounts:staff_sign_in", args=[member.pk])
+    )
+
+
+@require_GET
+def organisation_sign_in(request, pk):
+    """An organisation's staff and how each signs in: the PM or that organisation's lead invites them."""
+    organisation = selectors.organisation_for_sign_in(pk=pk)
+    require(request.user, "accounts.invite", _OrganisationStaff(organisation))
+    return render(
+        request,
+        "accounts/organisation_sign_in.jinja",
+        {
+            "page_title": f"Sign-in for {organisation.name} staff",
+            "organisation": organisation,
+            "rows": selectors.staff_sign_in_for_organisation(organisation=organisation),
+            "providers": oidc.enabled_providers(),
+        },
+    )
+
+
+class _OrganisationStaff:
+    """Stands for "a staff member of this organisation" when a rule asks about the whole list."""
+
+    def __init__(self, organisation):
+        self.organisation_id = organisation.pk
+        self.pk = None
+
+
+def _site_url(request):
+    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")
 
 
 @require_POST
@@ -137,5 +205,10 @@ def _staff_sign_in_context(member, viewer, **extra):
         "must_change": bool(user and selectors.password_change_required(user=user)),
         "timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         "can_reset": may(viewer, "accounts.reset_password", member),
+        "can_invite": may(viewer, "accounts.invite", member),
+        "identities": selectors.identities_of(user=user),
+        "invitation": selectors.latest_invitation(staff=member),
+        "providers": oidc.enabled_providers(),
+        "now": timezone.now(),
         **extra,
     }

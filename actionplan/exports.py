@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.text import slugify
 
-from config.exports import safe_cell
+from config.exports import safe_cell, xml_safe
 
 RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
 RAG_TEXT_HEX = {"red": "FFFFFF", "amber": "212B32", "green": "FFFFFF"}
@@ -197,13 +197,13 @@ def _docx_table(document, columns, rows, rag_column=None):
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     for cell, heading in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = heading
+        cell.text = xml_safe(heading)
         for run in cell.paragraphs[0].runs:
             run.font.bold = True
     for row in rows:
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.text = str(value)
+            cell.text = xml_safe(str(value))
             if index == rag_column:
                 _shade(cell, str(value).lower())
     return table
@@ -221,8 +221,8 @@ def to_docx(paper):
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
 
-    document.add_heading(paper.title, level=0)
-    document.add_paragraph(_meeting_line(paper))
+    document.add_heading(xml_safe(paper.title), level=0)
+    document.add_paragraph(xml_safe(_meeting_line(paper)))
     document.add_paragraph(f"Prepared {_date(paper.today)}. {len(paper.actions)} actions in this section.")
 
     document.add_heading("Actions", level=1)
@@ -234,7 +234,7 @@ def to_docx(paper):
     for heading, intro, columns, rows, rag_column in _sections(paper):
         document.add_heading(heading, level=1)
         if intro:
-            document.add_paragraph(intro)
+            document.add_paragraph(xml_safe(intro))
         if rows:
             _docx_table(document, columns, rows, rag_column)
         elif heading != "Latest weekly gap report":

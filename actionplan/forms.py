@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from actionplan.models import Meeting, Rag, Section
+from config.form_messages import require_messages
+from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
 
@@ -22,7 +24,9 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label="Choose a section")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    description = forms.CharField(
+        validators=[validate_no_patient_data], widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     owner_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="Owning organisation",
@@ -62,7 +66,12 @@ class ActionUpdateForm(forms.Form):
     written_on = forms.DateField(
         label="Date of the update", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
-    text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    text = forms.CharField(
+        validators=[validate_no_patient_data],
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+    )
     rag = forms.ChoiceField(
         label="New RAG status",
         choices=[("", "No change"), *Rag.choices],
@@ -74,12 +83,21 @@ class ActionUpdateForm(forms.Form):
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(
-        max_length=200, required=False, initial=Meeting._meta.get_field("title").default, label="Title"
+        validators=[validate_no_patient_data],
+        max_length=200,
+        required=False,
+        initial=Meeting._meta.get_field("title").default,
+        label="Title",
     )
 
 
 class SectionForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Section name", help_text="For example, Infection control")
+    name = forms.CharField(
+        validators=[validate_no_patient_data],
+        max_length=200,
+        label="Section name",
+        help_text="For example, Infection control",
+    )
     code = forms.CharField(
         max_length=5, label="Reference prefix", help_text="2 to 5 capital letters, for example IC"
     )
@@ -123,3 +141,32 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.order_by("position", "name")
         self.fields["meeting"].queryset = Meeting.objects.order_by("-held_on")
+
+
+require_messages(
+    ActionForm,
+    {
+        "section": "Choose the section of the action plan.",
+        "description": "Enter what the action is.",
+        "owner_organisation": "Choose the organisation that owns the action.",
+        "due_on": "Enter the date the action is due.",
+        "rag": "Choose the RAG status.",
+    },
+)
+require_messages(
+    ActionUpdateForm,
+    {"written_on": "Enter the date of the update.", "text": "Enter the update."},
+)
+require_messages(MeetingForm, {"held_on": "Enter the meeting date."})
+require_messages(
+    SectionForm,
+    {"name": "Enter the section name.", "code": "Enter the reference prefix, for example PH."},
+)
+require_messages(
+    ExportForm,
+    {
+        "section": "Choose the section to export.",
+        "meeting": "Choose the meeting.",
+        "format": "Choose Word, PDF or Excel.",
+    },
+)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from actionplan.models import Action, GapReport, Rag
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
+from config.presenters import iso_week_label
 from organisations.access import SLT, require
 from organisations.models import Organisation, Sector, StaffMember
 from workstreams.models import SupportRequest
@@ -81,8 +82,9 @@ def parse_week(week: str) -> tuple[datetime.date, datetime.date]:
 
 
 def week_title(week: str) -> str:
-    monday, sunday = parse_week(week)
-    return f"Week {week} ({monday:%-d %B} to {sunday:%-d %B %Y})"
+    """'23 to 29 November 2026 (week 48)': the dates people know, then the week number."""
+    parse_week(week)  # refuses a week that does not exist
+    return iso_week_label(week)
 
 
 # ---------------------------------------------------------------------------------------------

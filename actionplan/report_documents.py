@@ -18,6 +18,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from actionplan.gap_reports import HEADLINE_LABELS, week_title  # noqa: E402
+from config.exports import xml_safe  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
@@ -351,12 +352,12 @@ def report_docx(report) -> bytes:
         t = document.add_table(rows=1, cols=len(columns))
         t.style = "Table Grid"
         for cell, text in zip(t.rows[0].cells, columns, strict=True):
-            cell.text = text
+            cell.text = xml_safe(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
             for cell, text in zip(t.add_row().cells, row, strict=True):
-                cell.text = str(text)
+                cell.text = xml_safe(str(text))
         if not rows:
             t.add_row().cells[0].text = "None"
         document.add_paragraph()
@@ -369,13 +370,13 @@ def report_docx(report) -> bytes:
     document.add_heading(f"Weekly gap report {report.week}", level=0)
     document.add_paragraph(week_title(report.week))
     for line in intro_lines(report):
-        document.add_paragraph(line)
+        document.add_paragraph(xml_safe(line))
     document.add_heading("Headline figures", level=1)
     for label, value in headline_rows(data):
-        document.add_paragraph(f"{label}: {value}", style="List Bullet")
+        document.add_paragraph(xml_safe(f"{label}: {value}"), style="List Bullet")
     document.add_heading("Action plan RAG (open actions)", level=2)
     for label, value in rag_rows(data):
-        document.add_paragraph(f"{label}: {value}", style="List Bullet")
+        document.add_paragraph(xml_safe(f"{label}: {value}"), style="List Bullet")
     document.add_heading("Week on week", level=1)
     chart("trend", tables["trend"])
     table(tables["trend"]["columns"], tables["trend"]["rows"])
@@ -386,19 +387,19 @@ def report_docx(report) -> bytes:
     organisations = organisation_table(data.get("hours", {}))
     table(organisations["columns"], organisations["rows"])
     document.add_heading("What changed since the week before", level=1)
-    document.add_paragraph(changes_summary(data))
+    document.add_paragraph(xml_safe(changes_summary(data)))
     for kind, heading in (("opened", "Gaps opened"), ("closed", "Gaps closed")):
         document.add_heading(heading, level=2)
         rows = change_rows(data, kind)
         for rule, subject in rows:
-            document.add_paragraph(f"{subject}: {rule}", style="List Bullet")
+            document.add_paragraph(xml_safe(f"{subject}: {rule}"), style="List Bullet")
         if not rows:
             document.add_paragraph("None.")
     document.add_heading(f"Every gap ({len(data.get('gaps', []))})", level=1)
     chart("gaps_by_rule", tables["gaps_by_rule"])
     table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"])
     for severity, rule, subject, reason in gap_rows(data):
-        document.add_paragraph(f"{severity} – {rule} – {subject}: {reason}", style="List Bullet")
+        document.add_paragraph(xml_safe(f"{severity} – {rule} – {subject}: {reason}"), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

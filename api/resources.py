@@ -231,6 +231,23 @@ class ActionOut(Schema):
     updated_at: datetime.datetime
 
 
+class DischargeWeekOut(Schema):
+    key: str = Field(description="Stable key of the row: week, trust id, pharmacy id, care home id")
+    week: str = Field(description="ISO week of the discharge date")
+    trust_id: int
+    trust_name: str
+    pharmacy_id: int | None
+    pharmacy_name: str
+    care_home_id: int
+    care_home_name: str
+    follow_ups: int | None = Field(description="Discharges needing follow-up (merged duplicates left out)")
+    acknowledged: int | None = Field(description="Acknowledged by the pharmacy")
+    closed: int | None = Field(description="Closed, complete or partial")
+    with_issues: int | None = Field(description="With at least one issue found")
+    onward_referrals: int | None = Field(description="Referred on for a medication review")
+    readmitted_within_30_days: int | None
+
+
 class DeletionOut(Schema):
     resource: str
     id: int
@@ -597,6 +614,57 @@ def action_present(rows):
     ]
 
 
+# discharge follow-ups, aggregated ---------------------------------------------------------
+
+
+def discharge_rows(user, query):
+    """Follow-ups the person may see on the discharge pages, counted by week, trust, pharmacy and home.
+    No references, no free text: only counts."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
+    from discharge.selectors import visible_followups
+    from discharge.states import CLOSED_STATES, State
+
+    qs = visible_followups(user).exclude(state=State.DUPLICATE)
+    if query.locality:
+        qs = qs.filter(care_home__locality=query.locality)
+    if query.pcn:
+        qs = qs.filter(care_home__pcn_id=query.pcn)
+    if query.organisation:
+        qs = qs.filter(Q(trust_id=query.organisation) | Q(pharmacy_id=query.organisation))
+    week = query.week_range()
+    if week:
+        qs = qs.filter(discharged_on__range=week)
+    issues = Q(issue_gp_mismatch=True) | Q(issue_stopped_in_packs=True) | Q(issue_mar_not_updated=True)
+    issues |= Q(issue_not_sent=True) | Q(issue_other=True)
+    grouped = (
+        qs.annotate(week_start=TruncWeek("discharged_on"))
+        .values("week_start", "trust_id", "pharmacy_id", "care_home_id")
+        .annotate(
+            trust_name=F("trust__name"),
+            pharmacy_name=F("pharmacy__name"),
+            care_home_name=F("care_home__name"),
+            follow_ups=Count("pk"),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            closed=Count("pk", filter=Q(state__in=CLOSED_STATES)),
+            with_issues=Count("pk", filter=issues),
+            onward_referrals=Count("pk", filter=Q(onward_referral=True)),
+            readmitted_within_30_days=Count("pk", filter=Q(readmitted="yes")),
+        )
+        .order_by()
+    )
+    rows = []
+    for r in grouped:
+        start = r.pop("week_start")
+        start = start.date() if isinstance(start, datetime.datetime) else start
+        r["week"] = week_of(start)
+        r["pharmacy_name"] = r["pharmacy_name"] or ""
+        r["key"] = f"{r['week']}-{r['trust_id']}-{r['pharmacy_id'] or 0}-{r['care_home_id']}"
+        rows.append(r)
+    return sorted(rows, key=lambda row: row["key"])
+
+
 RESOURCES = {
     r.name: r
     for r in (
@@ -648,6 +716,17 @@ RESOURCES = {
         Resource(
             "actions", "Action plan actions", "actionplan.view_action", ActionOut, action_rows, action_present
         ),
+        Resource(
+            "discharge-follow-ups",
+            "Discharge follow-ups by week, trust, pharmacy and home",
+            "discharge.list_followups",
+            DischargeWeekOut,
+            discharge_rows,
+            list,
+            updated_field=None,
+            aggregate=True,
+            computed=True,
+        ),
     )
 }
 
@@ -657,7 +736,7 @@ def suppress_small_numbers(rows, schema):
     counts = [
         name
         for name, info in schema.model_fields.items()
-        if name not in ("id", "version") and "int" in str(info.annotation)
+        if name not in ("id", "version") and not name.endswith("_id") and "int" in str(info.annotation)
     ]
     for row in rows:
         for name in counts:

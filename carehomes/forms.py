@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
+from config.form_messages import require_messages
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -345,3 +346,6 @@ class FillGapsForm(forms.Form):
     def __init__(self, *args, localities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locality"].choices = [("", "The whole city"), *((loc, loc) for loc in localities)]
+
+
+require_messages(FillGapsForm, {"hours_per_week": "Enter the hours a week for each home, for example 2."})

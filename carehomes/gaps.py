@@ -340,7 +340,10 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         gaps.append(Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common))
     if home.gap_outbreak_not_visited:
         started = home.outbreak_started_on
-        when = "today" if started == today else f"on {started:%-d %B %Y} ({_days(started, today)} days ago)"
+        days = _days(started, today)
+        when = (
+            "today" if started == today else f"{started:%-d %B %Y} ({days} day{'s' if days != 1 else ''} ago)"
+        )
         gaps.append(
             Gap(
                 OUTBREAK_NOT_VISITED,

@@ -34,6 +34,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from carehomes.models import CQC_LOCATION_ID, UK_POSTCODE, CareHome, Specialism, normalise_postcode
 from carehomes.state import carehome_state_refresh
 from config.freshness import data_changed
+from config.patient_data import patient_data_problem
 from organisations.access import require
 from organisations.models import GPHC_NUMBER, ImportRun, Organisation, StaffMember
 from organisations.services import import_run_record
@@ -288,11 +289,20 @@ def _check_home(row: HomeRow):
         try:
             UK_POSTCODE(row.postcode)
         except ValidationError:
-            problems.append(
-                f"the postcode “{row.postcode_as_given or row.postcode}” is not a real UK postcode"
-            )
+            as_given = row.postcode_as_given or row.postcode
+            shown = "" if patient_data_problem(as_given) else f"“{as_given}” "
+            problems.append(f"the postcode {shown}is not a real UK postcode")
     if len(row.address) > 300:
         row.address = row.address[:300]
+    for label, value in (
+        ("name", row.name),
+        ("address", row.address),
+        ("local authority", row.local_authority),
+    ):
+        if problem := patient_data_problem(value):
+            problems.append(f"the {label} is refused. {problem}")
+    if any(patient_data_problem(value) for value in (row.name, row.address, row.local_authority)):
+        row.name = row.address = row.local_authority = ""  # nothing refused is echoed or kept
     return problems
 
 
@@ -742,6 +752,10 @@ def staff_preview(data: bytes, filename="") -> StaffPreview:
             problems.append("the name is blank")
         elif len(name) > 200:
             problems.append("the name is longer than 200 characters")
+        for label, value in (("name", name), ("organisation", get("organisation"))):
+            if problem := patient_data_problem(value):
+                problems.append(f"the {label} is refused. {problem}")
+                name = ""  # nothing refused is echoed or kept
         role = ROLE_WORDS.get(get("role").lower())
         if not role:
             problems.append(f"the role “{get('role')}” is not one of {', '.join(StaffMember.Role.labels)}")

@@ -1,4 +1,20 @@
-"""Making user text safe to put in a spreadsheet (CSV or Excel): no live formulas."""
+"""Making user text safe to put in a spreadsheet or document: no live formulas, no XML-illegal characters."""
+
+import re
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, non-characters, lone surrogates):
+# openpyxl and python-docx refuse the whole file for one of these.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value):
+    """Text with every character XML cannot hold removed: the second line of defence behind
+    `config.patient_data` (which refuses control characters when text is typed or imported),
+    for text stored before that check or arriving some other way."""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    return value
+
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
@@ -9,6 +25,7 @@ def safe_cell(value):
     Text beginning with a formula trigger gets a leading apostrophe (OWASP CSV injection advice).
     Numbers, dates and None pass through unchanged.
     """
+    value = xml_safe(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

@@ -101,6 +101,7 @@ def navigation_for(user, current_path=""):
 
 
 def uk_date(value, fmt="%-d %B %Y"):
+    """3 December 2026, as the NHS content style guide writes a date."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
@@ -108,10 +109,66 @@ def uk_date(value, fmt="%-d %B %Y"):
     return value.strftime(fmt)
 
 
+def uk_time(value):
+    """9:50am, 9am, midday, midnight: the NHS content style guide's times (no 24-hour clock)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).time()
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
 def uk_datetime(value):
+    """3 December 2026 at 9:50am."""
     if not value:
         return ""
-    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
+    return f"{uk_date(value)} at {uk_time(value)}"
+
+
+def iso_week_label(week):
+    """'2026-W48' -> '23 to 29 November 2026 (week 48)': people know dates, not ISO week numbers.
+
+    Across a month: '30 November to 6 December 2026 (week 49)'; across a year, both years.
+    Anything that is not an ISO week is returned as it was.
+    """
+    text = str(week or "")
+    try:
+        year, number = text.split("-W")
+        monday = datetime.date.fromisocalendar(int(year), int(number), 1)
+        sunday = monday + datetime.timedelta(days=6)
+    except (ValueError, OverflowError):
+        return text
+    if monday.year != sunday.year:
+        start = f"{monday:%-d %B %Y}"
+    elif monday.month != sunday.month:
+        start = f"{monday:%-d %B}"
+    else:
+        start = f"{monday:%-d}"
+    return f"{start} to {sunday:%-d %B %Y} (week {int(number)})"
+
+
+def number(value):
+    """12345 -> '12,345'; 1234.5 -> '1,234.5'. Text that is not a number is returned as it was."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def plural(count, singular, plural_form=None):
+    """'1 care home', '12 care homes', '1,250 PCNs'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
 
 
 def days_ago(value):
@@ -136,6 +193,12 @@ def hours(value):
     return text[:-2] if text.endswith(".0") else text
 
 
+def hours_phrase(value):
+    """'1 hour', '4.5 hours', '0 hours': the number and the right word."""
+    text = hours(value)
+    return f"{text} hour" if text == "1" else f"{text} hours"
+
+
 RAG_TAG_CLASSES = {"red": "nhsuk-tag--red", "amber": "nhsuk-tag--orange", "green": "nhsuk-tag--green"}
 SEVERITY_TAG_CLASSES = {"high": "nhsuk-tag--red", "medium": "nhsuk-tag--orange", "low": "nhsuk-tag--yellow"}
 
@@ -151,6 +214,11 @@ def severity_tag(value):
 FILTERS = {
     "uk_date": uk_date,
     "uk_datetime": uk_datetime,
+    "uk_time": uk_time,
+    "iso_week": iso_week_label,
+    "number": number,
+    "plural": plural,
+    "hours_phrase": hours_phrase,
     "days_ago": days_ago,
     "hours": hours,
     "rag_tag": rag_tag,

@@ -6,12 +6,18 @@ from the person typing, so they are cut short and stripped of control characters
 reach a log line (no forged log lines).
 """
 
+import datetime
+import ipaddress
 import logging
 
-from axes.helpers import get_client_ip_address
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_ip_address, get_client_username
+from axes.models import AccessFailureLog
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 security_log = logging.getLogger("hub.security")
 
@@ -76,3 +82,99 @@ def axes_username(request, credentials):
     if username is None and request is not None:
         username = request.POST.get("username")
     return (username or "")[:255]
+
+
+# The client's address behind the deployment's proxies ----------------------------------------
+
+
+def _ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request):
+    """The address of the person, for throttling and the security log (AXES_CLIENT_IP_CALLABLE).
+
+    With TRUSTED_PROXY_COUNT = 0 the hub is reached directly: REMOTE_ADDR. Behind N proxies that
+    each append the address they were reached from to X-Forwarded-For (nginx's
+    `$proxy_add_x_forwarded_for`, a cloud load balancer), the person's address is the N-th from
+    the right: entries further left were written by the person and can be forged. A header with
+    fewer entries than trusted proxies (the request bypassed a proxy) falls back to REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote
+    return _ip(hops[-count]) or remote
+
+
+# Password spraying: failures per address across usernames ------------------------------------
+
+
+def address_failures(ip_address):
+    """Failed sign-ins from one address, whatever the username, within the address window."""
+    if not ip_address:
+        return 0
+    since = timezone.now() - datetime.timedelta(minutes=settings.SIGN_IN_ADDRESS_WINDOW_MINUTES)
+    return AccessFailureLog.objects.filter(ip_address=ip_address, attempt_time__gte=since).count()
+
+
+class AddressThrottlingHandler(AxesDatabaseHandler):
+    """django-axes' database handler, plus a lockout per address across usernames.
+
+    Per username and address (axes' own rule): AXES_FAILURE_LIMIT (5). Per address, whatever
+    the username: SIGN_IN_ADDRESS_FAILURE_LIMIT (50) in SIGN_IN_ADDRESS_WINDOW_MINUTES (15), so
+    that one address trying many usernames is stopped, while a trust whose staff share one
+    outgoing address is not locked out by a few mistyped passwords. Counted from axes' failure
+    log (AXES_ENABLE_ACCESS_FAILURE_LOG).
+    """
+
+    def address_locked(self, request):
+        ip_address = getattr(request, "axes_ip_address", None)
+        return address_failures(ip_address) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+
+    def is_locked(self, request, credentials=None):
+        return super().is_locked(request, credentials) or self.address_locked(request)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if (
+            request is not None
+            and not getattr(request, "axes_locked_out", False)
+            and self.address_locked(request)
+        ):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=get_client_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
+
+
+# Nothing a signed-in person sees is kept by a browser or a shared cache ----------------------
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in person, and on every
+    file download (exports and reports): a shared ward PC's browser cache or a proxy keeps no
+    copy of staff names, hours or notes after the person signs out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if signed_in or download:
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,6 +150,34 @@ SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12)
 LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 # A "choose a new password" link (forgotten password, or a reset by the PM) works once, for a day.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=24 * 3600)
+
+# Sign in with an NHS identity (OpenID Connect, accounts/oidc.py). A provider is switched on by
+# its issuer and client id; it signs the client in with a secret, or with a private key
+# (private_key_jwt, PEM) when one is given. README "Sign in with an NHS identity" says how to register.
+OIDC_PROVIDERS = {
+    "cis2": {
+        "issuer": env.str("CIS2_ISSUER", default=""),
+        "client_id": env.str("CIS2_CLIENT_ID", default=""),
+        "client_secret": env.str("CIS2_CLIENT_SECRET", default=""),
+        "private_key": env.str("CIS2_PRIVATE_KEY", default="", multiline=True),
+        "acr_values": env.str("CIS2_ACR_VALUES", default="AAL2_OR_AAL3_ANY"),
+    },
+    "nhsmail": {
+        "issuer": env.str("NHSMAIL_ISSUER", default=""),
+        "client_id": env.str("NHSMAIL_CLIENT_ID", default=""),
+        "client_secret": env.str("NHSMAIL_CLIENT_SECRET", default=""),
+        "private_key": env.str("NHSMAIL_PRIVATE_KEY", default="", multiline=True),
+    },
+}
+for _name, _provider in OIDC_PROVIDERS.items():
+    if _provider["issuer"] and not _provider["client_id"]:
+        raise ImproperlyConfigured(
+            f"{_name.upper()}_ISSUER is set but {_name.upper()}_CLIENT_ID is not (see .env.example)."
+        )
+if OIDC_PROVIDERS["cis2"]["acr_values"] not in ("AAL2_OR_AAL3_ANY", "AAL3_ANY"):
+    raise ImproperlyConfigured("CIS2_ACR_VALUES must be AAL2_OR_AAL3_ANY or AAL3_ANY (see .env.example).")
+# An invitation to bind an NHS identity works once, within this many days.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -162,6 +191,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.jinja"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
+# Password spraying: one address failing for many usernames is paused too, at a higher threshold
+# (a trust's staff may share one outgoing address). Counted from axes' failure log.
+AXES_HANDLER = "config.security.AddressThrottlingHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
+SIGN_IN_ADDRESS_WINDOW_MINUTES = env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=15)
+# The client's address: REMOTE_ADDR, or behind this many proxies the one they saw (X-Forwarded-For).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
@@ -288,6 +326,8 @@ ODS_REPORTS = env.list(
     "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
 )
 ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
+# The first retry after a network failure waits this long; each next one twice as long (at most an hour).
+ODS_RETRY_BACKOFF_SECONDS = env.int("ODS_RETRY_BACKOFF_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from config.form_messages import require_messages
+from config.patient_data import validate_no_patient_data
 from organisations.models import Membership, Organisation, StaffMember, Team
 
 
@@ -63,8 +65,12 @@ class EngagementForm(forms.Form):
 
 class EngagementNoteForm(forms.Form):
     held_on = forms.DateField(label="Date of the conversation", widget=DateInput, initial=timezone.localdate)
-    with_whom = forms.CharField(label="Who it was with", max_length=200)
-    summary = forms.CharField(label="What was said", widget=forms.Textarea(attrs={"rows": 3}))
+    with_whom = forms.CharField(
+        validators=[validate_no_patient_data], label="Who it was with", max_length=200
+    )
+    summary = forms.CharField(
+        validators=[validate_no_patient_data], label="What was said", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TrustKindForm(forms.Form):
@@ -78,3 +84,21 @@ class TrustKindForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what kind of trust it is."},
     )
+
+
+require_messages(MembershipForm, {"staff": "Choose the person.", "role": "Choose their role on the team."})
+require_messages(
+    EngagementForm,
+    {
+        "engagement": "Choose how engaged the PCN is.",
+        "committed_hours": "Enter the staff hours a week committed, for example 7.5.",
+    },
+)
+require_messages(
+    EngagementNoteForm,
+    {
+        "held_on": "Enter the date of the conversation.",
+        "with_whom": "Enter who it was with.",
+        "summary": "Enter what was said.",
+    },
+)

@@ -2,7 +2,7 @@
 
 A thin task: fetch every configured report, then import them all in one transaction through
 `services.ods_import`. A network failure or a server error from the export service is retried
-with exponential backoff (1, 2, 4, 8, 16 minutes); nothing is imported until every report has
+with exponential backoff (1, 2, 4, 8, 16 minutes by default); nothing is imported until every report has
 arrived, so a failure never leaves a half import. When the retries run out, or the service
 refuses the request, or a report's layout has changed, the run is recorded as failed for the
 project manager's Imports page and the task fails loudly. Safe to run twice: a second import of
@@ -28,7 +28,8 @@ TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 def backoff_seconds(retries: int) -> int:
-    return min(60 * 2**retries, 3600)
+    """1, 2, 4, 8, 16 minutes by default (ODS_RETRY_BACKOFF_SECONDS doubling), never more than an hour."""
+    return min(settings.ODS_RETRY_BACKOFF_SECONDS * 2**retries, 3600)
 
 
 def _record_fetch_failure(message, started_at):

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from carehomes.models import CareHome
+from config.form_messages import require_messages
+from config.patient_data import validate_no_patient_data
 from organisations.forms import DateInput
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
@@ -59,11 +61,18 @@ class WorkstreamForm(forms.ModelForm):
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["participating_organisations"].queryset = Organisation.objects.order_by("name")
         self.fields["care_homes"].queryset = CareHome.objects.order_by("name")
+        for name in Workstream.FREE_TEXT_FIELDS:
+            self.fields[name].validators.append(validate_no_patient_data)
 
 
 class ProgressNoteForm(forms.Form):
     written_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
-    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(
+        validators=[validate_no_patient_data],
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
 
 
 class ChooseOrganisationForm(forms.Form):
@@ -73,12 +82,20 @@ class ChooseOrganisationForm(forms.Form):
 
 
 class SupportRequestForm(forms.Form):
-    title = forms.CharField(label="What do you need?", max_length=200)
+    title = forms.CharField(validators=[validate_no_patient_data], label="What do you need?", max_length=200)
     details = forms.CharField(
-        label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        validators=[validate_no_patient_data],
+        label="More detail (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     hours_per_week = _hours_field("Hours a week", maximum=500)
-    skills = forms.CharField(label="Skills needed (optional)", max_length=300, required=False)
+    skills = forms.CharField(
+        validators=[validate_no_patient_data],
+        label="Skills needed (optional)",
+        max_length=300,
+        required=False,
+    )
     care_homes = IdsField(
         label="Which care homes?",
         queryset=CareHome.objects.none(),
@@ -86,7 +103,9 @@ class SupportRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose the homes, or enter the locality below.",
     )
-    locality = forms.CharField(label="Or which locality?", max_length=100, required=False)
+    locality = forms.CharField(
+        validators=[validate_no_patient_data], label="Or which locality?", max_length=100, required=False
+    )
     needed_by = forms.DateField(label="Needed by", widget=DateInput)
     urgency = forms.ChoiceField(
         label="How urgent is it?",
@@ -113,7 +132,9 @@ class SupportOfferForm(forms.Form):
     staff = StaffChoiceField(label="Who can help?", queryset=StaffMember.objects.none())
     hours_per_week = _hours_field("Hours a week")
     starts_on = forms.DateField(label="From", widget=DateInput, initial=timezone.localdate)
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+    note = forms.CharField(
+        validators=[validate_no_patient_data], label="Note (optional)", max_length=300, required=False
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,3 +153,32 @@ class AcceptOfferForm(forms.Form):
         if homes is not None:
             self.fields["care_home"].queryset = homes
             self.fields["care_home"].required = True
+
+
+require_messages(
+    WorkstreamForm,
+    {
+        "name": "Enter the name of the workstream.",
+        "lead_organisation": "Choose the lead organisation.",
+        "status": "Choose the status.",
+    },
+)
+require_messages(ProgressNoteForm, {"written_on": "Enter the date.", "text": "Enter the progress made."})
+require_messages(ChooseOrganisationForm, {"organisation": "Choose the organisation that needs help."})
+require_messages(
+    SupportRequestForm,
+    {
+        "title": "Enter what you need.",
+        "hours_per_week": "Enter the hours a week, for example 4.",
+        "needed_by": "Enter the date you need help by.",
+        "urgency": "Choose how urgent it is.",
+    },
+)
+require_messages(
+    SupportOfferForm,
+    {
+        "staff": "Choose who can help.",
+        "hours_per_week": "Enter the hours a week, for example 2.5.",
+        "starts_on": "Enter the date they can start from.",
+    },
+)

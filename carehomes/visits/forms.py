@@ -10,6 +10,7 @@ from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupFiel
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
+from config.patient_data import validate_no_patient_data
 from organisations.models import StaffMember
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
@@ -91,6 +92,7 @@ class VisitForm(forms.Form):
         COUNT_LABELS["issues_escalated"], hint="For example to the GP or safeguarding."
     )
     escalation_summary = forms.CharField(
+        validators=[validate_no_patient_data],
         label="What was escalated",
         required=False,
         max_length=300,
@@ -105,6 +107,7 @@ class VisitForm(forms.Form):
         hint="Including travel and write-up, from 1 to 720.",
     )
     notes = forms.CharField(
+        validators=[validate_no_patient_data],
         label="Notes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -153,6 +156,7 @@ class VisitForm(forms.Form):
                 )
         if needs_reason:
             self.fields["reason"] = forms.CharField(
+                validators=[validate_no_patient_data],
                 label="Reason for the correction",
                 max_length=100,
                 help_text="Kept in the visit's history, for example 'wrong care home'.",
@@ -222,6 +226,7 @@ def visit_initial(visit):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
+        validators=[validate_no_patient_data],
         label="Reason",
         max_length=100,
         required=False,

@@ -5,7 +5,8 @@ admin and any later API refuse the same things with the same words:
 
 - a visit date is not in the future, nor before the home registered with the CQC;
 - counts are not negative, residents reviewed are not more than the home's beds;
-- minutes spent are 1 to 720; notes hold no NHS number (`Visit.clean()`);
+- minutes spent are 1 to 720; notes, what was escalated and reasons hold no patient data
+  (`config.patient_data`, through `full_clean()` and `check_free_text`);
 - the same person, home, date and mode twice is a likely duplicate: refused with
   `DuplicateVisit` unless confirmed;
 - one form shown, one visit: a second POST with the same submission token returns the first;
@@ -22,6 +23,7 @@ from django.utils import timezone
 from carehomes.models import Assignment, Visit
 from carehomes.rules import is_own_visit, within_edit_window
 from carehomes.signals import visit_logged
+from config.patient_data import check_free_text
 from organisations.access import is_coordinator, require, staff_member_for
 
 log = logging.getLogger(__name__)
@@ -220,6 +222,7 @@ def visit_update(*, by, visit, reason="", confirm_duplicate=False, **fields):
     visit = Visit.objects.select_for_update().select_related("care_home", "staff").get(pk=visit.pk)
     require(by, "carehomes.change_visit", visit)
     reason = (reason or "").strip()
+    check_free_text(reason=reason)
     if needs_reason(by=by, visit=visit) and not reason:
         raise ValidationError(
             {"reason": "Give the reason for the correction, for example 'wrong care home'."}
@@ -247,6 +250,7 @@ def visit_delete(*, by, visit, reason=""):
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     require(by, "carehomes.change_visit", visit)
     reason = (reason or "").strip()
+    check_free_text(reason=reason)
     if needs_reason(by=by, visit=visit) and not reason:
         raise ValidationError(
             {"reason": "Give the reason for deleting this visit, for example 'logged twice'."}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from api.models import ApiToken, ApiTokenUse
 from api.resources import RESOURCES
 from api.services import api_token_create
-from tests.factories import CareHomeFactory, GapReportFactory, VisitFactory
+from tests.factories import CareHomeFactory, DischargeFollowUpFactory, GapReportFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,6 +36,7 @@ def test_every_resource_as_json_and_csv(api_client, token_for, pm_user, name):
     CareHomeFactory(name="=HYPERLINK(evil)")
     VisitFactory.create_batch(3)
     GapReportFactory(week="2026-W40")
+    DischargeFollowUpFactory.create_batch(2)
     client = api_client(token_for(pm_user))
 
     rows, _ = all_pages(client, f"/{name}", limit=2)
@@ -45,7 +46,7 @@ def test_every_resource_as_json_and_csv(api_client, token_for, pm_user, name):
     if table:
         assert list(table[0]) == RESOURCES[name].columns
         assert [str(r.get("id", r.get("key"))) for r in rows] == [t.get("id", t.get("key")) for t in table]
-    if name in ("care-homes", "organisations", "visits", "gaps"):
+    if name in ("care-homes", "organisations", "visits", "gaps", "discharge-follow-ups"):
         assert rows, f"{name} should have rows in this city"
     if name == "care-homes":
         names = {t["name"] for t in table}
@@ -199,3 +200,21 @@ def test_the_csv_streams_past_one_chunk(api_client, token_for, pm_user, monkeypa
     assert len(table) == 8 and len({t["id"] for t in table}) == 8
     use = ApiTokenUse.objects.get(resource="/api/v1/visits.csv")
     assert use.rows == 8
+
+
+def test_discharge_follow_ups_are_counted_by_week_trust_pharmacy_and_home(api_client, token_for, pm_user):
+    first = DischargeFollowUpFactory(discharged_on=datetime.date(2026, 11, 24))
+    DischargeFollowUpFactory.create_batch(
+        2, discharged_on=datetime.date(2026, 11, 26), trust=first.trust, care_home=first.care_home
+    )
+    DischargeFollowUpFactory(
+        discharged_on=datetime.date(2026, 11, 17), trust=first.trust, care_home=first.care_home
+    )
+
+    rows = api_client(token_for(pm_user)).get("/discharge-follow-ups").json()["results"]
+
+    assert [(r["week"], r["trust_id"], r["care_home_id"], r["follow_ups"]) for r in rows] == [
+        ("2026-W47", first.trust_id, first.care_home_id, 1),
+        ("2026-W48", first.trust_id, first.care_home_id, 3),
+    ]
+    assert "reference" not in rows[0]

@@ -167,3 +167,21 @@ def test_choosing_a_kind_is_for_trusts_and_the_pm_only(client_for, pm_user, phar
     )
     trust.refresh_from_db()
     assert trust.kind == Organisation.Kind.NHS_TRUST
+
+
+def test_a_closed_organisation_shows_as_closed_on_the_organisation_pages(client_for, pm_user):
+    closed = OrganisationFactory(
+        name="Manor Park Surgery",
+        kind=Organisation.Kind.GP_PRACTICE,
+        sector="primary_care",
+        is_active=False,
+        closed_on=datetime.date(2025, 3, 31),
+        postcode="LS13 2UP",
+    )
+    client = client_for(pm_user)
+
+    detail = client.get(f"/organisations/{closed.pk}/").content.decode()
+    listing = client.get("/organisations/?kind=gp_practice").content.decode()
+
+    assert "Closed" in detail and "31 March 2025" in detail and "LS13 2UP" in detail
+    assert "Manor Park Surgery" in listing and "Closed" in listing

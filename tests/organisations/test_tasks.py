@@ -46,7 +46,7 @@ class ExportService:
 
 @pytest.fixture(autouse=True)
 def retries_run_in_process(monkeypatch):
-    """Eager tasks re-run their retries in process (countdown skipped) when they do not propagate
+    """`apply()` runs the task in this process and re-runs its retries (countdown skipped) when it does not propagate
     each attempt's Retry; the final outcome still reaches the caller through `.get()`."""
     from config.celery import app
 
@@ -70,7 +70,7 @@ def export_service(httpserver, settings):
 def test_the_monthly_task_fetches_every_report_and_imports_them(export_service):
     service = export_service()
 
-    result = import_ods_monthly.delay().get()
+    result = import_ods_monthly.apply().get()
 
     assert result["outcome"] == "applied"
     assert result["created"] == 17
@@ -85,11 +85,11 @@ def test_the_monthly_task_fetches_every_report_and_imports_them(export_service):
 
 def test_the_next_run_asks_for_changes_since_the_last_and_changes_nothing(export_service):
     service = export_service()
-    import_ods_monthly.delay().get()
+    import_ods_monthly.apply().get()
     first_run = ImportRun.objects.get()
     service.requests.clear()
 
-    result = import_ods_monthly.delay().get()
+    result = import_ods_monthly.apply().get()
 
     since = first_run.started_at.astimezone().date().isoformat()
     assert service.asked_for("epraccur") == [{"report": "epraccur", "lastChangeStart": since}]
@@ -102,7 +102,7 @@ def test_the_next_run_asks_for_changes_since_the_last_and_changes_nothing(export
 def test_a_passing_network_failure_is_retried_and_the_import_happens_once(export_service):
     service = export_service(failures={"epcn": 2})
 
-    result = import_ods_monthly.delay().get()
+    result = import_ods_monthly.apply().get()
 
     assert result["outcome"] == "applied"
     assert len(service.asked_for("epcn")) == 3
@@ -113,7 +113,7 @@ def test_a_lasting_failure_part_way_imports_nothing_and_is_recorded(export_servi
     service = export_service(failures={"epraccur": -1})
 
     with pytest.raises(OdsFetchError, match="answered 503 for epraccur"):
-        import_ods_monthly.delay().get()
+        import_ods_monthly.apply().get()
 
     assert len(service.asked_for("epraccur")) == 6, "one try and five retries"
     assert service.asked_for("etr"), "reports before it had arrived..."
@@ -128,7 +128,7 @@ def test_an_unreachable_service_is_retried_then_recorded(settings):
     settings.ODS_REPORTS = ["epraccur"]
 
     with pytest.raises(OdsFetchError, match="could not be reached"):
-        import_ods_monthly.delay().get()
+        import_ods_monthly.apply().get()
 
     assert ImportRun.objects.get().outcome == "failed"
 
@@ -138,7 +138,7 @@ def test_a_changed_layout_fails_loudly_without_retrying_and_imports_nothing(expo
     service = export_service(bodies={"epraccur": widened})
 
     with pytest.raises(OdsLayoutError, match="28 columns on line 1"):
-        import_ods_monthly.delay().get()
+        import_ods_monthly.apply().get()
 
     assert len(service.asked_for("epraccur")) == 1
     assert not Organisation.objects.exists()
@@ -152,7 +152,7 @@ def test_a_refused_report_is_not_retried(export_service, settings):
     service = export_service()
 
     with pytest.raises(OdsFetchRefused, match="refused the report no-such-report"):
-        import_ods_monthly.delay().get()
+        import_ods_monthly.apply().get()
 
     assert len(service.asked_for("no-such-report")) == 1
     assert ImportRun.objects.get().outcome == "failed"
@@ -166,7 +166,7 @@ def test_a_zipped_answer_is_read(export_service, settings):
             z.write(FILES / f"{name}.csv", f"{name}.csv")
     export_service(bodies={"bundle": archive.getvalue()})
 
-    import_ods_monthly.delay().get()
+    import_ods_monthly.apply().get()
 
     assert Organisation.objects.get(ods_code="B86001").parent.ods_code == "15F"
 
@@ -174,7 +174,7 @@ def test_a_zipped_answer_is_read(export_service, settings):
 def test_without_a_configured_url_the_task_does_nothing(settings):
     settings.ODS_EXPORT_URL = ""
 
-    assert import_ods_monthly.delay().get() == {"outcome": "not configured"}
+    assert import_ods_monthly.apply().get() == {"outcome": "not configured"}
     assert not ImportRun.objects.exists()
 
 

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.security import hostile
+
 
 @pytest.fixture(autouse=True)
 def _needs_postgres(request):
@@ -18,3 +20,24 @@ def _needs_redis(request):
 
     if request.node.get_closest_marker("celery_worker") and not os.environ.get("REDIS_URL"):
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture
+def city(db):
+    return hostile.build_city()
+
+
+@pytest.fixture
+def as_role(client, city):
+    """The test client signed in as one of the city's roles (None: anonymous); once per test."""
+    state = {"role": "anonymous"}
+
+    def sign_in(role):
+        if role != state["role"]:
+            client.logout()
+            if role is not None:
+                client.force_login(city.users[role], backend="django.contrib.auth.backends.ModelBackend")
+            state["role"] = role
+        return client
+
+    return sign_in

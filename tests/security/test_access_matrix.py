@@ -67,6 +67,9 @@ ACCESS = {
     "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
     "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
     "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
+    # Invitations to sign in with an NHS identity: the PM, or an organisation lead for their own staff.
+    "accounts:staff_invite": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
+    "accounts:organisation_sign_in": Rule(get=PM | {"orglead"}, post=NOBODY, kwargs=pk("organisation")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.

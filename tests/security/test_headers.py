@@ -172,3 +172,25 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_every_signed_in_page_and_export_is_private_and_not_stored():
+    """Every page and file each role may open (exports and reports too): Cache-Control: private, no-store."""
+    world = build_world()
+    wrong = []
+    checked = 0
+    for actor in OWN:
+        client = Client()
+        client.force_login(world.users[actor], backend=MODEL_BACKEND)
+        for page in hub_pages():
+            rule = ACCESS.get(page.name)
+            if rule is None or actor not in rule.get:
+                continue
+            path = page.path(**resolve_kwargs(rule, world))
+            response = client.get(path)
+            checked += 1
+            if response.get("Cache-Control") != "private, no-store":
+                wrong.append(f"{path} as {actor}: {response.get('Cache-Control')!r}")
+    assert checked > 40
+    assert not wrong, "\n".join(wrong)

@@ -79,27 +79,6 @@ def _report_count(request):
             reporter.write_line(line)
 
 
-@pytest.fixture
-def city(db):
-    return hostile.build_city()
-
-
-@pytest.fixture
-def as_role(client, city):
-    """The test client signed in as one of the city's roles (None: anonymous); once per test."""
-    state = {"role": "anonymous"}
-
-    def sign_in(role):
-        if role != state["role"]:
-            client.logout()
-            if role is not None:
-                client.force_login(city.users[role], backend="django.contrib.auth.backends.ModelBackend")
-            state["role"] = role
-        return client
-
-    return sign_in
-
-
 def _short(value, most=120):
     """A request's address or body for a failure message: long values cut, so the message stays readable."""
     if isinstance(value, dict):
@@ -508,6 +487,13 @@ FORMS = [
         },
     ),
     Form("accounts:staff_password_reset", "pm", lambda c: {}, None, lambda c: {"pk": c.support.pk}),
+    Form(
+        "accounts:staff_invite",
+        "pm",
+        lambda c: {"back": ["organisation", "//evil.example", "x" * 5000]},
+        None,
+        lambda c: {"pk": c.support.pk},
+    ),
     # Signing in, as anyone.
     Form(
         "login",
@@ -526,6 +512,7 @@ READ_ONLY = {
     "home",
     "accounts:account",
     "accounts:staff_sign_in",
+    "accounts:organisation_sign_in",
     "no_role",
     "accessibility",
     "keep_alive",

@@ -13,6 +13,7 @@ SKIPPED_PREFIXES = (
     "accounts/password/reset/",
     "accounts/reset/",
     "accounts/oidc/",
+    "accounts/invitation/",
     "health/",
     "static/",
     "media/",
