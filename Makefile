@@ -33,7 +33,7 @@ BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/hub_bench
 BACKUP_DIR := backups
 # The newest backup (names carry a sortable UTC timestamp); evaluated when `restore` runs.
 FILE ?= $(lastword $(sort $(wildcard $(BACKUP_DIR)/hub-*.dump)))
-APPS := config organisations accounts carehomes workstreams discharge actionplan dashboard
+APPS := config organisations accounts carehomes workstreams discharge actionplan dashboard nonprod
 
 .PHONY: help install install-python install-node run test lint bench backup restore loadtest audit
 
@@ -104,7 +104,7 @@ bench: install
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(PY) -c "$$ENSURE_DATABASE"; \
 	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py bench $(BENCH_ARGS)
+	NONPROD_APPS=True $(PY) manage.py bench $(BENCH_ARGS)
 
 backup:
 	@$(call require_postgres_url)

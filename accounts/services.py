@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Identity, Invitation, PasswordChangeRequired, ProviderSession
 from config.security import loggable
 from organisations.access import require
+from organisations.permissions import Permission
 
 security_log = logging.getLogger("hub.security")
 
@@ -42,7 +43,7 @@ def password_reset_link_create(*, staff, by):
     person gets a one-time link, valid for PASSWORD_RESET_TIMEOUT, to choose a new one, and
     must choose a new password before anything else at their next password sign-in.
     """
-    require(by, "accounts.reset_password", staff)
+    require(by, Permission.RESET_PASSWORD, staff)
     user = staff.user
     if user is None:
         raise ValidationError(f"{staff.name} has no login to reset.")
@@ -99,7 +100,7 @@ def _staff_email(staff):
 def invitation_create(*, staff, by, site_url):
     """The PM (or an organisation lead, for their own organisation) invites a staff member by e-mail to
     sign in with an NHS identity. The link works once, within INVITATION_DAYS days."""
-    require(by, "accounts.invite", staff)
+    require(by, Permission.INVITE, staff)
     if not staff.is_active:
         raise ValidationError(f"{staff.name} has left: only current staff can be invited.")
     email = _staff_email(staff)

@@ -16,6 +16,7 @@ from accounts import oidc, selectors, services
 from accounts.forms import HubPasswordChangeForm, HubPasswordResetForm, HubSetPasswordForm, SignInForm
 from accounts.middleware import MUST_CHANGE_PASSWORD
 from organisations.access import may, require
+from organisations.permissions import Permission
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -116,7 +117,7 @@ def account(request):
 def staff_sign_in(request, pk):
     """The PM's view of one staff member's sign-in: their login, and a password reset."""
     member = selectors.staff_member_for_sign_in(pk=pk)
-    require(request.user, "accounts.view_sign_in", member)
+    require(request.user, Permission.VIEW_SIGN_IN, member)
     return render(request, "accounts/staff_sign_in.jinja", _staff_sign_in_context(member, request.user))
 
 
@@ -148,7 +149,7 @@ def staff_invite(request, pk):
 def organisation_sign_in(request, pk):
     """An organisation's staff and how each signs in: the PM or that organisation's lead invites them."""
     organisation = selectors.organisation_for_sign_in(pk=pk)
-    require(request.user, "accounts.invite", _OrganisationStaff(organisation))
+    require(request.user, Permission.INVITE, _OrganisationStaff(organisation))
     return render(
         request,
         "accounts/organisation_sign_in.jinja",
@@ -204,8 +205,8 @@ def _staff_sign_in_context(member, viewer, **extra):
         "has_password": bool(user and user.has_usable_password()),
         "must_change": bool(user and selectors.password_change_required(user=user)),
         "timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-        "can_reset": may(viewer, "accounts.reset_password", member),
-        "can_invite": may(viewer, "accounts.invite", member),
+        "can_reset": may(viewer, Permission.RESET_PASSWORD, member),
+        "can_invite": may(viewer, Permission.INVITE, member),
         "identities": selectors.identities_of(user=user),
         "invitation": selectors.latest_invitation(staff=member),
         "providers": oidc.enabled_providers(),

@@ -1,174 +1,28 @@
 """A section's paper for the Silver Command meeting pack: Word, PDF, Excel and CSV.
 
-Each writer takes a `selectors.Paper` and returns bytes. The content is the same in each: title,
-meeting date, the section's actions with RAG colours, updates and closures since the last
-meeting, overdue actions and the latest weekly gap report's headline figures. In Excel and CSV
-every piece of text passes through `safe_cell`, so nothing anyone typed becomes a live formula.
+Each writer takes a `selectors.Paper` and returns bytes. The content is the same in each (see
+`actionplan.paper_rows`): title, meeting date, the section's actions with RAG colours, updates and
+closures since the last meeting, overdue actions and the latest weekly gap report's headline
+figures. In Excel and CSV every piece of text passes through `safe_cell`, so nothing anyone typed
+becomes a live formula.
 """
 
 import csv
 import io
 from xml.sax.saxutils import escape
 
-from django.utils.text import slugify
-
+from actionplan.paper_rows import (
+    ACTION_COLUMNS,
+    CONTENT_TYPES,
+    RAG_HEX,
+    RAG_TEXT_HEX,
+    action_rows,
+    date_text,
+    file_name,
+    meeting_line,
+    paper_sections,
+)
 from config.exports import safe_cell, xml_safe
-
-RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
-RAG_TEXT_HEX = {"red": "FFFFFF", "amber": "212B32", "green": "FFFFFF"}
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-ACTION_COLUMNS = ["Ref", "Action", "Owner", "Organisation", "Due", "RAG", "Status", "Latest update"]
-UPDATE_COLUMNS = ["Ref", "Date", "By", "New RAG", "Update"]
-CLOSED_COLUMNS = ["Ref", "Action", "Organisation", "Closed on"]
-OVERDUE_COLUMNS = ["Ref", "Action", "Owner", "Organisation", "Due", "Days overdue", "RAG"]
-
-
-def file_name(paper, fmt):
-    return f"{slugify(paper.section.name)}-{paper.meeting.held_on.isoformat()}.{fmt}"
-
-
-# --- the rows every format shares ----------------------------------------------------------------
-
-
-def _date(value):
-    return f"{value:%-d %b %Y}" if value else ""
-
-
-def _rag(value):
-    return (value or "").capitalize()
-
-
-def _person(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
-def _latest(action):
-    if not getattr(action, "latest_update_on", None):
-        return ""
-    return f"{_date(action.latest_update_on)}: {action.latest_update_text}"
-
-
-def action_rows(paper):
-    return [
-        [
-            a.reference,
-            a.description,
-            a.owner.name if a.owner else "",
-            a.owner_organisation.name,
-            _date(a.due_on),
-            _rag(a.rag),
-            ("Open" + (" (overdue)" if a in paper.overdue else ""))
-            if a.is_open
-            else f"Closed {_date(a.closed_on)}",
-            _latest(a),
-        ]
-        for a in paper.actions
-    ]
-
-
-def update_rows(paper):
-    return [
-        [u.action.reference, _date(u.written_on), _person(u.author), _rag(u.rag), u.text]
-        for u in paper.updates_since
-    ]
-
-
-def closed_rows(paper):
-    return [
-        [a.reference, a.description, a.owner_organisation.name, _date(a.closed_on)]
-        for a in paper.closed_since
-    ]
-
-
-def overdue_rows(paper):
-    return [
-        [
-            a.reference,
-            a.description,
-            a.owner.name if a.owner else "",
-            a.owner_organisation.name,
-            _date(a.due_on),
-            (paper.today - a.due_on).days,
-            _rag(a.rag),
-        ]
-        for a in paper.overdue
-    ]
-
-
-def _headline_labels():
-    try:
-        from actionplan.gap_reports import HEADLINE_LABELS
-    except ImportError:
-        return {}
-    return HEADLINE_LABELS
-
-
-def headline_rows(paper):
-    """The gap report's headline figures as [label, value] rows: the report's own labels and
-    order first, then any other figures it holds."""
-    headlines = dict(paper.headlines or {})
-    labels = _headline_labels()
-    keys = [k for k in labels if k in headlines] + [k for k in headlines if k not in labels]
-    rows = []
-    for key in keys:
-        value = headlines[key]
-        if key == "gaps_by_rule":
-            continue  # the total is shown; the breakdown belongs to the gap report itself
-        label = labels.get(key) or str(key).replace("_", " ").strip().capitalize()
-        if key == "rag" and isinstance(value, dict):
-            label = "Open actions by RAG (whole plan)"
-        if isinstance(value, dict):
-            value = ", ".join(f"{str(k).capitalize()} {v}" for k, v in value.items())
-        elif isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
-        rows.append([label, value])
-    return rows
-
-
-def _headline_intro(paper):
-    if not paper.headlines:
-        return "No weekly gap report yet."
-    return f"From the weekly gap report for {paper.headlines_week}." if paper.headlines_week else ""
-
-
-def _sections(paper):
-    """The paper's parts after the action table: (heading, intro, columns, rows, rag column)."""
-    return [
-        (
-            "Updates since the last meeting",
-            f"Updates {paper.since_text}.",
-            UPDATE_COLUMNS,
-            update_rows(paper),
-            3,
-        ),
-        (
-            "Closed since the last meeting",
-            f"Actions closed {paper.since_text}.",
-            CLOSED_COLUMNS,
-            closed_rows(paper),
-            None,
-        ),
-        (
-            "Overdue",
-            f"Open actions past their due date on {_date(paper.today)}.",
-            OVERDUE_COLUMNS,
-            overdue_rows(paper),
-            6,
-        ),
-        ("Latest weekly gap report", _headline_intro(paper), ["Figure", "Value"], headline_rows(paper), None),
-    ]
-
-
-def _meeting_line(paper):
-    return f"{paper.meeting.title}: {paper.meeting.held_on:%-d %B %Y}"
-
 
 # --- Word ----------------------------------------------------------------------------------------
 
@@ -222,8 +76,10 @@ def to_docx(paper):
     document.styles["Normal"].font.size = Pt(10)
 
     document.add_heading(xml_safe(paper.title), level=0)
-    document.add_paragraph(xml_safe(_meeting_line(paper)))
-    document.add_paragraph(f"Prepared {_date(paper.today)}. {len(paper.actions)} actions in this section.")
+    document.add_paragraph(xml_safe(meeting_line(paper)))
+    document.add_paragraph(
+        f"Prepared {date_text(paper.today)}. {len(paper.actions)} actions in this section."
+    )
 
     document.add_heading("Actions", level=1)
     if paper.actions:
@@ -231,7 +87,7 @@ def to_docx(paper):
     else:
         document.add_paragraph("No actions in this section yet.")
 
-    for heading, intro, columns, rows, rag_column in _sections(paper):
+    for heading, intro, columns, rows, rag_column in paper_sections(paper):
         document.add_heading(heading, level=1)
         if intro:
             document.add_paragraph(xml_safe(intro))
@@ -298,9 +154,9 @@ def to_pdf(paper):
     width = doc.width
     story = [
         Paragraph(escape(paper.title), styles["Title"]),
-        Paragraph(escape(_meeting_line(paper)), styles["Heading3"]),
+        Paragraph(escape(meeting_line(paper)), styles["Heading3"]),
         Paragraph(
-            escape(f"Prepared {_date(paper.today)}. {len(paper.actions)} actions in this section."),
+            escape(f"Prepared {date_text(paper.today)}. {len(paper.actions)} actions in this section."),
             styles["Normal"],
         ),
         Spacer(1, 4 * mm),
@@ -317,7 +173,7 @@ def to_pdf(paper):
         "Overdue": [0.07, 0.38, 0.13, 0.18, 0.1, 0.08, 0.06],
         "Latest weekly gap report": [0.4, 0.3],
     }
-    for heading, intro, columns, rows, rag_column in _sections(paper):
+    for heading, intro, columns, rows, rag_column in paper_sections(paper):
         story += [Spacer(1, 4 * mm), Paragraph(escape(heading), styles["Heading2"])]
         if intro:
             story.append(Paragraph(escape(intro), styles["Normal"]))
@@ -357,8 +213,8 @@ def to_xlsx(paper):
     sheet.title = "Actions"
     sheet["A1"] = safe_cell(paper.title)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = safe_cell(_meeting_line(paper))
-    sheet["A3"] = f"Prepared {_date(paper.today)}"
+    sheet["A2"] = safe_cell(meeting_line(paper))
+    sheet["A3"] = f"Prepared {date_text(paper.today)}"
     write_table(sheet, 5, ACTION_COLUMNS, action_rows(paper), rag_column=5)
     for letter, width in zip("ABCDEFGH", (8, 50, 20, 25, 12, 8, 16, 50), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -369,7 +225,7 @@ def to_xlsx(paper):
         "Overdue": "Overdue",
         "Latest weekly gap report": "Gap report headlines",
     }
-    for heading, intro, columns, rows, rag_column in _sections(paper):
+    for heading, intro, columns, rows, rag_column in paper_sections(paper):
         part = workbook.create_sheet(titles[heading])
         part["A1"] = heading
         part["A1"].font = Font(bold=True, size=12)
@@ -391,7 +247,7 @@ def to_csv(paper):
     since the last meeting and the updates' text, for people who build their own pack."""
     updates = {}
     for update in paper.updates_since:
-        updates.setdefault(update.action_id, []).append(f"{_date(update.written_on)}: {update.text}")
+        updates.setdefault(update.action_id, []).append(f"{date_text(update.written_on)}: {update.text}")
     closed = {a.pk for a in paper.closed_since}
     overdue = {a.pk for a in paper.overdue}
     out = io.StringIO()

@@ -17,7 +17,16 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from actionplan.gap_reports import HEADLINE_LABELS, week_title  # noqa: E402
+from actionplan.report_presenters import (  # noqa: E402
+    change_rows,
+    changes_summary,
+    figure_text,
+    gap_rows,
+    headline_rows,
+    intro_lines,
+    rag_rows,
+)
+from actionplan.report_terms import week_title  # noqa: E402
 from config.exports import xml_safe  # noqa: E402
 
 NHS_BLUE = "#005eb8"
@@ -39,21 +48,18 @@ plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.righ
 # The charts and their tables
 
 
-def _fmt(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def trend_table(points):
     """Columns and rows of the week-on-week trend (oldest first)."""
     return {
         "caption": "Week on week: % of care homes with a named lead and visited in the last 28 days",
         "columns": ["Week", "% with a named lead", "% visited in 28 days", "Gaps"],
         "rows": [
-            [p["week"], _fmt(p.get("pct_with_lead")), _fmt(p.get("pct_visited_28d")), _fmt(p.get("gaps"))]
+            [
+                p["week"],
+                figure_text(p.get("pct_with_lead")),
+                figure_text(p.get("pct_visited_28d")),
+                figure_text(p.get("gaps")),
+            ]
             for p in points
         ],
     }
@@ -63,7 +69,10 @@ def sector_table(hours):
     return {
         "caption": "Hours a week available and assigned, by sector",
         "columns": ["Sector", "Hours available", "Hours assigned"],
-        "rows": [[s["name"], _fmt(s["available"]), _fmt(s["assigned"])] for s in hours.get("by_sector", [])],
+        "rows": [
+            [s["name"], figure_text(s["available"]), figure_text(s["assigned"])]
+            for s in hours.get("by_sector", [])
+        ],
     }
 
 
@@ -74,16 +83,16 @@ def organisation_table(hours, limit=None):
     largest by hours available with the others added up (the filters narrow to a locality or PCN).
     """
     organisations = list(hours.get("by_organisation", []))
-    rows = [[o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in organisations]
+    rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in organisations]
     if limit and len(organisations) > limit:
         largest = sorted(organisations, key=lambda o: (-(o["available"] or 0), o["name"]))
         shown, rest = largest[:limit], largest[limit:]
-        rows = [[o["name"], _fmt(o["available"]), _fmt(o["assigned"])] for o in shown]
+        rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in shown]
         rows.append(
             [
                 f"{len(rest)} other organisations",
-                _fmt(sum(o["available"] or 0 for o in rest)),
-                _fmt(sum(o["assigned"] or 0 for o in rest)),
+                figure_text(sum(o["available"] or 0 for o in rest)),
+                figure_text(sum(o["assigned"] or 0 for o in rest)),
             ]
         )
     return {
@@ -98,7 +107,7 @@ def rule_table(headlines):
     return {
         "caption": "Gaps by rule",
         "columns": ["Rule", "Gaps"],
-        "rows": [[RULE_NAMES.get(code, code), _fmt(n)] for code, n in by_rule.items()],
+        "rows": [[RULE_NAMES.get(code, code), figure_text(n)] for code, n in by_rule.items()],
     }
 
 
@@ -177,63 +186,6 @@ def chart_png(name, table):
 
 def chart_data_uri(name, table):
     return "data:image/png;base64," + base64.b64encode(chart_png(name, table)).decode("ascii")
-
-
-# ---------------------------------------------------------------------------------------------
-# What the documents say
-
-
-def headline_rows(data):
-    headlines = data.get("headlines", {})
-    return [[label, _fmt(headlines.get(key))] for key, label in HEADLINE_LABELS.items() if key in headlines]
-
-
-def rag_rows(data):
-    rag = data.get("headlines", {}).get("rag", {})
-    return [[name.capitalize(), _fmt(rag.get(name, 0))] for name in ("red", "amber", "green")]
-
-
-def gap_rows(data):
-    return [
-        [
-            g.get("severity", "").capitalize(),
-            g.get("name", ""),
-            g.get("care_home") or g.get("pcn") or "",
-            g["reason"],
-        ]
-        for g in data.get("gaps", [])
-    ]
-
-
-def change_rows(data, kind):
-    return [
-        [c.get("name", ""), c.get("care_home") or c.get("pcn") or ""]
-        for c in data.get("changes", {}).get(kind, [])
-    ]
-
-
-def intro_lines(report):
-    data = report.data
-    lines = [
-        f"Figures as of {data.get('as_of', '')}; generated {report.generated_at:%-d %B %Y %H:%M} UTC"
-        + (f" (version {report.version})." if report.version > 1 else ".")
-    ]
-    if data.get("backfilled"):
-        lines.append(
-            "Backfilled: this week's report was reconstructed afterwards. Leads and visits are as of the "
-            "week's end; outbreaks, staff, requests for help and actions are as they were when it was made."
-        )
-    return lines
-
-
-def changes_summary(data):
-    changes = data.get("changes", {})
-    if not changes.get("previous_week"):
-        return "No earlier report to compare with."
-    return (
-        f"Since {changes['previous_week']}: {len(changes.get('opened', []))} gaps opened and "
-        f"{len(changes.get('closed', []))} closed."
-    )
 
 
 # ---------------------------------------------------------------------------------------------

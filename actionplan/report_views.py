@@ -10,11 +10,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import report_documents
-from actionplan.gap_reports import HEADLINE_LABELS, parse_week, previous_week, week_title
+from actionplan import report_documents, report_presenters
 from actionplan.models import GapReport
+from actionplan.report_terms import HEADLINE_LABELS, parse_week, previous_week, week_title
 from config.rendering import render_page
 from organisations.access import may, requires
+from organisations.permissions import Permission
 
 
 class GenerateReportForm(forms.Form):
@@ -57,7 +58,7 @@ def _version(request):
     return int(value) if value.isdecimal() and len(value) <= 18 else None
 
 
-@requires("actionplan.view_gapreport")
+@requires(Permission.VIEW_GAPREPORT)
 def report_list(request):
     reports = (
         GapReport.objects.filter(is_current=True)
@@ -65,7 +66,7 @@ def report_list(request):
         .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
     )
     page = Paginator(reports, 26).get_page(request.GET.get("page"))
-    can_generate = may(request.user, "actionplan.add_gapreport")
+    can_generate = may(request.user, Permission.ADD_GAPREPORT)
     return render_page(
         request,
         "actionplan/reports/list.jinja",
@@ -79,7 +80,7 @@ def report_list(request):
     )
 
 
-@requires("actionplan.view_gapreport")
+@requires(Permission.VIEW_GAPREPORT)
 def report_detail(request, week):
     report = _report_or_404(week, _version(request))
     data = report.data
@@ -97,14 +98,14 @@ def report_detail(request, week):
             "report": report,
             "data": data,
             "week_title": week_title(report.week),
-            "intro_lines": report_documents.intro_lines(report),
-            "headlines": report_documents.headline_rows(data),
-            "rag_rows": report_documents.rag_rows(data),
+            "intro_lines": report_presenters.intro_lines(report),
+            "headlines": report_presenters.headline_rows(data),
+            "rag_rows": report_presenters.rag_rows(data),
             "charts": charts,
             "organisation_table": report_documents.organisation_table(data.get("hours", {})),
-            "changes_summary": report_documents.changes_summary(data),
-            "opened": report_documents.change_rows(data, "opened"),
-            "closed": report_documents.change_rows(data, "closed"),
+            "changes_summary": report_presenters.changes_summary(data),
+            "opened": report_presenters.change_rows(data, "opened"),
+            "closed": report_presenters.change_rows(data, "closed"),
             "gaps": data.get("gaps", []),
             "versions": versions,
             "version_query": f"?version={report.version}" if not report.is_current else "",
@@ -119,14 +120,14 @@ def _download(content, filename, content_type):
     return response
 
 
-@requires("actionplan.view_gapreport")
+@requires(Permission.VIEW_GAPREPORT)
 def report_pdf(request, week):
     report = _report_or_404(week, _version(request))
     suffix = f"-v{report.version}" if report.version > 1 else ""
     return _download(report_documents.report_pdf(report), f"gap-report-{week}{suffix}.pdf", "application/pdf")
 
 
-@requires("actionplan.view_gapreport")
+@requires(Permission.VIEW_GAPREPORT)
 def report_docx(request, week):
     report = _report_or_404(week, _version(request))
     suffix = f"-v{report.version}" if report.version > 1 else ""
@@ -138,7 +139,7 @@ def report_docx(request, week):
 
 
 @require_POST
-@requires("actionplan.add_gapreport")
+@requires(Permission.ADD_GAPREPORT)
 def report_generate(request):
     """Queue the report of a week on Celery (in-process when no broker is configured)."""
     from actionplan.tasks import generate_gap_report

@@ -3,6 +3,7 @@
 import rules
 
 from organisations.access import is_coordinator, is_leadership, is_slt, staff_member_for
+from organisations.permissions import Permission
 
 
 @rules.predicate
@@ -17,12 +18,12 @@ def owns_action(user, action):
     }
 
 
-rules.add_perm("actionplan.view_action", is_leadership)
-rules.add_perm("actionplan.add_action", is_coordinator)
-rules.add_perm("actionplan.change_action", is_coordinator)
-rules.add_perm("actionplan.add_actionupdate", is_coordinator | (is_slt & owns_action))
-rules.add_perm("actionplan.add_meeting", is_coordinator)
-rules.add_perm("actionplan.add_section", is_coordinator)
-rules.add_perm("actionplan.export_action_plan", is_leadership)
-rules.add_perm("actionplan.view_gapreport", is_leadership)
-rules.add_perm("actionplan.add_gapreport", is_coordinator)
+rules.add_perm(Permission.VIEW_ACTION, is_leadership)
+rules.add_perm(Permission.ADD_ACTION, is_coordinator)
+rules.add_perm(Permission.CHANGE_ACTION, is_coordinator)
+rules.add_perm(Permission.ADD_ACTIONUPDATE, is_coordinator | (is_slt & owns_action))
+rules.add_perm(Permission.ADD_MEETING, is_coordinator)
+rules.add_perm(Permission.ADD_SECTION, is_coordinator)
+rules.add_perm(Permission.EXPORT_ACTION_PLAN, is_leadership)
+rules.add_perm(Permission.VIEW_GAPREPORT, is_leadership)
+rules.add_perm(Permission.ADD_GAPREPORT, is_coordinator)

@@ -253,18 +253,16 @@ class Paper:
 
 def latest_headlines():
     """The latest weekly gap report's headline figures as (week, dict), or ("", None)."""
-    try:
-        from actionplan.gap_reports import latest_headlines as from_gap_reports
-    except ImportError:
-        from_gap_reports = None
-    if from_gap_reports is not None:
-        headlines = from_gap_reports()
-        report = GapReport.objects.filter(is_current=True).order_by("-week").only("week").first()
-        return (report.week if report else ""), (headlines or None)
-    report = GapReport.objects.filter(is_current=True).order_by("-week").first()
-    if report is None:
+    row = (
+        GapReport.objects.filter(is_current=True)
+        .order_by("-week")
+        .values_list("week", "data__headlines")
+        .first()
+    )
+    if row is None:
         return "", None
-    return report.week, (report.data or {}).get("headlines") or None
+    week, headlines = row
+    return week, (headlines or None)
 
 
 def export_paper(*, section, meeting, today=None):

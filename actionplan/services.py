@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from actionplan.selectors import action_changes_since
 from organisations.access import require
+from organisations.permissions import Permission
 
 EDITABLE_FIELDS = ("description", "owner", "owner_organisation", "due_on", "rag", "workstream")
 DEFAULT_PLAN_NAME = "Silver Command care-home action plan"
@@ -52,7 +53,7 @@ def _save(action, *, by, reason):
 @transaction.atomic
 def section_create(*, by, name, code, plan=None):
     """The PM adds a section to the plan (pharmacy support is one; others join it)."""
-    require(by, "actionplan.add_section")
+    require(by, Permission.ADD_SECTION)
     if plan is None:
         plan, _ = ActionPlan.objects.get_or_create(name=DEFAULT_PLAN_NAME)
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -71,7 +72,7 @@ def action_create(
     The section row is locked while the number is chosen, so two people adding actions at once
     cannot take the same number (the database's unique constraint backs this up).
     """
-    require(by, "actionplan.add_action")
+    require(by, Permission.ADD_ACTION)
     _check_owner(owner, owner_organisation)
     section = Section.objects.select_for_update().get(pk=section.pk)
     number = (Action.objects.filter(section=section).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -110,7 +111,7 @@ def _lock(action, version):
 @transaction.atomic
 def action_update(*, by, action, version, **fields):
     """The PM edits an action's details; refused if someone else saved it since `version`."""
-    require(by, "actionplan.change_action", action)
+    require(by, Permission.CHANGE_ACTION, action)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Cannot edit {', '.join(sorted(unknown))} here")
@@ -131,7 +132,7 @@ def action_update(*, by, action, version, **fields):
 @transaction.atomic
 def action_close(*, by, action, closed_on=None, version=None):
     """The PM closes an action (it stays in the plan, marked closed, with the date)."""
-    require(by, "actionplan.change_action", action)
+    require(by, Permission.CHANGE_ACTION, action)
     current = _lock(action, version)
     if not current.is_open:
         raise ValidationError({NON_FIELD_ERRORS: [f"{current.reference} is already closed."]})
@@ -145,7 +146,7 @@ def action_close(*, by, action, closed_on=None, version=None):
 @transaction.atomic
 def action_reopen(*, by, action, version=None):
     """The PM reopens a closed action."""
-    require(by, "actionplan.change_action", action)
+    require(by, Permission.CHANGE_ACTION, action)
     current = _lock(action, version)
     if current.is_open:
         raise ValidationError({NON_FIELD_ERRORS: [f"{current.reference} is already open."]})
@@ -162,7 +163,7 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
 
     A new RAG given with the update becomes the action's RAG, recorded in its history.
     """
-    require(by, "actionplan.add_actionupdate", action)
+    require(by, Permission.ADD_ACTIONUPDATE, action)
     today = timezone.localdate()
     written_on = written_on or today
     if written_on > today:
@@ -183,7 +184,7 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
 @transaction.atomic
 def meeting_create(*, by, held_on, title=""):
     """The PM records a Silver Command meeting date."""
-    require(by, "actionplan.add_meeting")
+    require(by, Permission.ADD_MEETING)
     if Meeting.objects.filter(held_on=held_on).exists():
         raise ValidationError({"held_on": f"A meeting on {held_on:%-d %B %Y} is already recorded."})
     meeting = Meeting(held_on=held_on)

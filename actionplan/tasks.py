@@ -1,6 +1,6 @@
 """Celery tasks for the action plan: the weekly gap report.
 
-Thin wrappers over `actionplan.gap_reports`: they take plain values, call the service, retry on
+Thin wrappers over `actionplan.gap_report_services`: they take plain values, call the service, retry on
 transient database and broker errors, and are safe to run twice (the service is idempotent, and
 a report row is written in one transaction, so a worker killed mid-task leaves no half report).
 """
@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from actionplan.gap_reports import gap_report_generate, previous_week
+from actionplan.gap_report_services import gap_report_generate
+from actionplan.report_terms import previous_week
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.ConnectionError)

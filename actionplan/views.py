@@ -22,8 +22,10 @@ from actionplan.forms import (
     SectionForm,
 )
 from actionplan.models import Action, Meeting, Section
+from config.forms import add_service_errors
 from config.rendering import render_page
 from organisations.access import may, require, requires
+from organisations.permissions import Permission
 
 
 def _get_action(pk):
@@ -33,16 +35,7 @@ def _get_action(pk):
         raise Http404("No such action") from exc
 
 
-def _apply_errors(form, error):
-    """Put a service's ValidationError on the form, next to its fields where it names them."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@requires("actionplan.view_action")
+@requires(Permission.VIEW_ACTION)
 def action_plan(request):
     today = timezone.localdate()
     sections = Section.objects.order_by("position", "name")
@@ -71,28 +64,28 @@ def action_plan(request):
         "overdue_count": sum(1 for a in actions if a.overdue),
         "filtered": any(values.get(k) for k in ("section", "organisation", "rag", "status", "overdue")),
         "section_count": len(filters.fields["section"].queryset),
-        "may_add": may(request.user, "actionplan.add_action"),
-        "may_add_section": may(request.user, "actionplan.add_section"),
-        "may_export": may(request.user, "actionplan.export_action_plan"),
+        "may_add": may(request.user, Permission.ADD_ACTION),
+        "may_add_section": may(request.user, Permission.ADD_SECTION),
+        "may_export": may(request.user, Permission.EXPORT_ACTION_PLAN),
     }
     return render_page(request, "actionplan/list.jinja", context, block="results")
 
 
-@requires("actionplan.add_action")
+@requires(Permission.ADD_ACTION)
 def action_create(request):
     form = ActionForm(request.POST or None, initial={"section": selectors.section_default()})
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Action {action.reference} added.")
             return redirect("actionplan:action_detail", action.pk)
     return render(request, "actionplan/action_form.jinja", {"page_title": "Add an action", "form": form})
 
 
-@requires("actionplan.view_action")
+@requires(Permission.VIEW_ACTION)
 def action_detail(request, pk):
     action = _get_action(pk)
     context = {
@@ -101,16 +94,16 @@ def action_detail(request, pk):
         "overdue": selectors.is_overdue(action),
         "updates": selectors.action_updates(action),
         "history": selectors.action_history(action),
-        "may_change": may(request.user, "actionplan.change_action", action),
-        "may_update": may(request.user, "actionplan.add_actionupdate", action),
+        "may_change": may(request.user, Permission.CHANGE_ACTION, action),
+        "may_update": may(request.user, Permission.ADD_ACTIONUPDATE, action),
     }
     return render(request, "actionplan/action_detail.jinja", context)
 
 
-@requires("actionplan.change_action")
+@requires(Permission.CHANGE_ACTION)
 def action_edit(request, pk):
     action = _get_action(pk)
-    require(request.user, "actionplan.change_action", action)
+    require(request.user, Permission.CHANGE_ACTION, action)
     conflict = None
     if request.method == "POST":
         form = ActionForm(request.POST, editing=True)
@@ -129,7 +122,7 @@ def action_edit(request, pk):
                 form.add_error(None, error)
                 action = _get_action(pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{action.reference} saved.")
                 return redirect("actionplan:action_detail", action.pk)
@@ -156,13 +149,13 @@ def action_edit(request, pk):
 
 
 @require_POST
-@requires("actionplan.change_action")
+@requires(Permission.CHANGE_ACTION)
 def action_close(request, pk):
     return _open_or_close(request, pk, services.action_close, "closed")
 
 
 @require_POST
-@requires("actionplan.change_action")
+@requires(Permission.CHANGE_ACTION)
 def action_reopen(request, pk):
     return _open_or_close(request, pk, services.action_reopen, "reopened")
 
@@ -183,16 +176,16 @@ def _open_or_close(request, pk, service, done):
     return redirect("actionplan:action_detail", action.pk)
 
 
-@requires("actionplan.view_action")
+@requires(Permission.VIEW_ACTION)
 def actionupdate_create(request, pk):
     action = _get_action(pk)
-    require(request.user, "actionplan.add_actionupdate", action)
+    require(request.user, Permission.ADD_ACTIONUPDATE, action)
     form = ActionUpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.actionupdate_create(by=request.user, action=action, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Update added to {action.reference}.")
             return redirect("actionplan:action_detail", action.pk)
@@ -200,17 +193,17 @@ def actionupdate_create(request, pk):
     return render(request, "actionplan/update_form.jinja", context)
 
 
-@requires("actionplan.view_action")
+@requires(Permission.VIEW_ACTION)
 def meeting_list(request):
-    may_add = may(request.user, "actionplan.add_meeting")
+    may_add = may(request.user, Permission.ADD_MEETING)
     form = MeetingForm(request.POST or None) if may_add else None
     if request.method == "POST":
-        require(request.user, "actionplan.add_meeting")
+        require(request.user, Permission.ADD_MEETING)
         if form.is_valid():
             try:
                 meeting = services.meeting_create(by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} recorded.")
                 return redirect("actionplan:meeting_list")
@@ -224,14 +217,14 @@ def meeting_list(request):
     return render(request, "actionplan/meetings.jinja", context)
 
 
-@requires("actionplan.add_section")
+@requires(Permission.ADD_SECTION)
 def section_create(request):
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             section = services.section_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Section {section.name} added.")
             return redirect(reverse("actionplan:index") + f"?section={section.pk}")
@@ -277,7 +270,7 @@ def _meeting_from(value):
     return meeting
 
 
-@requires("actionplan.export_action_plan")
+@requires(Permission.EXPORT_ACTION_PLAN)
 def action_plan_export(request):
     """A section's paper for a meeting. Without `format`, the page to choose one."""
     fmt = request.GET.get("format", "").strip().lower()

@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from ninja import Field, Schema
 
-from actionplan.gap_reports import parse_week, week_of
 from actionplan.models import GapReport, Rag
+from actionplan.report_terms import parse_week, week_of
 from actionplan.selectors import action_list
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
@@ -28,6 +28,7 @@ from carehomes.selectors import carehome_list, visible_care_homes
 from carehomes.visits.selectors import visits_for
 from dashboard.selectors import Filters, filtered_homes, gap_list
 from organisations.models import Organisation, Sector
+from organisations.permissions import Permission
 from workstreams.selectors import organisation_list
 
 SMALL_NUMBER_MAX = 7  # aggregate figures from 1 to this are suppressed for publishing tokens
@@ -671,7 +672,7 @@ RESOURCES = {
         Resource(
             "organisations",
             "Organisations",
-            "organisations.view_organisation",
+            Permission.VIEW_ORGANISATION,
             OrganisationOut,
             organisation_rows,
             organisation_present,
@@ -679,7 +680,7 @@ RESOURCES = {
         Resource(
             "care-homes",
             "Care homes",
-            "carehomes.view_carehome",
+            Permission.VIEW_CAREHOME,
             CareHomeOut,
             carehome_rows,
             carehome_present,
@@ -687,7 +688,7 @@ RESOURCES = {
         Resource(
             "assignments",
             "Assignments",
-            "carehomes.view_carehome",
+            Permission.VIEW_CAREHOME,
             AssignmentOut,
             assignment_rows,
             assignment_present,
@@ -695,18 +696,18 @@ RESOURCES = {
         Resource(
             "gaps",
             "Current gaps",
-            "dashboard.view_gaps",
+            Permission.VIEW_GAPS,
             GapOut,
             gap_rows,
             list,
             updated_field=None,
             computed=True,
         ),
-        Resource("visits", "Visits", "carehomes.list_visits", VisitOut, visit_rows, visit_present),
+        Resource("visits", "Visits", Permission.LIST_VISITS, VisitOut, visit_rows, visit_present),
         Resource(
             "gap-reports",
             "Weekly gap reports",
-            "actionplan.view_gapreport",
+            Permission.VIEW_GAPREPORT,
             GapReportOut,
             gap_report_rows,
             gap_report_present,
@@ -714,12 +715,12 @@ RESOURCES = {
             aggregate=True,
         ),
         Resource(
-            "actions", "Action plan actions", "actionplan.view_action", ActionOut, action_rows, action_present
+            "actions", "Action plan actions", Permission.VIEW_ACTION, ActionOut, action_rows, action_present
         ),
         Resource(
             "discharge-follow-ups",
             "Discharge follow-ups by week, trust, pharmacy and home",
-            "discharge.list_followups",
+            Permission.LIST_FOLLOWUPS,
             DischargeWeekOut,
             discharge_rows,
             list,

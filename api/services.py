@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from api.models import TOKEN_PREFIX, ApiToken, ApiTokenUse, digest_of
 from config.patient_data import check_free_text
 from organisations.access import require
+from organisations.permissions import Permission
 
 MAX_LIFETIME_DAYS = 366  # "at most a year", counted generously for a leap year
 SERVICE_ACCOUNT_PREFIX = "service-"
@@ -37,7 +38,7 @@ def api_token_create(*, by, name, lifetime_days, publishes=False, service_accoun
 
     Returns (token, secret): the secret is shown once and never stored.
     """
-    require(by, "api.add_apitoken")
+    require(by, Permission.ADD_APITOKEN)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the token"})
@@ -46,7 +47,7 @@ def api_token_create(*, by, name, lifetime_days, publishes=False, service_accoun
     check_free_text(name=name, service_account=service_account)
     owner = by
     if service_account or publishes:
-        require(by, "api.add_service_token")
+        require(by, Permission.ADD_SERVICE_TOKEN)
     if service_account:
         if not service_role:
             raise ValidationError({"service_role": "Choose what the service account may read"})
@@ -71,7 +72,7 @@ def api_token_create(*, by, name, lifetime_days, publishes=False, service_accoun
 @transaction.atomic
 def api_token_revoke(*, by, token, reason="Revoked by its owner"):
     """Revoke a token now: the next request with it is refused."""
-    require(by, "api.change_apitoken", token)
+    require(by, Permission.CHANGE_APITOKEN, token)
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_reason=reason[:200]

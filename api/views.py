@@ -10,6 +10,7 @@ from api import selectors, services
 from api.forms import ApiTokenForm, ServiceTokenForm
 from api.models import ApiToken
 from organisations.access import may, require, requires
+from organisations.permissions import Permission
 
 
 def _apply_errors(form, error):
@@ -25,15 +26,15 @@ def _token_or_404(request, pk):
         token = selectors.api_token_detail(user=request.user, pk=pk)
     except ApiToken.DoesNotExist as exc:
         raise Http404("No such token") from exc
-    require(request.user, "api.view_apitoken", token)
+    require(request.user, Permission.VIEW_APITOKEN, token)
     return token
 
 
 @never_cache
-@requires("api.list_apitokens")
+@requires(Permission.LIST_APITOKENS)
 def token_list(request):
     """Your tokens, and the form to make one. A new token's secret is shown once, in this answer."""
-    form_class = ServiceTokenForm if may(request.user, "api.add_service_token") else ApiTokenForm
+    form_class = ServiceTokenForm if may(request.user, Permission.ADD_SERVICE_TOKEN) else ApiTokenForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +56,7 @@ def token_list(request):
     )
 
 
-@requires("api.list_apitokens")
+@requires(Permission.LIST_APITOKENS)
 def token_detail(request, pk):
     token = _token_or_404(request, pk)
     return render(
@@ -65,7 +66,7 @@ def token_detail(request, pk):
     )
 
 
-@requires("api.list_apitokens")
+@requires(Permission.LIST_APITOKENS)
 def token_revoke(request, pk):
     token = _token_or_404(request, pk)
     if request.method == "POST":

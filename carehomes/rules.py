@@ -12,6 +12,7 @@ from organisations.access import (
     is_pharmacy_professional,
     staff_member_for,
 )
+from organisations.permissions import Permission
 
 
 @rules.predicate
@@ -47,21 +48,21 @@ def can_see_visit_home(user, visit):
     return visit is not None and supports_home(user, visit.care_home)
 
 
-rules.add_perm("carehomes.view_carehome", is_leadership | (is_pharmacy_professional & supports_home))
-rules.add_perm("carehomes.change_carehome", is_coordinator)
-rules.add_perm("carehomes.import_carehomes", is_coordinator)
-rules.add_perm("carehomes.import_staff", is_coordinator)
-rules.add_perm("carehomes.view_my_care_homes", is_pharmacy_professional)
-rules.add_perm("carehomes.add_assignment", is_coordinator)
-rules.add_perm("carehomes.change_assignment", is_coordinator)
-rules.add_perm("carehomes.view_staff", is_leadership)
-rules.add_perm("carehomes.add_visit", is_coordinator | is_pharmacy_professional)
-rules.add_perm("carehomes.list_visits", is_coordinator | is_pharmacy_professional)
+rules.add_perm(Permission.VIEW_CAREHOME, is_leadership | (is_pharmacy_professional & supports_home))
+rules.add_perm(Permission.CHANGE_CAREHOME, is_coordinator)
+rules.add_perm(Permission.IMPORT_CAREHOMES, is_coordinator)
+rules.add_perm(Permission.IMPORT_STAFF, is_coordinator)
+rules.add_perm(Permission.VIEW_MY_CARE_HOMES, is_pharmacy_professional)
+rules.add_perm(Permission.ADD_ASSIGNMENT, is_coordinator)
+rules.add_perm(Permission.CHANGE_ASSIGNMENT, is_coordinator)
+rules.add_perm(Permission.VIEW_STAFF, is_leadership)
+rules.add_perm(Permission.ADD_VISIT, is_coordinator | is_pharmacy_professional)
+rules.add_perm(Permission.LIST_VISITS, is_coordinator | is_pharmacy_professional)
 rules.add_perm(
-    "carehomes.view_visit",
+    Permission.VIEW_VISIT,
     is_leadership | (is_pharmacy_professional & (is_own_visit | can_see_visit_home)),
 )
 rules.add_perm(
-    "carehomes.change_visit",
+    Permission.CHANGE_VISIT,
     is_coordinator | (is_pharmacy_professional & is_own_visit & within_edit_window),
 )

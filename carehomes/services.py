@@ -17,6 +17,7 @@ from carehomes.models import Assignment, CareHome
 from config.presenters import hours as hours_text
 from organisations.access import require
 from organisations.models import StaffMember
+from organisations.permissions import Permission
 
 LEAD_CONSTRAINT = "assignment_one_open_lead_per_home"
 
@@ -83,7 +84,7 @@ def assignment_create(*, by, care_home, staff, role, hours_per_week, starts_on, 
     locked, in that fixed order, so two requests at once cannot both take the last hours or
     both become the lead; the database's one-open-lead constraint backs this up.
     """
-    require(by, "carehomes.add_assignment", care_home)
+    require(by, Permission.ADD_ASSIGNMENT, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
     hours_per_week = Decimal(str(hours_per_week)) if hours_per_week is not None else None
@@ -120,7 +121,7 @@ def assignment_create(*, by, care_home, staff, role, hours_per_week, starts_on, 
 @transaction.atomic
 def assignment_end(*, by, assignment, ends_on) -> Assignment:
     """End an assignment on a date. It is kept, with its end date, so the record stays whole."""
-    require(by, "carehomes.change_assignment", assignment)
+    require(by, Permission.CHANGE_ASSIGNMENT, assignment)
     assignment = (
         Assignment.objects.select_for_update().select_related("staff", "care_home").get(pk=assignment.pk)
     )
@@ -151,8 +152,8 @@ def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assign
     started, if that is later), and the new lead is assigned; if anything is refused, neither
     change is made.
     """
-    require(by, "carehomes.add_assignment", care_home)
-    require(by, "carehomes.change_assignment", care_home)
+    require(by, Permission.ADD_ASSIGNMENT, care_home)
+    require(by, Permission.CHANGE_ASSIGNMENT, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     current = (
         Assignment.objects.select_for_update()
@@ -179,7 +180,7 @@ def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assign
 @transaction.atomic
 def carehome_set_outbreak(*, by, care_home, status, started_on=None) -> CareHome:
     """Set a home's outbreak status (suspected or confirmed, from a date), or clear it."""
-    require(by, "carehomes.change_carehome", care_home)
+    require(by, Permission.CHANGE_CAREHOME, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     if status not in CareHome.Outbreak.values:
         raise ValidationError({"status": "Choose the outbreak status."})
@@ -216,7 +217,7 @@ def gaps_fill_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]
 
     A refusal of any row rolls the whole proposal back and says which row failed.
     """
-    require(by, "carehomes.add_assignment")
+    require(by, Permission.ADD_ASSIGNMENT)
     created = []
     for index, (care_home, staff) in enumerate(rows):
         try:
@@ -238,7 +239,7 @@ def gaps_fill_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]
 @transaction.atomic
 def carehome_set_supplying_pharmacy(*, by, care_home, pharmacy) -> CareHome:
     """Record (or clear, with None) the community pharmacy that supplies a home's medicines."""
-    require(by, "carehomes.change_carehome", care_home)
+    require(by, Permission.CHANGE_CAREHOME, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     care_home.supplying_pharmacy = pharmacy
     care_home.full_clean()

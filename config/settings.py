@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "ninja",
     "config.apps.HubConfig",
 ]
+# Demo and scale data builders (seed_demo, seed_scale, bench): never in a production build.
+NONPROD_APPS = env.bool("NONPROD_APPS", default=False)
+if DEBUG or NONPROD_APPS:
+    INSTALLED_APPS.append("nonprod")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

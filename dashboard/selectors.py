@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from actionplan.gap_reports import headline_figures, hours_by, trend_points
+from actionplan.gap_report_selectors import headline_figures, hours_by, trend_points
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
 from config.freshness import cached

@@ -11,6 +11,7 @@ from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
 from organisations.access import requires
+from organisations.permissions import Permission
 
 HEADLINE_CARDS = [
     ("care_homes", "Care homes", ""),
@@ -32,7 +33,7 @@ def _filters(form, cls=selectors.Filters):
     return cls(**form.filter_values())
 
 
-@requires("dashboard.view_dashboard")
+@requires(Permission.VIEW_DASHBOARD)
 def index(request):
     form = FilterForm(request.GET or None, options=selectors.filter_options())
     filters = _filters(form)
@@ -89,7 +90,7 @@ def fix_link(gap):
     return reverse("carehomes:detail", args=[gap.care_home_id])
 
 
-@requires("dashboard.view_gaps")
+@requires(Permission.VIEW_GAPS)
 def gap_list(request):
     form = GapFilterForm(request.GET or None, options=selectors.filter_options())
     filters = _filters(form)

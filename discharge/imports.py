@@ -27,6 +27,7 @@ from discharge.services import DuplicateReference, PossibleDuplicate, followup_r
 from discharge.states import OPEN_STATES
 from organisations.access import require
 from organisations.models import Organisation
+from organisations.permissions import Permission
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -282,7 +283,7 @@ def followups_import(*, by, data: bytes, trust, skip_bad_rows=False):
     Rows that the service refuses at the last moment (a duplicate sent meanwhile, the same home,
     trust and date by another channel) become row errors, like any other bad row.
     """
-    require(by, "discharge.add_dischargefollowup", trust)
+    require(by, Permission.ADD_DISCHARGEFOLLOWUP, trust)
     result = preview(data, trust=trust)
     if result.errors and not skip_bad_rows:
         return result, False

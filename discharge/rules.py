@@ -16,6 +16,7 @@ from organisations.access import (
     is_trust_discharge_team,
     organisation_ids_for,
 )
+from organisations.permissions import Permission
 
 
 @rules.predicate
@@ -49,30 +50,30 @@ trust_team_own = is_trust_discharge_team & is_own_trust
 pharmacy_own = is_community_pharmacy & is_own_pharmacy
 
 rules.add_perm(
-    "discharge.list_followups",
+    Permission.LIST_FOLLOWUPS,
     is_leadership | is_trust_discharge_team | is_community_pharmacy | is_pharmacy_professional,
 )
 rules.add_perm(
-    "discharge.view_dischargefollowup",
+    Permission.VIEW_DISCHARGEFOLLOWUP,
     may_see_all
     | trust_team_own
     | pharmacy_own
     | (is_pharmacy_professional & has_onward_referral & supports_followup_home),
 )
 # Recording and uploading: the trust's own team (object: the trust), or the project manager.
-rules.add_perm("discharge.add_dischargefollowup", is_coordinator | trust_team_own)
-rules.add_perm("discharge.upload_followups", is_coordinator | is_trust_discharge_team)
+rules.add_perm(Permission.ADD_DISCHARGEFOLLOWUP, is_coordinator | trust_team_own)
+rules.add_perm(Permission.UPLOAD_FOLLOWUPS, is_coordinator | is_trust_discharge_team)
 # The pharmacy's work: acknowledge, stages, close, hold, redirect.
-rules.add_perm("discharge.work_followup", is_coordinator | pharmacy_own)
+rules.add_perm(Permission.WORK_FOLLOWUP, is_coordinator | pharmacy_own)
 # Merging a duplicate and reopening: either end of the referral, or the project manager.
-rules.add_perm("discharge.merge_followup", is_coordinator | pharmacy_own | trust_team_own)
-rules.add_perm("discharge.reopen_followup", is_coordinator | pharmacy_own | trust_team_own)
+rules.add_perm(Permission.MERGE_FOLLOWUP, is_coordinator | pharmacy_own | trust_team_own)
+rules.add_perm(Permission.REOPEN_FOLLOWUP, is_coordinator | pharmacy_own | trust_team_own)
 # Readmissions within 30 days are the trust's to report.
-rules.add_perm("discharge.report_readmission", is_coordinator | trust_team_own)
+rules.add_perm(Permission.REPORT_READMISSION, is_coordinator | trust_team_own)
 # The onward medication review is closed by a PCN pharmacist who supports the home.
 rules.add_perm(
-    "discharge.close_onward_referral",
+    Permission.CLOSE_ONWARD_REFERRAL,
     is_coordinator | (is_pharmacy_professional & supports_followup_home & has_onward_referral),
 )
-rules.add_perm("discharge.view_report", is_leadership | is_trust_discharge_team)
-rules.add_perm("discharge.change_opening_hours", is_coordinator | is_community_pharmacy)
+rules.add_perm(Permission.VIEW_REPORT, is_leadership | is_trust_discharge_team)
+rules.add_perm(Permission.CHANGE_OPENING_HOURS, is_coordinator | is_community_pharmacy)

@@ -23,6 +23,7 @@ from discharge.models import (
 from discharge.states import State, Transition
 from organisations.access import is_coordinator, organisation_ids_for, require
 from organisations.models import Organisation
+from organisations.permissions import Permission
 
 
 class DuplicateReference(Exception):  # noqa: N818 - reads as the situation
@@ -102,7 +103,7 @@ def followup_record(
     channel, raises PossibleDuplicate unless the caller says it is the same discharge
     (`merge_with`: recorded, and merged into it at once) or a different one (`not_a_duplicate`).
     """
-    require(by, "discharge.add_dischargefollowup", trust)
+    require(by, Permission.ADD_DISCHARGEFOLLOWUP, trust)
     reasons = _codes(reasons, REASONS, "reasons", "the reasons")
     reference = (reference or "").strip()
     existing = DischargeFollowUp.objects.filter(trust=trust, reference__iexact=reference).first()
@@ -165,7 +166,7 @@ def followup_record(
 def followup_acknowledge(*, by, follow_up) -> DischargeFollowUp:
     """The pharmacy says it has the referral: this stops the "lost" clock."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.ACKNOWLEDGE)
     follow_up.state = State.ACKNOWLEDGED
     follow_up.acknowledged_at = timezone.now()
@@ -193,7 +194,7 @@ def followup_record_stage(
         raise ValidationError({"stage": "Choose stage 1, 2 or 3."})
     transition, field, state = STAGES[stage]
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, transition)
     issues = _codes(issues, ISSUES, "issues", "the issues found")
     participants = _codes(participants, PARTICIPANTS, "participants", "who took part")
@@ -219,7 +220,7 @@ def followup_record_stage(
 def followup_close_complete(*, by, follow_up, note="") -> DischargeFollowUp:
     """Close a follow-up whose three stages are done."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.CLOSE_COMPLETE)
     follow_up.state = State.CLOSED_COMPLETE
     follow_up.close_reason = ""
@@ -234,7 +235,7 @@ def followup_close_complete(*, by, follow_up, note="") -> DischargeFollowUp:
 def followup_close_partial(*, by, follow_up, reason, note="") -> DischargeFollowUp:
     """Close a follow-up that cannot be completed, with the reason (readmitted, died, moved, ...)."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.CLOSE_PARTIAL)
     if reason not in CloseReason.values:
         raise ValidationError({"reason": "Choose why the follow-up could not be completed."})
@@ -253,7 +254,7 @@ def followup_close_partial(*, by, follow_up, reason, note="") -> DischargeFollow
 def followup_hold(*, by, follow_up, note="") -> DischargeFollowUp:
     """Put a follow-up on hold (e.g. the resident is away); it returns to where it was."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.HOLD)
     follow_up.held_from = follow_up.state
     follow_up.state = State.ON_HOLD
@@ -266,7 +267,7 @@ def followup_hold(*, by, follow_up, note="") -> DischargeFollowUp:
 @transaction.atomic
 def followup_resume(*, by, follow_up) -> DischargeFollowUp:
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.RESUME)
     follow_up.state = follow_up.held_from or State.ACKNOWLEDGED
     follow_up.held_from = ""
@@ -277,7 +278,7 @@ def followup_resume(*, by, follow_up) -> DischargeFollowUp:
 def followup_redirect(*, by, follow_up, pharmacy, note="") -> DischargeFollowUp:
     """Send a misrouted follow-up to the right pharmacy: never rejected, its clock starts again there."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.work_followup", follow_up)
+    require(by, Permission.WORK_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.REDIRECT)
     if pharmacy is None or pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY:
         raise ValidationError({"pharmacy": "Choose the community pharmacy that should receive it."})
@@ -300,7 +301,7 @@ def followup_redirect(*, by, follow_up, pharmacy, note="") -> DischargeFollowUp:
 def followup_merge(*, by, follow_up, into) -> DischargeFollowUp:
     """Mark a follow-up as a duplicate of another (kept, never deleted; the other is the one to track)."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.merge_followup", follow_up)
+    require(by, Permission.MERGE_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.MERGE)
     if into is None or into.pk == follow_up.pk:
         raise ValidationError({"into": "Choose the other follow-up this one duplicates."})
@@ -318,7 +319,7 @@ def followup_merge(*, by, follow_up, into) -> DischargeFollowUp:
 def followup_reopen(*, by, follow_up, reason) -> DischargeFollowUp:
     """Reopen a closed follow-up, saying why; it carries on from the next stage not done."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.reopen_followup", follow_up)
+    require(by, Permission.REOPEN_FOLLOWUP, follow_up)
     states.check(follow_up, Transition.REOPEN)
     reason = (reason or "").strip()
     if not reason:
@@ -338,7 +339,7 @@ def followup_reopen(*, by, follow_up, reason) -> DischargeFollowUp:
 def followup_report_readmission(*, by, follow_up, readmitted) -> DischargeFollowUp:
     """The trust reports whether the resident was readmitted within 30 days (closed follow-ups only)."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.report_readmission", follow_up)
+    require(by, Permission.REPORT_READMISSION, follow_up)
     if follow_up.state not in states.CLOSED_STATES:
         raise ValidationError({"readmitted": "Readmissions are reported on closed follow-ups only."})
     if readmitted not in Readmitted.values:
@@ -353,7 +354,7 @@ def followup_report_readmission(*, by, follow_up, readmitted) -> DischargeFollow
 def followup_close_onward_referral(*, by, follow_up, visit=None) -> DischargeFollowUp:
     """The PCN team has done the structured medication review the pharmacy referred the resident for."""
     follow_up = _locked(follow_up)
-    require(by, "discharge.close_onward_referral", follow_up)
+    require(by, Permission.CLOSE_ONWARD_REFERRAL, follow_up)
     if not follow_up.onward_referral or follow_up.onward_closed_at is not None:
         raise ValidationError("This follow-up has no open onward referral.")
     follow_up.onward_closed_at = timezone.now()
@@ -376,7 +377,7 @@ def onward_referrals_closed_by_visit(*, visit, by):
         stage3_at__date__lte=visit.visited_on,
     ).order_by("pk")
     for follow_up in candidates:
-        if by.has_perm("discharge.close_onward_referral", follow_up):
+        if by.has_perm(Permission.CLOSE_ONWARD_REFERRAL, follow_up):
             closed.append(followup_close_onward_referral(by=by, follow_up=follow_up, visit=visit))
     return closed
 
@@ -388,7 +389,7 @@ def pharmacy_set_opening_hours(*, by, pharmacy, sessions) -> list[PharmacyOpenin
     An empty list means "not recorded": the overdue timer then counts Monday to Saturday 9 to 6.
     Old sessions are kept in the history.
     """
-    require(by, "discharge.change_opening_hours")
+    require(by, Permission.CHANGE_OPENING_HOURS)
     if pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY:
         raise ValidationError({"pharmacy": "Opening hours are kept for community pharmacies only."})
     if not is_coordinator(by) and pharmacy.pk not in organisation_ids_for(by):

@@ -26,6 +26,7 @@ from organisations.access import (
     require,
     requires,
 )
+from organisations.permissions import Permission
 
 PAGE_SIZE = 25
 UPLOAD_CACHE_SECONDS = 60 * 60
@@ -63,7 +64,7 @@ def _apply_errors(form, error: ValidationError):
 
 
 def _heading(user):
-    if is_coordinator(user) or may(user, "discharge.view_report"):
+    if is_coordinator(user) or may(user, Permission.VIEW_REPORT):
         if has_role(user, TRUST_DISCHARGE_TEAM) and not is_coordinator(user):
             return "Your trust's discharge follow-ups"
         return "Discharge follow-ups"
@@ -72,7 +73,7 @@ def _heading(user):
     return "Onward referrals at your care homes"
 
 
-@requires("discharge.list_followups")
+@requires(Permission.LIST_FOLLOWUPS)
 def followup_list(request):
     trusts, pharmacies, pcns = selectors.followup_filter_choices(request.user)
     form = forms.FollowUpFilterForm(request.GET or None, trusts=trusts, pharmacies=pharmacies, pcns=pcns)
@@ -88,7 +89,7 @@ def followup_list(request):
             "page": page,
             "pagination": pagination,
             "counts": selectors.needs_me_now(user=request.user),
-            "can_record": may(request.user, "discharge.upload_followups"),
+            "can_record": may(request.user, Permission.UPLOAD_FOLLOWUPS),
         },
         block="results",
     )
@@ -104,7 +105,7 @@ def _get(request, pk):
         follow_up = selectors.followup_detail(pk=pk)
     except DischargeFollowUp.DoesNotExist as error:
         raise Http404 from error
-    if not may(request.user, "discharge.view_dischargefollowup", follow_up):
+    if not may(request.user, Permission.VIEW_DISCHARGEFOLLOWUP, follow_up):
         # Existence is private: someone else's follow-up is simply not found.
         raise Http404
     return follow_up
@@ -112,19 +113,19 @@ def _get(request, pk):
 
 ACTIONS = {
     # action: (transition or None, permission, form class)
-    "acknowledge": (Transition.ACKNOWLEDGE, "discharge.work_followup", forms.EmptyForm),
-    "stage1": (Transition.STAGE1, "discharge.work_followup", forms.StageForm),
-    "stage2": (Transition.STAGE2, "discharge.work_followup", forms.StageForm),
-    "stage3": (Transition.STAGE3, "discharge.work_followup", forms.Stage3Form),
-    "close_complete": (Transition.CLOSE_COMPLETE, "discharge.work_followup", forms.NoteForm),
-    "close_partial": (Transition.CLOSE_PARTIAL, "discharge.work_followup", forms.ClosePartialForm),
-    "hold": (Transition.HOLD, "discharge.work_followup", forms.NoteForm),
-    "resume": (Transition.RESUME, "discharge.work_followup", forms.EmptyForm),
-    "redirect": (Transition.REDIRECT, "discharge.work_followup", forms.RedirectForm),
-    "merge": (Transition.MERGE, "discharge.merge_followup", forms.MergeForm),
-    "reopen": (Transition.REOPEN, "discharge.reopen_followup", forms.ReopenForm),
-    "readmission": (None, "discharge.report_readmission", forms.ReadmissionForm),
-    "onward": (None, "discharge.close_onward_referral", forms.EmptyForm),
+    "acknowledge": (Transition.ACKNOWLEDGE, Permission.WORK_FOLLOWUP, forms.EmptyForm),
+    "stage1": (Transition.STAGE1, Permission.WORK_FOLLOWUP, forms.StageForm),
+    "stage2": (Transition.STAGE2, Permission.WORK_FOLLOWUP, forms.StageForm),
+    "stage3": (Transition.STAGE3, Permission.WORK_FOLLOWUP, forms.Stage3Form),
+    "close_complete": (Transition.CLOSE_COMPLETE, Permission.WORK_FOLLOWUP, forms.NoteForm),
+    "close_partial": (Transition.CLOSE_PARTIAL, Permission.WORK_FOLLOWUP, forms.ClosePartialForm),
+    "hold": (Transition.HOLD, Permission.WORK_FOLLOWUP, forms.NoteForm),
+    "resume": (Transition.RESUME, Permission.WORK_FOLLOWUP, forms.EmptyForm),
+    "redirect": (Transition.REDIRECT, Permission.WORK_FOLLOWUP, forms.RedirectForm),
+    "merge": (Transition.MERGE, Permission.MERGE_FOLLOWUP, forms.MergeForm),
+    "reopen": (Transition.REOPEN, Permission.REOPEN_FOLLOWUP, forms.ReopenForm),
+    "readmission": (None, Permission.REPORT_READMISSION, forms.ReadmissionForm),
+    "onward": (None, Permission.CLOSE_ONWARD_REFERRAL, forms.EmptyForm),
 }
 ACTION_LABELS = {
     "readmission": "Report readmission within 30 days",
@@ -174,7 +175,7 @@ def _detail_context(request, follow_up, bound=None):
 
 
 def followup_detail(request, pk):
-    require(request.user, "discharge.list_followups")
+    require(request.user, Permission.LIST_FOLLOWUPS)
     follow_up = _get(request, pk)
     return render_page(
         request, "discharge/detail.jinja", _detail_context(request, follow_up), block="followup"
@@ -235,7 +236,7 @@ def followup_act(request, pk, action):
     )
 
 
-@requires("discharge.upload_followups")
+@requires(Permission.UPLOAD_FOLLOWUPS)
 def followup_create(request):
     trusts = selectors.trusts_for(request.user)
     form = forms.FollowUpForm(request.POST or None, trusts=trusts)
@@ -278,7 +279,7 @@ def followup_create(request):
     return render_page(request, "discharge/form.jinja", context, status=status)
 
 
-@requires("discharge.upload_followups")
+@requires(Permission.UPLOAD_FOLLOWUPS)
 def followup_upload(request):
     trusts = selectors.trusts_for(request.user)
     choose_trust = is_coordinator(request.user) or len(trusts) != 1
@@ -294,7 +295,7 @@ def followup_upload(request):
     upload = form.cleaned_data["file"]
     data = upload.read(imports.MAX_BYTES + 1)
     try:
-        require(request.user, "discharge.add_dischargefollowup", trust)
+        require(request.user, Permission.ADD_DISCHARGEFOLLOWUP, trust)
         preview = imports.preview(data, trust=trust)
     except imports.ImportFileError as error:
         form.add_error("file", str(error))
@@ -310,7 +311,7 @@ def followup_upload(request):
 
 
 @require_POST
-@requires("discharge.upload_followups")
+@requires(Permission.UPLOAD_FOLLOWUPS)
 def followup_upload_confirm(request):
     token = request.POST.get("token", "")
     stored = cache.get(f"discharge-upload:{token}") if token.isalnum() and len(token) <= 64 else None

@@ -1,7 +1,7 @@
 """Who may do what: the hub's roles and the one question every view and service asks.
 
-    may(user, "carehomes.change_visit", visit) -> bool
-    require(user, "carehomes.change_visit", visit)  # raises PermissionDenied
+    may(user, Permission.CHANGE_VISIT, visit) -> bool
+    require(user, Permission.CHANGE_VISIT, visit)  # raises PermissionDenied
 
 Roles are Django groups made by a data migration. Each app registers the rules for its own
 objects in its `rules.py` (django-rules, auto-discovered), built from the predicates here, so
@@ -12,6 +12,8 @@ import logging
 
 import rules
 from django.core.exceptions import PermissionDenied
+
+from organisations.permissions import Permission
 
 security_log = logging.getLogger("hub.security")
 
@@ -36,80 +38,80 @@ NON_DEPLOYED_ROLES = (TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY)
 # read-only views). Object-level rules in each app's rules.py decide the rest.
 GROUP_PERMISSIONS = {
     SLT: [
-        "organisations.view_organisation",
-        "organisations.view_staffmember",
-        "organisations.view_team",
-        "organisations.view_membership",
-        "carehomes.view_carehome",
-        "carehomes.view_assignment",
-        "carehomes.view_visit",
-        "workstreams.view_workstream",
-        "workstreams.add_workstream",
-        "workstreams.change_workstream",
-        "workstreams.view_supportrequest",
-        "actionplan.view_action",
-        "actionplan.add_actionupdate",
-        "actionplan.view_gapreport",
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_STAFFMEMBER,
+        Permission.VIEW_TEAM,
+        Permission.VIEW_MEMBERSHIP,
+        Permission.VIEW_CAREHOME,
+        Permission.VIEW_ASSIGNMENT,
+        Permission.VIEW_VISIT,
+        Permission.VIEW_WORKSTREAM,
+        Permission.ADD_WORKSTREAM,
+        Permission.CHANGE_WORKSTREAM,
+        Permission.VIEW_SUPPORTREQUEST,
+        Permission.VIEW_ACTION,
+        Permission.ADD_ACTIONUPDATE,
+        Permission.VIEW_GAPREPORT,
     ],
     PROJECT_MANAGER: [
-        "organisations.view_organisation",
-        "organisations.change_organisation",
-        "organisations.add_organisation",
-        "organisations.view_staffmember",
-        "organisations.add_staffmember",
-        "organisations.change_staffmember",
-        "organisations.view_team",
-        "organisations.view_membership",
-        "organisations.add_membership",
-        "organisations.change_membership",
-        "organisations.view_importrun",
-        "carehomes.view_carehome",
-        "carehomes.add_carehome",
-        "carehomes.change_carehome",
-        "carehomes.view_assignment",
-        "carehomes.add_assignment",
-        "carehomes.change_assignment",
-        "carehomes.view_visit",
-        "carehomes.change_visit",
-        "workstreams.view_workstream",
-        "workstreams.add_workstream",
-        "workstreams.change_workstream",
-        "workstreams.view_supportrequest",
-        "workstreams.add_supportrequest",
-        "workstreams.change_supportrequest",
-        "workstreams.change_supportoffer",
-        "actionplan.view_action",
-        "actionplan.add_action",
-        "actionplan.change_action",
-        "actionplan.add_actionupdate",
-        "actionplan.add_meeting",
-        "actionplan.view_gapreport",
-        "actionplan.add_gapreport",
+        Permission.VIEW_ORGANISATION,
+        Permission.CHANGE_ORGANISATION,
+        Permission.ADD_ORGANISATION,
+        Permission.VIEW_STAFFMEMBER,
+        Permission.ADD_STAFFMEMBER,
+        Permission.CHANGE_STAFFMEMBER,
+        Permission.VIEW_TEAM,
+        Permission.VIEW_MEMBERSHIP,
+        Permission.ADD_MEMBERSHIP,
+        Permission.CHANGE_MEMBERSHIP,
+        Permission.VIEW_IMPORTRUN,
+        Permission.VIEW_CAREHOME,
+        Permission.ADD_CAREHOME,
+        Permission.CHANGE_CAREHOME,
+        Permission.VIEW_ASSIGNMENT,
+        Permission.ADD_ASSIGNMENT,
+        Permission.CHANGE_ASSIGNMENT,
+        Permission.VIEW_VISIT,
+        Permission.CHANGE_VISIT,
+        Permission.VIEW_WORKSTREAM,
+        Permission.ADD_WORKSTREAM,
+        Permission.CHANGE_WORKSTREAM,
+        Permission.VIEW_SUPPORTREQUEST,
+        Permission.ADD_SUPPORTREQUEST,
+        Permission.CHANGE_SUPPORTREQUEST,
+        Permission.CHANGE_SUPPORTOFFER,
+        Permission.VIEW_ACTION,
+        Permission.ADD_ACTION,
+        Permission.CHANGE_ACTION,
+        Permission.ADD_ACTIONUPDATE,
+        Permission.ADD_MEETING,
+        Permission.VIEW_GAPREPORT,
+        Permission.ADD_GAPREPORT,
     ],
     PHARMACY_PROFESSIONAL: [
-        "organisations.view_organisation",
-        "carehomes.view_carehome",
-        "carehomes.view_visit",
-        "carehomes.add_visit",
-        "workstreams.view_workstream",
-        "workstreams.view_supportrequest",
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_CAREHOME,
+        Permission.VIEW_VISIT,
+        Permission.ADD_VISIT,
+        Permission.VIEW_WORKSTREAM,
+        Permission.VIEW_SUPPORTREQUEST,
     ],
     ORGANISATION_LEAD: [
-        "organisations.view_organisation",
-        "workstreams.view_workstream",
-        "workstreams.view_supportrequest",
-        "workstreams.add_supportrequest",
-        "workstreams.add_supportoffer",
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_WORKSTREAM,
+        Permission.VIEW_SUPPORTREQUEST,
+        Permission.ADD_SUPPORTREQUEST,
+        Permission.ADD_SUPPORTOFFER,
     ],
     TRUST_DISCHARGE_TEAM: [
-        "organisations.view_organisation",
-        "discharge.view_dischargefollowup",
-        "discharge.add_dischargefollowup",
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_DISCHARGEFOLLOWUP,
+        Permission.ADD_DISCHARGEFOLLOWUP,
     ],
     COMMUNITY_PHARMACY: [
-        "organisations.view_organisation",
-        "discharge.view_dischargefollowup",
-        "discharge.change_dischargefollowup",
+        Permission.VIEW_ORGANISATION,
+        Permission.VIEW_DISCHARGEFOLLOWUP,
+        Permission.CHANGE_DISCHARGEFOLLOWUP,
     ],
 }
 
@@ -221,7 +223,7 @@ is_signed_in = rules.is_authenticated
 
 
 def may(user, permission, obj=None):
-    """May this user do this (a permission name such as "carehomes.change_visit") to this object?"""
+    """May this user do this (a permission name such as Permission.CHANGE_VISIT) to this object?"""
     return user.has_perm(permission, obj)
 
 

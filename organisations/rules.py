@@ -9,23 +9,22 @@ from organisations.access import (
     is_member_of_hub,
     is_organisation_lead,
 )
+from organisations.permissions import Permission
 
-rules.add_perm("organisations.view_organisation", is_member_of_hub)
-rules.add_perm("organisations.add_organisation", is_coordinator)
-rules.add_perm("organisations.change_organisation", is_coordinator)
-rules.add_perm("organisations.view_staffmember", is_leadership)
-rules.add_perm("organisations.add_staffmember", is_coordinator)
-rules.add_perm("organisations.change_staffmember", is_coordinator)
-rules.add_perm("organisations.view_team", is_member_of_hub)
-rules.add_perm("organisations.change_membership", is_coordinator)
-rules.add_perm("organisations.add_membership", is_coordinator)
-rules.add_perm("organisations.view_engagementnote", is_leadership)
-rules.add_perm("organisations.add_engagementnote", is_leadership)
+rules.add_perm(Permission.VIEW_ORGANISATION, is_member_of_hub)
+rules.add_perm(Permission.ADD_ORGANISATION, is_coordinator)
+rules.add_perm(Permission.CHANGE_ORGANISATION, is_coordinator)
+rules.add_perm(Permission.VIEW_STAFFMEMBER, is_leadership)
+rules.add_perm(Permission.ADD_STAFFMEMBER, is_coordinator)
+rules.add_perm(Permission.CHANGE_STAFFMEMBER, is_coordinator)
+rules.add_perm(Permission.VIEW_TEAM, is_member_of_hub)
+rules.add_perm(Permission.CHANGE_MEMBERSHIP, is_coordinator)
+rules.add_perm(Permission.ADD_MEMBERSHIP, is_coordinator)
+rules.add_perm(Permission.VIEW_ENGAGEMENTNOTE, is_leadership)
+rules.add_perm(Permission.ADD_ENGAGEMENTNOTE, is_leadership)
 # An organisation lead's own page: their organisation only.
-rules.add_perm(
-    "organisations.lead_organisation", is_coordinator | (is_organisation_lead & acts_for_organisation)
-)
-rules.add_perm("organisations.view_history", is_leadership)
+rules.add_perm(Permission.LEAD_ORGANISATION, is_coordinator | (is_organisation_lead & acts_for_organisation))
+rules.add_perm(Permission.VIEW_HISTORY, is_leadership)
 # Reference data: the ODS import, the record of every import run, choosing a new trust's kind.
-rules.add_perm("organisations.import_ods", is_coordinator)
-rules.add_perm("organisations.view_importrun", is_coordinator)
+rules.add_perm(Permission.IMPORT_ODS, is_coordinator)
+rules.add_perm(Permission.VIEW_IMPORTRUN, is_coordinator)

@@ -12,6 +12,7 @@ from organisations import ods_files
 from organisations.access import PROJECT_MANAGER, SLT, require
 from organisations.models import EngagementNote, ImportRun, Membership, Organisation, Sector, Team
 from organisations.ods_import import OdsOutcome, ods_apply
+from organisations.permissions import Permission
 
 
 def _role_granted_by(team, role):
@@ -35,7 +36,7 @@ def membership_add(*, by, team, staff, organisation, role=Membership.Role.MEMBER
     A seat on the SLT makes the person's login an "SLT member"; the operational team's project
     manager seat makes it a "Project manager". People without a login are seated all the same.
     """
-    require(by, "organisations.add_membership")
+    require(by, Permission.ADD_MEMBERSHIP)
     if Membership.objects.filter(team=team, staff=staff).exists():
         raise ValidationError({"staff": f"{staff.name} is already on the {team.name}."})
     membership = Membership(team=team, staff=staff, organisation=organisation, role=role)
@@ -50,7 +51,7 @@ def membership_add(*, by, team, staff, organisation, role=Membership.Role.MEMBER
 @transaction.atomic
 def membership_end(*, by, membership) -> None:
     """Take someone off a team; the role it granted goes unless another membership still grants it."""
-    require(by, "organisations.change_membership")
+    require(by, Permission.CHANGE_MEMBERSHIP)
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("team", "staff__user")
@@ -66,7 +67,7 @@ def membership_end(*, by, membership) -> None:
 @transaction.atomic
 def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_director=None) -> Organisation:
     """Record how engaged a PCN is, the hours it has committed and its clinical director."""
-    require(by, "organisations.add_engagementnote", pcn)
+    require(by, Permission.ADD_ENGAGEMENTNOTE, pcn)
     if not pcn.is_pcn:
         raise ValidationError({"engagement": "Only a PCN has an engagement status."})
     pcn.engagement = engagement
@@ -80,7 +81,7 @@ def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_dire
 @transaction.atomic
 def engagement_note_add(*, by, pcn, held_on, with_whom, summary) -> EngagementNote:
     """Add a dated note of a conversation with a PCN."""
-    require(by, "organisations.add_engagementnote", pcn)
+    require(by, Permission.ADD_ENGAGEMENTNOTE, pcn)
     if not pcn.is_pcn:
         raise ValidationError({"summary": "Conversation notes are kept for PCNs only."})
     note = EngagementNote(pcn=pcn, held_on=held_on, with_whom=with_whom, summary=summary, recorded_by=by)
@@ -174,7 +175,7 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
     recorded. `by` is None for the command and the monthly task.
     """
     if by is not None:
-        require(by, "organisations.import_ods")
+        require(by, Permission.IMPORT_ODS)
     started_at = timezone.now()
     described = [
         {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in files
@@ -221,7 +222,7 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
 @transaction.atomic
 def trust_kind_choose(*, by, organisation, kind) -> Organisation:
     """Say what kind of trust a trust is (the ODS files do not): acute, mental health or community."""
-    require(by, "organisations.change_organisation", organisation)
+    require(by, Permission.CHANGE_ORGANISATION, organisation)
     if kind not in TRUST_SECTORS:
         raise ValidationError({"kind": "Choose acute, mental health or community healthcare trust."})
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)

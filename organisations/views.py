@@ -7,28 +7,30 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm, TrustKindForm
 from organisations.models import ImportRun, Membership, Organisation, Team
+from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
 
 
-@requires("organisations.view_team")
+@requires(Permission.VIEW_TEAM)
 def team_list(request):
     return render(
         request, "organisations/team_list.jinja", {"page_title": "Teams", "teams": selectors.team_list()}
     )
 
 
-@requires("organisations.view_team")
+@requires(Permission.VIEW_TEAM)
 def team_detail(request, pk, form=None):
     try:
         team = selectors.team_detail(pk)
     except Team.DoesNotExist:
         return get_object_or_404(Team, pk=pk)
-    may_manage = may(request.user, "organisations.add_membership")
+    may_manage = may(request.user, Permission.ADD_MEMBERSHIP)
     return render(
         request,
         "organisations/team_detail.jinja",
@@ -43,7 +45,7 @@ def team_detail(request, pk, form=None):
 
 
 @require_POST
-@requires("organisations.add_membership")
+@requires(Permission.ADD_MEMBERSHIP)
 def membership_add(request, pk):
     team = get_object_or_404(Team, pk=pk)
     form = MembershipForm(request.POST, team=team)
@@ -58,8 +60,7 @@ def membership_add(request, pk):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{staff.name} added to the {team.name}.")
             return redirect("teams:detail", pk=pk)
@@ -67,7 +68,7 @@ def membership_add(request, pk):
 
 
 @require_POST
-@requires("organisations.change_membership")
+@requires(Permission.CHANGE_MEMBERSHIP)
 def membership_end(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("staff", "team"), pk=pk)
     services.membership_end(by=request.user, membership=membership)
@@ -75,7 +76,7 @@ def membership_end(request, pk):
     return redirect("teams:detail", pk=membership.team_id)
 
 
-@requires("organisations.view_importrun")
+@requires(Permission.VIEW_IMPORTRUN)
 def import_list(request):
     page = Paginator(selectors.import_run_list(), IMPORT_RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -90,7 +91,7 @@ def import_list(request):
     )
 
 
-@requires("organisations.view_importrun")
+@requires(Permission.VIEW_IMPORTRUN)
 def import_detail(request, pk):
     try:
         run = selectors.import_run_detail(pk)
@@ -101,7 +102,7 @@ def import_detail(request, pk):
     )
 
 
-@requires("organisations.change_organisation")
+@requires(Permission.CHANGE_ORGANISATION)
 def trust_kind(request, pk):
     try:
         trust = selectors.trust_needing_kind(pk)

@@ -9,19 +9,16 @@ from organisations.access import (
     is_member_of_hub,
     is_organisation_lead,
 )
+from organisations.permissions import Permission
 
-rules.add_perm("workstreams.view_workstream", is_member_of_hub)
-rules.add_perm("workstreams.add_workstream", is_leadership)
-rules.add_perm("workstreams.change_workstream", is_leadership)
-rules.add_perm("workstreams.view_supportrequest", is_member_of_hub)
+rules.add_perm(Permission.VIEW_WORKSTREAM, is_member_of_hub)
+rules.add_perm(Permission.ADD_WORKSTREAM, is_leadership)
+rules.add_perm(Permission.CHANGE_WORKSTREAM, is_leadership)
+rules.add_perm(Permission.VIEW_SUPPORTREQUEST, is_member_of_hub)
+rules.add_perm(Permission.ADD_SUPPORTREQUEST, is_coordinator | (is_organisation_lead & acts_for_organisation))
 rules.add_perm(
-    "workstreams.add_supportrequest", is_coordinator | (is_organisation_lead & acts_for_organisation)
+    Permission.CHANGE_SUPPORTREQUEST, is_coordinator | (is_organisation_lead & acts_for_organisation)
 )
-rules.add_perm(
-    "workstreams.change_supportrequest", is_coordinator | (is_organisation_lead & acts_for_organisation)
-)
-rules.add_perm(
-    "workstreams.add_supportoffer", is_coordinator | (is_organisation_lead & acts_for_organisation)
-)
-rules.add_perm("workstreams.accept_supportoffer", is_coordinator)
-rules.add_perm("workstreams.view_my_organisation", is_organisation_lead)
+rules.add_perm(Permission.ADD_SUPPORTOFFER, is_coordinator | (is_organisation_lead & acts_for_organisation))
+rules.add_perm(Permission.ACCEPT_SUPPORTOFFER, is_coordinator)
+rules.add_perm(Permission.VIEW_MY_ORGANISATION, is_organisation_lead)

@@ -17,6 +17,7 @@ from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
 from organisations.access import SLT, organisation_ids_for, require
+from organisations.permissions import Permission
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
 
 MINIMUM_SHARE = Decimal("0.5")
@@ -38,7 +39,7 @@ def workstream_create(
     care_homes=(),
 ) -> Workstream:
     """Start a shared piece of work (SLT and project manager)."""
-    require(by, "workstreams.add_workstream")
+    require(by, Permission.ADD_WORKSTREAM)
     workstream = Workstream(
         name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
     )
@@ -63,7 +64,7 @@ def workstream_update(
     care_homes=(),
 ) -> Workstream:
     """Change a workstream's lead, status, organisations or homes (SLT and project manager)."""
-    require(by, "workstreams.change_workstream", workstream)
+    require(by, Permission.CHANGE_WORKSTREAM, workstream)
     workstream.name = name
     workstream.description = description
     workstream.lead_organisation = lead_organisation
@@ -79,7 +80,7 @@ def workstream_update(
 @transaction.atomic
 def progress_note_add(*, by, workstream, written_on, text) -> ProgressNote:
     """Add a dated progress note to a workstream."""
-    require(by, "workstreams.change_workstream", workstream)
+    require(by, Permission.CHANGE_WORKSTREAM, workstream)
     if written_on and written_on > timezone.localdate():
         raise ValidationError({"written_on": "The date of a progress note cannot be in the future."})
     note = ProgressNote(workstream=workstream, written_on=written_on, text=text, author=by)
@@ -130,7 +131,7 @@ def support_request_create(
 
     The requester and every SLT member are emailed once the request is saved.
     """
-    require(by, "workstreams.add_supportrequest", organisation)
+    require(by, Permission.ADD_SUPPORTREQUEST, organisation)
     care_homes = list(care_homes)
     errors = {}
     if not care_homes and not locality.strip():
@@ -171,7 +172,7 @@ def support_request_create(
 def support_request_withdraw(*, by, support_request) -> SupportRequest:
     """Withdraw a request that is no longer needed; offers still waiting are declined."""
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    require(by, "workstreams.change_supportrequest", support_request)
+    require(by, Permission.CHANGE_SUPPORTREQUEST, support_request)
     if not support_request.is_open():
         raise ValidationError(
             f"This request is {support_request.get_status_display().lower()} and cannot be withdrawn."
@@ -203,7 +204,7 @@ def support_offer_create(
     and only hours they have spare now.
     """
     organisation = organisation or offering_organisation_for(by=by, staff=staff)
-    require(by, "workstreams.add_supportoffer", organisation)
+    require(by, Permission.ADD_SUPPORTOFFER, organisation)
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     if not support_request.is_open():
         raise ValidationError(
@@ -275,7 +276,7 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
     `care_home`. The request is met once accepted offers cover its hours; other offers still
     waiting are then declined. The requester and the SLT are emailed after the commit.
     """
-    require(by, "workstreams.accept_supportoffer", offer)
+    require(by, Permission.ACCEPT_SUPPORTOFFER, offer)
     offer = SupportOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status == SupportOffer.Status.ACCEPTED:
         raise ValidationError("This offer has already been accepted.")
@@ -346,7 +347,7 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
 @transaction.atomic
 def offer_decline(*, by, offer) -> SupportOffer:
     """The project manager declines an offer that does not fit."""
-    require(by, "workstreams.accept_supportoffer", offer)
+    require(by, Permission.ACCEPT_SUPPORTOFFER, offer)
     offer = SupportOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != SupportOffer.Status.OFFERED:
         raise ValidationError(f"This offer is already {offer.get_status_display().lower()}.")

@@ -1,31 +1,31 @@
 from django.urls import path
 
-from workstreams import views
+from workstreams.views import help_requests, organisations, workstreams
 
 app_name = "workstreams"
 
 organisation_patterns = (
     [
-        path("", views.organisation_list, name="list"),
-        path("mine/", views.my_organisation, name="mine"),
-        path("<int:pk>/", views.organisation_detail, name="detail"),
-        path("<int:pk>/engagement/", views.engagement_update, name="engagement"),
-        path("<int:pk>/conversations/", views.engagement_note_add, name="engagement_note"),
+        path("", organisations.organisation_list, name="list"),
+        path("mine/", organisations.my_organisation, name="mine"),
+        path("<int:pk>/", organisations.organisation_detail, name="detail"),
+        path("<int:pk>/engagement/", organisations.engagement_update, name="engagement"),
+        path("<int:pk>/conversations/", organisations.engagement_note_add, name="engagement_note"),
     ],
     "organisations",
 )
 
 urlpatterns = [
-    path("workstreams/", views.workstream_list, name="list"),
-    path("workstreams/new/", views.workstream_create, name="create"),
-    path("workstreams/<int:pk>/", views.workstream_detail, name="detail"),
-    path("workstreams/<int:pk>/edit/", views.workstream_edit, name="edit"),
-    path("workstreams/<int:pk>/notes/", views.progress_note_add, name="note_add"),
-    path("help-requests/", views.request_list, name="request_list"),
-    path("help-requests/new/", views.request_create, name="request_create"),
-    path("help-requests/<int:pk>/", views.request_detail, name="request_detail"),
-    path("help-requests/<int:pk>/offer/", views.offer_create, name="offer_create"),
-    path("help-requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
-    path("help-requests/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
-    path("help-requests/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
+    path("workstreams/", workstreams.workstream_list, name="list"),
+    path("workstreams/new/", workstreams.workstream_create, name="create"),
+    path("workstreams/<int:pk>/", workstreams.workstream_detail, name="detail"),
+    path("workstreams/<int:pk>/edit/", workstreams.workstream_edit, name="edit"),
+    path("workstreams/<int:pk>/notes/", workstreams.progress_note_add, name="note_add"),
+    path("help-requests/", help_requests.request_list, name="request_list"),
+    path("help-requests/new/", help_requests.request_create, name="request_create"),
+    path("help-requests/<int:pk>/", help_requests.request_detail, name="request_detail"),
+    path("help-requests/<int:pk>/offer/", help_requests.offer_create, name="offer_create"),
+    path("help-requests/<int:pk>/withdraw/", help_requests.request_withdraw, name="request_withdraw"),
+    path("help-requests/offers/<int:pk>/accept/", help_requests.offer_accept, name="offer_accept"),
+    path("help-requests/offers/<int:pk>/decline/", help_requests.offer_decline, name="offer_decline"),
 ]

@@ -10,6 +10,7 @@ from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupFiel
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
+from config.forms import add_service_errors
 from config.patient_data import validate_no_patient_data
 from organisations.models import StaffMember
 
@@ -193,13 +194,11 @@ class VisitForm(forms.Form):
         return data
 
     def add_service_errors(self, error: ValidationError):
-        """Show the service's field-keyed messages next to their fields (others at the top)."""
-        for name, messages in error.message_dict.items():
-            field = name if name in self.fields else None
-            if name.startswith("activity_"):
-                field = "activities"
-            for message in messages:
-                self.add_error(field, message)
+        """Show the service's field-keyed messages next to their fields (others at the top); every
+        activity column's message goes on the one activities field."""
+        add_service_errors(
+            self, error, field_for=lambda name: "activities" if name.startswith("activity_") else name
+        )
 
 
 def new_visit_initial(care_home_id=None):

@@ -25,6 +25,7 @@ from carehomes.rules import is_own_visit, within_edit_window
 from carehomes.signals import visit_logged
 from config.patient_data import check_free_text
 from organisations.access import is_coordinator, require, staff_member_for
+from organisations.permissions import Permission
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def visit_create(*, by, care_home, submission_token, staff=None, confirm_duplica
     `staff` defaults to the person logging it; only a project manager may log for someone else.
     Raises ValidationError (field-keyed) or DuplicateVisit.
     """
-    require(by, "carehomes.add_visit")
+    require(by, Permission.ADD_VISIT)
     existing = _resubmitted(by, submission_token)
     if existing is not None:
         return existing
@@ -220,7 +221,7 @@ def visit_update(*, by, visit, reason="", confirm_duplicate=False, **fields):
     Every change is kept in the visit's history with who made it and the reason.
     """
     visit = Visit.objects.select_for_update().select_related("care_home", "staff").get(pk=visit.pk)
-    require(by, "carehomes.change_visit", visit)
+    require(by, Permission.CHANGE_VISIT, visit)
     reason = (reason or "").strip()
     check_free_text(reason=reason)
     if needs_reason(by=by, visit=visit) and not reason:
@@ -248,7 +249,7 @@ def visit_delete(*, by, visit, reason=""):
     django-simple-history keeps a record of the deleted visit, who deleted it and why.
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    require(by, "carehomes.change_visit", visit)
+    require(by, Permission.CHANGE_VISIT, visit)
     reason = (reason or "").strip()
     check_free_text(reason=reason)
     if needs_reason(by=by, visit=visit) and not reason:

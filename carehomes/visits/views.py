@@ -10,14 +10,13 @@ from carehomes.models import Visit
 from carehomes.visits import exports, selectors, services
 from carehomes.visits.forms import ReasonForm, VisitFilterForm, VisitForm, new_visit_initial, visit_initial
 from organisations.access import may, require, requires
+from organisations.permissions import Permission
 
 
-@requires("carehomes.view_my_care_homes")
+@requires(Permission.VIEW_MY_CARE_HOMES)
 def my_care_homes(request):
     homes = selectors.my_care_homes(request.user)
-    recent = (
-        list(selectors.visits_for(request.user)[:5]) if may(request.user, "carehomes.list_visits") else []
-    )
+    recent = list(selectors.visits_for(request.user)[:5]) if may(request.user, Permission.LIST_VISITS) else []
     return render(
         request,
         "carehomes/visits/my_care_homes.jinja",
@@ -31,7 +30,7 @@ def _filtered_visits(request):
     return form, queryset
 
 
-@requires("carehomes.list_visits")
+@requires(Permission.LIST_VISITS)
 def visit_list(request):
     form, queryset = _filtered_visits(request)
     page = selectors.visit_page(
@@ -57,7 +56,7 @@ def visit_list(request):
     )
 
 
-@requires("carehomes.list_visits")
+@requires(Permission.LIST_VISITS)
 def visit_export(request, extension):
     _form, queryset = _filtered_visits(request)
     if extension == "xlsx":
@@ -79,7 +78,7 @@ def _render_form(request, form, *, visit=None, duplicate=None, status=200):
     )
 
 
-@requires("carehomes.add_visit")
+@requires(Permission.ADD_VISIT)
 @require_http_methods(["GET", "POST"])
 def visit_create(request):
     if request.method == "GET":
@@ -123,8 +122,8 @@ def _visit(pk):
 
 def visit_detail(request, pk):
     visit = _visit(pk)
-    require(request.user, "carehomes.view_visit", visit)
-    may_change = may(request.user, "carehomes.change_visit", visit)
+    require(request.user, Permission.VIEW_VISIT, visit)
+    may_change = may(request.user, Permission.CHANGE_VISIT, visit)
     return render(
         request,
         "carehomes/visits/detail.jinja",
@@ -134,8 +133,8 @@ def visit_detail(request, pk):
             "history": selectors.visit_history(visit),
             "may_change": may_change,
             "is_correction": may_change and services.needs_reason(by=request.user, visit=visit),
-            "may_view_home": may(request.user, "carehomes.view_carehome", visit.care_home),
-            "may_list": may(request.user, "carehomes.list_visits"),
+            "may_view_home": may(request.user, Permission.VIEW_CAREHOME, visit.care_home),
+            "may_list": may(request.user, Permission.LIST_VISITS),
         },
     )
 
@@ -143,7 +142,7 @@ def visit_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def visit_edit(request, pk):
     visit = _visit(pk)
-    require(request.user, "carehomes.change_visit", visit)
+    require(request.user, Permission.CHANGE_VISIT, visit)
     needs_reason = services.needs_reason(by=request.user, visit=visit)
     if request.method == "GET":
         form = VisitForm(initial=visit_initial(visit), user=request.user, needs_reason=needs_reason)
@@ -172,7 +171,7 @@ def visit_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def visit_delete(request, pk):
     visit = _visit(pk)
-    require(request.user, "carehomes.change_visit", visit)
+    require(request.user, Permission.CHANGE_VISIT, visit)
     needs_reason = services.needs_reason(by=request.user, visit=visit)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].required = needs_reason

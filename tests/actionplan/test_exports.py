@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from actionplan import exports, selectors
+from actionplan import exports, paper_rows, selectors
 from actionplan.models import Rag
 from tests.factories import (
     ActionFactory,
@@ -117,7 +117,7 @@ def test_word_rag_cells_are_shaded_in_their_colour(paper):
             "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd"
         )
         fills.append(shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill"))
-    assert fills == [exports.RAG_HEX["green"], exports.RAG_HEX["red"], exports.RAG_HEX["amber"]]
+    assert fills == [paper_rows.RAG_HEX["green"], paper_rows.RAG_HEX["red"], paper_rows.RAG_HEX["amber"]]
 
 
 def test_word_paper_says_when_there_is_no_gap_report(paper):
@@ -152,7 +152,7 @@ def test_excel_paper_holds_the_actions_with_rag_fills_and_the_other_parts(paper)
     assert "26 November 2026" in sheet["A2"].value
     assert [sheet.cell(row=r, column=1).value for r in range(6, 9)] == ["PH-01", "PH-02", "PH-03"]
     assert [sheet.cell(row=r, column=6).value for r in range(6, 9)] == ["Green", "Red", "Amber"]
-    assert sheet.cell(row=7, column=6).fill.fgColor.rgb.endswith(exports.RAG_HEX["red"])
+    assert sheet.cell(row=7, column=6).fill.fgColor.rgb.endswith(paper_rows.RAG_HEX["red"])
     updates = workbook["Updates since last meeting"]
     assert [updates.cell(row=r, column=5).value for r in (5, 6)] == [
         "All homes now have a lead",
@@ -196,4 +196,4 @@ def test_text_that_looks_like_a_formula_comes_out_inert(hostile):
 
 
 def test_file_name_names_the_section_and_the_meeting(paper):
-    assert exports.file_name(paper, "docx") == "pharmacy-support-2026-11-26.docx"
+    assert paper_rows.file_name(paper, "docx") == "pharmacy-support-2026-11-26.docx"

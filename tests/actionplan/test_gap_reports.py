@@ -10,17 +10,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from actionplan.gap_reports import (
-    compute_report_data,
-    gap_report_backfill,
-    gap_report_generate,
-    latest_headlines,
-    parse_week,
-    previous_week,
-    week_of,
-)
+from actionplan.gap_report_selectors import compute_report_data, latest_headlines
+from actionplan.gap_report_services import gap_report_backfill, gap_report_generate
 from actionplan.models import GapReport
 from actionplan.report_documents import report_docx, report_pdf
+from actionplan.report_terms import parse_week, previous_week, week_of
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from tests.factories import (
     ActionFactory,

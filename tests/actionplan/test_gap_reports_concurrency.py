@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from actionplan import gap_reports
+from actionplan import gap_report_selectors, gap_report_services
 from actionplan.models import GapReport
 from tests.factories import CareHomeFactory
 
@@ -41,7 +41,7 @@ def run_together(target, count=2):
 
 def test_two_concurrent_runs_for_one_week_leave_one_report(monkeypatch):
     CareHomeFactory()
-    compute = gap_reports.compute_report_data
+    compute = gap_report_selectors.compute_report_data
     both_computed = threading.Barrier(2)
 
     def slow_compute(week, **kwargs):
@@ -49,16 +49,18 @@ def test_two_concurrent_runs_for_one_week_leave_one_report(monkeypatch):
         both_computed.wait(timeout=10)  # both have seen "no report yet" before either writes
         return data
 
-    monkeypatch.setattr(gap_reports, "compute_report_data", slow_compute)
-    first, second = run_together(lambda: gap_reports.gap_report_generate(week="2026-W48"))
+    monkeypatch.setattr(gap_report_selectors, "compute_report_data", slow_compute)
+    first, second = run_together(lambda: gap_report_services.gap_report_generate(week="2026-W48"))
     assert GapReport.objects.filter(week="2026-W48").count() == 1
     assert first.pk == second.pk
 
 
 def test_two_concurrent_regenerations_make_one_new_version(monkeypatch):
     CareHomeFactory()
-    gap_reports.gap_report_generate(week="2026-W48", notify=False)
-    run_together(lambda: gap_reports.gap_report_generate(week="2026-W48", regenerate=True, notify=False))
+    gap_report_services.gap_report_generate(week="2026-W48", notify=False)
+    run_together(
+        lambda: gap_report_services.gap_report_generate(week="2026-W48", regenerate=True, notify=False)
+    )
     versions = list(GapReport.objects.filter(week="2026-W48").values_list("version", "is_current"))
     assert GapReport.objects.filter(week="2026-W48", is_current=True).count() == 1
     assert len(versions) in (2, 3)  # each run is an explicit request; never two current

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.gap_reports import gap_report_generate, previous_week
+from actionplan.gap_report_services import gap_report_generate
 from actionplan.models import GapReport
+from actionplan.report_terms import previous_week
 from config.celery import app
 from tests.factories import CareHomeFactory
 

@@ -8,7 +8,7 @@ import redis.exceptions
 import time_machine
 from django.db import InterfaceError, OperationalError
 
-from actionplan import gap_reports
+from actionplan import gap_report_selectors
 from actionplan.models import GapReport
 from actionplan.tasks import generate_gap_report, generate_weekly_gap_report, week_just_ended
 from config.celery import app
@@ -21,7 +21,9 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 def light_reports(monkeypatch):
     """Reports without their figures: these tests are about when and how often they are made."""
     monkeypatch.setattr(
-        gap_reports, "compute_report_data", lambda week, **kwargs: {"week": week, "headlines": {}, "gaps": []}
+        gap_report_selectors,
+        "compute_report_data",
+        lambda week, **kwargs: {"week": week, "headlines": {}, "gaps": []},
     )
 
 

@@ -10,8 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from carehomes import imports
+from carehomes.imports import cqc, cqc_formats
 from carehomes.models import CareHome
+from config import readers
+from organisations import imports as staff_imports
 from organisations.models import StaffMember
 from tests.cqc_files import DIRECTORY_HEADER
 from tests.factories import (
@@ -121,8 +123,8 @@ def register():
 
 def test_directory_file_preview(register):
     changed, missing = register
-    preview = imports.cqc_preview(imports.parse_cqc(directory_file(), "01_November_2026_CQC_directory.csv"))
-    assert preview.format_name == imports.DIRECTORY
+    preview = cqc.cqc_preview(cqc_formats.parse_cqc(directory_file(), "01_November_2026_CQC_directory.csv"))
+    assert preview.format_name == cqc_formats.DIRECTORY
     assert [r.cqc_location_id for r in preview.new] == ["1-300000001"]
     assert [(h.pk, [c[0] for c in ch]) for _r, h, ch in preview.changed] == [(changed.pk, ["name"])]
     assert preview.skipped == 2
@@ -135,7 +137,7 @@ def test_directory_file_preview(register):
 
 
 def test_directory_file_with_errors_imports_nothing(register):
-    preview, applied = imports.cqc_apply(by=None, data=directory_file(), filename="x.csv")
+    preview, applied = cqc.cqc_apply(by=None, data=directory_file(), filename="x.csv")
     assert not applied
     assert not CareHome.objects.filter(cqc_location_id="1-300000001").exists()
     assert CareHome.objects.get(cqc_location_id="1-101234567").name == "Meadow View Care Home"
@@ -143,9 +145,7 @@ def test_directory_file_with_errors_imports_nothing(register):
 
 def test_directory_file_skipping_bad_rows_upserts_and_flags_missing(register, pm_user):
     changed, missing = register
-    _preview, applied = imports.cqc_apply(
-        by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True
-    )
+    _preview, applied = cqc.cqc_apply(by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True)
     assert applied
     changed.refresh_from_db()
     assert changed.name == "Meadow View Care Home (renamed)"
@@ -251,11 +251,11 @@ def hsca_rows():
 def test_hsca_csv_updates_beds_and_reads_flags(register):
     changed, _missing = register
     data = to_csv(hsca_rows())
-    preview = imports.cqc_preview(imports.parse_cqc(data, "HSCA_Active_Locations.csv"))
-    assert preview.format_name == imports.HSCA
+    preview = cqc.cqc_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.csv"))
+    assert preview.format_name == cqc_formats.HSCA
     assert preview.skipped == 1
     assert [(e.row_number, "beds" in e.reason) for e in preview.errors] == [(5, True)]
-    _p, applied = imports.cqc_apply(by=None, data=data, skip_bad_rows=True)
+    _p, applied = cqc.cqc_apply(by=None, data=data, skip_bad_rows=True)
     assert applied
     changed.refresh_from_db()
     assert changed.beds == 48
@@ -277,7 +277,7 @@ def test_hsca_xlsx_workbook_is_read_from_its_named_sheet(register):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    preview = imports.cqc_preview(imports.parse_cqc(buffer.getvalue(), "HSCA_Active_Locations.xlsx"))
+    preview = cqc.cqc_preview(cqc_formats.parse_cqc(buffer.getvalue(), "HSCA_Active_Locations.xlsx"))
     assert [r.cqc_location_id for r in preview.new] == ["1-600000001"]
     assert len(preview.changed) == 1 and not preview.errors
 
@@ -326,7 +326,7 @@ def ods_workbook(sheets):
 
 def test_hsca_ods_workbook_is_read_from_its_named_sheet(register):
     data = ods_workbook({"Notes": [["This sheet is not the data"]], "HSCA_Active_Locations": hsca_rows()[:3]})
-    preview = imports.cqc_preview(imports.parse_cqc(data, "HSCA_Active_Locations.ods"))
+    preview = cqc.cqc_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.ods"))
     assert [r.cqc_location_id for r in preview.new] == ["1-600000001"]
     assert len(preview.changed) == 1 and not preview.errors
 
@@ -343,13 +343,13 @@ def test_hsca_ods_workbook_is_read_from_its_named_sheet(register):
             "workbook could not be opened",
         ),
         (b"PK\x03\x04 broken zip", "x.xlsx", "workbook could not be opened"),
-        (b"x" * (imports.MAX_BYTES + 1), "x.csv", "largest file the hub takes is 20 MB"),
+        (b"x" * (readers.MAX_BYTES + 1), "x.csv", "largest file the hub takes is 20 MB"),
         (b"Location ID,Care home?\n", "x.csv", "missing the columns"),
     ],
 )
 def test_junk_files_get_a_clear_message(data, name, message):
-    with pytest.raises(imports.ImportFileError) as error:
-        imports.parse_cqc(data, name)
+    with pytest.raises(readers.ImportFileError) as error:
+        cqc_formats.parse_cqc(data, name)
     assert message in str(error.value)
 
 
@@ -360,7 +360,7 @@ def test_cp1252_file_is_read(register):
     ]
     out = io.StringIO()
     csv.writer(out).writerows(rows)
-    parsed = imports.parse_cqc(out.getvalue().encode("cp1252"), "x.csv")
+    parsed = cqc_formats.parse_cqc(out.getvalue().encode("cp1252"), "x.csv")
     assert parsed.rows[0].name == "Café Lodge"
 
 
@@ -430,12 +430,14 @@ def test_staff_import_preview_and_all_or_nothing(pm_user):
         ["No Org", "pharmacist", "2099999", "ZZZ", "3", ""],  # error: organisation
         ["Bad Hours", "pharmacist", "2088888", "RR8", "many", ""],  # error: hours
     )
-    preview, applied = imports.staff_apply(by=pm_user, data=data, filename="staff.csv")
+    preview, applied = staff_imports.staff_apply(by=pm_user, data=data, filename="staff.csv")
     assert not applied
     assert [e.row_number for e in preview.errors] == [4, 5]
     assert "ZZZ" in preview.errors[0].reason
     assert not StaffMember.objects.filter(name="Ben Okafor").exists()
-    _preview, applied = imports.staff_apply(by=pm_user, data=data, filename="staff.csv", skip_bad_rows=True)
+    _preview, applied = staff_imports.staff_apply(
+        by=pm_user, data=data, filename="staff.csv", skip_bad_rows=True
+    )
     assert applied
     existing.refresh_from_db()
     assert existing.hours_per_week == Decimal("6")
@@ -467,12 +469,12 @@ def test_upload_pages_render(client_for, pm_user, url):
 def test_every_cqc_import_run_is_recorded_for_the_imports_page(register, pm_user):
     from organisations.models import ImportRun
 
-    imports.cqc_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
-    imports.cqc_apply(
+    cqc.cqc_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
+    cqc.cqc_apply(
         by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv", skip_bad_rows=True
     )
-    with pytest.raises(imports.ImportFileError):
-        imports.cqc_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")
+    with pytest.raises(readers.ImportFileError):
+        cqc.cqc_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")
 
     refused, applied, broken = ImportRun.objects.order_by("pk")
     assert (refused.source, refused.via, refused.outcome, refused.by) == ("cqc", "upload", "failed", pm_user)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.gap_reports import gap_report_backfill
+from actionplan.gap_report_services import gap_report_backfill
 from tests.factories import (
     ActionFactory,
     AssignmentFactory,

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from actionplan.gap_reports import gap_report_generate, previous_week
+from actionplan.gap_report_services import gap_report_generate
+from actionplan.report_terms import previous_week
 from organisations.access import SLT
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import (

@@ -19,11 +19,14 @@ Expectations:
 from dataclasses import dataclass
 
 import pytest
+import rules
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
+from organisations.access import GROUP_PERMISSIONS
+from organisations.permissions import Permission
 from tests.security.url_patterns import hub_pages
 from tests.security.world import ACTORS, OTHER, REPORT_WEEK, build_world
 
@@ -304,3 +307,14 @@ def test_every_page_keeps_its_access_rule_for_every_person():
     assert not failures, f"{len(failures)} of {tried} requests broke the access rules:\n" + "\n".join(
         failures
     )
+
+
+def test_every_rule_is_a_named_permission_and_every_named_permission_is_granted_somewhere():
+    """`Permission` names every permission once: each rule an app registers is a member, and each
+    member is decided by a rule or carried by a role's group (so a member is never dead)."""
+    hub_apps = {name.split(".", 1)[0] for name in Permission}
+    registered = {name for name in rules.permissions.permissions if name.split(".", 1)[0] in hub_apps}
+    carried = {name for names in GROUP_PERMISSIONS.values() for name in names}
+
+    assert registered - set(Permission) == set()
+    assert set(Permission) - registered - carried == set()

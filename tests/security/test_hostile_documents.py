@@ -17,7 +17,8 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from actionplan.gap_reports import gap_report_generate, previous_week
+from actionplan.gap_report_services import gap_report_generate
+from actionplan.report_terms import previous_week
 from config.exports import xml_safe
 from tests.factories import (
     ActionFactory,

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from actionplan.gap_report_services import gap_report_generate
 from api.services import api_token_create
 from organisations.access import (
     COMMUNITY_PHARMACY,
@@ -31,7 +32,6 @@ from tests.factories import (
     CommunityPharmacyFactory,
     DischargeFollowUpFactory,
     EngagementNoteFactory,
-    GapReportFactory,
     MeetingFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -74,11 +74,7 @@ class World:
 
 
 def weekly_report(week):
-    """A real weekly gap report when the report service is there, so its pages have real figures."""
-    try:
-        from actionplan.gap_reports import gap_report_generate
-    except ImportError:
-        return GapReportFactory(week=week)
+    """A real weekly gap report, so its pages have real figures."""
     return gap_report_generate(week=week)
 
 

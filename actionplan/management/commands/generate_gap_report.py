@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplan.gap_reports import gap_report_generate
+from actionplan.gap_report_services import gap_report_generate
 from actionplan.tasks import week_just_ended
 
 

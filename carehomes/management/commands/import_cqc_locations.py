@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carehomes import imports
+from carehomes.imports import cqc, cqc_formats
+from config import readers
 
 
 class Command(BaseCommand):
@@ -23,17 +24,17 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
-        if path.stat().st_size > imports.MAX_BYTES:
+        if path.stat().st_size > readers.MAX_BYTES:
             raise CommandError("The file is larger than 20 MB, the largest the hub takes.")
         data = path.read_bytes()
         try:
             if dry_run:
-                preview, applied = imports.cqc_preview(imports.parse_cqc(data, path.name)), False
+                preview, applied = cqc.cqc_preview(cqc_formats.parse_cqc(data, path.name)), False
             else:
-                preview, applied = imports.cqc_apply(
+                preview, applied = cqc.cqc_apply(
                     by=None, data=data, filename=path.name, skip_bad_rows=skip_bad_rows
                 )
-        except imports.ImportFileError as error:
+        except readers.ImportFileError as error:
             raise CommandError(str(error)) from error
         self._report(preview)
         if dry_run:

@@ -6,14 +6,17 @@ rolled back afterwards, so no other test module sees it.
 """
 
 import io
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.test import RequestFactory
@@ -50,7 +53,7 @@ def demo_city(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             out = io.StringIO()
-            call_command("seed_demo", stdout=out)
+            call_command("seed_demo", force=True, stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
@@ -267,10 +270,42 @@ def test_seed_demo_a_second_time_changes_nothing(demo_city):
     before = _counts()
     out = io.StringIO()
 
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", force=True, stdout=out)
 
     assert _counts() == before
     assert "already present" in out.getvalue()
+
+
+def test_seed_demo_refuses_when_debug_is_off_unless_forced(monkeypatch):
+    monkeypatch.setattr(settings, "DEBUG", False)
+    before = _counts()
+
+    with pytest.raises(CommandError, match="DEBUG=True"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert _counts() == before
+
+
+def test_nonprod_is_installed_only_with_debug_or_nonprod_apps():
+    """A production settings file (DEBUG and NONPROD_APPS off) has no demo or scale commands."""
+    script = "from django.conf import settings; print('nonprod' in settings.INSTALLED_APPS)"
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "NONPROD_APPS": "False",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+
+    assert result.stdout.strip() == "False"
 
 
 def test_seed_demo_has_discharge_follow_ups_in_every_state_and_the_two_new_logins(demo_city):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from carehomes.models import CareHome, Visit
-from dashboard import scale
+from nonprod import scale
 from organisations.models import Organisation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

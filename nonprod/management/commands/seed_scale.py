@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from dashboard import scale
+from nonprod import scale
 
 
 class Command(BaseCommand):

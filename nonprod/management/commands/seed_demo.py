@@ -1,21 +1,35 @@
 """`manage.py seed_demo`: load the Leeds demo city into an empty database and print the sign-ins.
 
-Running it again changes nothing: it sees the demo city is there and prints the sign-ins.
+Running it again changes nothing: it sees the demo city is there and prints the sign-ins. It
+refuses to run when DEBUG is off (a production settings file) unless given `--force`.
 """
 
-import importlib
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from actionplan.gap_report_services import gap_report_backfill
 from config.freshness import data_changed
-from dashboard import demo
+from nonprod import demo
 
 
 class Command(BaseCommand):
     help = "Load the Leeds demo city (care homes, staff, a year of visits, the action plan) and print the sign-ins."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo city even though DEBUG is off (never against a live service).",
+        )
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo makes demo logins with a published password, so it runs only with DEBUG=True. "
+                "Use --force to load the demo city with DEBUG off (never against a live service)."
+            )
         password = demo.demo_password()
         if demo.demo_present():
             self.stdout.write("Demo data already present: nothing changed.")
@@ -42,21 +56,10 @@ class Command(BaseCommand):
         self._print_sign_ins(password)
 
     def _backfill_gap_reports(self):
-        """A year of weekly gap reports for the dashboard's trends, when the hub can make them."""
-        backfill = None
-        for module_name in ("actionplan.services", "actionplan.gap_reports"):
-            try:
-                backfill = importlib.import_module(module_name).gap_report_backfill
-                break
-            except (ImportError, AttributeError):
-                continue
-        if backfill is None:
-            self.stdout.write("Weekly gap reports not backfilled: gap_report_backfill is not available.")
-            return
+        """A year of weekly gap reports for the dashboard's trends."""
         started = time.monotonic()
-        made = backfill(weeks=52)
-        count = len(made) if made is not None else 52
-        self.stdout.write(f"Backfilled {count} weekly gap reports in {time.monotonic() - started:.1f} s.")
+        made = gap_report_backfill(weeks=52)
+        self.stdout.write(f"Backfilled {len(made)} weekly gap reports in {time.monotonic() - started:.1f} s.")
 
     def _print_sign_ins(self, password):
         sign_ins = demo.demo_sign_ins()

@@ -1,94 +1,24 @@
-"""The weekly gap report: a frozen snapshot of every gap and headline figure of one ISO week.
+"""Reads for the weekly gap report: the headline figures (shared with the live dashboard), hours
+by organisation and sector, the data a report freezes, the latest figures and the trend.
 
-    gap_report_generate(week="2026-W48")          # one current report per week, however often asked
-    gap_report_generate(week=..., regenerate=True) # an explicit new version; the old one is kept
-    gap_report_backfill(weeks=52)                 # history for the demo data (labelled "backfilled")
-    latest_headlines()                            # the latest report's headline figures, or None
-
-One current report per week is held by the database (a conditional unique constraint), so two
-runs at once, or a Celery retry, leave one report: the loser of the race returns the winner's.
 The figures are computed in the database (aggregates and `carehomes.gaps`), never by a loop
 over homes issuing queries.
 """
 
 import datetime
-import logging
-import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from actionplan.models import Action, GapReport, Rag
+from actionplan.report_terms import TREND_WEEKS, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
-from config.presenters import iso_week_label
-from organisations.access import SLT, require
+from organisations.access import SLT
 from organisations.models import Organisation, Sector, StaffMember
 from workstreams.models import SupportRequest
-
-log = logging.getLogger(__name__)
-
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
-TREND_WEEKS = 12
-
-HEADLINE_LABELS = {
-    "care_homes": "Care homes",
-    "pct_with_lead": "% with a named lead",
-    "pct_visited_28d": "% visited in the last 28 days",
-    "in_outbreak": "Homes in outbreak",
-    "outbreak_not_visited": "In outbreak, not visited since it began",
-    "smrs_in_week": "Structured medication reviews in the week",
-    "residents_reviewed_in_week": "Residents reviewed in the week",
-    "interventions_in_week": "Interventions in the week",
-    "open_requests": "Open requests for help",
-    "pcns_no_hours": "PCNs with homes and no committed hours",
-    "gaps": "Gaps",
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# ISO weeks
-
-
-def week_of(day: datetime.date) -> str:
-    """The ISO week of a date: 2026-11-23 -> "2026-W48"."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def previous_week(today: datetime.date | None = None) -> str:
-    """The ISO week just ended (the week before `today`'s)."""
-    today = today or timezone.localdate()
-    return week_of(today - datetime.timedelta(days=7))
-
-
-def parse_week(week: str) -> tuple[datetime.date, datetime.date]:
-    """The Monday and Sunday of an ISO week, or ValidationError for a week that does not exist."""
-    match = WEEK_PATTERN.match(week or "")
-    message = "Enter an ISO week such as 2026-W48."
-    if not match:
-        raise ValidationError({"week": message})
-    try:
-        monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        sunday = monday + datetime.timedelta(days=6)  # OverflowError for 9999-W52, which ends in 10000
-    except (ValueError, OverflowError):
-        raise ValidationError({"week": f"{week} is not a week of that year. {message}"}) from None
-    return monday, sunday
-
-
-def week_title(week: str) -> str:
-    """'23 to 29 November 2026 (week 48)': the dates people know, then the week number."""
-    parse_week(week)  # refuses a week that does not exist
-    return iso_week_label(week)
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures (shared with the live dashboard)
 
 
 def _pct(part, whole):
@@ -303,121 +233,10 @@ def compute_report_data(week, *, as_of=None, backfilled=False):
     }
 
 
-# ---------------------------------------------------------------------------------------------
-# Making reports
-
-
-def gap_report_generate(
-    *, week, by=None, regenerate=False, requested_at=None, as_of=None, backfilled=False, notify=True
-):
-    """Make the report of an ISO week, or return the one that exists.
-
-    Idempotent: with a current report for the week and no `regenerate`, that report is returned
-    untouched. `regenerate=True` is the explicit choice to make a new version: the earlier one
-    is kept (is_current=False). Concurrent runs for one week leave one report, because the
-    database allows one current report per week; the loser returns the winner's report.
-    `by` is the acting user (None for the scheduler and the command line).
-    `requested_at` makes a regeneration safe to retry: a current report made at or after that
-    moment already answers the request, so no further version is made.
-    When a report is newly made, the SLT members are emailed its PDF once the transaction commits.
-    """
-    if by is not None:
-        require(by, "actionplan.add_gapreport")
-    parse_week(week)
-    existing = GapReport.objects.filter(week=week, is_current=True).first()
-    if existing is not None and regenerate and requested_at is not None:
-        regenerate = existing.generated_at < requested_at
-    if existing is not None and not regenerate:
-        return existing
-    data = compute_report_data(week, as_of=as_of, backfilled=backfilled)
-    try:
-        with transaction.atomic():
-            if regenerate:
-                versions = list(GapReport.objects.select_for_update().filter(week=week).order_by("version"))
-                GapReport.objects.filter(week=week, is_current=True).update(is_current=False)
-                version = (versions[-1].version if versions else 0) + 1
-            else:
-                version = (GapReport.objects.filter(week=week).aggregate(v=Max("version"))["v"] or 0) + 1
-            report = GapReport(
-                week=week,
-                version=version,
-                is_current=True,
-                generated_at=timezone.now(),
-                generated_by=by,
-                data=data,
-            )
-            report.full_clean()
-            report.save()
-            if notify:
-                transaction.on_commit(lambda: gap_report_email(report_id=report.pk))
-    except (IntegrityError, ValidationError) as error:
-        # Another run made this week's report first: that one stands.
-        winner = GapReport.objects.filter(week=week, is_current=True).first()
-        if winner is None:
-            raise
-        log.info("gap report %s already made by another run (%s)", week, error.__class__.__name__)
-        return winner
-    log.info("gap report %s version %s made", week, report.version)
-    return report
-
-
-def gap_report_backfill(*, weeks=52, today=None):
-    """Reports for the `weeks` weeks before this one that have none, oldest first, for the demo.
-
-    Each is computed as of its week's last day and labelled "backfilled"; no email is sent.
-    """
-    today = today or timezone.localdate()
-    made = []
-    for n in range(weeks, 0, -1):
-        week = week_of(today - datetime.timedelta(days=7 * n))
-        if GapReport.objects.filter(week=week, is_current=True).exists():
-            continue
-        _, sunday = parse_week(week)
-        made.append(gap_report_generate(week=week, as_of=sunday, backfilled=True, notify=False))
-    return made
-
-
 def slt_recipients():
     """Email addresses of the active SLT members."""
     users = get_user_model().objects.filter(groups__name=SLT, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
-
-
-def gap_report_email(*, report_id):
-    """Email a newly made report's PDF to the SLT members. A mail failure is logged, not raised:
-    the report stands, and is on the hub for anyone who missed the email."""
-    from actionplan.report_documents import report_pdf
-
-    report = GapReport.objects.get(pk=report_id)
-    recipients = slt_recipients()
-    if not recipients:
-        return 0
-    headlines = report.data.get("headlines", {})
-    body = "\n".join(
-        [
-            f"The weekly gap report for {week_title(report.week)} is ready.",
-            "",
-            *(
-                f"{label}: {headlines[key]}"
-                for key, label in HEADLINE_LABELS.items()
-                if key in headlines and not isinstance(headlines[key], dict)
-            ),
-            "",
-            "The full report is attached as a PDF, and is on the hub under Reports.",
-        ]
-    )
-    message = EmailMessage(
-        subject=f"Weekly gap report {report.week}",
-        body=body,
-        to=[],
-        bcc=recipients,
-    )
-    try:
-        message.attach(f"gap-report-{report.week}.pdf", report_pdf(report), "application/pdf")
-        return message.send()
-    except Exception:
-        log.exception("could not email gap report %s", report.week)
-        return 0
 
 
 def latest_headlines():

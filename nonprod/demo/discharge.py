@@ -31,7 +31,7 @@ def _at(day, hour, minute=0):
 
 
 def build_discharges(city):
-    """Add the discharge world to a demo city under construction (`dashboard.demo._DemoCity`)."""
+    """Add the discharge world to a demo city under construction (`nonprod.demo.city.DemoCity`)."""
     rng = random.Random(SEED)
     today = city.today
     pharmacies = list(Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY).order_by("pk"))

@@ -1,0 +1,68 @@
+"""What the weekly gap report's page, PDF and Word document say, as rows and lines of text, from a
+report's frozen `data`."""
+
+from actionplan.report_terms import HEADLINE_LABELS
+
+
+def figure_text(value):
+    """A figure as the report shows it: blank for none, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def headline_rows(data):
+    headlines = data.get("headlines", {})
+    return [
+        [label, figure_text(headlines.get(key))] for key, label in HEADLINE_LABELS.items() if key in headlines
+    ]
+
+
+def rag_rows(data):
+    rag = data.get("headlines", {}).get("rag", {})
+    return [[name.capitalize(), figure_text(rag.get(name, 0))] for name in ("red", "amber", "green")]
+
+
+def gap_rows(data):
+    return [
+        [
+            g.get("severity", "").capitalize(),
+            g.get("name", ""),
+            g.get("care_home") or g.get("pcn") or "",
+            g["reason"],
+        ]
+        for g in data.get("gaps", [])
+    ]
+
+
+def change_rows(data, kind):
+    return [
+        [c.get("name", ""), c.get("care_home") or c.get("pcn") or ""]
+        for c in data.get("changes", {}).get(kind, [])
+    ]
+
+
+def intro_lines(report):
+    data = report.data
+    lines = [
+        f"Figures as of {data.get('as_of', '')}; generated {report.generated_at:%-d %B %Y %H:%M} UTC"
+        + (f" (version {report.version})." if report.version > 1 else ".")
+    ]
+    if data.get("backfilled"):
+        lines.append(
+            "Backfilled: this week's report was reconstructed afterwards. Leads and visits are as of the "
+            "week's end; outbreaks, staff, requests for help and actions are as they were when it was made."
+        )
+    return lines
+
+
+def changes_summary(data):
+    changes = data.get("changes", {})
+    if not changes.get("previous_week"):
+        return "No earlier report to compare with."
+    return (
+        f"Since {changes['previous_week']}: {len(changes.get('opened', []))} gaps opened and "
+        f"{len(changes.get('closed', []))} closed."
+    )

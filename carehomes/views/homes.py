@@ -1,0 +1,133 @@
+"""Care homes: the list, one home's page (its staff, visits and gaps) and its outbreak status."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from carehomes import selectors, services, suggestions
+from carehomes.forms import AssignmentForm, CareHomeFilterForm, EndAssignmentForm, HandOverForm, OutbreakForm
+from carehomes.gaps import CARE_HOME_RULES
+from carehomes.models import Assignment, CareHome
+from config.forms import add_service_errors
+from config.pagination import paginate
+from config.rendering import render_page
+from organisations.access import may, require, requires
+from organisations.permissions import Permission
+
+SUGGESTED_HOURS = Decimal("2")
+
+
+@requires(Permission.VIEW_CAREHOME)
+def carehome_list(request):
+    localities, pcns = selectors.carehome_filter_choices()
+    form = CareHomeFilterForm(request.GET or None, localities=localities, pcns=pcns)
+    homes = selectors.carehome_list(user=request.user, **form.selector_kwargs())
+    page, pagination = paginate(request, homes)
+    return render(
+        request,
+        "carehomes/list.jinja",
+        {
+            "page_title": "Care homes",
+            "form": form,
+            "page": page,
+            "pagination": pagination,
+            "rules": CARE_HOME_RULES,
+            "can_import": may(request.user, Permission.IMPORT_CAREHOMES),
+            "can_assign": may(request.user, Permission.ADD_ASSIGNMENT),
+        },
+    )
+
+
+def home_or_404(request, pk):
+    try:
+        home = selectors.carehome_detail(user=request.user, pk=pk)
+    except CareHome.DoesNotExist:
+        raise Http404 from None
+    require(request.user, Permission.VIEW_CAREHOME, home)
+    return home
+
+
+def home_context(request, home, **forms):
+    can_assign = may(request.user, Permission.ADD_ASSIGNMENT, home)
+    current, past = selectors.carehome_assignments(home)
+    context = {
+        "page_title": home.name,
+        "home": home,
+        "gaps": selectors.carehome_gaps(home),
+        "current": current,
+        "past": past,
+        "visits": selectors.carehome_recent_visits(home),
+        "history": selectors.carehome_history(home),
+        "can_assign": can_assign,
+        "can_change": may(request.user, Permission.CHANGE_CAREHOME, home),
+        "today": timezone.localdate(),
+    }
+    if can_assign:
+        context["assign_form"] = forms.get("assign_form") or AssignmentForm()
+        context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
+        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
+        if forms.get("end_form") is not None:
+            end_forms[forms["end_form_pk"]] = forms["end_form"]
+        context["end_forms"] = end_forms
+        context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
+            initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}
+        )
+        context["has_lead"] = any(a.role == Assignment.Role.LEAD and a.ends_on is None for a in current)
+        if home.gap_no_lead and not context["has_lead"]:
+            context["suggestions"] = suggestions.shortlist(home)
+            context["suggested_hours"] = SUGGESTED_HOURS
+    context["notice"] = forms.get("notice")
+    return context
+
+
+def carehome_detail(request, pk):
+    home = home_or_404(request, pk)
+    return render(request, "carehomes/detail.jinja", home_context(request, home))
+
+
+def home_response(request, home_pk, *, notice=None, status=200, **forms):
+    """After a write on a home's page: the refreshed block for htmx, else a redirect (or the page with errors)."""
+    home = selectors.carehome_detail(user=request.user, pk=home_pk)
+    if status == 200 and not request.htmx:
+        if notice:
+            messages.success(request, notice)
+        return redirect(reverse("carehomes:detail", args=[home.pk]) + "#assignments")
+    context = home_context(request, home, notice=notice, **forms)
+    return render_page(
+        request,
+        "carehomes/detail.jinja",
+        context,
+        block="assignments",
+        status=200 if request.htmx else status,
+    )
+
+
+@require_POST
+def carehome_outbreak(request, pk):
+    home = get_object_or_404(CareHome, pk=pk)
+    require(request.user, Permission.CHANGE_CAREHOME, home)
+    form = OutbreakForm(request.POST)
+    if form.is_valid():
+        try:
+            home = services.carehome_set_outbreak(
+                by=request.user,
+                care_home=home,
+                status=form.cleaned_data["status"],
+                started_on=form.cleaned_data["started_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            notice = (
+                f"{home.name}: {home.get_outbreak_status_display().lower()} since {home.outbreak_started_on:%-d %B %Y}."
+                if home.in_outbreak
+                else f"{home.name}: the outbreak is cleared."
+            )
+            return home_response(request, home.pk, notice=notice)
+    return home_response(request, home.pk, status=400, outbreak_form=form)

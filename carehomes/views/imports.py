@@ -1,0 +1,135 @@
+"""Imports: the CQC register and staff lists, each uploaded, previewed, then confirmed."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from carehomes.forms import ImportConfirmForm, ImportUploadForm
+from carehomes.imports import cqc, cqc_formats
+from config import readers
+from organisations import imports as staff_imports
+from organisations.access import require
+from organisations.permissions import Permission
+
+IMPORT_KINDS = {
+    "cqc": {
+        "permission": Permission.IMPORT_CAREHOMES,
+        "title": "Import the CQC care directory",
+        "url": "carehomes:import",
+        "confirm_url": "carehomes:import_confirm",
+        "done_url": "carehomes:list",
+        "preview": lambda data, name: cqc.cqc_preview(cqc_formats.parse_cqc(data, name)),
+        "apply": cqc.cqc_apply,
+        "noun": "care home",
+    },
+    "staff": {
+        "permission": Permission.IMPORT_STAFF,
+        "title": "Import staff",
+        "url": "carehomes:staff_import",
+        "confirm_url": "carehomes:staff_import_confirm",
+        "done_url": "carehomes:staff_list",
+        "preview": staff_imports.staff_preview,
+        "apply": staff_imports.staff_apply,
+        "noun": "person",
+    },
+}
+IMPORT_CACHE_SECONDS = 60 * 60
+
+
+def _import_page(request, kind, *, form=None, preview=None, token=None, confirm_form=None, status=200):
+    spec = IMPORT_KINDS[kind]
+    return render(
+        request,
+        "carehomes/import.jinja",
+        {
+            "page_title": spec["title"] + (": preview" if preview else ""),
+            "kind": kind,
+            "spec": spec,
+            "form": form if form is not None else ImportUploadForm(),
+            "preview": preview,
+            "token": token,
+            "confirm_form": confirm_form or ImportConfirmForm(),
+        },
+        status=status,
+    )
+
+
+def _import_upload(request, kind):
+    require(request.user, IMPORT_KINDS[kind]["permission"])
+    if request.method != "POST":
+        return _import_page(request, kind)
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, kind, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(readers.MAX_BYTES + 1)
+    try:
+        preview = IMPORT_KINDS[kind]["preview"](data, upload.name)
+    except readers.ImportFileError as error:
+        form.add_error("file", str(error))
+        return _import_page(request, kind, form=form, status=400)
+    token = uuid.uuid4().hex
+    cache.set(
+        f"import:{kind}:{token}",
+        {"data": data, "filename": upload.name, "user": request.user.pk},
+        IMPORT_CACHE_SECONDS,
+    )
+    return _import_page(request, kind, preview=preview, token=token)
+
+
+@require_POST
+def _import_confirm(request, kind):
+    spec = IMPORT_KINDS[kind]
+    require(request.user, spec["permission"])
+    token = request.POST.get("token", "")
+    stored = cache.get(f"import:{kind}:{token}") if token.isalnum() and len(token) <= 64 else None
+    if not stored or stored.get("user") != request.user.pk:
+        messages.error(request, "That preview has expired. Upload the file again.")
+        return redirect(spec["url"])
+    confirm_form = ImportConfirmForm(request.POST)
+    confirm_form.is_valid()
+    skip = confirm_form.cleaned_data.get("skip_bad_rows", False)
+    try:
+        preview, applied = spec["apply"](
+            by=request.user, data=stored["data"], filename=stored["filename"], skip_bad_rows=skip
+        )
+    except readers.ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect(spec["url"])
+    if not applied:
+        confirm_form.add_error(
+            "skip_bad_rows",
+            "The file has rows with errors, so nothing was imported. Correct the file and upload it again, "
+            "or choose to skip the rows with errors.",
+        )
+        return _import_page(
+            request, kind, preview=preview, token=token, confirm_form=confirm_form, status=400
+        )
+    cache.delete(f"import:{kind}:{token}")
+    s = preview.summary()
+    text = f"Imported: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged"
+    if "missing" in s:
+        text += f", {s['missing']} flagged as missing from the file"
+    if skip and s["errors"]:
+        text += f"; {s['errors']} row{'s' if s['errors'] != 1 else ''} with errors skipped"
+    messages.success(request, text + ".")
+    return redirect(spec["done_url"])
+
+
+def carehome_import(request):
+    return _import_upload(request, "cqc")
+
+
+def carehome_import_confirm(request):
+    return _import_confirm(request, "cqc")
+
+
+def staff_import(request):
+    return _import_upload(request, "staff")
+
+
+def staff_import_confirm(request):
+    return _import_confirm(request, "staff")

@@ -1,0 +1,80 @@
+"""Staff: the list with capacity used and available, and one person's page with their assignments."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from carehomes import selectors
+from carehomes.forms import EndAssignmentForm, StaffAssignmentForm, StaffFilterForm
+from config.pagination import paginate
+from config.rendering import render_page
+from organisations.access import may, require, requires
+from organisations.models import StaffMember
+from organisations.permissions import Permission
+
+
+@requires(Permission.VIEW_STAFF)
+def staff_list(request):
+    form = StaffFilterForm(request.GET or None, organisations=selectors.staff_filter_choices())
+    staff = selectors.staff_list(user=request.user, **form.selector_kwargs())
+    page, pagination = paginate(request, staff)
+    return render(
+        request,
+        "carehomes/staff_list.jinja",
+        {
+            "page_title": "Staff",
+            "form": form,
+            "page": page,
+            "pagination": pagination,
+            "can_import": may(request.user, Permission.IMPORT_STAFF),
+        },
+    )
+
+
+def staff_context(request, member, **forms):
+    current, past = selectors.staff_assignments(member)
+    can_assign = may(request.user, Permission.ADD_ASSIGNMENT)
+    context = {
+        "page_title": member.name,
+        "member": member,
+        "current": current,
+        "past": past,
+        "visits": selectors.staff_recent_visits(member),
+        "history": selectors.staff_history(member),
+        "can_assign": can_assign,
+        "today": timezone.localdate(),
+        "notice": forms.get("notice"),
+    }
+    if can_assign:
+        context["assign_form"] = forms.get("assign_form") or StaffAssignmentForm()
+        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
+        if forms.get("end_form") is not None:
+            end_forms[forms["end_form_pk"]] = forms["end_form"]
+        context["end_forms"] = end_forms
+    return context
+
+
+def staff_detail(request, pk):
+    require(request.user, Permission.VIEW_STAFF)
+    try:
+        member = selectors.staff_detail(pk=pk)
+    except StaffMember.DoesNotExist:
+        raise Http404 from None
+    return render(request, "carehomes/staff_detail.jinja", staff_context(request, member))
+
+
+def staff_response(request, staff_pk, *, notice=None, status=200, **forms):
+    if status == 200 and not request.htmx:
+        if notice:
+            messages.success(request, notice)
+        return redirect(reverse("carehomes:staff_detail", args=[staff_pk]) + "#assignments")
+    member = selectors.staff_detail(pk=staff_pk)
+    return render_page(
+        request,
+        "carehomes/staff_detail.jinja",
+        staff_context(request, member, notice=notice, **forms),
+        block="assignments",
+        status=200 if request.htmx else status,
+    )

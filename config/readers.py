@@ -1,0 +1,134 @@
+"""Reading an uploaded file (CSV, .xlsx or .ods) into rows of cells, for every import.
+
+    rows = read_rows(data, filename, sheet="HSCA_Active_Locations")   # or ImportFileError
+    header, header_row_number = find_header(rows, is_header, "what the header must hold")
+
+Size caps are checked before anything is parsed; a broken file gets one plain message, never a
+traceback. Lives in `config` because imports in more than one app read files (the CQC register in
+`carehomes`, staff lists in `organisations`), and `organisations` may not import `carehomes`.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why, plainly."""
+
+
+@dataclass
+class RowError:
+    row_number: int
+    reason: str
+    identifier: str = ""
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise ImportFileError(
+            "The file is not a text (CSV) file or an Excel workbook. Upload the CQC file as CSV or .xlsx."
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("The file's characters could not be read. Save it as CSV (UTF-8) and try again.")
+
+
+def _csv_rows(data: bytes):
+    text = _decode(data)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ImportFileError(f"The CSV file could not be read: {error}.") from error
+
+
+def _is_ods(data: bytes):
+    return data[:4] == b"PK\x03\x04" and b"opendocument.spreadsheet" in data[:200]
+
+
+def _xlsx_rows(data: bytes, sheet=None):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
+        raise ImportFileError(
+            "The workbook could not be opened. Save the sheet as CSV and try again."
+        ) from error
+    worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
+    for values in worksheet.iter_rows(values_only=True):
+        yield ["" if v is None else v for v in values]
+    workbook.close()
+
+
+def _ods_rows(data: bytes, sheet=None):
+    """Rows of the named sheet (or the first) of an OpenDocument workbook (calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
+        rows = workbook.get_sheet_by_name(name).to_python()
+    except ImportFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
+        raise ImportFileError(
+            "The workbook could not be opened. Save the sheet as CSV and try again."
+        ) from error
+    for values in rows:
+        yield ["" if v is None else v for v in values]
+
+
+def read_rows(data: bytes, filename="", *, sheet=None):
+    """Rows of cells from CSV, .xlsx or .ods bytes (a workbook's `sheet`, else its first); a clear
+    ImportFileError for anything else."""
+    if not data or not data.strip():
+        raise ImportFileError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            f"The file is {len(data) / 1024 / 1024:.0f} MB; the largest file the hub takes is 20 MB."
+        )
+    if _is_ods(data):
+        return _ods_rows(data, sheet)
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data, sheet)
+    return _csv_rows(data)
+
+
+def cell(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def find_header(rows, is_header, what):
+    """Skip preamble lines until the header row; return (header, row_number, remaining rows)."""
+    for number, row in enumerate(rows, start=1):
+        cells = [str(cell(c)) for c in row]
+        if is_header(cells):
+            return cells, number
+        if number > 50:
+            break
+    raise ImportFileError(what)

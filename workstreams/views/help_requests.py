@@ -1,0 +1,214 @@
+"""Requests for help and offers: raise a request, offer staff time, accept or decline, withdraw."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from carehomes.models import CareHome
+from config.forms import add_service_errors
+from organisations.access import (
+    is_coordinator,
+    may,
+    organisation_ids_for,
+    require,
+    requires,
+    staff_member_for,
+)
+from organisations.models import Organisation
+from organisations.permissions import Permission
+from workstreams import selectors, services
+from workstreams.forms import (
+    AcceptOfferForm,
+    ChooseOrganisationForm,
+    SupportOfferForm,
+    SupportRequestForm,
+)
+from workstreams.models import SupportOffer, SupportRequest
+from workstreams.views.common import history_for, page_of, render_with_labels
+
+SHOW_TABS = [("open", "Open"), ("met", "Met"), ("closed", "Withdrawn or expired"), ("all", "All")]
+
+
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def request_list(request):
+    show = request.GET.get("show") or "open"
+    if show not in dict(SHOW_TABS):
+        show = "open"
+    page = page_of(request, selectors.support_request_list(show=show))
+    return render_with_labels(
+        request,
+        "workstreams/request_list.jinja",
+        {
+            "page_title": "Requests for help",
+            "page": page,
+            "show": show,
+            "tabs": SHOW_TABS,
+            "may_raise": _may_raise(request.user),
+        },
+    )
+
+
+def _own_organisation(user):
+    member = staff_member_for(user)
+    return member.organisation if member else None
+
+
+def _may_raise(user):
+    own = _own_organisation(user)
+    # Not may(user, perm) without an object: the lead's group holds the model permission.
+    return is_coordinator(user) or (own is not None and may(user, Permission.ADD_SUPPORTREQUEST, own))
+
+
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def request_create(request):
+    """Raise a request for an organisation: a lead's own, or (for the PM) the one chosen first."""
+    organisation = None
+    chosen = request.GET.get("organisation") or request.POST.get("organisation")
+    if chosen:
+        if not chosen.isdecimal() or len(chosen) > 18:  # hand-edited: not an organisation's number
+            raise Http404("No such organisation.")
+        organisation = get_object_or_404(Organisation, pk=chosen)
+    elif not is_coordinator(request.user):
+        organisation = _own_organisation(request.user)
+    if organisation is None:
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        return render_with_labels(
+            request,
+            "workstreams/request_choose_organisation.jinja",
+            {"page_title": "Raise a request for help", "form": ChooseOrganisationForm(request.GET or None)},
+        )
+    require(request.user, Permission.ADD_SUPPORTREQUEST, organisation)
+    homes = selectors.homes_for_organisation(organisation)
+    form = SupportRequestForm(request.POST or None, homes=homes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_request = services.support_request_create(
+                by=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Your request for help has been raised. Every organisation can now see it."
+            )
+            return redirect("workstreams:request_detail", pk=support_request.pk)
+    return render_with_labels(
+        request,
+        "workstreams/request_form.jinja",
+        {"page_title": "Raise a request for help", "form": form, "organisation": organisation},
+    )
+
+
+def _offer_staff(user, support_request):
+    """Whom this user may offer: anyone active for the PM, their own organisations' staff for a lead."""
+    if is_coordinator(user):
+        return selectors.staff_to_offer()
+    own = organisation_ids_for(user) - {support_request.organisation_id}
+    if not own or not may(user, Permission.ADD_SUPPORTOFFER, Organisation(pk=next(iter(own)))):
+        return None
+    return selectors.staff_to_offer(organisation_ids=own)
+
+
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def request_detail(request, pk, offer_form=None, accept_errors=None):
+    try:
+        support_request = selectors.support_request_detail(pk)
+    except SupportRequest.DoesNotExist:
+        return get_object_or_404(SupportRequest, pk=pk)
+    is_open = support_request.is_open()
+    staff = _offer_staff(request.user, support_request) if is_open else None
+    if offer_form is None and staff is not None:
+        offer_form = SupportOfferForm(staff=staff)
+    may_accept = may(request.user, Permission.ACCEPT_SUPPORTOFFER, None)
+    accept_form = None
+    if may_accept and is_open and not support_request.care_homes.all():
+        accept_form = AcceptOfferForm(homes=_locality_homes(support_request))
+    return render_with_labels(
+        request,
+        "workstreams/request_detail.jinja",
+        {
+            "page_title": support_request.title,
+            "support_request": support_request,
+            "shown_status": support_request.current_status(),
+            "is_open": is_open,
+            "offer_form": offer_form if is_open else None,
+            "may_accept": may_accept and is_open,
+            "accept_form": accept_form,
+            "accept_errors": accept_errors or [],
+            "may_withdraw": is_open and may(request.user, Permission.CHANGE_SUPPORTREQUEST, support_request),
+            "offers": list(support_request.offers.all()),
+            "history": history_for(request.user, selectors.support_request_history, support_request),
+        },
+        status=400 if (accept_errors or (offer_form is not None and offer_form.errors)) else 200,
+    )
+
+
+def _locality_homes(support_request):
+    homes = CareHome.objects.filter(locality__iexact=support_request.locality).order_by("name")
+    return homes if homes.exists() else selectors.homes_for_organisation(support_request.organisation)
+
+
+@require_POST
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def offer_create(request, pk):
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    if _offer_staff(request.user, support_request) is None:
+        raise PermissionDenied
+    # Any active person parses; the service refuses (403) someone from another organisation.
+    form = SupportOfferForm(request.POST, staff=selectors.staff_to_offer())
+    if form.is_valid():
+        try:
+            services.support_offer_create(
+                by=request.user, support_request=support_request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your offer has been sent to the project manager.")
+            return redirect("workstreams:request_detail", pk=pk)
+    return request_detail(request, pk, offer_form=form)
+
+
+@require_POST
+@requires(Permission.ACCEPT_SUPPORTOFFER)
+def offer_accept(request, pk):
+    offer = get_object_or_404(SupportOffer.objects.select_related("request", "staff"), pk=pk)
+    care_home = None
+    if request.POST.get("care_home"):
+        form = AcceptOfferForm(request.POST, homes=CareHome.objects.all())
+        if not form.is_valid():
+            return request_detail(request, offer.request_id, accept_errors=form.errors["care_home"])
+        care_home = form.cleaned_data["care_home"]
+    try:
+        services.offer_accept(by=request.user, offer=offer, care_home=care_home)
+    except ValidationError as error:
+        return request_detail(request, offer.request_id, accept_errors=error.messages)
+    messages.success(request, f"Offer accepted: {offer.staff.name} is now assigned.")
+    return redirect("workstreams:request_detail", pk=offer.request_id)
+
+
+@require_POST
+@requires(Permission.ACCEPT_SUPPORTOFFER)
+def offer_decline(request, pk):
+    offer = get_object_or_404(SupportOffer, pk=pk)
+    try:
+        services.offer_decline(by=request.user, offer=offer)
+    except ValidationError as error:
+        return request_detail(request, offer.request_id, accept_errors=error.messages)
+    messages.success(request, "Offer declined.")
+    return redirect("workstreams:request_detail", pk=offer.request_id)
+
+
+@require_POST
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def request_withdraw(request, pk):
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    try:
+        services.support_request_withdraw(by=request.user, support_request=support_request)
+    except ValidationError as error:
+        return request_detail(request, pk, accept_errors=error.messages)
+    messages.success(request, "The request has been withdrawn.")
+    return redirect("workstreams:request_detail", pk=pk)

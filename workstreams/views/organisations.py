@@ -1,0 +1,121 @@
+"""The organisation pages: the list, one organisation with its PCN engagement, and "my organisation"."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from config.forms import add_service_errors
+from config.placeholders import placeholder
+from organisations import services as organisation_services
+from organisations.access import (
+    may,
+    requires,
+    staff_member_for,
+)
+from organisations.forms import EngagementForm, EngagementNoteForm
+from organisations.models import Organisation, Sector
+from organisations.permissions import Permission
+from workstreams import selectors
+from workstreams.views.common import history_for, page_of, render_with_labels
+
+
+@requires(Permission.VIEW_ORGANISATION)
+def organisation_list(request):
+    kind = request.GET.get("kind") or ""
+    sector = request.GET.get("sector") or ""
+    kind = kind if kind in Organisation.Kind.values else ""
+    sector = sector if sector in Sector.values else ""
+    page = page_of(request, selectors.organisation_list(kind=kind or None, sector=sector or None))
+    sees_gaps = may(request.user, Permission.VIEW_ENGAGEMENTNOTE)
+    return render_with_labels(
+        request,
+        "organisations/organisation_list.jinja",
+        {
+            "page_title": "Organisations",
+            "page": page,
+            "kind": kind,
+            "sector": sector,
+            "kinds": Organisation.Kind.choices,
+            "sectors": Sector.choices,
+            "pcn_gaps": selectors.pcns_without_committed_hours() if sees_gaps else None,
+        },
+    )
+
+
+@requires(Permission.VIEW_ORGANISATION)
+def organisation_detail(request, pk, engagement_form=None, note_form=None):
+    try:
+        data = selectors.organisation_page(pk)
+    except Organisation.DoesNotExist:
+        return get_object_or_404(Organisation, pk=pk)
+    organisation = data.organisation
+    may_engage = organisation.is_pcn and may(request.user, Permission.ADD_ENGAGEMENTNOTE, organisation)
+    if may_engage:
+        engagement_form = engagement_form or EngagementForm(
+            pcn=organisation,
+            initial={
+                "engagement": organisation.engagement,
+                "committed_hours": organisation.committed_hours,
+                "clinical_director": organisation.clinical_director_id,
+            },
+        )
+        note_form = note_form or EngagementNoteForm()
+    return render_with_labels(
+        request,
+        "organisations/organisation_detail.jinja",
+        {
+            "page_title": organisation.name,
+            "data": data,
+            "organisation": organisation,
+            "may_engage": may_engage,
+            "sees_notes": may(request.user, Permission.VIEW_ENGAGEMENTNOTE, organisation),
+            "engagement_form": engagement_form if may_engage else None,
+            "note_form": note_form if may_engage else None,
+            "may_raise": may(request.user, Permission.ADD_SUPPORTREQUEST, organisation),
+            "history": history_for(request.user, selectors.organisation_history, organisation),
+        },
+        status=400
+        if any(f is not None and f.is_bound and f.errors for f in (engagement_form, note_form))
+        else 200,
+    )
+
+
+@require_POST
+@requires(Permission.ADD_ENGAGEMENTNOTE)
+def engagement_update(request, pk):
+    pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
+    form = EngagementForm(request.POST, pcn=pcn)
+    if form.is_valid():
+        try:
+            organisation_services.pcn_engagement_update(by=request.user, pcn=pcn, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect("organisations:detail", pk=pk)
+    return organisation_detail(request, pk, engagement_form=form)
+
+
+@require_POST
+@requires(Permission.ADD_ENGAGEMENTNOTE)
+def engagement_note_add(request, pk):
+    pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
+    form = EngagementNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation_services.engagement_note_add(by=request.user, pcn=pcn, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Conversation recorded.")
+            return redirect("organisations:detail", pk=pk)
+    return organisation_detail(request, pk, note_form=form)
+
+
+@requires(Permission.VIEW_MY_ORGANISATION)
+def my_organisation(request):
+    member = staff_member_for(request.user)
+    if member is None:
+        return placeholder(request, "My organisation", "Your login is not linked to a staff record yet.", [])
+    return redirect("organisations:detail", pk=member.organisation_id)

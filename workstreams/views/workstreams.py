@@ -1,0 +1,111 @@
+"""Workstreams: the list, one workstream with its progress notes, adding and editing them."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from config.forms import add_service_errors
+from organisations.access import (
+    may,
+    requires,
+)
+from organisations.permissions import Permission
+from workstreams import selectors, services
+from workstreams.forms import (
+    ProgressNoteForm,
+    WorkstreamForm,
+)
+from workstreams.models import Workstream
+from workstreams.views.common import history_for, page_of, render_with_labels
+
+
+@requires(Permission.VIEW_WORKSTREAM)
+def workstream_list(request):
+    status = request.GET.get("status") or ""
+    if status not in Workstream.Status.values:
+        status = ""
+    page = page_of(request, selectors.workstream_list(status=status or None))
+    return render_with_labels(
+        request,
+        "workstreams/workstream_list.jinja",
+        {
+            "page_title": "Workstreams",
+            "page": page,
+            "status": status,
+            "statuses": Workstream.Status.choices,
+            "may_add": may(request.user, Permission.ADD_WORKSTREAM),
+        },
+    )
+
+
+@requires(Permission.ADD_WORKSTREAM)
+def workstream_create(request):
+    form = WorkstreamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workstream = services.workstream_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Workstream “{workstream.name}” created.")
+            return redirect("workstreams:detail", pk=workstream.pk)
+    return render_with_labels(
+        request, "workstreams/workstream_form.jinja", {"page_title": "New workstream", "form": form}
+    )
+
+
+@requires(Permission.CHANGE_WORKSTREAM)
+def workstream_edit(request, pk):
+    workstream = get_object_or_404(Workstream, pk=pk)
+    form = WorkstreamForm(request.POST or None, instance=workstream)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workstream_update(by=request.user, workstream=workstream, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Workstream saved.")
+            return redirect("workstreams:detail", pk=workstream.pk)
+    return render_with_labels(
+        request,
+        "workstreams/workstream_form.jinja",
+        {"page_title": f"Edit {workstream.name}", "form": form, "workstream": workstream},
+    )
+
+
+@requires(Permission.VIEW_WORKSTREAM)
+def workstream_detail(request, pk, note_form=None):
+    try:
+        workstream = selectors.workstream_detail(pk)
+    except Workstream.DoesNotExist:
+        return get_object_or_404(Workstream, pk=pk)
+    may_change = may(request.user, Permission.CHANGE_WORKSTREAM, workstream)
+    return render_with_labels(
+        request,
+        "workstreams/workstream_detail.jinja",
+        {
+            "page_title": workstream.name,
+            "workstream": workstream,
+            "may_change": may_change,
+            "note_form": note_form or (ProgressNoteForm() if may_change else None),
+            "history": history_for(request.user, selectors.workstream_history, workstream),
+        },
+        status=400 if note_form is not None else 200,
+    )
+
+
+@require_POST
+@requires(Permission.CHANGE_WORKSTREAM)
+def progress_note_add(request, pk):
+    workstream = get_object_or_404(Workstream, pk=pk)
+    form = ProgressNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_note_add(by=request.user, workstream=workstream, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Progress note added.")
+            return redirect("workstreams:detail", pk=pk)
+    return workstream_detail(request, pk, note_form=form)
