@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from actionplan import report_documents
 from actionplan.models import GapReport
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
+from dashboard.search import MIN_QUERY_LENGTH, search_everything
 from organisations.access import requires
 from organisations.permissions import Permission
 
@@ -118,4 +120,23 @@ def gap_list(request):
             "counts": counts,
         },
         block="results",
+    )
+
+
+@require_GET
+@requires("organisations.view_organisation")
+def search(request):
+    """Search from the header, across whatever the person may see."""
+    query = request.GET.get("q", "").strip()
+    groups = search_everything(user=request.user, query=query)
+    return render_page(
+        request,
+        "dashboard/search.jinja",
+        {
+            "page_title": f"Search results for “{query}”" if query else "Search",
+            "query": query,
+            "groups": groups,
+            "too_short": 0 < len(query) < MIN_QUERY_LENGTH,
+            "found": sum(len(g.results) for g in groups),
+        },
     )

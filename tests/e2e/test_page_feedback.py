@@ -1,9 +1,11 @@
 """Journeys: feedback lands where the user is (htmx focus, "Error: " title) and the idle warning."""
 
+import io
 import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from pypdf import PdfReader
 
 from organisations.access import PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -89,3 +91,30 @@ def test_the_accessibility_statement_is_linked_from_every_page_footer(page):
     page.get_by_role("heading", level=1, name=re.compile("Accessibility statement")).wait_for()
     assert "Stay signed in" in page.content()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/gaps/", "/action-plan/"])
+def test_dashboard_gap_list_and_action_plan_print_on_a4_without_navigation_filters_or_link_urls(page, path):
+    # Given a project manager with a page to take into a meeting
+    CareHomeFactory(name="Gledhow Lodge")
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+    page.goto(path)
+    assert page.locator(".nhsuk-header__navigation").is_visible()
+
+    # When it is printed
+    page.emulate_media(media="print")
+
+    # Then the navigation, the filters, the buttons and the footer are not printed
+    for selector in (".nhsuk-header__navigation", ".nhsuk-footer", "form", ".nhsuk-button"):
+        for element in page.locator(selector).all():
+            assert not element.is_visible(), f"{selector} would be printed"
+    # And no link prints its address after its text
+    after = page.evaluate(
+        "Array.from(document.querySelectorAll('main a')).map(a => getComputedStyle(a, '::after').content)"
+    )
+    assert all(content in ("none", "normal", "") for content in after), after
+    # And the page is A4
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)

@@ -62,3 +62,7 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
     assert results["dashboard_uncached_vs_raw_sql"] > 0
     assert 0 < results["sign_in_cpu_ms"] < 1000
     assert "weekly gap report" in results["targets"]
+    api = results["api"]
+    assert api["care-homes page of 1,000"]["rows"] == 120
+    assert api["visits CSV"]["rows"] == Visit.objects.count()  # the scale set and the benchmark's own visits
+    assert api["visits CSV"]["rows_per_s"] > 0

@@ -75,6 +75,8 @@ ACCESS = {
     "accounts:organisation_sign_in": Rule(get=PM | {"orglead"}, post=NOBODY, kwargs=pk("organisation")),
     "dashboard:index": Rule(get=LEADERSHIP),
     "dashboard:gaps": Rule(get=LEADERSHIP),
+    # Search from the header: every role, each seeing only what they may (tests/dashboard/test_search.py).
+    "dashboard:search": Rule(get=EVERY_ROLE, post=NOBODY),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
     "carehomes:list": Rule(get=LEADERSHIP | PHARMACISTS, post=PM),
     "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),
@@ -90,6 +92,7 @@ ACCESS = {
     "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),
     "carehomes:staff_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("staff")),
     "carehomes:staff_assign": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
+    "carehomes:staff_leave": Rule(get=PM, post=PM, kwargs=pk("staff")),
     "carehomes:staff_import": Rule(get=PM),
     "carehomes:staff_import_confirm": Rule(get=NOBODY, post=PM),
     # Visits: pharmacy professionals their own, the project manager all (SLT may read one).

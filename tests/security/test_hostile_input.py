@@ -332,6 +332,13 @@ FORMS = [
         },
     ),
     Form(
+        "carehomes:staff_leave",
+        "pm",
+        lambda c: {"left_on": dates()},
+        lambda c: {"left_on": dates()[0]},
+        lambda c: {"pk": c.support.pk},
+    ),
+    Form(
         "carehomes:import_confirm", "pm", lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"]}
     ),
     Form(
@@ -518,6 +525,7 @@ READ_ONLY = {
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
+    "dashboard:search",
     "carehomes:list",
     "carehomes:detail",
     "carehomes:mine",
@@ -567,6 +575,7 @@ def test_forms_refuse_junk_without_error_or_partial_save(city, as_role, form, da
 LIST_PAGES = [
     ("dashboard:index", "slt", {}),
     ("dashboard:gaps", "pm", {}),
+    ("dashboard:search", "pm", {}),
     ("carehomes:list", "pm", {}),
     ("carehomes:list", "pharmacist", {}),
     ("carehomes:staff_list", "pm", {}),

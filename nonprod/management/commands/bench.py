@@ -227,6 +227,10 @@ class Command(BaseCommand):
                 self.writer = None
             results["writer"] = writer.summary()
             results["gap_report_s"] = self._time_gap_report()
+            # The read API's own measurements (engineer "api"): a page of 1,000 homes, the visits CSV.
+            from nonprod.api_bench import measure_api
+
+            results["api"] = measure_api(requests=requests, warmup=warmup)
             raw_ms = self._time_raw_sql(repeats=max(5, requests // 4))
             results["raw_sql_ms"] = round(raw_ms, 2)
             for mode in ("cached", "uncached"):
@@ -472,6 +476,10 @@ class Command(BaseCommand):
         self.stdout.write(f"stale reads: {st['total']} in {st['checks']} checks {st['stale']}")
         self.stdout.write(f"weekly gap report: {results['gap_report_s']} s")
         self.stdout.write(f"sign-in (one Argon2id check): {results['sign_in_cpu_ms']} ms CPU")
+        if "api" in results:
+            from nonprod.api_bench import print_api_results
+
+            print_api_results(results["api"], self.stdout.write)
         self.stdout.write(
             f"raw SQL headline figures: {results['raw_sql_ms']} ms; dashboard p50 / raw SQL = "
             f"{results['dashboard_cached_vs_raw_sql']} cached, {results['dashboard_uncached_vs_raw_sql']} uncached"
