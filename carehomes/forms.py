@@ -288,6 +288,14 @@ class EndAssignmentForm(forms.Form):
         self.initial.setdefault("ends_on", timezone.localdate())
 
 
+class StaffLeaveForm(forms.Form):
+    left_on = _date_field("Date they left")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("left_on", timezone.localdate())
+
+
 class OutbreakForm(forms.Form):
     status = forms.ChoiceField(
         label="Outbreak status",

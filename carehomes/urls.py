@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/import/confirm/", imports.staff_import_confirm, name="staff_import_confirm"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/assignments/", assignments.staff_assign, name="staff_assign"),
+    path("staff/<int:pk>/leave/", staff.staff_leave, name="staff_leave"),
     # My care homes and visits (issue 4): mine, visit_list, visit_create, visit_edit, ...
     path("", include("carehomes.visits.urls")),
 ]

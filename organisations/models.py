@@ -172,6 +172,11 @@ class StaffMember(FreeTextModel, TimeStamped):
         validators=[MinValueValidator(0)],
     )
     is_active = models.BooleanField("active", default=True)
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day this person left (set by `staff_member_leave`); drives retention.",
+    )
 
     history = HistoricalRecords()
 

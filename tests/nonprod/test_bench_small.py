@@ -49,3 +49,7 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
         assert row["p95_ms"] >= row["p50_ms"], name
         assert row["queries"] > 0, name
     assert results["dashboard_vs_raw_sql"] > 0
+    api = results["api"]
+    assert api["care-homes page of 1,000"]["rows"] == 120
+    assert api["visits CSV"]["rows"] == Visit.objects.count()  # the scale set and the benchmark's own visits
+    assert api["visits CSV"]["rows_per_s"] > 0

@@ -92,6 +92,7 @@ ACCESS = {
     "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),
     "carehomes:staff_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("staff")),
     "carehomes:staff_assign": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
+    "carehomes:staff_leave": Rule(get=PM, post=PM, kwargs=pk("staff")),
     "carehomes:staff_import": Rule(get=PM),
     "carehomes:staff_import_confirm": Rule(get=NOBODY, post=PM),
     # Visits: pharmacy professionals their own, the project manager all (SLT may read one).

@@ -336,6 +336,13 @@ FORMS = [
         },
     ),
     Form(
+        "carehomes:staff_leave",
+        "pm",
+        lambda c: {"left_on": dates()},
+        lambda c: {"left_on": dates()[0]},
+        lambda c: {"pk": c.support.pk},
+    ),
+    Form(
         "carehomes:import_confirm", "pm", lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"]}
     ),
     Form(

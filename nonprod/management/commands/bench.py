@@ -81,6 +81,10 @@ class Command(BaseCommand):
         ):
             results = self._measure(requests=requests, warmup=warmup)
             results["gap_report_s"] = self._time_gap_report()
+            # The read API's own measurements (engineer "api"): a page of 1,000 homes, the visits CSV.
+            from nonprod.api_bench import measure_api
+
+            results["api"] = measure_api(requests=requests, warmup=warmup)
             raw_ms = self._time_raw_sql(repeats=max(5, requests // 4))
             results["raw_sql_ms"] = round(raw_ms, 2)
             pages = results["pages"]
@@ -233,6 +237,10 @@ class Command(BaseCommand):
         for name, row in results["pages"].items():
             self.stdout.write(f"{name:<26}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['queries']:>9}")
         self.stdout.write(f"\nweekly gap report: {results['gap_report_s']} s")
+        if "api" in results:
+            from nonprod.api_bench import print_api_results
+
+            print_api_results(results["api"], self.stdout.write)
         self.stdout.write(
             f"raw SQL headline figures: {results['raw_sql_ms']} ms; dashboard p50 / raw SQL = "
             f"{results['dashboard_vs_raw_sql']} (uncached: {results['dashboard_uncached_vs_raw_sql']})"
