@@ -185,7 +185,9 @@ def history_entries(records, describe):
                 "who": (record.history_user.get_full_name() or record.history_user.username)
                 if record.history_user
                 else "The system",
-                "what": describe(record),
+                # A change made by the hub itself (e.g. the ODS import re-aligning a home) says why.
+                "what": describe(record)
+                + (f" ({record.history_change_reason})" if record.history_change_reason else ""),
                 "kind": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
                 "changes": _changes(record, old) if record.history_type == "~" else [],
             }

@@ -169,6 +169,11 @@ ACCESS = {
     "discharge:upload": Rule(get=PM | TRUSTS),
     "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
     "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
+    "discharge:reports": Rule(get=LEADERSHIP | TRUSTS),
+    "discharge:report": Rule(
+        get=LEADERSHIP | {"trust"},
+        kwargs=(("trust", "trust_own"), ("month", "2026-11"), ("extension", "pdf")),
+    ),
     "discharge:act": Rule(
         get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
     ),
