@@ -87,7 +87,7 @@ ACCESS = {
     "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:lead_hand_over": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:outbreak": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
-    "carehomes:assignment_end": Rule(get=NOBODY, post=PM, kwargs=pk("assignment")),
+    "carehomes:assignment_end": Rule(get=PM, kwargs=pk("assignment")),  # "End this assignment?"
     "carehomes:mine": Rule(get=PHARMACISTS),
     # Staff: SLT and PM.
     "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),
