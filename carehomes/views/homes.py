@@ -14,7 +14,6 @@ from carehomes import selectors, services, suggestions
 from carehomes.forms import (
     AssignmentForm,
     CareHomeFilterForm,
-    EndAssignmentForm,
     HandOverForm,
     OutbreakForm,
     SupplyingPharmacyForm,
@@ -78,10 +77,6 @@ def home_context(request, home, **forms):
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or AssignmentForm()
         context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
-        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
-        if forms.get("end_form") is not None:
-            end_forms[forms["end_form_pk"]] = forms["end_form"]
-        context["end_forms"] = end_forms
         context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
             initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}
         )
