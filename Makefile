@@ -33,7 +33,7 @@ BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/hub_bench
 BACKUP_DIR := backups
 # The newest backup (names carry a sortable UTC timestamp); evaluated when `restore` runs.
 FILE ?= $(lastword $(sort $(wildcard $(BACKUP_DIR)/hub-*.dump)))
-APPS := config organisations accounts carehomes workstreams discharge actionplan dashboard nonprod
+APPS := config organisations accounts carehomes workstreams discharge actionplan dashboard api nonprod
 
 .PHONY: help install install-python install-node run test lint bench backup restore loadtest audit
 

@@ -4,6 +4,7 @@ Both read only the session (already loaded for the signed-in user), so no page p
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
@@ -15,6 +16,7 @@ from django.utils import timezone
 security_log = logging.getLogger("hub.security")
 
 SIGNED_IN_AT = "hub_signed_in_at"
+SIGNED_IN_WITH = "hub_oidc_provider"  # the NHS identity provider this session signed in with
 MUST_CHANGE_PASSWORD = "hub_must_change_password"  # noqa: S105 - a session key, not a password
 
 # Pages a person who must choose a new password may still reach.
@@ -52,7 +54,16 @@ class SessionRulesMiddleware:
             return redirect_to_login(request.get_full_path())
         if session.get(MUST_CHANGE_PASSWORD) and not self._open_while_password_must_change(request):
             return redirect("password_change")
-        return self.get_response(request)
+        response = self.get_response(request)
+        provider = session.get(SIGNED_IN_WITH)
+        if provider:
+            # Signing out redirects on to the provider's end-session page: the sign-out form on
+            # every page must be allowed to go there (Content-Security-Policy form-action).
+            issuer = (settings.OIDC_PROVIDERS.get(provider) or {}).get("issuer", "")
+            parts = urlsplit(issuer)
+            if parts.scheme and parts.netloc:
+                response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response
 
     @staticmethod
     def _open_while_password_must_change(request):

@@ -17,14 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
 from accounts import oidc, selectors, services
-from accounts.middleware import MUST_CHANGE_PASSWORD
+from accounts.middleware import MUST_CHANGE_PASSWORD, SIGNED_IN_WITH
 from accounts.models import Provider
 
 security_log = logging.getLogger("hub.security")
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SESSION_INVITATION = "hub_invitation"
-SESSION_PROVIDER = "hub_oidc_provider"
+SESSION_PROVIDER = SIGNED_IN_WITH
 SESSION_ID_TOKEN = "hub_oidc_id_token"  # noqa: S105 - a session key, not a secret
 SESSION_NEXT = "hub_oidc_next"
 

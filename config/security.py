@@ -15,6 +15,7 @@ from axes.helpers import get_client_ip_address, get_client_username
 from axes.models import AccessFailureLog
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
@@ -178,3 +179,24 @@ class PrivateNoStoreMiddleware:
             response["Cache-Control"] = "private, no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+def end_sessions(user) -> int:
+    """End every session of `user` now (a leaver): how many were ended.
+
+    Sessions are kept in the database (Django's default engine); each live one is read to find
+    its user, which is proportionate for the rare leaver. The login is also made inactive by the
+    caller, so a session that escaped (a request in flight) is refused at its next request.
+    """
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    security_log.info("sessions ended: user=%s sessions=%s", user.pk, ended)
+    return ended

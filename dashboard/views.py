@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from actionplan import report_documents
 from actionplan.gap_report_selectors import latest_gap_report_week
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
+from dashboard.search import MIN_QUERY_LENGTH, search_everything
 from organisations.access import requires
 from organisations.permissions import Permission
 
@@ -75,6 +77,7 @@ def index(request):
             "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
             "latest_week": latest_week,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
+            "discharges": selectors.discharge_section(),
         },
         block="figures",
     )
@@ -118,4 +121,23 @@ def gap_list(request):
             "counts": counts,
         },
         block="results",
+    )
+
+
+@require_GET
+@requires(Permission.VIEW_ORGANISATION)
+def search(request):
+    """Search from the header, across whatever the person may see."""
+    query = request.GET.get("q", "").strip()
+    groups = search_everything(user=request.user, query=query)
+    return render_page(
+        request,
+        "dashboard/search.jinja",
+        {
+            "page_title": f"Search results for “{query}”" if query else "Search",
+            "query": query,
+            "groups": groups,
+            "too_short": 0 < len(query) < MIN_QUERY_LENGTH,
+            "found": sum(len(g.results) for g in groups),
+        },
     )

@@ -8,11 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.patient_data import patient_data_problem
+from config.security import end_sessions
 from organisations import ods_files
 from organisations.access import PROJECT_MANAGER, SLT, require
-from organisations.models import EngagementNote, ImportRun, Membership, Organisation, Sector, Team
+from organisations.models import (
+    EngagementNote,
+    ImportRun,
+    Membership,
+    Organisation,
+    Sector,
+    StaffMember,
+    Team,
+)
 from organisations.ods_import import OdsOutcome, ods_apply
 from organisations.permissions import Permission
+from organisations.signals import staff_left
 
 
 def _role_granted_by(team, role):
@@ -234,3 +244,32 @@ def trust_kind_choose(*, by, organisation, kind) -> Organisation:
     organisation._history_user = by
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
+    """A staff member has left (project manager): inactive from `left_on` (default today).
+
+    At once, in this transaction: their login is made inactive and every session of it ends, and
+    `staff_left` is sent so that the apps above act on it (accounts unbinds their NHS identity,
+    api revokes their API tokens). The change is in the person's history with who made it.
+    """
+    require(by, Permission.CHANGE_STAFFMEMBER, staff)
+    staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    if not staff.is_active:
+        raise ValidationError(f"{staff.name} has already left.")
+    left_on = left_on or timezone.localdate()
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": "The date they left must be today or in the past."})
+    staff.is_active = False
+    staff.left_on = left_on
+    staff._history_user = by
+    staff._change_reason = "Left"
+    staff.full_clean()
+    staff.save()
+    if staff.user is not None:
+        staff.user.is_active = False
+        staff.user.save(update_fields=["is_active"])
+        end_sessions(staff.user)
+    staff_left.send(sender=StaffMember, staff=staff)
+    return staff

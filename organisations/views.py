@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
+from config.pagination import paginate
 from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm, TrustKindForm
@@ -78,13 +78,14 @@ def membership_end(request, pk):
 
 @requires(Permission.VIEW_IMPORTRUN)
 def import_list(request):
-    page = Paginator(selectors.import_run_list(), IMPORT_RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page, pagination = paginate(request, selectors.import_run_list(), per_page=IMPORT_RUNS_PER_PAGE)
     return render(
         request,
         "organisations/import_list.jinja",
         {
             "page_title": "Imports",
             "page": page,
+            "pagination": pagination,
             "runs": list(page.object_list),
             "trusts": list(selectors.trusts_needing_kind()),
         },
@@ -113,7 +114,7 @@ def trust_kind(request, pk):
         try:
             services.trust_kind_choose(by=request.user, organisation=trust, kind=form.cleaned_data["kind"])
         except ValidationError as error:
-            form.add_error("kind", error.message_dict.get("kind", error.messages))
+            add_service_errors(form, error)
         else:
             trust.refresh_from_db()
             messages.success(request, f"{trust.name} is now recorded as: {trust.get_kind_display()}.")

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import flask
 import requests
 import werkzeug.serving
-from authlib.jose import jwt
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from oidc_provider_mock import app as provider_app
 
 CLIENT_ID = "care-home-pharmacy-hub"
@@ -37,9 +38,11 @@ class LocalProvider:
         return response.headers["Location"]
 
     def signing_key(self):
+        """The provider's own private signing key (the one its JWKS publishes), as a joserfc key."""
         with self.app.test_request_context():
             self.app.preprocess_request()
-            return flask.g.oidc_provider_mock_storage.jwk
+            key = flask.g.oidc_provider_mock_storage.jwk
+        return RSAKey.import_key(key.as_dict(is_private=True))
 
     def logout_token(self, *, sub=None, sid=None, audience=CLIENT_ID, issuer=None, key=None, **extra):
         """A back-channel logout token signed as the provider signs its ID tokens."""
@@ -55,10 +58,9 @@ class LocalProvider:
             **extra,
         }
         header = {"alg": "RS256"}
-        kid = key.as_dict().get("kid")
-        if kid:
-            header["kid"] = kid
-        return jwt.encode(header, claims, key).decode()
+        if key.kid:
+            header["kid"] = key.kid
+        return jwt.encode(header, claims, key)
 
     def settings_for(self, **overrides):
         return {

@@ -1,18 +1,21 @@
 """Staff: the list with capacity used and available, and one person's page with their assignments."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors
-from carehomes.forms import EndAssignmentForm, StaffAssignmentForm, StaffFilterForm
+from carehomes.forms import StaffAssignmentForm, StaffFilterForm, StaffLeaveForm
+from config.forms import add_service_errors
 from config.pagination import paginate
 from config.rendering import render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
 from organisations.permissions import Permission
+from organisations.services import staff_member_leave
 
 
 @requires(Permission.VIEW_STAFF)
@@ -49,10 +52,6 @@ def staff_context(request, member, **forms):
     }
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or StaffAssignmentForm()
-        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
-        if forms.get("end_form") is not None:
-            end_forms[forms["end_form_pk"]] = forms["end_form"]
-        context["end_forms"] = end_forms
     return context
 
 
@@ -78,3 +77,28 @@ def staff_response(request, staff_pk, *, notice=None, status=200, **forms):
         block="assignments",
         status=200 if request.htmx else status,
     )
+
+
+def staff_leave(request, pk):
+    """The project manager records that someone has left: their sign-in, sessions and tokens end."""
+    require(request.user, Permission.CHANGE_STAFFMEMBER)
+    try:
+        member = selectors.staff_detail(pk=pk)
+    except StaffMember.DoesNotExist:
+        raise Http404 from None
+    form = StaffLeaveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                staff_member_leave(by=request.user, staff=member, left_on=form.cleaned_data["left_on"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{member.name} has left. Their sign-in, sessions and API tokens have ended."
+                )
+                return redirect("carehomes:staff_detail", pk=pk)
+        status = 400
+    context = {"page_title": f"{member.name} has left", "member": member, "form": form}
+    return render(request, "carehomes/staff_leave.jinja", context, status=status)

@@ -39,6 +39,7 @@ from nonprod.demo.data import (
 )
 from nonprod.demo.discharge import build_discharges
 from nonprod.demo.homes import HomesMixin
+from nonprod.demo.reference import import_a_month_of_ods
 from nonprod.demo.visits import VisitsMixin
 from nonprod.demo.work import WorkMixin
 from organisations.access import (
@@ -112,6 +113,7 @@ class DemoCity(HomesMixin, VisitsMixin, WorkMixin):
         self._meetings()
         self._engagement_notes()
         self.discharge_count = build_discharges(self)
+        self.ods_import = import_a_month_of_ods(self)
 
     def summary(self):
         return {

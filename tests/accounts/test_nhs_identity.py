@@ -7,18 +7,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from authlib.jose import JsonWebKey
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from joserfc.jwk import RSAKey
 
 from accounts.models import Identity, Invitation
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 from organisations.models import StaffMember
+from organisations.services import staff_member_leave
 from organisations.signals import staff_left
 from tests.factories import OrganisationFactory, StaffMemberFactory, user_with_role
-from tests.oidc_provider import CLIENT_ID, callback_path
+from tests.oidc_provider import callback_path
 
 pytestmark = pytest.mark.django_db
 
@@ -413,6 +414,30 @@ def test_cis2_organisation_differing_from_the_hubs_is_flagged_to_the_pm(
 
     assert "Organisation differs" in page
     assert "Bradford Teaching Hospitals (RAE)" in page
+    listed = client_for(pm_user).get("/staff/sign-in-checks/").content.decode()
+    assert pharmacist.name in listed
+    assert "Bradford Teaching Hospitals (RAE)" in listed
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_mismatch_list_runs_a_fixed_number_of_queries(client_for, pm_user, django_assert_num_queries, size):
+    for n in range(size):
+        user = user_with_role(PHARMACY_PROFESSIONAL)
+        Identity.objects.create(
+            user=user,
+            provider="cis2",
+            issuer="https://cis2.example",
+            subject=f"s{n}",
+            org_codes=[{"org_code": "RAE", "org_name": "Elsewhere"}],
+            organisation_mismatch=True,
+        )
+    client = client_for(pm_user)
+    client.get("/staff/sign-in-checks/")
+
+    with django_assert_num_queries(7):
+        response = client.get("/staff/sign-in-checks/")
+
+    assert response.content.decode().count("Elsewhere (RAE)") == size
 
 
 # --- Signing out --------------------------------------------------------------------------------
@@ -452,9 +477,10 @@ def test_sign_out_ends_the_hub_session_and_the_provider_session(signed_in, cis2_
 
 
 def test_back_channel_logout_by_sid_ends_that_hub_session(signed_in, cis2_server):
+    # Priya also signed in on another machine: another provider session.
+    cis2_server.set_user("cis2-priya", **cis2_claims(sid="sid-priya-2"))
     other_session = Client()
     sign_in_with(other_session, cis2_server, "cis2", "cis2-priya")
-    Identity.objects.update()  # no change: both sessions belong to Priya
 
     response = Client().post(
         "/accounts/oidc/cis2/backchannel-logout/",
@@ -464,7 +490,7 @@ def test_back_channel_logout_by_sid_ends_that_hub_session(signed_in, cis2_server
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
     assert signed_in.get("/my-care-homes/").status_code == 302
-    assert other_session.get("/my-care-homes/").status_code == 302  # same provider sid in this test
+    assert other_session.get("/my-care-homes/").status_code == 200
 
 
 def test_back_channel_logout_by_subject_ends_every_session_of_that_identity(signed_in, cis2_server):
@@ -480,9 +506,7 @@ def test_back_channel_logout_by_subject_ends_every_session_of_that_identity(sign
 @pytest.mark.parametrize(
     "forge",
     [
-        lambda server: server.logout_token(
-            sid="sid-priya-1", key=JsonWebKey.generate_key("RSA", 2048, is_private=True)
-        ),
+        lambda server: server.logout_token(sid="sid-priya-1", key=RSAKey.generate_key(2048)),
         lambda server: server.logout_token(sid="sid-priya-1", audience="some-other-client"),
         lambda server: server.logout_token(sid="sid-priya-1", issuer="http://127.0.0.1:1"),
         lambda server: server.logout_token(sid="sid-priya-1", nonce="not-allowed"),
@@ -498,13 +522,21 @@ def test_back_channel_logout_refuses_a_token_it_cannot_trust(signed_in, cis2_ser
     assert signed_in.get("/my-care-homes/").status_code == 200
 
 
-def test_a_leaver_loses_their_identities_and_sessions(signed_in, pharmacist, cis2_server):
-    staff_left.send(sender=StaffMember, staff=pharmacist)
+def test_a_leaver_loses_their_identities_and_sessions(signed_in, pharmacist, cis2_server, pm_user):
+    staff_member_leave(by=pm_user, staff=pharmacist)
 
     assert Identity.objects.filter(user=pharmacist.user).count() == 0
     assert signed_in.get("/my-care-homes/").status_code == 302
     refused = sign_in_with(Client(), cis2_server, "cis2", "cis2-priya")
     assert refused.status_code == 403
+    assert "Ask your project manager for an invitation" in refused.content.decode()
+
+
+def test_staff_left_signal_unbinds_identities(signed_in, pharmacist):
+    staff_left.send(sender=StaffMember, staff=pharmacist)
+
+    assert Identity.objects.filter(user=pharmacist.user).count() == 0
+    assert signed_in.get("/my-care-homes/").status_code == 302
 
 
 # --- The sign-in page and who may invite -------------------------------------------------------
@@ -609,13 +641,8 @@ def test_organisation_sign_in_page_runs_a_fixed_number_of_queries(
     client = client_for(pm_user)
     client.get(f"/organisations/{pcn.pk}/sign-in/")  # warm the session
 
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(9):
         response = client.get(f"/organisations/{pcn.pk}/sign-in/")
 
     assert response.status_code == 200
     assert response.content.decode().count("Invite<span") == size
-    del captured
-
-
-def test_client_id_is_the_registered_one():
-    assert CLIENT_ID == "care-home-pharmacy-hub"

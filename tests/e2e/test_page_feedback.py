@@ -1,10 +1,12 @@
 """Journeys: feedback lands where the user is (htmx focus, "Error: " title) and the idle warning."""
 
+import io
 import re
 
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from organisations.access import PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -33,7 +35,7 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     # Then the error summary has focus and the title starts "Error: "
     summary = page.locator(".nhsuk-error-summary")
     summary.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
+    expect(summary).to_be_focused()
     expect(summary).to_contain_text("Enter the date the outbreak started")
     expect(page).to_have_title("Error: " + title)
     assert_accessible(page)
@@ -47,7 +49,7 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     # Then a success banner (not inset text) says so, has focus, and the title has no "Error: "
     banner = page.locator(".nhsuk-notification-banner--success")
     banner.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('nhsuk-notification-banner--success')")
+    expect(banner).to_be_focused()
     expect(banner).to_contain_text("the outbreak is cleared")
     expect(page).to_have_title(title)
     expect(page.locator(".nhsuk-inset-text.hub-message")).to_have_count(0)
@@ -71,7 +73,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     # Then the warning says when, and "Stay signed in" has focus
     assert re.search(r"sign you out at \d{1,2}:\d\d(am|pm)", dialog.inner_text())
     stay = page.get_by_role("button", name="Stay signed in")
-    assert stay.evaluate("el => el === document.activeElement")
+    expect(stay).to_be_focused()
     assert_accessible(page)
     expiry_before = Session.objects.get().expire_date
 
@@ -90,3 +92,30 @@ def test_the_accessibility_statement_is_linked_from_every_page_footer(page):
     page.get_by_role("heading", level=1, name=re.compile("Accessibility statement")).wait_for()
     assert "Stay signed in" in page.content()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/gaps/", "/action-plan/"])
+def test_dashboard_gap_list_and_action_plan_print_on_a4_without_navigation_filters_or_link_urls(page, path):
+    # Given a project manager with a page to take into a meeting
+    CareHomeFactory(name="Gledhow Lodge")
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+    page.goto(path)
+    expect(page.locator(".nhsuk-header__navigation")).to_be_visible()
+
+    # When it is printed
+    page.emulate_media(media="print")
+
+    # Then the navigation, the filters, the buttons and the footer are not printed
+    for selector in (".nhsuk-header__navigation", ".nhsuk-footer", "form", ".nhsuk-button"):
+        for element in page.locator(selector).all():
+            assert not element.is_visible(), f"{selector} would be printed"
+    # And no link prints its address after its text
+    after = page.evaluate(
+        "Array.from(document.querySelectorAll('main a')).map(a => getComputedStyle(a, '::after').content)"
+    )
+    assert all(content in ("none", "normal", "") for content in after), after
+    # And the page is A4
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)

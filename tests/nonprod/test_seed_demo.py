@@ -323,3 +323,15 @@ def test_seed_demo_has_discharge_follow_ups_in_every_state_and_the_two_new_login
     assert DischargeFollowUp.objects.filter(misrouted_from__isnull=False).exists()
     assert CareHome.objects.filter(supplying_pharmacy__isnull=True).count() == 1
     assert "trust" in demo_city and "chemist" in demo_city
+
+
+def test_seed_demo_imports_a_month_of_ods_data_with_a_moved_practice_and_a_new_trust(demo_city):
+    from organisations.models import ImportRun
+
+    run = ImportRun.objects.get()
+    assert (run.source, run.outcome) == ("ods", "applied")
+    assert run.realigned, "a practice moved PCN and its care homes followed"
+    moved = CareHome.objects.get(pk=run.realigned[0]["care_home_id"])
+    assert moved.pcn.ods_code == run.realigned[0]["new_pcn_code"]
+    assert moved.practice.parent == moved.pcn
+    assert Organisation.objects.get(ods_code="RCD").kind == Organisation.Kind.NHS_TRUST

@@ -112,7 +112,7 @@ def test_a_closed_practice_becomes_inactive_and_is_kept():
     assert closing.history.first().history_change_reason == "ODS import"
 
 
-def test_a_practice_that_moved_pcn_takes_its_care_homes_with_it():
+def test_a_practice_that_moved_pcn_takes_its_care_homes_with_it(client_for, pm_user):
     old_pcn = PcnFactory(ods_code="U60001", name="Leeds Central PCN")
     new_pcn = PcnFactory(ods_code="U60002", name="West Leeds PCN")
     practice = PracticeFactory(ods_code="B86002", name="City View Medical Practice", parent=old_pcn)
@@ -141,6 +141,8 @@ def test_a_practice_that_moved_pcn_takes_its_care_homes_with_it():
         }
     ]
     assert "Care home re-aligned: Holbeck Grange now in West Leeds PCN" in output
+    page = client_for(pm_user).get(f"/care-homes/{home.pk}/").content.decode()
+    assert "ODS import: its GP practice moved to another PCN" in page, "the home's history says why"
     # The membership history is not a second PCN: a re-run moves nothing.
     run_command(*ALL)
     assert ImportRun.objects.order_by("-pk").first().realigned == []

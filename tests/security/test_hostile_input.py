@@ -307,11 +307,15 @@ FORMS = [
     Form(
         "carehomes:lead_hand_over",
         "pm",
-        lambda c: {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"},
+        lambda c: (
+            {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"}
+            | {"confirmed": ["yes", "", "no"]}
+        ),
         lambda c: {
             "handover-staff": c.support.pk,
             "handover-hours_per_week": "2",
             "handover-starts_on": dates()[0],
+            "confirmed": "yes",
         },
         _home,
     ),
@@ -325,8 +329,8 @@ FORMS = [
     Form(
         "carehomes:assignment_end",
         "pm",
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates(), "from": ["staff", "home"]},
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates()[0]},
+        lambda c: {"ends_on": dates(), "from": ["staff", "home"]},
+        lambda c: {"ends_on": dates()[0]},
         lambda c: {"pk": c.support_assignment.pk},
     ),
     Form(
@@ -360,6 +364,13 @@ FORMS = [
             "home": [c.no_lead_home.pk],
             f"staff_{c.no_lead_home.pk}": c.support.pk,
         },
+    ),
+    Form(
+        "carehomes:staff_leave",
+        "pm",
+        lambda c: {"left_on": dates()},
+        lambda c: {"left_on": dates()[0]},
+        lambda c: {"pk": c.support.pk},
     ),
     Form(
         "carehomes:import_confirm", "pm", lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"]}
@@ -543,11 +554,13 @@ READ_ONLY = {
     "accounts:account",
     "accounts:staff_sign_in",
     "accounts:organisation_sign_in",
+    "accounts:identity_mismatches",
     "no_role",
     "accessibility",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
+    "dashboard:search",
     "carehomes:list",
     "carehomes:detail",
     "carehomes:mine",
@@ -597,6 +610,7 @@ def test_forms_refuse_junk_without_error_or_partial_save(city, as_role, form, da
 LIST_PAGES = [
     ("dashboard:index", "slt", {}),
     ("dashboard:gaps", "pm", {}),
+    ("dashboard:search", "pm", {}),
     ("carehomes:list", "pm", {}),
     ("carehomes:list", "pharmacist", {}),
     ("carehomes:staff_list", "pm", {}),
