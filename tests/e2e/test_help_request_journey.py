@@ -58,7 +58,7 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
     needed_by.get_by_label("Day").fill("31")
     needed_by.get_by_label("Month").fill("1")
     needed_by.get_by_label("Year").fill("2099")
-    lead_a.get_by_label("Soon").check()
+    lead_a.get_by_label("Soon", exact=True).check()
     assert_accessible(lead_a)
     lead_a.get_by_role("button", name="Raise the request").click()
     lead_a.wait_for_load_state()
