@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from carehomes.models import CareHome
 from config.date_input import NhsDateField
+from config.form_messages import require_messages
 from config.forms import ModelIdField, ModelIdsField
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
@@ -131,10 +132,43 @@ class SupportOfferForm(forms.Form):
 class AcceptOfferForm(forms.Form):
     """Only a request that named a locality, not homes, needs the PM to choose the home."""
 
-    care_home = ModelIdField(label="Care home for this help", queryset=CareHome.objects.all())
+    care_home = ModelIdField(
+        label="Care home for this help",
+        queryset=CareHome.objects.all(),
+        error_messages={"required": "Choose the care home for this help."},
+    )
 
     def __init__(self, *args, homes=None, **kwargs):
         """`homes`: the homes to offer in the list (any home is accepted when posted)."""
         super().__init__(*args, **kwargs)
         if homes is not None:
             self.fields["care_home"].queryset = homes
+
+
+require_messages(
+    WorkstreamForm,
+    {
+        "name": "Enter the name of the workstream.",
+        "lead_organisation": "Choose the lead organisation.",
+        "status": "Choose the status.",
+    },
+)
+require_messages(ProgressNoteForm, {"written_on": "Enter the date.", "text": "Enter the progress made."})
+require_messages(ChooseOrganisationForm, {"organisation": "Choose the organisation that needs help."})
+require_messages(
+    SupportRequestForm,
+    {
+        "title": "Enter what you need.",
+        "hours_per_week": "Enter the hours a week, for example 4.",
+        "needed_by": "Enter the date you need help by.",
+        "urgency": "Choose how urgent it is.",
+    },
+)
+require_messages(
+    SupportOfferForm,
+    {
+        "staff": "Choose who can help.",
+        "hours_per_week": "Enter the hours a week, for example 2.5.",
+        "starts_on": "Enter the date they can start from.",
+    },
+)

@@ -59,17 +59,6 @@ FORM_ENCODED = "application/x-www-form-urlencoded"
 ERROR_SUMMARY = 'class="nhsuk-error-summary"'
 
 
-BASELINE = {}
-
-
-@pytest.fixture(autouse=True)
-def _baseline_per_test():
-    """The tables as the test's city left them, taken at its first request."""
-    BASELINE.clear()
-    yield
-    BASELINE.clear()
-
-
 def shows_error_summary(response):
     """The page (or htmx block) says "There is a problem": the form was refused."""
     return "html" in response.get("Content-Type", "") and ERROR_SUMMARY in response.content.decode(
@@ -119,8 +108,7 @@ def send(client, method, url, *, role, data=None, htmx=False, files=None):
     headers = {"HX-Request": "true"} if htmx else {}
     what = f"{method} {_short(url)} as {role or 'anonymous'}{' (htmx)' if htmx else ''} with {_short(data)}"
     with transaction.atomic():
-        # Every request is rolled back, so the tables before each one are the test's first snapshot.
-        before = BASELINE.get("tables") or BASELINE.setdefault("tables", table_snapshot())
+        before = table_snapshot()
         try:
             if method == "GET":
                 response = client.get(url, headers=headers)
