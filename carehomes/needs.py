@@ -11,7 +11,6 @@ DUE_A_VISIT_DAYS = 21
 def pharmacist_needs(homes, today=None):
     """From the homes on "My care homes" (already loaded): no need for another query."""
     today = today or timezone.localdate()
-    log = reverse("carehomes:visit_create")
     due = [
         h for h in homes if h.last_visited_on is None or (today - h.last_visited_on).days >= DUE_A_VISIT_DAYS
     ]
@@ -23,8 +22,8 @@ def pharmacist_needs(homes, today=None):
             f"#home-{due[0].pk}" if due else "#",
             [
                 {
-                    "text": f"Log a visit to {h.name}",
-                    "href": f"{log}?care_home={h.pk}",
+                    "text": h.name,
+                    "href": f"#home-{h.pk}",
                     "hint": f"last visited {days_ago(h.last_visited_on)}"
                     if h.last_visited_on
                     else "never visited",

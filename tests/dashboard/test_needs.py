@@ -81,7 +81,8 @@ def test_a_pharmacists_home_page_starts_with_homes_due_a_visit_and_outbreaks(cli
     assert "What needs you now" in html
     assert "1 home with no visit in 21 days" in html
     panel = html.split("What needs you now", 1)[1].split("</section>", 1)[0]
-    assert "Log a visit to Due House" in panel and "Log a visit to Recent House" not in panel
+    assert f'href="#home-{due.pk}">Due House</a>: last visited 22 days ago' in panel
+    assert "Recent House</a>: last" not in panel
     assert "1 home in an outbreak" in html
 
 
