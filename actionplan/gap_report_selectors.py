@@ -16,6 +16,7 @@ from actionplan.models import Action, GapReport, Rag
 from actionplan.report_terms import TREND_WEEKS, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
+from discharge.figures import weekly_rows as discharge_weekly_rows
 from organisations.access import SLT
 from organisations.models import Organisation, Sector, StaffMember
 from workstreams.models import SupportRequest
@@ -90,7 +91,7 @@ def hours_by(*, as_of=None, homes=None, organisations=None):
     sector. Two grouped queries; `homes` narrows assigned hours to those homes, `organisations`
     narrows both to those employers."""
     as_of = as_of or timezone.localdate()
-    staff = StaffMember.objects.filter(is_active=True)
+    staff = StaffMember.objects.filter(is_active=True).deployable()
     assignments = Assignment.objects.current(as_of)
     if homes is not None:
         assignments = assignments.filter(care_home__in=homes.values("pk"))
@@ -230,6 +231,7 @@ def compute_report_data(week, *, as_of=None, backfilled=False):
         "hours": hours_by(as_of=as_of),
         "changes": _changes(gaps, previous),
         "trend": _trend(week, headlines, previous_reports=earlier),
+        "discharges": discharge_weekly_rows(monday=monday, as_of=as_of),
     }
 
 

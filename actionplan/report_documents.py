@@ -259,6 +259,8 @@ def report_pdf(report) -> bytes:
             organisation_table(data.get("hours", {}))["columns"],
             organisation_table(data.get("hours", {}))["rows"],
         ),
+        Paragraph("Discharges", styles["Heading2"]),
+        table(["Figure", "Value"], discharge_rows(data), [width * 0.7, width * 0.3]),
         Paragraph("What changed since the week before", styles["Heading2"]),
         Paragraph(_escape(changes_summary(data)), body),
         Paragraph("Gaps opened", styles["Heading3"]),
@@ -278,6 +280,11 @@ def report_pdf(report) -> bytes:
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+def discharge_rows(data):
+    """The report's discharge follow-up section (reports made before it existed have none)."""
+    return data.get("discharges") or [["No discharge figures in this report", ""]]
 
 
 def _escape(value):
@@ -338,6 +345,8 @@ def report_docx(report) -> bytes:
     document.add_heading("Hours by organisation", level=1)
     organisations = organisation_table(data.get("hours", {}))
     table(organisations["columns"], organisations["rows"])
+    document.add_heading("Discharges", level=1)
+    table(["Figure", "Value"], discharge_rows(data))
     document.add_heading("What changed since the week before", level=1)
     document.add_paragraph(xml_safe(changes_summary(data)))
     for kind, heading in (("opened", "Gaps opened"), ("closed", "Gaps closed")):

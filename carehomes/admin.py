@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from carehomes.models import Assignment, CareHome, Specialism, Visit
+from carehomes.models import Assignment, CareHome, CareHomeState, Specialism, Visit
 
 
 @admin.register(Specialism)
@@ -64,3 +64,21 @@ class VisitAdmin(SimpleHistoryAdmin):
     list_select_related = ("care_home", "staff")
     date_hierarchy = "visited_on"
     readonly_fields = ("submission_token", "created_by")
+
+
+@admin.register(CareHomeState)
+class CareHomeStateAdmin(admin.ModelAdmin):
+    """Read-only: the state is kept by the writers and checked nightly, never edited by hand."""
+
+    list_display = ("care_home", "last_visited_on", "lead_staff", "lead_ends_on", "valid_until")
+    search_fields = ("care_home__name",)
+    list_select_related = ("care_home", "lead_staff")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

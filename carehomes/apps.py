@@ -17,6 +17,10 @@ class CarehomesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(ensure_specialisms, sender=self, dispatch_uid="hub_ensure_specialisms")
 
+        from carehomes import state
+
+        state.connect()
+
         from carehomes.alignment import care_homes_follow_practices
         from organisations.signals import practices_moved_pcn
 

@@ -195,15 +195,58 @@ def _rule_conditions(today):
     }
 
 
-def with_gap_flags(queryset=None, *, today: date | None = None, few=False):
+def _from_state(today, raw=False):
+    """Whether the rules can be read from the kept per-home state: only for today, which is the
+    day the state describes (a report "as of" an earlier day reads the raw tables), and unless
+    `raw` asks for the raw tables (the drift tests compare the two)."""
+    return not raw and today == timezone.localdate()
+
+
+def _has_lead(today):
+    return (
+        Q(state__lead_staff__isnull=False)
+        & Q(state__lead_starts_on__lte=today)
+        & (Q(state__lead_ends_on__isnull=True) | Q(state__lead_ends_on__gte=today))
+    )
+
+
+def _state_conditions(today):
+    """The rules read from each home's kept state (`carehomes.state`): a join, no sub-queries.
+
+    Stored dates are compared with today here, so a lead whose assignment ended yesterday, or a
+    visit that is now 29 days old, counts as of today without any write.
+    """
+    cutoff = today - timedelta(days=no_visit_days())
+    never_or_before = Q(state__last_visited_on__isnull=True)
+    return {
+        "gap_no_lead": Q(state__lead_staff__isnull=True)
+        | Q(state__lead_starts_on__gt=today)
+        | Q(state__lead_ends_on__lt=today),
+        "gap_outbreak_not_visited": ~Q(outbreak_status=CareHome.Outbreak.NONE)
+        & Q(outbreak_started_on__lte=today)
+        & (never_or_before | Q(state__last_visited_on__lt=F("outbreak_started_on"))),
+        "gap_no_recent_visit": never_or_before | Q(state__last_visited_on__lt=cutoff),
+        "gap_lead_over_capacity": _has_lead(today)
+        & Q(state__lead_assigned_hours__gt=F("state__lead_available_hours")),
+    }
+
+
+def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=False):
     """Annotate care homes with one boolean per rule (gap_no_lead, …) and gap_count.
 
-    `few=True` when the queryset holds one home or a handful (a home's page, My care homes):
-    the rules then look each home up instead of deciding them for every home at once.
+    For today the rules read each home's kept state; for another day (a report as of a past
+    week) they are decided from the raw tables. There, `few=True` when the queryset holds one
+    home or a handful: the rules then look each home up instead of deciding them for every home.
     """
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    conditions = _per_home_rule_conditions(today) if few else _rule_conditions(today)
+    if _from_state(today, raw):
+        from carehomes.state import refresh_expired
+
+        refresh_expired(today)
+        conditions = _state_conditions(today)
+    else:
+        conditions = _per_home_rule_conditions(today) if few else _rule_conditions(today)
     queryset = queryset.annotate(
         **{
             name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
@@ -221,14 +264,30 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False):
     )
 
 
-def with_gap_facts(queryset=None, *, today: date | None = None, few=False):
+def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=False):
     """`with_gap_flags`, plus what the reasons and lists show about each home.
 
     Extra annotations: lead_staff_id, lead_name, lead_organisation_id, lead_available_hours,
-    lead_assigned_hours, last_visited_on. These are per-home look-ups, so PostgreSQL evaluates
-    them only for the rows a page actually shows.
+    lead_assigned_hours, last_visited_on. For today they come from the kept state (the lead's
+    only while their assignment covers today); for another day, per-home look-ups that
+    PostgreSQL evaluates only for the rows a page shows.
     """
     today = today or timezone.localdate()
+    hours = DecimalField(max_digits=6, decimal_places=1)
+    if _from_state(today, raw):
+        lead = _has_lead(today)
+
+        def if_lead(expression, output_field=None):
+            return Case(When(lead, then=expression), default=Value(None), output_field=output_field)
+
+        return with_gap_flags(queryset, today=today).annotate(
+            lead_staff_id=if_lead(F("state__lead_staff_id"), IntegerField()),
+            lead_name=if_lead(F("state__lead_staff__name")),
+            lead_organisation_id=if_lead(F("state__lead_organisation_id"), IntegerField()),
+            lead_available_hours=if_lead(F("state__lead_available_hours"), hours),
+            lead_assigned_hours=if_lead(F("state__lead_assigned_hours"), hours),
+            last_visited_on=F("state__last_visited_on"),
+        )
     current_lead = _current(
         Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
     ).order_by("starts_on", "pk")
@@ -239,8 +298,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False):
         .annotate(total=Sum("hours_per_week"))
         .values("total")
     )
-    hours = DecimalField(max_digits=6, decimal_places=1)
-    queryset = with_gap_flags(queryset, today=today, few=few).annotate(
+    queryset = with_gap_flags(queryset, today=today, few=few, raw=raw).annotate(
         lead_staff_id=Subquery(current_lead.values("staff_id")[:1]),
         lead_name=Subquery(current_lead.values("staff__name")[:1]),
         lead_organisation_id=Subquery(current_lead.values("staff__organisation_id")[:1]),
@@ -257,6 +315,8 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False):
 def with_gaps(queryset=None, *, today=None):
     """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
     today = today or timezone.localdate()
+    if _from_state(today):
+        return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
     homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
     return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)
 

@@ -315,6 +315,8 @@ class Visit(FreeTextModel, TimeStamped):
             models.Index(fields=["staff", "-visited_on"]),
             # Covers "which homes were visited in the last 28 days" as an index-only range scan.
             models.Index(fields=["visited_on", "care_home"], name="visit_day_home_idx"),
+            # The visit list's keyset order (newest first): any page is one index range read.
+            models.Index(fields=["-visited_on", "-id"], name="visit_newest_first_idx"),
         ]
 
     def __str__(self):
@@ -338,3 +340,53 @@ class Visit(FreeTextModel, TimeStamped):
         if code not in cls.ACTIVITIES:
             raise ValueError(f"Unknown activity {code!r}")
         return Q(**{f"activity_{code}": True})
+
+
+class CareHomeState(models.Model):
+    """What the gap rules and headline figures read about one home, kept current by its writers.
+
+    Maintained in the writer's own transaction (`carehomes.state`): by the visit services
+    (create, update, delete), the assignment services (create, end, hand over), staff changes,
+    imports and bulk loads. Facts that depend on today's date are stored as dates and compared
+    with today when read: the lead counts while `lead_starts_on <= today <= lead_ends_on`, and
+    `valid_until` is the last day the lead and load figures hold without any write (a lead's
+    assignment ends, a hand-over starts, the lead's other assignments start or end); a read
+    refreshes the few rows past it first. The outbreak and its start are read from the care
+    home's own row. A nightly task recomputes every row from the raw tables and repairs drift.
+    """
+
+    care_home = models.OneToOneField(
+        CareHome, primary_key=True, on_delete=models.CASCADE, related_name="state"
+    )
+    last_visited_on = models.DateField(null=True, blank=True)
+    lead_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    lead_starts_on = models.DateField(null=True, blank=True)
+    lead_ends_on = models.DateField(null=True, blank=True)
+    lead_available_hours = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    lead_assigned_hours = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["valid_until"], name="carehome_state_valid_idx"),
+            models.Index(fields=["lead_staff"], name="carehome_state_lead_idx"),
+        ]
+
+    def __str__(self):
+        return f"state of care home {self.care_home_id}"
+
+    FACTS = (
+        "last_visited_on",
+        "lead_staff_id",
+        "lead_organisation_id",
+        "lead_starts_on",
+        "lead_ends_on",
+        "lead_available_hours",
+        "lead_assigned_hours",
+        "valid_until",
+    )

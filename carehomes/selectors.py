@@ -111,7 +111,7 @@ def carehome_detail(*, user, pk):
     """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
     return (
         with_gap_facts(CareHome.objects.filter(pk=pk), few=True)
-        .select_related("pcn", "practice")
+        .select_related("pcn", "practice", "supplying_pharmacy")
         .prefetch_related("specialisms")
         .get()
     )
@@ -246,7 +246,7 @@ def staff_list(
     *, user=None, search="", organisation=None, sector="", role="", has_spare=None, active=True, sort="name"
 ):
     """Staff with hours available, assigned and spare; filtered by organisation, sector and role."""
-    qs = StaffMember.objects.all()
+    qs = StaffMember.objects.deployable()
     if active is not None:
         qs = qs.filter(is_active=active)
     search = (search or "").strip()
@@ -270,6 +270,11 @@ def staff_list(
         qs = qs.filter(spare_hours__lte=0)
     order = STAFF_SORTS.get(sort) or STAFF_SORTS["name"]
     return qs.select_related("organisation", "second_organisation").order_by(*order)
+
+
+def assignment_detail(*, pk):
+    """One assignment with its person (and their organisation) and care home."""
+    return Assignment.objects.select_related("staff__organisation", "care_home").get(pk=pk)
 
 
 def staff_detail(*, pk):

@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "actionplan.tasks.generate_weekly_gap_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Every home's kept state recomputed from the raw tables; drift is logged as an error and repaired.
+    "care-home-state-check": {
+        "task": "carehomes.tasks.check_care_home_state",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
     # themselves are worked out whenever a page is read).
     "discharge-alerts": {

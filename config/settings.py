@@ -225,6 +225,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The hub's own address, for absolute links in e-mails (config.mail.absolute_url).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Care Home Pharmacy Hub <hub@localhost>")
 
 # Security headers. Content-Security-Policy: everything from the hub itself, no inline script.

@@ -108,3 +108,11 @@ def dashboard_figures(filters: Filters, *, today=None):
         return {"headlines": headlines, "hours": hours, "trend": trend_points(limit=max(TREND_WEEKS, 52))}
 
     return cached("dashboard", compute, today, filters)
+
+
+def discharge_section(*, today=None):
+    """The citywide Discharges figures (last 4 weeks, trend, estimated impact), cached like the rest."""
+    from discharge.figures import discharge_figures
+
+    today = today or timezone.localdate()
+    return cached("discharges", lambda: discharge_figures(today=today), today)

@@ -77,6 +77,7 @@ def index(request):
             "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
             "latest_week": latest["week"] if latest else None,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
+            "discharges": selectors.discharge_section(),
         },
         block="figures",
     )

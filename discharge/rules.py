@@ -75,5 +75,6 @@ rules.add_perm(
     Permission.CLOSE_ONWARD_REFERRAL,
     is_coordinator | (is_pharmacy_professional & supports_followup_home & has_onward_referral),
 )
-rules.add_perm(Permission.VIEW_REPORT, is_leadership | is_trust_discharge_team)
+rules.add_perm(Permission.LIST_REPORTS, is_leadership | is_trust_discharge_team)
+rules.add_perm(Permission.VIEW_REPORT, is_leadership | trust_team_own)
 rules.add_perm(Permission.CHANGE_OPENING_HOURS, is_coordinator | is_community_pharmacy)

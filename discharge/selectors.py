@@ -239,3 +239,23 @@ def needs_me_now(*, user, now=None):
         stalled=Count("pk", filter=timers.stalled_q(c)),
         onward=Count("pk", filter=Q(onward_referral=True, onward_closed_at__isnull=True)),
     )
+
+
+def reporting_trusts(user):
+    """Trusts whose monthly report the user may read: PM/SLT every trust that has referred; a trust
+    team its own."""
+    trusts = Organisation.objects.filter(pk__in=DischargeFollowUp.objects.values("trust_id"))
+    if not is_leadership(user):
+        trusts = Organisation.objects.filter(pk__in=organisation_ids_for(user))
+    return list(trusts.order_by("name"))
+
+
+def report_months(count=12, today=None):
+    """The last `count` calendar months as "yyyy-mm", this one first."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from discharge import views
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("discharges/new/", views.followup_create, name="create"),
     path("discharges/upload/", views.followup_upload, name="upload"),
     path("discharges/upload/confirm/", views.followup_upload_confirm, name="upload_confirm"),
+    path("discharges/reports/", views.report_list, name="reports"),
+    re_path(
+        r"^discharges/reports/(?P<trust>\d+)/(?P<month>\d{4}-\d{2})\.(?P<extension>pdf|docx|xlsx)$",
+        views.report_download,
+        name="report",
+    ),
     path("discharges/<int:pk>/", views.followup_detail, name="detail"),
     path("discharges/<int:pk>/<slug:action>/", views.followup_act, name="act"),
 ]

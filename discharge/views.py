@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.rendering import render_page
-from discharge import forms, imports, selectors, services, states
+from discharge import forms, imports, report, selectors, services, states
 from discharge.models import DischargeFollowUp
 from discharge.states import Transition
 from organisations.access import (
@@ -26,6 +26,7 @@ from organisations.access import (
     require,
     requires,
 )
+from organisations.models import Organisation
 from organisations.permissions import Permission
 
 PAGE_SIZE = 25
@@ -90,6 +91,7 @@ def followup_list(request):
             "pagination": pagination,
             "counts": selectors.needs_me_now(user=request.user),
             "can_record": may(request.user, Permission.UPLOAD_FOLLOWUPS),
+            "can_report": may(request.user, Permission.LIST_REPORTS),
         },
         block="results",
     )
@@ -350,3 +352,30 @@ def followup_upload_confirm(request):
         text += f"; {s['errors']} row{'s' if s['errors'] != 1 else ''} with errors skipped"
     messages.success(request, text + ".")
     return redirect("discharge:list")
+
+
+@requires(Permission.LIST_REPORTS)
+def report_list(request):
+    """The per-trust monthly reports the user may download: the last 12 months, newest first."""
+    return render_page(
+        request,
+        "discharge/reports.jinja",
+        {
+            "page_title": "Monthly discharge reports",
+            "trusts": selectors.reporting_trusts(request.user),
+            "months": selectors.report_months(),
+        },
+    )
+
+
+def report_download(request, trust, month, extension):
+    try:
+        trust = selectors.organisation(pk=trust)
+        report.month_bounds(month)
+    except (Organisation.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+    require(request.user, Permission.VIEW_REPORT, trust)
+    content = report.BUILDERS[extension](trust=trust, month=month)
+    response = HttpResponse(content, content_type=report.FORMATS[extension])
+    response["Content-Disposition"] = f'attachment; filename="{report.file_name(trust, month, extension)}"'
+    return response

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actionplan.models import GapReport
 from carehomes.models import Assignment, CareHome, Visit
+from carehomes.state import carehome_state_rebuild
 from config.freshness import data_changed
 from nonprod.table_writer import TableWriter, reset_sequences
 from organisations.models import Organisation, StaffMember
@@ -104,6 +105,8 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         say(f"visits: {_visits(rng, made, write, per_home=max(1, targets(homes).visits // homes))}\n")
         _gap_reports(rng, made, homes, weeks_of_reports)
         reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
+        # Rows went in by COPY / bulk_create (no signals): keep every home's state now.
+        carehome_state_rebuild()
     data_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -70,6 +70,7 @@ class Permission(StrEnum):
     CHANGE_OPENING_HOURS = "discharge.change_opening_hours"
     CLOSE_ONWARD_REFERRAL = "discharge.close_onward_referral"
     LIST_FOLLOWUPS = "discharge.list_followups"
+    LIST_REPORTS = "discharge.list_reports"
     MERGE_FOLLOWUP = "discharge.merge_followup"
     REOPEN_FOLLOWUP = "discharge.reopen_followup"
     REPORT_READMISSION = "discharge.report_readmission"

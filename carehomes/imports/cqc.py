@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from carehomes.imports.cqc_formats import ParsedFile, parse_cqc
 from carehomes.models import CareHome, Specialism
+from carehomes.state import carehome_state_refresh
 from config.freshness import data_changed
 from config.readers import ImportFileError
 from organisations.access import require
@@ -228,6 +229,8 @@ def _apply(preview: CqcPreview, by):
             if code in specialisms
         ]
         through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+        # bulk_create skips signals: give the new homes their kept state in this transaction.
+        carehome_state_refresh(care_home_ids=created.values())
     changed = []
     for row, home, _changes in preview.changed:
         home.name, home.address, home.postcode, home.home_type = (

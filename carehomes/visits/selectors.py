@@ -51,6 +51,62 @@ def visit_filter(queryset, *, home="", staff="", date_from=None, date_to=None, a
     return queryset
 
 
+@dataclass
+class VisitPage:
+    """One page of a visit list, newest first, with cursors to the pages either side."""
+
+    visits: list
+    older: str | None  # cursor for the next (older) page
+    newer: str | None  # cursor for the previous (newer) page
+
+
+def _cursor(visit):
+    return f"{visit.visited_on.isoformat()}.{visit.pk}"
+
+
+def parse_cursor(value):
+    """'2026-11-18.123' -> (date, 123); None for anything else (a hand-edited URL shows page 1)."""
+    import datetime
+
+    try:
+        day, pk = (value or "").split(".")
+        return datetime.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def visit_page(queryset, *, older_than=None, newer_than=None, size=25) -> VisitPage:
+    """A page of visits by keyset (date, id), newest first: page 1 and page 2,000 cost the same.
+
+    `older_than` / `newer_than` are cursors from a page's `older` / `newer`. No COUNT and no
+    OFFSET: each page is one index range read of `size + 1` rows.
+    """
+    after, before = parse_cursor(older_than), parse_cursor(newer_than)
+    if before is not None:
+        day, pk = before
+        rows = list(
+            queryset.filter(Q(visited_on__gt=day) | Q(visited_on=day, pk__gt=pk)).order_by(
+                "visited_on", "pk"
+            )[: size + 1]
+        )
+        has_newer = len(rows) > size
+        visits = rows[:size][::-1]
+        has_older = True
+    else:
+        if after is not None:
+            day, pk = after
+            queryset = queryset.filter(Q(visited_on__lt=day) | Q(visited_on=day, pk__lt=pk))
+        rows = list(queryset.order_by("-visited_on", "-pk")[: size + 1])
+        visits = rows[:size]
+        has_older = len(rows) > size
+        has_newer = after is not None
+    return VisitPage(
+        visits=visits,
+        older=_cursor(visits[-1]) if visits and has_older else None,
+        newer=_cursor(visits[0]) if visits and has_newer else None,
+    )
+
+
 def visit_totals(queryset):
     """Visits, residents reviewed, interventions, issues escalated and minutes: one aggregate query."""
     totals = queryset.order_by().aggregate(

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -34,9 +33,15 @@ def _filtered_visits(request):
 @requires(Permission.LIST_VISITS)
 def visit_list(request):
     form, queryset = _filtered_visits(request)
-    page = Paginator(queryset, settings.HUB["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page = selectors.visit_page(
+        queryset,
+        older_than=request.GET.get("older"),
+        newer_than=request.GET.get("newer"),
+        size=settings.HUB["PAGE_SIZE"],
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "older", "newer"):
+        query.pop(key, None)
     return render(
         request,
         "carehomes/visits/list.jinja",

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from carehomes.state import carehome_state_rebuild
 from nonprod.demo.city import DEMO_LOGINS, DemoCity
 from organisations.models import Organisation
 
@@ -70,4 +71,6 @@ def build_demo_city(*, today=None, password=None):
     city = DemoCity(today=today or timezone.localdate(), password=password or demo_password())
     with transaction.atomic():
         city.build()
+        # Assignments and visits were bulk-created (no signals): keep every home's state now.
+        carehome_state_rebuild()
     return city.summary()

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -342,3 +343,48 @@ def test_at_national_scale_the_form_offers_own_homes_and_a_cqc_look_up_for_cover
     visit = Visit.objects.get()
     assert visit.care_home == elsewhere
     assert visit.is_cover
+
+
+def test_visit_list_pages_by_keyset_older_and_newer_reaching_every_visit_once(client_for, pm_user):
+    home = CareHomeFactory()
+    made = [
+        VisitFactory(care_home=home, visited_on=TODAY - datetime.timedelta(days=n // 3)) for n in range(60)
+    ]
+    client = client_for(pm_user)
+    seen, pages, url = [], [], "/visits/"
+    while url:
+        html = client.get(url).content.decode()
+        ids = [int(i) for i in re.findall(r'href="/visits/(\d+)/"', html)]
+        pages.append((url, ids))
+        seen.extend(ids)
+        older = re.search(r'href="\?older=([^"]+)"', html)
+        url = f"/visits/?older={older.group(1)}" if older else None
+
+    assert [len(ids) for _, ids in pages] == [25, 25, 10]
+    assert sorted(seen) == sorted(v.pk for v in made)  # each visit once, none missed
+    expected = sorted(made, key=lambda v: (v.visited_on, v.pk), reverse=True)
+    assert seen == [v.pk for v in expected]  # newest first, across pages
+    last_page = client.get(pages[-1][0]).content.decode()
+    newer = re.search(r'href="\?newer=([^"]+)"', last_page).group(1)
+    back = client.get(f"/visits/?newer={newer}").content.decode()
+    assert [int(i) for i in re.findall(r'href="/visits/(\d+)/"', back)] == pages[1][1]
+
+
+def test_visit_list_ignores_a_hand_edited_cursor(client_for, pm_user):
+    VisitFactory()
+    response = client_for(pm_user).get("/visits/", {"older": "not-a-cursor"})
+    assert response.status_code == 200
+    assert "Visits, newest first" in response.content.decode()
+
+
+def test_deep_visit_page_costs_the_same_queries_as_page_one(client_for, pm_user):
+    home = CareHomeFactory()
+    visits = [VisitFactory(care_home=home, visited_on=TODAY - datetime.timedelta(days=n)) for n in range(40)]
+    client = client_for(pm_user)
+    client.get("/visits/")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/visits/")
+    with CaptureQueriesContext(connection) as deep:
+        client.get(f"/visits/?older={visits[30].visited_on.isoformat()}.{visits[30].pk}")
+    assert len(first) == len(deep)
+    assert not any("OFFSET" in q["sql"].upper() for q in deep.captured_queries)

@@ -1,0 +1,11 @@
+"""Celery tasks of the care-homes app: thin wrappers around services."""
+
+from celery import shared_task
+
+from carehomes.state import carehome_state_check
+
+
+@shared_task(acks_late=True)
+def check_care_home_state():
+    """Nightly: recompute every home's kept state from the raw tables; log drift and repair it."""
+    return carehome_state_check(repair=True)
