@@ -732,6 +732,33 @@ RESOURCES = {
 }
 
 
+def _description_from_name(name):
+    words = name.replace("_", " ")
+    if name == "id":
+        return "Id: a number that never changes"
+    if name.endswith("_id"):
+        return f"Id of the {words[:-3]}"
+    if name.endswith("_label"):
+        return f"{words[:-6].capitalize()}, as the hub shows it"
+    return words.capitalize()
+
+
+def _describe_every_field():
+    """Fields declared without a description get one from their name, so the OpenAPI document and
+    the data dictionary describe every column."""
+    for schema in {r.schema for r in RESOURCES.values()} | {DeletionOut}:
+        changed = False
+        for name, info in schema.model_fields.items():
+            if not info.description:
+                info.description = _description_from_name(name)
+                changed = True
+        if changed:
+            schema.model_rebuild(force=True)
+
+
+_describe_every_field()
+
+
 def suppress_small_numbers(rows, schema):
     """Figures from 1 to 7 become null (for tokens whose figures are published outside the hub)."""
     counts = [
