@@ -68,6 +68,7 @@ ACCESS = {
     # see it; the PM resets a password.
     "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
     "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:identity_mismatches": Rule(get=LEADERSHIP, post=NOBODY),
     "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
     "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     # Invitations to sign in with an NHS identity: the PM, or an organisation lead for their own staff.

@@ -524,6 +524,7 @@ READ_ONLY = {
     "accounts:account",
     "accounts:staff_sign_in",
     "accounts:organisation_sign_in",
+    "accounts:identity_mismatches",
     "no_role",
     "accessibility",
     "keep_alive",
