@@ -11,6 +11,7 @@ Each resource declares a pydantic schema; the OpenAPI document, the JSON pages, 
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -523,11 +524,14 @@ def visit_rows(user, query):
     )
 
 
+_week_of = functools.lru_cache(maxsize=4096)(week_of)
+
+
 def visit_present(rows):
     out = []
     for r in rows:
         row = {k: v for k, v in r.items() if k not in ACTIVITY_FIELDS}
-        row["week"] = week_of(r["visited_on"])
+        row["week"] = _week_of(r["visited_on"])
         row["mode_label"] = _mode(r["mode"])
         row["activities"] = [code for name, code in ACTIVITY_FIELDS.items() if r[name]]
         row["interventions_total"] = sum(r[name] for name in INTERVENTION_FIELDS)
