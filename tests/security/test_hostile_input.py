@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.services import COUNT_FIELDS
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, StaffMember
 from tests.cqc_files import DIRECTORY_HEADER
 from tests.security import hostile
 from tests.security.hostile import HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
@@ -394,6 +394,32 @@ FORMS = [
         lambda c: {"held_on": dates(), "with_whom": ["Clinical director"], "summary": ["Agreed hours."]},
         lambda c: {"held_on": dates()[0], "with_whom": "Clinical director", "summary": "Agreed hours."},
         lambda c: {"pk": c.pcn.pk},
+    ),
+    Form(
+        "organisations:staff_add",
+        "pm",
+        lambda c: {
+            "name": ["Priya Shah"],
+            "role": choices(StaffMember.Role),
+            "gphc_number": ["2087654", "12"],
+            "funding": choices(StaffMember.Funding),
+            "hours_per_week": HOURS,
+        },
+        lambda c: {
+            "name": "Priya Shah",
+            "role": "technician",
+            "gphc_number": "2087654",
+            "funding": "pcn",
+            "hours_per_week": "6",
+        },
+        lambda c: {"pk": c.pcn.pk},
+    ),
+    Form(
+        "organisations:staff_hours",
+        "pm",
+        lambda c: {"hours_per_week": HOURS},
+        lambda c: {"hours_per_week": "12"},
+        lambda c: {"pk": c.pcn.pk, "staff_pk": c.pcn_pharmacist.pk},
     ),
     Form(
         "teams:membership_add",
