@@ -522,6 +522,7 @@ READ_ONLY = {
     "accounts:organisation_sign_in",
     "no_role",
     "accessibility",
+    "privacy",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
@@ -550,6 +551,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:subject_access",
 }
 
 
