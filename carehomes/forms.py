@@ -279,7 +279,9 @@ class HandOverForm(forms.Form):
 
 
 class EndAssignmentForm(forms.Form):
-    ends_on = _date_field("End date")
+    ends_on = _date_field(
+        "End date", help_text="The last day of the assignment. It can be today, or a date to come."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

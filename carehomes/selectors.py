@@ -274,6 +274,11 @@ def staff_list(
     return qs.select_related("organisation", "second_organisation").order_by(*order)
 
 
+def assignment_detail(*, pk):
+    """One assignment with its person (and their organisation) and care home."""
+    return Assignment.objects.select_related("staff__organisation", "care_home").get(pk=pk)
+
+
 def staff_detail(*, pk):
     return (
         staff_capacity(StaffMember.objects.filter(pk=pk))

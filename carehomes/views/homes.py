@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import AssignmentForm, CareHomeFilterForm, EndAssignmentForm, HandOverForm, OutbreakForm
+from carehomes.forms import AssignmentForm, CareHomeFilterForm, HandOverForm, OutbreakForm
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.models import Assignment, CareHome
 from config.forms import add_service_errors
@@ -71,10 +71,6 @@ def home_context(request, home, **forms):
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or AssignmentForm()
         context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
-        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
-        if forms.get("end_form") is not None:
-            end_forms[forms["end_form_pk"]] = forms["end_form"]
-        context["end_forms"] = end_forms
         context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
             initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}
         )

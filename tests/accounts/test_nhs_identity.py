@@ -414,6 +414,30 @@ def test_cis2_organisation_differing_from_the_hubs_is_flagged_to_the_pm(
 
     assert "Organisation differs" in page
     assert "Bradford Teaching Hospitals (RAE)" in page
+    listed = client_for(pm_user).get("/staff/sign-in-checks/").content.decode()
+    assert pharmacist.name in listed
+    assert "Bradford Teaching Hospitals (RAE)" in listed
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_mismatch_list_runs_a_fixed_number_of_queries(client_for, pm_user, django_assert_num_queries, size):
+    for n in range(size):
+        user = user_with_role(PHARMACY_PROFESSIONAL)
+        Identity.objects.create(
+            user=user,
+            provider="cis2",
+            issuer="https://cis2.example",
+            subject=f"s{n}",
+            org_codes=[{"org_code": "RAE", "org_name": "Elsewhere"}],
+            organisation_mismatch=True,
+        )
+    client = client_for(pm_user)
+    client.get("/staff/sign-in-checks/")
+
+    with django_assert_num_queries(7):
+        response = client.get("/staff/sign-in-checks/")
+
+    assert response.content.decode().count("Elsewhere (RAE)") == size
 
 
 # --- Signing out --------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ ACCESS = {
     # see it; the PM resets a password.
     "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
     "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:identity_mismatches": Rule(get=LEADERSHIP, post=NOBODY),
     "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
     "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     # Invitations to sign in with an NHS identity: the PM, or an organisation lead for their own staff.
@@ -87,7 +88,7 @@ ACCESS = {
     "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:lead_hand_over": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:outbreak": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
-    "carehomes:assignment_end": Rule(get=NOBODY, post=PM, kwargs=pk("assignment")),
+    "carehomes:assignment_end": Rule(get=PM, kwargs=pk("assignment")),  # "End this assignment?"
     "carehomes:mine": Rule(get=PHARMACISTS),
     # Staff: SLT and PM.
     "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),

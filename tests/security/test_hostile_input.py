@@ -277,11 +277,15 @@ FORMS = [
     Form(
         "carehomes:lead_hand_over",
         "pm",
-        lambda c: {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"},
+        lambda c: (
+            {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"}
+            | {"confirmed": ["yes", "", "no"]}
+        ),
         lambda c: {
             "handover-staff": c.support.pk,
             "handover-hours_per_week": "2",
             "handover-starts_on": dates()[0],
+            "confirmed": "yes",
         },
         _home,
     ),
@@ -295,8 +299,8 @@ FORMS = [
     Form(
         "carehomes:assignment_end",
         "pm",
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates(), "from": ["staff", "home"]},
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates()[0]},
+        lambda c: {"ends_on": dates(), "from": ["staff", "home"]},
+        lambda c: {"ends_on": dates()[0]},
         lambda c: {"pk": c.support_assignment.pk},
     ),
     Form(
@@ -520,6 +524,7 @@ READ_ONLY = {
     "accounts:account",
     "accounts:staff_sign_in",
     "accounts:organisation_sign_in",
+    "accounts:identity_mismatches",
     "no_role",
     "accessibility",
     "privacy",
