@@ -93,7 +93,7 @@ def hours_by(*, as_of=None, homes=None, organisations=None):
     sector. Two grouped queries; `homes` narrows assigned hours to those homes, `organisations`
     narrows both to those employers."""
     as_of = as_of or timezone.localdate()
-    staff = StaffMember.objects.filter(is_active=True)
+    staff = StaffMember.objects.filter(is_active=True).deployable()
     assignments = Assignment.objects.current(as_of)
     if homes is not None:
         assignments = assignments.filter(care_home__in=homes.values("pk"))

@@ -113,7 +113,7 @@ def carehome_detail(*, user, pk):
     """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
     return (
         with_gap_facts(CareHome.objects.filter(pk=pk), few=True)
-        .select_related("pcn", "practice")
+        .select_related("pcn", "practice", "supplying_pharmacy")
         .prefetch_related("specialisms")
         .get()
     )
@@ -248,7 +248,7 @@ def staff_list(
     *, user=None, search="", organisation=None, sector="", role="", has_spare=None, active=True, sort="name"
 ):
     """Staff with hours available, assigned and spare; filtered by organisation, sector and role."""
-    qs = StaffMember.objects.all()
+    qs = StaffMember.objects.deployable()
     if active is not None:
         qs = qs.filter(is_active=active)
     search = (search or "").strip()

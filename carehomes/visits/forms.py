@@ -138,7 +138,7 @@ class VisitForm(forms.Form):
         else:
             self.fields["care_home"].queryset = choices
         if may_choose_staff(user):
-            active = StaffMember.objects.filter(is_active=True)
+            active = StaffMember.objects.filter(is_active=True).deployable()
             if active.count() > STAFF_SELECT_LIMIT:
                 self.fields["staff"] = StaffLookupField(
                     label="Who made the visit",

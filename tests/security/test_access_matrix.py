@@ -88,6 +88,7 @@ ACCESS = {
     "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:lead_hand_over": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:outbreak": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
+    "carehomes:supplying_pharmacy": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:assignment_end": Rule(get=PM, kwargs=pk("assignment")),  # "End this assignment?"
     "carehomes:mine": Rule(get=PHARMACISTS),
     # Staff: SLT and PM.
