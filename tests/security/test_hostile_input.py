@@ -433,6 +433,16 @@ FORMS = [
         lambda c: {"pk": c.team.pk},
     ),
     Form("teams:membership_end", "pm", lambda c: {}, None, lambda c: {"pk": c.membership.pk}),
+    # Imports: the project manager chooses the kind of a trust the ODS files brought in.
+    Form(
+        "imports:trust_kind",
+        "pm",
+        lambda c: {
+            "kind": ["acute_trust", "mental_health_trust", "community_trust", "nhs_trust", "gp_practice"]
+        },
+        lambda c: {"kind": "acute_trust"},
+        lambda c: {"pk": c.trust.pk},
+    ),
     # Requests for help and offers: organisation leads raise and offer; the project manager accepts.
     Form("workstreams:request_create", "orglead", request_fields, request_valid),
     Form(
@@ -553,6 +563,7 @@ READ_ONLY = {
     "accounts:identity_mismatches",
     "no_role",
     "accessibility",
+    "privacy",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
@@ -570,6 +581,8 @@ READ_ONLY = {
     "organisations:mine",
     "teams:list",
     "teams:detail",
+    "imports:list",
+    "imports:detail",
     "workstreams:list",
     "workstreams:detail",
     "workstreams:request_list",
@@ -581,6 +594,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:subject_access",
 }
 
 
@@ -624,6 +638,7 @@ LIST_PAGES = [
     ("organisations:list", "pm", {}),
     ("organisations:mine", "orglead", {}),
     ("teams:list", "slt", {}),
+    ("imports:list", "pm", {}),
     ("actionplan:index", "pm", {}),
     ("actionplan:export", "pm", {}),
     ("actionplan:meeting_list", "pm", {}),
