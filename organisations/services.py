@@ -273,3 +273,26 @@ def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
         end_sessions(staff.user)
     staff_left.send(sender=StaffMember, staff=staff)
     return staff
+
+
+@transaction.atomic
+def staff_member_add(
+    *, by, organisation, name, role, funding, hours_per_week, gphc_number=None
+) -> StaffMember:
+    """Add a person to an organisation's staff: its organisation lead (their own), or the project manager.
+
+    So that an organisation lead has someone to offer to others' requests for help.
+    """
+    require(by, Permission.LEAD_ORGANISATION, organisation)
+    staff = StaffMember(
+        organisation=organisation,
+        name=name,
+        role=role,
+        funding=funding,
+        hours_per_week=hours_per_week,
+        gphc_number=gphc_number or None,
+    )
+    staff.full_clean()
+    staff._history_user = by
+    staff.save()
+    return staff

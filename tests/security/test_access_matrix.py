@@ -134,6 +134,11 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # An organisation lead adds their own organisation's people and changes their hours (and the PM).
+    "organisations:staff_add": Rule(get=PM | {"orglead"}, kwargs=pk("organisation")),
+    "organisations:staff_hours": Rule(
+        get=PM | {"orglead"}, kwargs=(("pk", "organisation"), ("staff_pk", "pcn_staff"))
+    ),
     # Imports: the project manager sees every import run and chooses new trusts' kinds.
     "imports:list": Rule(get=PM),
     "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
