@@ -563,6 +563,7 @@ READ_ONLY = {
     "accounts:identity_mismatches",
     "no_role",
     "accessibility",
+    "privacy",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
@@ -593,6 +594,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:subject_access",
 }
 
 

@@ -75,6 +75,7 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
             "organisation": organisation,
             "may_engage": may_engage,
             "sees_notes": may(request.user, Permission.VIEW_ENGAGEMENTNOTE, organisation),
+            "sees_staff": may(request.user, Permission.VIEW_ORGANISATION_STAFF, organisation),
             "engagement_form": engagement_form if may_engage else None,
             "note_form": note_form if may_engage else None,
             "may_raise": may(request.user, Permission.ADD_SUPPORTREQUEST, organisation),
