@@ -236,6 +236,9 @@ def _refuse(reason, identity):
 @transaction.atomic
 def provider_session_record(*, identity, user, session_key):
     """Remember which hub session this provider session opened (for back-channel logout)."""
+    # No session outlives SESSION_MAX_AGE_HOURS, so neither does the map.
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.SESSION_MAX_AGE_HOURS)
+    ProviderSession.objects.filter(created_at__lt=cutoff).delete()
     ProviderSession.objects.create(
         provider=identity.provider,
         issuer=identity.issuer,
