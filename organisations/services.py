@@ -255,7 +255,7 @@ def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
     api revokes their API tokens). The change is in the person's history with who made it.
     """
     require(by, "organisations.change_staffmember", staff)
-    staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     if not staff.is_active:
         raise ValidationError(f"{staff.name} has already left.")
     left_on = left_on or timezone.localdate()
