@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit, not_ended_by
+from carehomes.rules import cover_access_since
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
 
@@ -35,7 +36,8 @@ CAREHOME_SORTS = {
 
 
 def visible_care_homes(user, queryset=None):
-    """The care homes a user may see: all for leadership, their own for pharmacy professionals."""
+    """The care homes a user may see: all for leadership; for pharmacy professionals, the homes they
+    are assigned to now and those they made a cover visit to in the last COVER_ACCESS_DAYS."""
     queryset = CareHome.objects.all() if queryset is None else queryset
     if is_leadership(user):
         return queryset
@@ -43,7 +45,7 @@ def visible_care_homes(user, queryset=None):
     if member is None:
         return queryset.none()
     current = Assignment.objects.current().filter(staff=member)
-    visited = Visit.objects.filter(staff=member)
+    visited = Visit.objects.filter(staff=member, visited_on__gte=cover_access_since())
     return queryset.filter(
         Q(pk__in=current.values("care_home_id")) | Q(pk__in=visited.values("care_home_id"))
     )

@@ -277,6 +277,17 @@ HUB = {
     "SERVICE_NAME": "Care Home Pharmacy Hub",
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
+    # Leavers are anonymised this many years after they left (NHS Records Management Code of
+    # Practice 2021: staff and corporate administrative records, 6 years), by a nightly task.
+    "LEAVER_RETENTION_YEARS": env.int("LEAVER_RETENTION_YEARS", default=6),
+    # Who people ask about their data (shown on /privacy/).
+    "PRIVACY_CONTACT": env.str(
+        "PRIVACY_CONTACT", default="the project manager or your organisation's data protection officer"
+    ),
+    # An import's file is read (for the preview and for applying it) for at most this many seconds.
+    "IMPORT_READ_SECONDS": env.int("IMPORT_READ_SECONDS", default=30),
+    # A cover visit to a home someone is not assigned to shows them that home for this many days.
+    "COVER_ACCESS_DAYS": env.int("COVER_ACCESS_DAYS", default=28),
     "PAGE_SIZE": 25,
     # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
     "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     VIEW_IMPORTRUN = "organisations.view_importrun"
     VIEW_MEMBERSHIP = "organisations.view_membership"
     VIEW_ORGANISATION = "organisations.view_organisation"
+    VIEW_ORGANISATION_STAFF = "organisations.view_organisation_staff"
     VIEW_STAFFMEMBER = "organisations.view_staffmember"
     VIEW_TEAM = "organisations.view_team"
 

@@ -179,8 +179,8 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
         )
     support_request.status = SupportRequest.Status.WITHDRAWN
     support_request.save()
-    support_request.offers.filter(status=SupportOffer.Status.OFFERED).update(
-        status=SupportOffer.Status.DECLINED, decided_by=by, decided_at=timezone.now()
+    _decline_waiting(
+        support_request.offers.filter(status=SupportOffer.Status.OFFERED), by=by, reason="Request withdrawn"
     )
     return support_request
 
@@ -245,6 +245,19 @@ def support_offer_create(
         support_request.status = SupportRequest.Status.OFFERED
         support_request.save()
     return offer
+
+
+def _decline_waiting(offers, *, by, reason):
+    """Decline offers still waiting, one by one, so that each has a history row with who and why
+    (a bulk `update()` would leave none)."""
+    now = timezone.now()
+    for offer in offers.select_for_update().order_by("pk"):
+        offer.status = SupportOffer.Status.DECLINED
+        offer.decided_by = by
+        offer.decided_at = now
+        offer._history_user = by
+        offer._change_reason = reason
+        offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
 def split_hours(total, count):
@@ -324,7 +337,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
     waiting = support_request.offers.filter(status=SupportOffer.Status.OFFERED)
     if accepted >= support_request.hours_per_week:
         support_request.status = SupportRequest.Status.MET
-        waiting.update(status=SupportOffer.Status.DECLINED, decided_by=by, decided_at=timezone.now())
+        _decline_waiting(waiting, by=by, reason="Request met by another offer")
     else:
         support_request.status = (
             SupportRequest.Status.OFFERED if waiting.exists() else SupportRequest.Status.OPEN

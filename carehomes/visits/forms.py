@@ -239,6 +239,9 @@ class VisitFilterForm(forms.Form):
             self.fields["staff"] = forms.CharField(
                 label="Who", required=False, help_text="Part of their name."
             )
+            self.fields["cover"] = forms.BooleanField(
+                label="Only cover visits (to homes the person was not assigned to)", required=False
+            )
 
     def clean(self):
         data = super().clean()

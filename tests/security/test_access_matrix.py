@@ -62,6 +62,7 @@ ACCESS = {
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
     "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
+    "privacy": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
     # "Stay signed in" on the idle warning: any signed-in person renews their own session.
     "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
     # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
@@ -95,6 +96,7 @@ ACCESS = {
     "carehomes:staff_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("staff")),
     "carehomes:staff_assign": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "carehomes:staff_leave": Rule(get=PM, post=PM, kwargs=pk("staff")),
+    "actionplan:subject_access": Rule(get=PM, post=NOBODY, kwargs=pk("staff")),
     "carehomes:staff_import": Rule(get=PM),
     "carehomes:staff_import_confirm": Rule(get=NOBODY, post=PM),
     # Visits: pharmacy professionals their own, the project manager all (SLT may read one).
@@ -134,6 +136,11 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # An organisation lead adds their own organisation's people and changes their hours (and the PM).
+    "organisations:staff_add": Rule(get=PM | {"orglead"}, kwargs=pk("organisation")),
+    "organisations:staff_hours": Rule(
+        get=PM | {"orglead"}, kwargs=(("pk", "organisation"), ("staff_pk", "pcn_staff"))
+    ),
     # Imports: the project manager sees every import run and chooses new trusts' kinds.
     "imports:list": Rule(get=PM),
     "imports:detail": Rule(get=PM, kwargs=pk("import_run")),

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.services import COUNT_FIELDS
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, StaffMember
 from tests.cqc_files import DIRECTORY_HEADER
 from tests.security import hostile
 from tests.security.hostile import HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
@@ -414,6 +414,32 @@ FORMS = [
         lambda c: {"pk": c.pcn.pk},
     ),
     Form(
+        "organisations:staff_add",
+        "pm",
+        lambda c: {
+            "name": ["Priya Shah"],
+            "role": choices(StaffMember.Role),
+            "gphc_number": ["2087654", "12"],
+            "funding": choices(StaffMember.Funding),
+            "hours_per_week": HOURS,
+        },
+        lambda c: {
+            "name": "Priya Shah",
+            "role": "technician",
+            "gphc_number": "2087654",
+            "funding": "pcn",
+            "hours_per_week": "6",
+        },
+        lambda c: {"pk": c.pcn.pk},
+    ),
+    Form(
+        "organisations:staff_hours",
+        "pm",
+        lambda c: {"hours_per_week": HOURS},
+        lambda c: {"hours_per_week": "12"},
+        lambda c: {"pk": c.pcn.pk, "staff_pk": c.pcn_pharmacist.pk},
+    ),
+    Form(
         "teams:membership_add",
         "pm",
         lambda c: {
@@ -425,6 +451,16 @@ FORMS = [
         lambda c: {"pk": c.team.pk},
     ),
     Form("teams:membership_end", "pm", lambda c: {}, None, lambda c: {"pk": c.membership.pk}),
+    # Imports: the project manager chooses the kind of a trust the ODS files brought in.
+    Form(
+        "imports:trust_kind",
+        "pm",
+        lambda c: {
+            "kind": ["acute_trust", "mental_health_trust", "community_trust", "nhs_trust", "gp_practice"]
+        },
+        lambda c: {"kind": "acute_trust"},
+        lambda c: {"pk": c.trust.pk},
+    ),
     # Requests for help and offers: organisation leads raise and offer; the project manager accepts.
     Form("workstreams:request_create", "orglead", request_fields, request_valid),
     Form(
@@ -545,6 +581,7 @@ READ_ONLY = {
     "accounts:identity_mismatches",
     "no_role",
     "accessibility",
+    "privacy",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
@@ -562,6 +599,8 @@ READ_ONLY = {
     "organisations:mine",
     "teams:list",
     "teams:detail",
+    "imports:list",
+    "imports:detail",
     "workstreams:list",
     "workstreams:detail",
     "workstreams:request_list",
@@ -573,6 +612,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:subject_access",
 }
 
 
@@ -616,6 +656,7 @@ LIST_PAGES = [
     ("organisations:list", "pm", {}),
     ("organisations:mine", "orglead", {}),
     ("teams:list", "slt", {}),
+    ("imports:list", "pm", {}),
     ("actionplan:index", "pm", {}),
     ("actionplan:export", "pm", {}),
     ("actionplan:meeting_list", "pm", {}),
