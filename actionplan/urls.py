@@ -33,4 +33,5 @@ urlpatterns = [
     path("reports/<isoweek:week>/", report_views.report_detail, name="report_detail"),
     path("reports/<isoweek:week>.pdf", report_views.report_pdf, name="report_pdf"),
     path("reports/<isoweek:week>.docx", report_views.report_docx, name="report_docx"),
+    path("charts/<str:digest>.png", report_views.chart, name="chart"),
 ]
