@@ -107,7 +107,8 @@ def provider_callback(request, provider):
         return _refused(request, refusal.reason, provider=provider)
     except services.SignInRefused as refusal:
         return _refused(request, refusal.reason, provider=provider)
-    next_url = request.session.get(SESSION_NEXT) or reverse("home")
+    next_url = request.session.pop(SESSION_NEXT, None) or reverse("home")
+    request.session.pop(SESSION_INVITATION, None)
     login(request, user, backend=MODEL_BACKEND)
     request.session.pop(MUST_CHANGE_PASSWORD, None)  # a password is not how this person signed in
     request.session[SESSION_PROVIDER] = provider.value

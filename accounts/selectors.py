@@ -68,3 +68,12 @@ def staff_sign_in_for_organisation(*, organisation):
 
 def organisation_for_sign_in(*, pk):
     return get_object_or_404(Organisation, pk=pk)
+
+
+def identities_with_organisation_mismatch():
+    """Current staff whose NHS Care Identity organisations do not include their hub organisation."""
+    return list(
+        Identity.objects.filter(organisation_mismatch=True, user__staff_member__is_active=True)
+        .select_related("user__staff_member__organisation")
+        .order_by("user__staff_member__name", "provider")
+    )

@@ -171,7 +171,7 @@ def identity_sign_in(*, identity, invitation_id=None):
     through an invitation. Refused (and logged) without a usable invitation; nothing is created then."""
     now = timezone.now()
     bound = (
-        Identity.objects.select_for_update()
+        Identity.objects.select_for_update(of=("self",))
         .select_related("user__staff_member__organisation", "user__staff_member__second_organisation")
         .filter(provider=identity.provider, issuer=identity.issuer, subject=identity.subject)
         .first()
@@ -187,7 +187,10 @@ def identity_sign_in(*, identity, invitation_id=None):
         bound.save(update_fields=["last_signed_in_at", "org_codes", "role_codes", "organisation_mismatch"])
         return user
     invitation = (
-        Invitation.objects.select_for_update().select_related("staff").filter(pk=invitation_id).first()
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .filter(pk=invitation_id)
+        .first()
         if invitation_id
         else None
     )
@@ -236,6 +239,9 @@ def _refuse(reason, identity):
 @transaction.atomic
 def provider_session_record(*, identity, user, session_key):
     """Remember which hub session this provider session opened (for back-channel logout)."""
+    # No session outlives SESSION_MAX_AGE_HOURS, so neither does the map.
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.SESSION_MAX_AGE_HOURS)
+    ProviderSession.objects.filter(created_at__lt=cutoff).delete()
     ProviderSession.objects.create(
         provider=identity.provider,
         issuer=identity.issuer,

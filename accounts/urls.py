@@ -28,6 +28,7 @@ sign_in_patterns = [
 
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("staff/sign-in-checks/", views.identity_mismatches, name="identity_mismatches"),
     path("staff/<int:pk>/sign-in/", views.staff_sign_in, name="staff_sign_in"),
     path("staff/<int:pk>/sign-in/password-reset/", views.staff_password_reset, name="staff_password_reset"),
     path("staff/<int:pk>/sign-in/invite/", views.staff_invite, name="staff_invite"),

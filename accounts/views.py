@@ -146,6 +146,20 @@ def staff_invite(request, pk):
 
 
 @require_GET
+def identity_mismatches(request):
+    """For the PM and SLT: people whose CIS2 organisations do not include their hub organisation."""
+    require(request.user, Permission.VIEW_SIGN_IN)
+    return render(
+        request,
+        "accounts/identity_mismatches.jinja",
+        {
+            "page_title": "Organisation differs from NHS Care Identity",
+            "identities": selectors.identities_with_organisation_mismatch(),
+        },
+    )
+
+
+@require_GET
 def organisation_sign_in(request, pk):
     """An organisation's staff and how each signs in: the PM or that organisation's lead invites them."""
     organisation = selectors.organisation_for_sign_in(pk=pk)

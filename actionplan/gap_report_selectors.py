@@ -59,6 +59,7 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
     week_visits = Visit.objects.filter(care_home__in=homes.values("pk"), visited_on__range=(starts, ends))
     activity = week_visits.aggregate(
         smrs=Count("pk", filter=Q(activity_smr=True)),
+        cover=Count("pk", filter=Q(is_cover=True)),
         residents=Sum("residents_reviewed"),
         **{f"i_{code}": Sum(f"interventions_{code}") for code in Visit.INTERVENTIONS},
     )
@@ -77,6 +78,7 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
         "smrs_in_week": activity["smrs"] or 0,
         "residents_reviewed_in_week": activity["residents"] or 0,
         "interventions_in_week": sum(activity[f"i_{code}"] or 0 for code in Visit.INTERVENTIONS),
+        "cover_visits_in_week": activity["cover"] or 0,
         "open_requests": open_requests,
         "pcns_no_hours": pcns_no_hours,
         "gaps": home_gaps + pcns_no_hours,
@@ -91,7 +93,7 @@ def hours_by(*, as_of=None, homes=None, organisations=None):
     sector. Two grouped queries; `homes` narrows assigned hours to those homes, `organisations`
     narrows both to those employers."""
     as_of = as_of or timezone.localdate()
-    staff = StaffMember.objects.filter(is_active=True)
+    staff = StaffMember.objects.filter(is_active=True).deployable()
     assignments = Assignment.objects.current(as_of)
     if homes is not None:
         assignments = assignments.filter(care_home__in=homes.values("pk"))

@@ -22,6 +22,7 @@ HEADLINE_LABELS = {
     "smrs_in_week": "Structured medication reviews in the week",
     "residents_reviewed_in_week": "Residents reviewed in the week",
     "interventions_in_week": "Interventions in the week",
+    "cover_visits_in_week": "Cover visits in the week (to homes the visitor is not assigned to)",
     "open_requests": "Open requests for help",
     "pcns_no_hours": "PCNs with homes and no committed hours",
     "gaps": "Gaps",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
 from actionplan.report_terms import previous_week
+from actionplan.retention import leavers_anonymise
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.ConnectionError)
@@ -56,3 +57,15 @@ def generate_gap_report(week, regenerate=False, user_id=None, requested_at=None)
     requested = datetime.datetime.fromisoformat(requested_at) if requested_at else None
     report = gap_report_generate(week=week, by=by, regenerate=regenerate, requested_at=requested)
     return {"id": report.pk, "week": report.week, "version": report.version}
+
+
+@shared_task(
+    name="actionplan.tasks.anonymise_leavers",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def anonymise_leavers():
+    """Nightly: anonymise every leaver past LEAVER_RETENTION_YEARS (safe to run twice)."""
+    return {"anonymised": leavers_anonymise()}

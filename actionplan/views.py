@@ -1,10 +1,12 @@
 """The Silver Command action plan: the plan by section, actions, updates, meetings and exports."""
 
 import datetime
+import json
 from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +24,11 @@ from actionplan.forms import (
     SectionForm,
 )
 from actionplan.models import Action, Meeting, Section
+from actionplan.subject_access import staff_for_subject_access, subject_access_data
 from config.forms import add_service_errors
 from config.rendering import render_page
 from organisations.access import may, require, requires
+from organisations.models import StaffMember
 from organisations.permissions import Permission
 
 
@@ -307,3 +311,18 @@ def action_plan_export(request):
         "has_meetings": Meeting.objects.exists(),
     }
     return render(request, "actionplan/export.jinja", context, status=400 if error else 200)
+
+
+def subject_access_download(request, pk):
+    """The project manager downloads everything the hub holds about one person (a subject access request)."""
+    require(request.user, Permission.CHANGE_STAFFMEMBER)
+    try:
+        staff = staff_for_subject_access(pk=pk)
+    except StaffMember.DoesNotExist:
+        raise Http404 from None
+    content = json.dumps(
+        subject_access_data(staff=staff), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+    )
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-staff-{staff.pk}.json"'
+    return response

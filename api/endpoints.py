@@ -25,7 +25,7 @@ from api.receivers import DELETION_TRACKED
 from api.resources import RESOURCES, BadQuery, DeletionOut, ListQuery, suppress_small_numbers
 from api.services import api_token_use_record
 from api.throttling import RateLimited
-from config.exports import safe_row
+from config.exports import safe_cell, safe_row
 from organisations.access import may
 
 CSV_CHUNK = 5000
@@ -158,21 +158,45 @@ def _page(resource, request, query):
     }
 
 
-def _cell(value):
-    if isinstance(value, list):
-        return ";".join(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+def _join(values):
+    return safe_cell(";".join(values))
+
+
+def _yes_no(value):
+    return "" if value is None else ("true" if value else "false")
+
+
+def _moment(value):
+    return value.isoformat() if value is not None else ""
+
+
+def _as_is(value):
+    return value  # numbers and dates: the csv module writes them as ISO text already; None as ""
+
+
+def csv_converters(schema):
+    """One converter per column, chosen once from the schema's type: text is made formula-safe,
+    lists are joined with semicolons, booleans are true/false, times are ISO 8601."""
+    converters = []
+    for info in schema.model_fields.values():
+        kind = str(info.annotation)
+        if kind.startswith("list"):
+            converters.append(_join)
+        elif "bool" in kind:
+            converters.append(_yes_no)
+        elif "datetime.datetime" in kind:
+            converters.append(_moment)
+        elif "str" in kind:
+            converters.append(safe_cell)
+        else:
+            converters.append(_as_is)
+    return list(zip(schema.model_fields, converters, strict=True))
 
 
 def _csv_chunks(resource, request, query):
     """The header, then the rows a chunk at a time (keyset on id): constant memory whatever the size."""
     columns = resource.columns
+    plan = csv_converters(resource.schema)
     token = request.auth
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -188,7 +212,7 @@ def _csv_chunks(resource, request, query):
                 suppress_small_numbers(results, resource.schema)
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows(safe_row([_cell(row[c]) for c in columns]) for row in results)
+            writer.writerows([convert(row[c]) for c, convert in plan] for row in results)
             total += len(results)
             yield buffer.getvalue()
     finally:

@@ -11,6 +11,7 @@ Each resource declares a pydantic schema; the OpenAPI document, the JSON pages, 
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -523,11 +524,14 @@ def visit_rows(user, query):
     )
 
 
+_week_of = functools.lru_cache(maxsize=4096)(week_of)
+
+
 def visit_present(rows):
     out = []
     for r in rows:
         row = {k: v for k, v in r.items() if k not in ACTIVITY_FIELDS}
-        row["week"] = week_of(r["visited_on"])
+        row["week"] = _week_of(r["visited_on"])
         row["mode_label"] = _mode(r["mode"])
         row["activities"] = [code for name, code in ACTIVITY_FIELDS.items() if r[name]]
         row["interventions_total"] = sum(r[name] for name in INTERVENTION_FIELDS)
@@ -730,6 +734,33 @@ RESOURCES = {
         ),
     )
 }
+
+
+def _description_from_name(name):
+    words = name.replace("_", " ")
+    if name == "id":
+        return "Id: a number that never changes"
+    if name.endswith("_id"):
+        return f"Id of the {words[:-3]}"
+    if name.endswith("_label"):
+        return f"{words[:-6].capitalize()}, as the hub shows it"
+    return words.capitalize()
+
+
+def _describe_every_field():
+    """Fields declared without a description get one from their name, so the OpenAPI document and
+    the data dictionary describe every column."""
+    for schema in {r.schema for r in RESOURCES.values()} | {DeletionOut}:
+        changed = False
+        for name, info in schema.model_fields.items():
+            if not info.description:
+                info.description = _description_from_name(name)
+                changed = True
+        if changed:
+            schema.model_rebuild(force=True)
+
+
+_describe_every_field()
 
 
 def suppress_small_numbers(rows, schema):

@@ -136,6 +136,7 @@ def assignable_staff():
                 ]
             )
         )
+        .deployable()
         .select_related("organisation")
         .order_by("-is_active", "name")
     )
@@ -279,7 +280,9 @@ class HandOverForm(forms.Form):
 
 
 class EndAssignmentForm(forms.Form):
-    ends_on = _date_field("End date")
+    ends_on = _date_field(
+        "End date", help_text="The last day of the assignment. It can be today, or a date to come."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,6 +295,29 @@ class StaffLeaveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("left_on", timezone.localdate())
+
+
+class SupplyingPharmacyForm(forms.Form):
+    pharmacy = forms.CharField(
+        label="Supplying pharmacy",
+        required=False,
+        max_length=200,
+        help_text="The community pharmacy's ODS code (for example FCA17) or exact name. Leave blank to clear it.",
+    )
+
+    def clean_pharmacy(self):
+        from organisations.models import Organisation
+
+        text = (self.cleaned_data.get("pharmacy") or "").strip()
+        if not text:
+            return None
+        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
+        found = (
+            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
+        return found
 
 
 class OutbreakForm(forms.Form):

@@ -15,9 +15,15 @@ from organisations.access import (
 from organisations.permissions import Permission
 
 
+def cover_access_since():
+    """The first day of a cover visit that still opens the home to the visitor (COVER_ACCESS_DAYS)."""
+    return timezone.localdate() - datetime.timedelta(days=settings.HUB["COVER_ACCESS_DAYS"])
+
+
 @rules.predicate
 def supports_home(user, care_home):
-    """The user is assigned to the home now, or has visited it (cover happens)."""
+    """Access follows the work: the user is assigned to the home now, or made a cover visit to it
+    in the last COVER_ACCESS_DAYS (28) days. An old visit, or an ended assignment, opens nothing."""
     if care_home is None:
         return True
     member = staff_member_for(user)
@@ -25,7 +31,7 @@ def supports_home(user, care_home):
         return False
     return (
         care_home.assignments.current().filter(staff=member).exists()
-        or care_home.visits.filter(staff=member).exists()
+        or care_home.visits.filter(staff=member, visited_on__gte=cover_access_since()).exists()
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit
+from carehomes.rules import cover_access_since
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
 
@@ -35,7 +36,8 @@ CAREHOME_SORTS = {
 
 
 def visible_care_homes(user, queryset=None):
-    """The care homes a user may see: all for leadership, their own for pharmacy professionals."""
+    """The care homes a user may see: all for leadership; for pharmacy professionals, the homes they
+    are assigned to now and those they made a cover visit to in the last COVER_ACCESS_DAYS."""
     queryset = CareHome.objects.all() if queryset is None else queryset
     if is_leadership(user):
         return queryset
@@ -46,7 +48,7 @@ def visible_care_homes(user, queryset=None):
     current = Assignment.objects.filter(staff=member, starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    visited = Visit.objects.filter(staff=member)
+    visited = Visit.objects.filter(staff=member, visited_on__gte=cover_access_since())
     return queryset.filter(
         Q(pk__in=current.values("care_home_id")) | Q(pk__in=visited.values("care_home_id"))
     )
@@ -111,7 +113,7 @@ def carehome_detail(*, user, pk):
     """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
     return (
         with_gap_facts(CareHome.objects.filter(pk=pk), few=True)
-        .select_related("pcn", "practice")
+        .select_related("pcn", "practice", "supplying_pharmacy")
         .prefetch_related("specialisms")
         .get()
     )
@@ -246,7 +248,7 @@ def staff_list(
     *, user=None, search="", organisation=None, sector="", role="", has_spare=None, active=True, sort="name"
 ):
     """Staff with hours available, assigned and spare; filtered by organisation, sector and role."""
-    qs = StaffMember.objects.all()
+    qs = StaffMember.objects.deployable()
     if active is not None:
         qs = qs.filter(is_active=active)
     search = (search or "").strip()
@@ -270,6 +272,11 @@ def staff_list(
         qs = qs.filter(spare_hours__lte=0)
     order = STAFF_SORTS.get(sort) or STAFF_SORTS["name"]
     return qs.select_related("organisation", "second_organisation").order_by(*order)
+
+
+def assignment_detail(*, pk):
+    """One assignment with its person (and their organisation) and care home."""
+    return Assignment.objects.select_related("staff__organisation", "care_home").get(pk=pk)
 
 
 def staff_detail(*, pk):

@@ -246,3 +246,29 @@ def carehome_set_supplying_pharmacy(*, by, care_home, pharmacy) -> CareHome:
     care_home._history_user = by
     care_home.save()
     return care_home
+
+
+@transaction.atomic
+def staff_hours_update(*, by, staff, hours_per_week) -> StaffMember:
+    """Change the hours a week a person has for care-home work: their organisation's lead, or the PM.
+
+    Never fewer than the hours they are assigned now: the hub says so and changes nothing.
+    """
+    require(by, Permission.LEAD_ORGANISATION, staff.organisation)
+    staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+    today = timezone.localdate()
+    assigned = Assignment.objects.filter(staff=staff).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    ).aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
+    if hours_per_week is not None and hours_per_week < assigned:
+        raise ValidationError(
+            {
+                "hours_per_week": f"{staff.name} is assigned {hours_text(assigned)} hours a week to care homes now. "
+                f"Enter {hours_text(assigned)} or more, or end an assignment first."
+            }
+        )
+    staff.hours_per_week = hours_per_week
+    staff.full_clean()
+    staff._history_user = by
+    staff.save()
+    return staff

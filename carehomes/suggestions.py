@@ -80,7 +80,7 @@ def candidates(min_spare=MIN_SPARE):
     qs = staff_capacity(
         StaffMember.objects.filter(
             is_active=True, role__in=[StaffMember.Role.PHARMACIST, StaffMember.Role.TECHNICIAN]
-        )
+        ).deployable()
     ).filter(spare_hours__gte=min_spare)
     rows = qs.order_by("name", "pk").values(
         "pk",

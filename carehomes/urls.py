@@ -13,6 +13,11 @@ urlpatterns = [
     path("care-homes/<int:pk>/assignments/", assignments.assignment_add, name="assignment_add"),
     path("care-homes/<int:pk>/hand-over/", assignments.lead_hand_over, name="lead_hand_over"),
     path("care-homes/<int:pk>/outbreak/", homes.carehome_outbreak, name="outbreak"),
+    path(
+        "care-homes/<int:pk>/supplying-pharmacy/",
+        homes.carehome_supplying_pharmacy,
+        name="supplying_pharmacy",
+    ),
     path("assignments/<int:pk>/end/", assignments.assignment_end, name="assignment_end"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/import/", imports.staff_import, name="staff_import"),

@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "discharge.tasks.send_discharge_alerts",
         "schedule": crontab(minute=5),
     },
+    # Leavers past the retention period (HUB["LEAVER_RETENTION_YEARS"]) anonymised, nightly.
+    "anonymise-leavers": {
+        "task": "actionplan.tasks.anonymise_leavers",
+        "schedule": crontab(minute=15, hour=3),
+    },
     # The month's ODS reference data (organisations, practices, PCNs and memberships).
     "monthly-ods-import": {
         "task": "organisations.tasks.import_ods_monthly",

@@ -2,16 +2,23 @@
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.forms import BaseForm
 from django.templatetags.static import static
 from django.urls import reverse
 from django_htmx.jinja import htmx_script
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_context
 
 from config import presenters
 
 
 def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@pass_context
+def page_has_errors(context):
+    """True when any form the page shows has errors: its title then starts "Error: " (NHS.UK)."""
+    return any(isinstance(value, BaseForm) and value.is_bound and value.errors for value in context.values())
 
 
 def environment(**options):
@@ -39,6 +46,7 @@ def environment(**options):
             "SERVICE_NAME": settings.HUB["SERVICE_NAME"],
             "navigation_for": presenters.navigation_for,
             "choice_items": presenters.choice_items,
+            "page_has_errors": page_has_errors,
         }
     )
     env.filters.update(presenters.FILTERS)

@@ -225,6 +225,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The hub's own address, for absolute links in e-mails (config.mail.absolute_url).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Care Home Pharmacy Hub <hub@localhost>")
 
 # Security headers. Content-Security-Policy: everything from the hub itself, no inline script.
@@ -275,6 +277,15 @@ HUB = {
     "SERVICE_NAME": "Care Home Pharmacy Hub",
     "NO_VISIT_DAYS": env.int("GAP_NO_VISIT_DAYS", default=28),
     "VISIT_EDIT_WINDOW_DAYS": env.int("VISIT_EDIT_WINDOW_DAYS", default=7),
+    # Leavers are anonymised this many years after they left (NHS Records Management Code of
+    # Practice 2021: staff and corporate administrative records, 6 years), by a nightly task.
+    "LEAVER_RETENTION_YEARS": env.int("LEAVER_RETENTION_YEARS", default=6),
+    # Who people ask about their data (shown on /privacy/).
+    "PRIVACY_CONTACT": env.str(
+        "PRIVACY_CONTACT", default="the project manager or your organisation's data protection officer"
+    ),
+    # A cover visit to a home someone is not assigned to shows them that home for this many days.
+    "COVER_ACCESS_DAYS": env.int("COVER_ACCESS_DAYS", default=28),
     "PAGE_SIZE": 25,
     # Warn this long before the idle sign-out (SESSION_IDLE_SECONDS), with "Stay signed in".
     "IDLE_WARNING_SECONDS": env.int("IDLE_WARNING_SECONDS", default=120),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("no-role/", views.no_role, name="no_role"),
     path("health/", views.health, name="health"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("", include(sign_in_patterns)),
     path("", include("accounts.urls")),

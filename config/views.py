@@ -91,6 +91,23 @@ def keep_alive(request):
 
 @require_GET
 @login_not_required
+def privacy_notice(request):
+    """What the hub keeps about people, why, who sees it, for how long, and who to ask (docs/privacy.md)."""
+    return render(
+        request,
+        "privacy.jinja",
+        {
+            "page_title": "Privacy",
+            "retention_years": settings.HUB["LEAVER_RETENTION_YEARS"],
+            "privacy_contact": settings.HUB["PRIVACY_CONTACT"],
+            "cover_days": settings.HUB["COVER_ACCESS_DAYS"],
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
+
+
+@require_GET
+@login_not_required
 def accessibility_statement(request):
     return render(
         request,

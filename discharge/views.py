@@ -22,6 +22,7 @@ from organisations.access import (
     TRUST_DISCHARGE_TEAM,
     has_role,
     is_coordinator,
+    is_leadership,
     may,
     require,
     requires,
@@ -65,10 +66,10 @@ def _apply_errors(form, error: ValidationError):
 
 
 def _heading(user):
-    if is_coordinator(user) or may(user, Permission.VIEW_REPORT):
-        if has_role(user, TRUST_DISCHARGE_TEAM) and not is_coordinator(user):
-            return "Your trust's discharge follow-ups"
+    if is_leadership(user):
         return "Discharge follow-ups"
+    if has_role(user, TRUST_DISCHARGE_TEAM):
+        return "Your trust's discharge follow-ups"
     if has_role(user, COMMUNITY_PHARMACY):
         return "Your pharmacy's discharge follow-ups"
     return "Onward referrals at your care homes"

@@ -102,3 +102,55 @@ require_messages(
         "summary": "Enter what was said.",
     },
 )
+
+
+HOURS_A_WEEK = {
+    "max_digits": 4,
+    "decimal_places": 1,
+    "min_value": 0,
+    "max_value": 168,
+    "error_messages": {
+        "required": "Enter the hours a week, for example 7.5.",
+        "invalid": "Enter the hours a week as a number, for example 7.5.",
+        "min_value": "The hours a week must be 0 or more.",
+        "max_value": "The hours a week must be 168 or fewer.",
+        "max_decimal_places": "Enter the hours a week to the nearest half hour, for example 7.5.",
+        "max_digits": "The hours a week must be 168 or fewer.",
+    },
+}
+
+
+class StaffMemberForm(forms.Form):
+    """An organisation lead adds one of their own people."""
+
+    name = forms.CharField(label="Full name", max_length=200, validators=[validate_no_patient_data])
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *StaffMember.Role.choices])
+    gphc_number = forms.CharField(
+        label="GPhC registration number",
+        max_length=20,
+        required=False,
+        help_text="7 digits. Needed for pharmacists and pharmacy technicians.",
+    )
+    funding = forms.ChoiceField(
+        label="How the post is funded",
+        choices=[("", "Choose how it is funded"), *StaffMember.Funding.choices],
+    )
+    hours_per_week = forms.DecimalField(
+        label="Hours a week for care-home work",
+        help_text="Hours they can give to care homes, for example 7.5.",
+        **HOURS_A_WEEK,
+    )
+
+
+class StaffHoursForm(forms.Form):
+    hours_per_week = forms.DecimalField(label="Hours a week for care-home work", **HOURS_A_WEEK)
+
+
+require_messages(
+    StaffMemberForm,
+    {
+        "name": "Enter the person's full name.",
+        "role": "Choose the person's role.",
+        "funding": "Choose how the post is funded.",
+    },
+)

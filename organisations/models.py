@@ -115,6 +115,15 @@ class Organisation(FreeTextModel, TimeStamped):
             raise ValidationError({"engagement": "Only a PCN has an engagement status."})
 
 
+class StaffMemberQuerySet(models.QuerySet):
+    def deployable(self):
+        """People who can be deployed to care homes: not the trust discharge teams or community
+        pharmacy staff, who work discharge follow-ups and give no care-home hours."""
+        from organisations.access import NON_DEPLOYED_ROLES
+
+        return self.exclude(user__groups__name__in=NON_DEPLOYED_ROLES)
+
+
 class StaffMember(FreeTextModel, TimeStamped):
     FREE_TEXT_FIELDS = ("name",)
 
@@ -178,6 +187,7 @@ class StaffMember(FreeTextModel, TimeStamped):
         help_text="The day this person left (set by `staff_member_leave`); drives retention.",
     )
 
+    objects = StaffMemberQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

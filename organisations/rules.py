@@ -21,6 +21,9 @@ rules.add_perm(Permission.VIEW_TEAM, is_member_of_hub)
 rules.add_perm(Permission.CHANGE_MEMBERSHIP, is_coordinator)
 rules.add_perm(Permission.ADD_MEMBERSHIP, is_coordinator)
 rules.add_perm(Permission.VIEW_ENGAGEMENTNOTE, is_leadership)
+rules.add_perm(
+    Permission.VIEW_ORGANISATION_STAFF, is_leadership | (is_organisation_lead & acts_for_organisation)
+)
 rules.add_perm(Permission.ADD_ENGAGEMENTNOTE, is_leadership)
 # An organisation lead's own page: their organisation only.
 rules.add_perm(Permission.LEAD_ORGANISATION, is_coordinator | (is_organisation_lead & acts_for_organisation))

@@ -255,7 +255,7 @@ def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
     api revokes their API tokens). The change is in the person's history with who made it.
     """
     require(by, "organisations.change_staffmember", staff)
-    staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     if not staff.is_active:
         raise ValidationError(f"{staff.name} has already left.")
     left_on = left_on or timezone.localdate()
@@ -272,4 +272,27 @@ def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
         staff.user.save(update_fields=["is_active"])
         end_sessions(staff.user)
     staff_left.send(sender=StaffMember, staff=staff)
+    return staff
+
+
+@transaction.atomic
+def staff_member_add(
+    *, by, organisation, name, role, funding, hours_per_week, gphc_number=None
+) -> StaffMember:
+    """Add a person to an organisation's staff: its organisation lead (their own), or the project manager.
+
+    So that an organisation lead has someone to offer to others' requests for help.
+    """
+    require(by, Permission.LEAD_ORGANISATION, organisation)
+    staff = StaffMember(
+        organisation=organisation,
+        name=name,
+        role=role,
+        funding=funding,
+        hours_per_week=hours_per_week,
+        gphc_number=gphc_number or None,
+    )
+    staff.full_clean()
+    staff._history_user = by
+    staff.save()
     return staff

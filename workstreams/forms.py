@@ -8,6 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome
 from config.form_messages import require_messages
 from config.patient_data import validate_no_patient_data
+from config.presenters import hours as hours_text
 from organisations.forms import DateInput
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
@@ -129,7 +130,11 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class SupportOfferForm(forms.Form):
-    staff = StaffChoiceField(label="Who can help?", queryset=StaffMember.objects.none())
+    staff = StaffChoiceField(
+        label="Who can help?",
+        queryset=StaffMember.objects.none(),
+        error_messages={"invalid_choice": "Choose one of the people listed: your own organisation's staff."},
+    )
     hours_per_week = _hours_field("Hours a week")
     starts_on = forms.DateField(label="From", widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(
@@ -139,6 +144,20 @@ class SupportOfferForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
+
+    def clean(self):
+        """The service's checks that need no lock, here too, so every error shows in one round."""
+        data = super().clean()
+        staff, hours, starts_on = data.get("staff"), data.get("hours_per_week"), data.get("starts_on")
+        spare = getattr(staff, "spare_hours", None)
+        if staff is not None and hours and spare is not None and hours > spare:
+            self.add_error(
+                "hours_per_week",
+                f"{staff.name} has only {hours_text(spare)} hours a week spare, so cannot be offered {hours_text(hours)}.",
+            )
+        if starts_on and starts_on < timezone.localdate():
+            self.add_error("starts_on", "The start date must be today or in the future.")
+        return data
 
 
 class AcceptOfferForm(forms.Form):

@@ -270,6 +270,15 @@ class OrganisationPage:
         return sum(h.beds for h in self.aligned_homes)
 
 
+def organisation_staff_member(*, organisation, pk):
+    """One active person employed by `organisation`, or None (never another organisation's)."""
+    return (
+        StaffMember.objects.filter(organisation=organisation, pk=pk, is_active=True)
+        .select_related("organisation")
+        .first()
+    )
+
+
 def organisation_page(pk, *, today=None):
     """Everything an organisation's page shows, in a fixed number of queries."""
     today = today or timezone.localdate()

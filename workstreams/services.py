@@ -8,7 +8,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
+from config.mail import absolute_url, email_queue
 from organisations.access import SLT, organisation_ids_for, require
 from organisations.permissions import Permission
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
@@ -106,8 +106,7 @@ def _recipients(support_request):
 
 
 def _email_on_commit(subject, body, recipients):
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+    email_queue(subject=subject, body=body, recipients=recipients)
 
 
 # ---------------------------------------------------------------- requests for help
@@ -162,7 +161,7 @@ def support_request_create(
         f"Skills: {skills or 'not stated'}\n"
         f"Where: {where}\n"
         f"Needed by: {needed_by:%-d %B %Y} ({support_request.get_urgency_display().lower()})\n\n"
-        f"Offer staff time at {reverse('workstreams:request_detail', args=[support_request.pk])}\n"
+        f"Offer staff time at {absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
     _email_on_commit(f"Request for help: {title}", body, _recipients(support_request))
     return support_request
@@ -179,8 +178,8 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
         )
     support_request.status = SupportRequest.Status.WITHDRAWN
     support_request.save()
-    support_request.offers.filter(status=SupportOffer.Status.OFFERED).update(
-        status=SupportOffer.Status.DECLINED, decided_by=by, decided_at=timezone.now()
+    _decline_waiting(
+        support_request.offers.filter(status=SupportOffer.Status.OFFERED), by=by, reason="Request withdrawn"
     )
     return support_request
 
@@ -245,6 +244,19 @@ def support_offer_create(
         support_request.status = SupportRequest.Status.OFFERED
         support_request.save()
     return offer
+
+
+def _decline_waiting(offers, *, by, reason):
+    """Decline offers still waiting, one by one, so that each has a history row with who and why
+    (a bulk `update()` would leave none)."""
+    now = timezone.now()
+    for offer in offers.select_for_update().order_by("pk"):
+        offer.status = SupportOffer.Status.DECLINED
+        offer.decided_by = by
+        offer.decided_at = now
+        offer._history_user = by
+        offer._change_reason = reason
+        offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
 def split_hours(total, count):
@@ -324,7 +336,7 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
     waiting = support_request.offers.filter(status=SupportOffer.Status.OFFERED)
     if accepted >= support_request.hours_per_week:
         support_request.status = SupportRequest.Status.MET
-        waiting.update(status=SupportOffer.Status.DECLINED, decided_by=by, decided_at=timezone.now())
+        _decline_waiting(waiting, by=by, reason="Request met by another offer")
     else:
         support_request.status = (
             SupportRequest.Status.OFFERED if waiting.exists() else SupportRequest.Status.OPEN
@@ -338,7 +350,7 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         f"from {offer.starts_on:%-d %B %Y}:\n"
         + "".join(f"- {a.care_home.name}: {_hours(a.hours_per_week)} hours a week\n" for a in assignments)
         + f"\nThe request is now {support_request.get_status_display().lower()}.\n"
-        f"{reverse('workstreams:request_detail', args=[support_request.pk])}\n"
+        f"{absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
     _email_on_commit(f"Offer accepted: {support_request.title}", body, _recipients(support_request))
     return offer

@@ -11,6 +11,8 @@ organisation_patterns = (
         path("<int:pk>/", organisations.organisation_detail, name="detail"),
         path("<int:pk>/engagement/", organisations.engagement_update, name="engagement"),
         path("<int:pk>/conversations/", organisations.engagement_note_add, name="engagement_note"),
+        path("<int:pk>/staff/new/", organisations.staff_add, name="staff_add"),
+        path("<int:pk>/staff/<int:staff_pk>/hours/", organisations.staff_hours, name="staff_hours"),
     ],
     "organisations",
 )

@@ -182,12 +182,7 @@ def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False, via=None) ->
     }
     row_messages = [f"Row {e.row_number}: {e.reason}" for e in preview.errors]
     if preview.has_errors and not skip_bad_rows:
-        import_run_record(
-            outcome=ImportRun.Outcome.FAILED,
-            messages=["The file has rows with errors, so nothing was imported.", *row_messages],
-            **counts,
-            **record,
-        )
+        # Not a run: the file is shown again for the person to correct it or skip its bad rows.
         return preview, False
     with transaction.atomic():
         _apply(preview, by)

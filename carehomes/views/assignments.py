@@ -1,10 +1,15 @@
 """Assignments: add one (from a home's page or a person's), hand the named lead over, end one."""
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+import datetime
 
-from carehomes import services
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carehomes import selectors, services
 from carehomes.forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
 from carehomes.models import Assignment, CareHome
 from carehomes.views.homes import home_response
@@ -47,6 +52,8 @@ def lead_hand_over(request, pk):
     form = HandOverForm(request.POST, prefix="handover")
     if form.is_valid():
         data = form.cleaned_data
+        if request.POST.get("confirmed") != "yes":
+            return _hand_over_confirmation(request, home, data)
         try:
             assignment = services.lead_hand_over(
                 by=request.user,
@@ -63,13 +70,50 @@ def lead_hand_over(request, pk):
     return home_response(request, home.pk, status=400, handover_form=form)
 
 
-@require_POST
+def _hand_over_confirmation(request, home, data):
+    """ "Hand the lead for X to Y?": who stops, who starts, from when; the same answers posted again."""
+    current, _past = selectors.carehome_assignments(home)
+    leads = [a for a in current if a.role == Assignment.Role.LEAD]
+    answers = [
+        (k, v)
+        for k, values in request.POST.lists()
+        if k not in ("csrfmiddlewaretoken", "confirmed")
+        for v in values
+    ]
+    return render(
+        request,
+        "carehomes/hand_over_confirm.jinja",
+        {
+            "page_title": f"Hand the lead for {home.name} to {data['staff'].name}?",
+            "home": home,
+            "data": data,
+            "leads": leads,
+            "last_day": data["starts_on"] - datetime.timedelta(days=1),
+            "answers": answers,
+        },
+    )
+
+
+def _assignment_or_404(pk):
+    try:
+        return selectors.assignment_detail(pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
 def assignment_end(request, pk):
-    assignment = get_object_or_404(Assignment.objects.select_related("staff", "care_home"), pk=pk)
+    """ "End this assignment?": what will happen, the last day chosen here, then the change."""
+    assignment = _assignment_or_404(pk)
     require(request.user, Permission.CHANGE_ASSIGNMENT, assignment)
-    form = EndAssignmentForm(request.POST, prefix=f"end-{pk}")
-    from_staff = request.POST.get("from") == "staff"
-    if form.is_valid():
+    from_staff = (request.POST if request.method == "POST" else request.GET).get("from") == "staff"
+    back = (
+        reverse("carehomes:staff_detail", args=[assignment.staff_id])
+        if from_staff
+        else reverse("carehomes:detail", args=[assignment.care_home_id])
+    )
+    form = EndAssignmentForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         try:
             services.assignment_end(
                 by=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
@@ -77,16 +121,24 @@ def assignment_end(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            notice = (
+            messages.success(
+                request,
                 f"{assignment.staff.name}'s assignment to {assignment.care_home.name} ends on "
-                f"{form.cleaned_data['ends_on']:%-d %B %Y}."
+                f"{form.cleaned_data['ends_on']:%-d %B %Y}.",
             )
-            if from_staff:
-                return staff_response(request, assignment.staff_id, notice=notice)
-            return home_response(request, assignment.care_home_id, notice=notice)
-    if from_staff:
-        return staff_response(request, assignment.staff_id, status=400, end_form=form, end_form_pk=pk)
-    return home_response(request, assignment.care_home_id, status=400, end_form=form, end_form_pk=pk)
+            return redirect(back)  # the success banner is at the top of the page, and takes focus
+    return render(
+        request,
+        "carehomes/assignment_end.jinja",
+        {
+            "page_title": f"End {assignment.staff.name}'s assignment to {assignment.care_home.name}?",
+            "assignment": assignment,
+            "form": form,
+            "back": back,
+            "from_page": "staff" if from_staff else "home",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import AssignmentForm, CareHomeFilterForm, EndAssignmentForm, HandOverForm, OutbreakForm
+from carehomes.forms import (
+    AssignmentForm,
+    CareHomeFilterForm,
+    HandOverForm,
+    OutbreakForm,
+    SupplyingPharmacyForm,
+)
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.models import Assignment, CareHome
 from config.forms import add_service_errors
@@ -71,12 +77,11 @@ def home_context(request, home, **forms):
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or AssignmentForm()
         context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
-        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
-        if forms.get("end_form") is not None:
-            end_forms[forms["end_form_pk"]] = forms["end_form"]
-        context["end_forms"] = end_forms
         context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
             initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}
+        )
+        context["pharmacy_form"] = forms.get("pharmacy_form") or SupplyingPharmacyForm(
+            initial={"pharmacy": home.supplying_pharmacy.ods_code if home.supplying_pharmacy else ""}
         )
         context["has_lead"] = any(a.role == Assignment.Role.LEAD and a.ends_on is None for a in current)
         if home.gap_no_lead and not context["has_lead"]:
@@ -106,6 +111,29 @@ def home_response(request, home_pk, *, notice=None, status=200, **forms):
         block="assignments",
         status=200 if request.htmx else status,
     )
+
+
+@require_POST
+def carehome_supplying_pharmacy(request, pk):
+    home = get_object_or_404(CareHome, pk=pk)
+    require(request.user, Permission.CHANGE_CAREHOME, home)
+    form = SupplyingPharmacyForm(request.POST)
+    if form.is_valid():
+        try:
+            home = services.carehome_set_supplying_pharmacy(
+                by=request.user, care_home=home, pharmacy=form.cleaned_data["pharmacy"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            pharmacy = home.supplying_pharmacy
+            notice = (
+                f"{home.name}: supplied by {pharmacy.name}."
+                if pharmacy
+                else f"{home.name}: no supplying pharmacy."
+            )
+            return home_response(request, home.pk, notice=notice)
+    return home_response(request, home.pk, status=400, pharmacy_form=form)
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors
-from carehomes.forms import EndAssignmentForm, StaffAssignmentForm, StaffFilterForm, StaffLeaveForm
+from carehomes.forms import StaffAssignmentForm, StaffFilterForm, StaffLeaveForm
 from config.forms import add_service_errors
 from config.pagination import paginate
 from config.rendering import render_page
@@ -52,10 +52,6 @@ def staff_context(request, member, **forms):
     }
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or StaffAssignmentForm()
-        end_forms = {a.pk: EndAssignmentForm(prefix=f"end-{a.pk}") for a in current}
-        if forms.get("end_form") is not None:
-            end_forms[forms["end_form_pk"]] = forms["end_form"]
-        context["end_forms"] = end_forms
     return context
 
 

@@ -138,7 +138,7 @@ class VisitForm(forms.Form):
         else:
             self.fields["care_home"].queryset = choices
         if may_choose_staff(user):
-            active = StaffMember.objects.filter(is_active=True)
+            active = StaffMember.objects.filter(is_active=True).deployable()
             if active.count() > STAFF_SELECT_LIMIT:
                 self.fields["staff"] = StaffLookupField(
                     label="Who made the visit",
@@ -259,6 +259,9 @@ class VisitFilterForm(forms.Form):
         if may_choose_staff(user):
             self.fields["staff"] = forms.CharField(
                 label="Who", required=False, help_text="Part of their name."
+            )
+            self.fields["cover"] = forms.BooleanField(
+                label="Only cover visits (to homes the person was not assigned to)", required=False
             )
 
     def clean(self):

@@ -29,7 +29,9 @@ def visits_for(user):
     return queryset.filter(staff=member)
 
 
-def visit_filter(queryset, *, home="", staff="", date_from=None, date_to=None, activity="", mode=""):
+def visit_filter(
+    queryset, *, home="", staff="", date_from=None, date_to=None, activity="", mode="", cover=False
+):
     """Narrow visits by home (name, postcode or CQC location ID), person, dates, activity and mode."""
     if home:
         home = home.strip()
@@ -48,6 +50,8 @@ def visit_filter(queryset, *, home="", staff="", date_from=None, date_to=None, a
         queryset = queryset.filter(Visit.with_activity(activity))
     if mode:
         queryset = queryset.filter(mode=mode)
+    if cover:
+        queryset = queryset.filter(is_cover=True)
     return queryset
 
 

@@ -1,6 +1,7 @@
 """Sign in with an NHS identity, for real, against local OpenID Connect providers on 127.0.0.1."""
 
 import datetime
+import html
 import logging
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from joserfc.jwk import RSAKey
 
-from accounts.models import Identity, Invitation
+from accounts.models import Identity, Invitation, ProviderSession
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 from organisations.models import StaffMember
 from organisations.services import staff_member_leave
@@ -414,6 +415,30 @@ def test_cis2_organisation_differing_from_the_hubs_is_flagged_to_the_pm(
 
     assert "Organisation differs" in page
     assert "Bradford Teaching Hospitals (RAE)" in page
+    listed = client_for(pm_user).get("/staff/sign-in-checks/").content.decode()
+    assert html.escape(pharmacist.name) in listed
+    assert "Bradford Teaching Hospitals (RAE)" in listed
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_mismatch_list_runs_a_fixed_number_of_queries(client_for, pm_user, django_assert_num_queries, size):
+    for n in range(size):
+        user = user_with_role(PHARMACY_PROFESSIONAL)
+        Identity.objects.create(
+            user=user,
+            provider="cis2",
+            issuer="https://cis2.example",
+            subject=f"s{n}",
+            org_codes=[{"org_code": "RAE", "org_name": "Elsewhere"}],
+            organisation_mismatch=True,
+        )
+    client = client_for(pm_user)
+    client.get("/staff/sign-in-checks/")
+
+    with django_assert_num_queries(7):
+        response = client.get("/staff/sign-in-checks/")
+
+    assert response.content.decode().count("Elsewhere (RAE)") == size
 
 
 # --- Signing out --------------------------------------------------------------------------------
@@ -496,6 +521,15 @@ def test_back_channel_logout_refuses_a_token_it_cannot_trust(signed_in, cis2_ser
 
     assert response.status_code == 400
     assert signed_in.get("/my-care-homes/").status_code == 200
+
+
+def test_the_session_map_keeps_nothing_older_than_the_session_limit(signed_in, cis2_server):
+    assert ProviderSession.objects.count() == 1
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=12, minutes=5)):
+        sign_in_with(Client(), cis2_server, "cis2", "cis2-priya")
+
+    assert ProviderSession.objects.count() == 1
 
 
 def test_a_leaver_loses_their_identities_and_sessions(signed_in, pharmacist, cis2_server, pm_user):

@@ -84,8 +84,12 @@ def test_the_served_openapi_document_is_valid_openapi_3_1(client):
     for name in RESOURCES:
         assert {f"/api/v1/{name}", f"/api/v1/{name}.csv"} <= paths
     assert {"BearerToken", "BasicToken"} <= set(document["components"]["securitySchemes"])
-    described = document["components"]["schemas"]["CareHomeOut"]["properties"]["open_gaps"]
-    assert described["description"]
+    schemas = document["components"]["schemas"]
+    for resource in RESOURCES.values():
+        properties = schemas[resource.schema.__name__]["properties"]
+        assert list(properties) == resource.columns
+        undescribed = [name for name, spec in properties.items() if not spec.get("description")]
+        assert not undescribed, f"{resource.name}: {undescribed} have no description"
 
 
 def test_the_docs_page_uses_only_the_hubs_own_assets(client):

@@ -12,7 +12,6 @@ from django.utils import timezone
 from api.models import ApiToken, ApiTokenUse, digest_of
 from api.services import api_token_create, api_token_use_record
 from organisations.access import PHARMACY_PROFESSIONAL
-from organisations.signals import staff_left
 
 pytestmark = pytest.mark.django_db
 
@@ -118,13 +117,14 @@ def test_revoking_a_token(client_for, pharmacist_user):
     assert "revoked" in response.content.decode()
 
 
-def test_a_leaver_loses_their_tokens(pharmacist_user):
+def test_a_leaver_loses_their_tokens(pharmacist_user, pm_user):
     from organisations.models import StaffMember
+    from organisations.services import staff_member_leave
 
     token, _ = api_token_create(by=pharmacist_user, name="Feed", lifetime_days=30)
     staff = StaffMember.objects.get(user=pharmacist_user)
 
-    staff_left.send(sender=StaffMember, staff=staff)
+    staff_member_leave(by=pm_user, staff=staff)
 
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_reason == "Owner left"

@@ -234,26 +234,81 @@ def test_assign_from_staff_page_by_cqc_id(client_for, pm_user):
     assert home.name in response.content.decode()
 
 
-def test_end_assignment_and_hand_over_from_the_home_page(client_for, pm_user):
-    home = CareHomeFactory()
-    support = AssignmentFactory(care_home=home, role="support")
-    lead = AssignmentFactory(care_home=home, role="lead")
+def test_ending_an_assignment_asks_first_and_the_end_date_is_chosen_there(client_for, pm_user):
+    # Given a home with a support assignment, whose page has no one-click "End assignment" button
+    home = CareHomeFactory(name="Gledhow Lodge")
+    support = AssignmentFactory(care_home=home, role="support", staff__name="Asha Patel")
     client = client_for(pm_user)
-    response = client.post(
-        f"/assignments/{support.pk}/end/",
-        {f"end-{support.pk}-ends_on": TODAY.isoformat()},
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
+    page = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "End assignment" not in page
+    assert f"/assignments/{support.pk}/end/?from=home" in page
+
+    # When the PM follows "End", the confirmation says what will happen and changes nothing yet
+    confirm = client.get(f"/assignments/{support.pk}/end/?from=home")
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "End Asha Patel&#39;s assignment to Gledhow Lodge?" in html
+    assert "will no longer support Gledhow Lodge" in html
     support.refresh_from_db()
-    assert support.ends_on == TODAY
-    new = StaffMemberFactory()
+    assert support.ends_on is None
+
+    # When they choose a date to come and confirm
+    ends_on = TODAY + datetime.timedelta(days=7)
     response = client.post(
-        f"/care-homes/{home.pk}/hand-over/",
-        {"handover-staff": new.pk, "handover-hours_per_week": "2", "handover-starts_on": TODAY.isoformat()},
-        HTTP_HX_REQUEST="true",
+        f"/assignments/{support.pk}/end/", {"ends_on": ends_on.isoformat(), "from": "home"}
     )
+
+    # Then it ends that day, and they are back on the home's page with a success banner
+    assert response.status_code == 302
+    assert response["Location"] == f"/care-homes/{home.pk}/"
+    support.refresh_from_db()
+    assert support.ends_on == ends_on
+    page = client.get(f"/care-homes/{home.pk}/").content.decode()
+    assert "nhsuk-notification-banner--success" in page
+    assert f"ends on {ends_on:%-d %B %Y}" in page
+
+
+def test_ending_the_lead_warns_that_the_home_will_have_no_named_lead(client_for, pm_user):
+    lead = AssignmentFactory(role="lead")
+    html = client_for(pm_user).get(f"/assignments/{lead.pk}/end/").content.decode()
+    assert "will have no named lead" in html
+    assert "hand the lead to someone else" in html
+
+
+def test_a_refused_end_date_is_shown_on_the_confirmation_with_nothing_changed(client_for, pm_user):
+    support = AssignmentFactory(role="support", starts_on=TODAY)
+    response = client_for(pm_user).post(
+        f"/assignments/{support.pk}/end/", {"ends_on": (TODAY - datetime.timedelta(days=3)).isoformat()}
+    )
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date" in response.content.decode()
+    support.refresh_from_db()
+    assert support.ends_on is None
+
+
+def test_handing_over_the_lead_asks_first_then_hands_over(client_for, pm_user):
+    home = CareHomeFactory(name="Gledhow Lodge")
+    lead = AssignmentFactory(care_home=home, role="lead", staff__name="Old Lead")
+    new = StaffMemberFactory(name="New Lead")
+    client = client_for(pm_user)
+    answers = {
+        "handover-staff": new.pk,
+        "handover-hours_per_week": "2",
+        "handover-starts_on": TODAY.isoformat(),
+    }
+
+    # When the PM fills in the hand-over form, they are asked first and nothing changes
+    response = client.post(f"/care-homes/{home.pk}/hand-over/", answers)
+    html = response.content.decode()
     assert response.status_code == 200
+    assert "Hand the lead for Gledhow Lodge to New Lead?" in html
+    assert "Old Lead stops being the named lead" in html
+    lead.refresh_from_db()
+    assert lead.ends_on is None
+
+    # When they confirm, the lead is handed over
+    response = client.post(f"/care-homes/{home.pk}/hand-over/", answers | {"confirmed": "yes"})
+    assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.ends_on is not None
     assert home.assignments.open().get(role="lead").staff == new

@@ -205,3 +205,17 @@ def test_upload_previews_row_errors_and_skips_bad_rows_on_request(client_for, tr
 def test_upload_of_a_file_that_is_not_csv_says_so(client_for, trust_user):
     response = _upload(client_for(trust_user), "just some words\n")
     assert response.status_code == 400 and "no column for" in response.content.decode()
+
+
+def test_project_manager_records_a_homes_supplying_pharmacy(client_for, pm_user):
+    from tests.factories import CommunityPharmacyFactory
+
+    home = CareHomeFactory(supplying_pharmacy=None)
+    pharmacy = CommunityPharmacyFactory(ods_code="FCA17")
+    client = client_for(pm_user)
+    assert "Not recorded" in client.get(f"/care-homes/{home.pk}/").content.decode()
+    refused = client.post(f"/care-homes/{home.pk}/supplying-pharmacy/", {"pharmacy": "FZZ99"})
+    assert refused.status_code == 400 and "No community pharmacy has the ODS code" in refused.content.decode()
+    client.post(f"/care-homes/{home.pk}/supplying-pharmacy/", {"pharmacy": "fca17"})
+    home.refresh_from_db()
+    assert home.supplying_pharmacy == pharmacy

@@ -1,6 +1,7 @@
 """Journey: after the month's ODS import, the PM sees the run, the care home that followed its
 practice into a new PCN, and chooses the kind of a trust new to the hub."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def test_pm_sees_the_import_run_and_the_realigned_home_and_chooses_a_trusts_kind
     home = CareHomeFactory(name="Holbeck Grange", practice=practice, pcn=leeds_central)
     user_with_role(PROJECT_MANAGER, username="the-pm")
     # And the month's ODS files, in which the practice has moved to West Leeds PCN, are imported
-    call_command("import_ods", *sorted(str(p) for p in FILES.glob("*.csv")), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("import_ods", *sorted(str(p) for p in FILES.glob("*.csv")), stdout=io.StringIO())
 
     # When the PM opens Imports from the navigation
     sign_in(page, "the-pm", PASSWORD)

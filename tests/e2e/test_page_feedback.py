@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from organisations.access import PROJECT_MANAGER
@@ -34,7 +35,7 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     # Then the error summary has focus and the title starts "Error: "
     summary = page.locator(".nhsuk-error-summary")
     summary.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
+    expect(summary).to_be_focused()
     assert "Enter the date the outbreak started" in summary.inner_text()
     assert page.title() == "Error: " + title
     assert_accessible(page)
@@ -48,7 +49,7 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     # Then a success banner (not inset text) says so, has focus, and the title has no "Error: "
     banner = page.locator(".nhsuk-notification-banner--success")
     banner.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('nhsuk-notification-banner--success')")
+    expect(banner).to_be_focused()
     assert "the outbreak is cleared" in banner.inner_text()
     assert page.title() == title
     assert page.locator(".nhsuk-inset-text.hub-message").count() == 0
@@ -72,7 +73,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     # Then the warning says when, and "Stay signed in" has focus
     assert re.search(r"sign you out at \d{1,2}:\d\d(am|pm)", dialog.inner_text())
     stay = page.get_by_role("button", name="Stay signed in")
-    assert stay.evaluate("el => el === document.activeElement")
+    expect(stay).to_be_focused()
     assert_accessible(page)
     expiry_before = Session.objects.get().expire_date
 

@@ -35,6 +35,9 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
 
     results = json.loads(output.read_text())
     assert results["scale"]["care_homes"] == 120
+    from discharge.models import DischargeFollowUp
+
+    assert DischargeFollowUp.objects.count() == 1600  # 200,000 a year for 15,000 homes, scaled
     assert set(results["pages"]) == {"cached", "uncached"}
     for mode, pages in results["pages"].items():
         assert set(pages) == {
@@ -46,6 +49,9 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
             "visit POST",
             "visit list page 1",
             "visit list page 2,000",
+            "/discharges/",
+            "/discharges/ (lost)",
+            "/discharges/ (one home)",
         }
         for name, row in pages.items():
             assert row["p50_ms"] > 0, (mode, name)

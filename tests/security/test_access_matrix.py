@@ -62,12 +62,14 @@ ACCESS = {
     "home": Rule(get=EVERY_ROLE | {"no-role"}),
     "no_role": Rule(get=NOBODY),  # a 403 page that says "you have no role yet", for everyone
     "accessibility": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
+    "privacy": Rule(get=EVERY_ROLE | {"no-role", "anonymous"}, post=NOBODY, public=True),
     # "Stay signed in" on the idle warning: any signed-in person renews their own session.
     "keep_alive": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
     # Your own account and password: everyone signed in. A staff member's sign-in: SLT and PM
     # see it; the PM resets a password.
     "password_change": Rule(get=EVERY_ROLE | {"no-role"}),
     "accounts:account": Rule(get=EVERY_ROLE | {"no-role"}, post=NOBODY),
+    "accounts:identity_mismatches": Rule(get=LEADERSHIP, post=NOBODY),
     "accounts:staff_sign_in": Rule(get=LEADERSHIP, post=NOBODY, kwargs=pk("staff")),
     "accounts:staff_password_reset": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     # Invitations to sign in with an NHS identity: the PM, or an organisation lead for their own staff.
@@ -86,13 +88,15 @@ ACCESS = {
     "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:lead_hand_over": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
     "carehomes:outbreak": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
-    "carehomes:assignment_end": Rule(get=NOBODY, post=PM, kwargs=pk("assignment")),
+    "carehomes:supplying_pharmacy": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),
+    "carehomes:assignment_end": Rule(get=PM, kwargs=pk("assignment")),  # "End this assignment?"
     "carehomes:mine": Rule(get=PHARMACISTS),
     # Staff: SLT and PM.
     "carehomes:staff_list": Rule(get=LEADERSHIP, post=PM),
     "carehomes:staff_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("staff")),
     "carehomes:staff_assign": Rule(get=NOBODY, post=PM, kwargs=pk("staff")),
     "carehomes:staff_leave": Rule(get=PM, post=PM, kwargs=pk("staff")),
+    "actionplan:subject_access": Rule(get=PM, post=NOBODY, kwargs=pk("staff")),
     "carehomes:staff_import": Rule(get=PM),
     "carehomes:staff_import_confirm": Rule(get=NOBODY, post=PM),
     # Visits: pharmacy professionals their own, the project manager all (SLT may read one).
@@ -132,6 +136,11 @@ ACCESS = {
     "organisations:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP | {"orglead"}, kwargs=pk("organisation")),
     "organisations:engagement": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
     "organisations:engagement_note": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("organisation")),
+    # An organisation lead adds their own organisation's people and changes their hours (and the PM).
+    "organisations:staff_add": Rule(get=PM | {"orglead"}, kwargs=pk("organisation")),
+    "organisations:staff_hours": Rule(
+        get=PM | {"orglead"}, kwargs=(("pk", "organisation"), ("staff_pk", "pcn_staff"))
+    ),
     # Imports: the project manager sees every import run and chooses new trusts' kinds.
     "imports:list": Rule(get=PM),
     "imports:detail": Rule(get=PM, kwargs=pk("import_run")),

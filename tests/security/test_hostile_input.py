@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.services import COUNT_FIELDS
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, StaffMember
 from tests.cqc_files import DIRECTORY_HEADER
 from tests.security import hostile
 from tests.security.hostile import HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
@@ -277,11 +277,15 @@ FORMS = [
     Form(
         "carehomes:lead_hand_over",
         "pm",
-        lambda c: {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"},
+        lambda c: (
+            {f"handover-{k}": v for k, v in assignment_fields(c).items() if k != "role"}
+            | {"confirmed": ["yes", "", "no"]}
+        ),
         lambda c: {
             "handover-staff": c.support.pk,
             "handover-hours_per_week": "2",
             "handover-starts_on": dates()[0],
+            "confirmed": "yes",
         },
         _home,
     ),
@@ -295,8 +299,8 @@ FORMS = [
     Form(
         "carehomes:assignment_end",
         "pm",
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates(), "from": ["staff", "home"]},
-        lambda c: {f"end-{c.support_assignment.pk}-ends_on": dates()[0]},
+        lambda c: {"ends_on": dates(), "from": ["staff", "home"]},
+        lambda c: {"ends_on": dates()[0]},
         lambda c: {"pk": c.support_assignment.pk},
     ),
     Form(
@@ -392,6 +396,32 @@ FORMS = [
         lambda c: {"pk": c.pcn.pk},
     ),
     Form(
+        "organisations:staff_add",
+        "pm",
+        lambda c: {
+            "name": ["Priya Shah"],
+            "role": choices(StaffMember.Role),
+            "gphc_number": ["2087654", "12"],
+            "funding": choices(StaffMember.Funding),
+            "hours_per_week": HOURS,
+        },
+        lambda c: {
+            "name": "Priya Shah",
+            "role": "technician",
+            "gphc_number": "2087654",
+            "funding": "pcn",
+            "hours_per_week": "6",
+        },
+        lambda c: {"pk": c.pcn.pk},
+    ),
+    Form(
+        "organisations:staff_hours",
+        "pm",
+        lambda c: {"hours_per_week": HOURS},
+        lambda c: {"hours_per_week": "12"},
+        lambda c: {"pk": c.pcn.pk, "staff_pk": c.pcn_pharmacist.pk},
+    ),
+    Form(
         "teams:membership_add",
         "pm",
         lambda c: {
@@ -403,6 +433,16 @@ FORMS = [
         lambda c: {"pk": c.team.pk},
     ),
     Form("teams:membership_end", "pm", lambda c: {}, None, lambda c: {"pk": c.membership.pk}),
+    # Imports: the project manager chooses the kind of a trust the ODS files brought in.
+    Form(
+        "imports:trust_kind",
+        "pm",
+        lambda c: {
+            "kind": ["acute_trust", "mental_health_trust", "community_trust", "nhs_trust", "gp_practice"]
+        },
+        lambda c: {"kind": "acute_trust"},
+        lambda c: {"pk": c.trust.pk},
+    ),
     # Requests for help and offers: organisation leads raise and offer; the project manager accepts.
     Form("workstreams:request_create", "orglead", request_fields, request_valid),
     Form(
@@ -520,8 +560,10 @@ READ_ONLY = {
     "accounts:account",
     "accounts:staff_sign_in",
     "accounts:organisation_sign_in",
+    "accounts:identity_mismatches",
     "no_role",
     "accessibility",
+    "privacy",
     "keep_alive",
     "dashboard:index",
     "dashboard:gaps",
@@ -539,6 +581,8 @@ READ_ONLY = {
     "organisations:mine",
     "teams:list",
     "teams:detail",
+    "imports:list",
+    "imports:detail",
     "workstreams:list",
     "workstreams:detail",
     "workstreams:request_list",
@@ -550,6 +594,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:subject_access",
 }
 
 
@@ -593,6 +638,7 @@ LIST_PAGES = [
     ("organisations:list", "pm", {}),
     ("organisations:mine", "orglead", {}),
     ("teams:list", "slt", {}),
+    ("imports:list", "pm", {}),
     ("actionplan:index", "pm", {}),
     ("actionplan:export", "pm", {}),
     ("actionplan:meeting_list", "pm", {}),

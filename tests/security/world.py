@@ -167,6 +167,7 @@ def build_world():
         engagement_note=engagement_note,
         follow_up=follow_up,
         organisation=world.pcn_own,
+        pcn_staff=staff_member_for(world.users["orglead"]),
         api_token=api_token,
         import_run=import_run,
         new_trust=new_trust,

@@ -359,3 +359,48 @@ def test_slt_and_pm_create_workstreams_and_notes_others_cannot(slt_user, orglead
             written_on=timezone.localdate() + datetime.timedelta(days=1),
             text="Future",
         )
+
+
+def _offer(by, support_request, staff, hours):
+    return services.support_offer_create(
+        by=by,
+        support_request=support_request,
+        staff=staff,
+        hours_per_week=Decimal(hours),
+        starts_on=timezone.localdate(),
+    )
+
+
+def test_offers_declined_in_bulk_each_have_a_history_row_with_who_and_why(
+    pm_user, requester, offerer, pcn, trust, homes
+):
+    support_request = raise_request(requester, pcn, homes)
+    accepted = _offer(
+        offerer, support_request, StaffMemberFactory(organisation=trust, hours_per_week=Decimal("10")), "4"
+    )
+    waiting = _offer(
+        offerer, support_request, StaffMemberFactory(organisation=trust, hours_per_week=Decimal("10")), "2"
+    )
+
+    services.offer_accept(by=pm_user, offer=accepted)
+
+    latest = waiting.history.first()
+    assert latest.status == SupportOffer.Status.DECLINED
+    assert latest.history_user == pm_user
+    assert latest.history_change_reason == "Request met by another offer"
+
+
+def test_offers_declined_by_a_withdrawal_have_a_history_row(requester, offerer, pcn, trust, homes):
+    support_request = raise_request(requester, pcn, homes)
+    waiting = _offer(
+        offerer, support_request, StaffMemberFactory(organisation=trust, hours_per_week=Decimal("10")), "2"
+    )
+
+    services.support_request_withdraw(by=requester, support_request=support_request)
+
+    latest = waiting.history.first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        SupportOffer.Status.DECLINED,
+        requester,
+        "Request withdrawn",
+    )

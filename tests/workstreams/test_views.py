@@ -251,7 +251,9 @@ def test_lead_posts_for_another_organisation_are_forbidden(client_for, orglead_u
         f"/help-requests/{support_request.pk}/offer/",
         {"staff": someone_elses.pk, "hours_per_week": "2", "starts_on": timezone.localdate().isoformat()},
     )
-    assert response.status_code == 403
+    # Another organisation's person is not among those the lead may offer: refused by the form.
+    assert response.status_code == 400
+    assert "Choose one of the people listed" in response.content.decode()
     assert client.post(f"/help-requests/{support_request.pk}/withdraw/").status_code == 403
     assert not SupportOffer.objects.exists()
 

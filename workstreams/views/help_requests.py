@@ -155,10 +155,12 @@ def _locality_homes(support_request):
 @requires(Permission.VIEW_SUPPORTREQUEST)
 def offer_create(request, pk):
     support_request = get_object_or_404(SupportRequest, pk=pk)
-    if _offer_staff(request.user, support_request) is None:
+    staff = _offer_staff(request.user, support_request)
+    if staff is None:
         raise PermissionDenied
-    # Any active person parses; the service refuses (403) someone from another organisation.
-    form = SupportOfferForm(request.POST, staff=selectors.staff_to_offer())
+    # Only the people this user may offer parse, so the form shown again after an error lists
+    # only them; the service checks the organisation again.
+    form = SupportOfferForm(request.POST, staff=staff)
     if form.is_valid():
         try:
             services.support_offer_create(

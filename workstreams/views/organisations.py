@@ -2,18 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
+from carehomes import services as carehome_services
 from config.forms import add_service_errors
 from config.placeholders import placeholder
+from config.presenters import hours_phrase
 from organisations import services as organisation_services
 from organisations.access import (
     may,
+    require,
     requires,
     staff_member_for,
 )
-from organisations.forms import EngagementForm, EngagementNoteForm
+from organisations.forms import EngagementForm, EngagementNoteForm, StaffHoursForm, StaffMemberForm
 from organisations.models import Organisation, Sector
 from organisations.permissions import Permission
 from workstreams import selectors
@@ -70,6 +75,7 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
             "organisation": organisation,
             "may_engage": may_engage,
             "sees_notes": may(request.user, Permission.VIEW_ENGAGEMENTNOTE, organisation),
+            "sees_staff": may(request.user, Permission.VIEW_ORGANISATION_STAFF, organisation),
             "engagement_form": engagement_form if may_engage else None,
             "note_form": note_form if may_engage else None,
             "may_raise": may(request.user, Permission.ADD_SUPPORTREQUEST, organisation),
@@ -119,3 +125,72 @@ def my_organisation(request):
     if member is None:
         return placeholder(request, "My organisation", "Your login is not linked to a staff record yet.", [])
     return redirect("organisations:detail", pk=member.organisation_id)
+
+
+def _led_organisation(request, pk):
+    """The organisation whose staff the user manages: their own as its lead, or any for the PM."""
+    try:
+        organisation = selectors.organisation_page(pk).organisation
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    require(request.user, Permission.LEAD_ORGANISATION, organisation)
+    return organisation
+
+
+@require_http_methods(["GET", "POST"])
+def staff_add(request, pk):
+    """An organisation lead adds one of their own people, so they have someone to offer."""
+    organisation = _led_organisation(request, pk)
+    form = StaffMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = organisation_services.staff_member_add(
+                by=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{member.name} is on {organisation.name}'s staff, with {hours_phrase(member.hours_per_week)} a week.",
+            )
+            return redirect(reverse("organisations:detail", args=[organisation.pk]) + "#staff")
+    return render_with_labels(
+        request,
+        "organisations/staff_form.jinja",
+        {"page_title": f"Add a person to {organisation.name}", "organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_hours(request, pk, staff_pk):
+    """An organisation lead changes the hours a week one of their people has for care homes."""
+    organisation = _led_organisation(request, pk)
+    member = selectors.organisation_staff_member(organisation=organisation, pk=staff_pk)
+    if member is None:
+        raise Http404
+    form = StaffHoursForm(request.POST or None, initial={"hours_per_week": member.hours_per_week})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = carehome_services.staff_hours_update(
+                by=request.user, staff=member, hours_per_week=form.cleaned_data["hours_per_week"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{member.name} now has {hours_phrase(member.hours_per_week)} a week for care homes."
+            )
+            return redirect(reverse("organisations:detail", args=[organisation.pk]) + "#staff")
+    return render_with_labels(
+        request,
+        "organisations/staff_hours.jinja",
+        {
+            "page_title": f"Change {member.name}'s hours",
+            "organisation": organisation,
+            "member": member,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -73,6 +73,9 @@ TARGETS_MS = {
     "visit POST": 40,
     "visit list page 1": 60,
     "visit list page 2,000": 60,
+    "/discharges/": 60,
+    "/discharges/ (lost)": 60,
+    "/discharges/ (one home)": 60,
 }
 WRITER_RATE = 5.0  # visits a second
 STALE_CHECKS = 10
