@@ -1,6 +1,7 @@
 """Display helpers shared by every page: navigation per role, dates, tags."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
@@ -224,6 +225,16 @@ FILTERS = {
     "rag_tag": rag_tag,
     "severity_tag": severity_tag,
 }
+
+
+@dataclass
+class Need:
+    """One line of "What needs you now": how many, what, where to act; optionally the things themselves."""
+
+    count: int
+    text: str
+    href: str
+    items: list = field(default_factory=list)
 
 
 def choice_items(bound):

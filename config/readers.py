@@ -11,12 +11,19 @@ traceback. Lives in `config` because imports in more than one app read files (th
 import csv
 import datetime
 import io
+import time
 import zipfile
 from dataclasses import dataclass
+
+from django.conf import settings
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+# A sheet's declared size is never trusted: cells past this many columns are not read, and a file
+# with more cells than this (rows x columns actually present) is refused.
+MAX_COLUMNS = 200
+MAX_CELLS = 5_000_000
 
 
 class ImportFileError(Exception):
@@ -73,7 +80,9 @@ def _xlsx_rows(data: bytes, sheet=None):
             "The workbook could not be opened. Save the sheet as CSV and try again."
         ) from error
     worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
-    for values in worksheet.iter_rows(values_only=True):
+    # The sheet's own <dimension> may claim A1:XFD1048576: read only the cells that are there.
+    worksheet.reset_dimensions()
+    for values in worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
         yield ["" if v is None else v for v in values]
     workbook.close()
 
@@ -88,7 +97,7 @@ def _ods_rows(data: bytes, sheet=None):
                 raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
-        rows = workbook.get_sheet_by_name(name).to_python()
+        rows = workbook.get_sheet_by_name(name).iter_rows()
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
@@ -96,7 +105,29 @@ def _ods_rows(data: bytes, sheet=None):
             "The workbook could not be opened. Save the sheet as CSV and try again."
         ) from error
     for values in rows:
-        yield ["" if v is None else v for v in values]
+        yield ["" if v is None else v for v in values[:MAX_COLUMNS]]
+
+
+def _capped(rows):
+    """Rows cut to MAX_COLUMNS; refused past MAX_CELLS or after IMPORT_READ_SECONDS of reading."""
+    deadline = time.monotonic() + settings.HUB["IMPORT_READ_SECONDS"]
+    cells = 0
+    for row in rows:
+        row = list(row[:MAX_COLUMNS])
+        while row and row[-1] in ("", None):  # padding up to a claimed width is not data
+            row.pop()
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise ImportFileError(
+                f"The file has more than {MAX_CELLS:,} cells; the hub takes up to {MAX_CELLS:,}. "
+                "Delete the columns and rows the import does not need, or save the sheet as CSV."
+            )
+        if time.monotonic() > deadline:
+            raise ImportFileError(
+                f"The file took more than {settings.HUB['IMPORT_READ_SECONDS']} seconds to read, so it was "
+                "stopped. Save the sheet as CSV with only the rows and columns needed, and try again."
+            )
+        yield row
 
 
 def read_rows(data: bytes, filename="", *, sheet=None):
@@ -109,10 +140,10 @@ def read_rows(data: bytes, filename="", *, sheet=None):
             f"The file is {len(data) / 1024 / 1024:.0f} MB; the largest file the hub takes is 20 MB."
         )
     if _is_ods(data):
-        return _ods_rows(data, sheet)
+        return _capped(_ods_rows(data, sheet))
     if data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data, sheet)
-    return _csv_rows(data)
+        return _capped(_xlsx_rows(data, sheet))
+    return _capped(_csv_rows(data))
 
 
 def cell(value):

@@ -284,6 +284,8 @@ HUB = {
     "PRIVACY_CONTACT": env.str(
         "PRIVACY_CONTACT", default="the project manager or your organisation's data protection officer"
     ),
+    # An import's file is read (for the preview and for applying it) for at most this many seconds.
+    "IMPORT_READ_SECONDS": env.int("IMPORT_READ_SECONDS", default=30),
     # A cover visit to a home someone is not assigned to shows them that home for this many days.
     "COVER_ACCESS_DAYS": env.int("COVER_ACCESS_DAYS", default=28),
     "PAGE_SIZE": 25,

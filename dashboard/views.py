@@ -11,8 +11,9 @@ from actionplan.models import GapReport
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
+from dashboard.needs import project_manager_needs
 from dashboard.search import MIN_QUERY_LENGTH, search_everything
-from organisations.access import requires
+from organisations.access import may, requires
 from organisations.permissions import Permission
 
 HEADLINE_CARDS = [
@@ -109,11 +110,18 @@ def gap_list(request):
     counts = {}
     for gap in gaps:
         counts[gap.rule.code] = counts.get(gap.rule.code, 0) + 1
+    is_pm = may(request.user, Permission.ACCEPT_SUPPORTOFFER)
+    needs = None
+    if is_pm and not request.htmx:
+        citywide = gaps if not form.has_changed() else selectors.gap_list(selectors.Filters())
+        needs = project_manager_needs(gaps=citywide)
     return render_page(
         request,
         "dashboard/gaps.jinja",
         {
             "page_title": "Gaps in support",
+            "needs": needs,
+            "can_fill_gaps": may(request.user, Permission.ADD_ASSIGNMENT),
             "form": form,
             "page": page,
             "page_url": page_url,

@@ -345,3 +345,48 @@ def support_request_history(support_request):
 def organisation_history(organisation):
     """Changes to the organisation (engagement, committed hours, clinical director…), newest first."""
     return history_entries(_newest(organisation.history.all()), lambda r: "Organisation details")
+
+
+def organisation_lead_needs(organisation, *, today=None):
+    """What needs an organisation lead now: offers on their requests, and others' requests they could help with.
+
+    Two queries whatever the size of the city.
+    """
+    from django.urls import reverse
+
+    from config.presenters import Need, plural
+
+    today = today or timezone.localdate()
+    waiting = list(
+        SupportOffer.objects.filter(request__organisation=organisation, status=SupportOffer.Status.OFFERED)
+        .values("request_id", "request__title")
+        .annotate(n=Count("pk"))
+        .order_by("request__title")
+    )
+    offers = sum(row["n"] for row in waiting)
+    others_open = (
+        SupportRequest.objects.filter(status__in=[SupportRequest.Status.OPEN, SupportRequest.Status.OFFERED])
+        .filter(needed_by__gte=today)
+        .exclude(organisation=organisation)
+        .count()
+    )
+    return [
+        Need(
+            offers,
+            f"{plural(offers, 'offer')} of help on your requests, waiting for the project manager",
+            reverse("workstreams:request_detail", args=[waiting[0]["request_id"]]) if waiting else "#",
+            [
+                {
+                    "text": row["request__title"],
+                    "href": reverse("workstreams:request_detail", args=[row["request_id"]]),
+                    "hint": plural(row["n"], "offer"),
+                }
+                for row in waiting
+            ],
+        ),
+        Need(
+            others_open,
+            f"{plural(others_open, 'request')} for help from other organisations you could help with",
+            reverse("workstreams:request_list"),
+        ),
+    ]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from carehomes.models import Visit
+from carehomes.needs import pharmacist_needs
 from carehomes.visits import exports, selectors, services
 from carehomes.visits.forms import ReasonForm, VisitFilterForm, VisitForm, new_visit_initial, visit_initial
 from organisations.access import may, require, requires
@@ -20,7 +21,12 @@ def my_care_homes(request):
     return render(
         request,
         "carehomes/visits/my_care_homes.jinja",
-        {"page_title": "My care homes", "homes": homes, "recent_visits": recent},
+        {
+            "page_title": "My care homes",
+            "homes": homes,
+            "recent_visits": recent,
+            "needs": pharmacist_needs(homes),
+        },
     )
 
 

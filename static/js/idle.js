@@ -31,6 +31,9 @@ export function startIdleWarning() {
     warnTimer = setTimeout(() => {
       when.textContent = clockTime(signOutAt);
       returnFocusTo = document.activeElement;
+      // Named only while open, so the hidden dialog is never found by its words.
+      dialog.setAttribute("aria-labelledby", dialog.dataset.labelledby);
+      dialog.setAttribute("aria-describedby", dialog.dataset.describedby);
       dialog.showModal();
       stay.focus();
     }, (idleSeconds - warnSeconds) * 1000);
@@ -47,6 +50,8 @@ export function startIdleWarning() {
       return;
     }
     dialog.close();
+    dialog.removeAttribute("aria-labelledby");
+    dialog.removeAttribute("aria-describedby");
     schedule();
     if (returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
   });

@@ -112,3 +112,30 @@ def test_only_the_project_manager_may_press_the_button(client_for, slt_user, pha
     assert client_for(slt_user).post(reverse("actionplan:report_generate"), {"week": WEEK}).status_code == 403
     assert client_for(pharmacist_user).get(reverse("actionplan:report_list")).status_code == 403
     assert not GapReport.objects.exists()
+
+
+def test_what_changed_since_last_week_comes_first_on_the_page_and_in_word(client_for, slt_user, report):
+    from docx import Document
+
+    client = client_for(slt_user)
+    page = client.get(reverse("actionplan:report_detail", args=[WEEK])).content.decode()
+    assert page.index("What changed since last week") < page.index("Headline figures")
+    assert "28 September to 4 October 2026 (week 40)" in page
+
+    document = Document(io.BytesIO(client.get(reverse("actionplan:report_docx", args=[WEEK])).content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("What changed since last week") < headings.index("Headline figures")
+
+
+def test_the_word_report_is_a4_like_the_pdf_and_its_charts_have_alt_text(client_for, slt_user, report):
+    from docx import Document
+    from docx.shared import Mm
+
+    document = Document(
+        io.BytesIO(client_for(slt_user).get(reverse("actionplan:report_docx", args=[WEEK])).content)
+    )
+    section = document.sections[0]
+    assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
+    assert document.inline_shapes
+    for shape in document.inline_shapes:
+        assert shape._inline.docPr.get("descr", "").startswith("Chart: ")

@@ -79,11 +79,24 @@ def organisation_detail(request, pk, engagement_form=None, note_form=None):
             "engagement_form": engagement_form if may_engage else None,
             "note_form": note_form if may_engage else None,
             "may_raise": may(request.user, Permission.ADD_SUPPORTREQUEST, organisation),
+            "needs": selectors.organisation_lead_needs(organisation)
+            if _leads_it(request.user, organisation)
+            else None,
             "history": history_for(request.user, selectors.organisation_history, organisation),
         },
         status=400
         if any(f is not None and f.is_bound and f.errors for f in (engagement_form, note_form))
         else 200,
+    )
+
+
+def _leads_it(user, organisation):
+    """The organisation's own lead, on their own organisation's page (their home page)."""
+    member = staff_member_for(user)
+    return (
+        member is not None
+        and member.organisation_id == organisation.pk
+        and may(user, Permission.VIEW_MY_ORGANISATION)
     )
 
 

@@ -1,0 +1,64 @@
+"""What needs me now: the project manager's things to act on, counted and linked, for the top of the gap list.
+
+A fixed handful of queries whatever the size of the city.
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from actionplan.models import Action, GapReport
+from carehomes.models import Visit
+from config.presenters import Need, plural
+from workstreams.models import SupportOffer
+
+COVER_VISIT_DAYS = 7
+
+
+def _gap_key(rule, care_home_id, pcn_id):
+    return f"{rule}:{care_home_id or ''}:{pcn_id or ''}"
+
+
+def new_gaps_since_last_report(gaps):
+    """How many of `gaps` (as now) were not in the latest weekly report; None with no report yet."""
+    latest = GapReport.objects.filter(is_current=True).order_by("-week").values("data__gaps").first()
+    if latest is None:
+        return None
+    before = {
+        _gap_key(g.get("rule"), g.get("care_home_id"), g.get("pcn_id")) for g in latest["data__gaps"] or []
+    }
+    return sum(1 for g in gaps if _gap_key(g.rule.code, g.care_home_id, g.pcn_id) not in before)
+
+
+def project_manager_needs(*, gaps, today=None):
+    """Offers waiting for a decision, overdue actions, new gaps since last week, cover visits to check."""
+    today = today or timezone.localdate()
+    offers = SupportOffer.objects.filter(status=SupportOffer.Status.OFFERED).count()
+    overdue = Action.objects.filter(is_open=True, due_on__lt=today).count()
+    since = today - datetime.timedelta(days=COVER_VISIT_DAYS)
+    cover = Visit.objects.filter(is_cover=True, visited_on__gte=since).count()
+    new_gaps = new_gaps_since_last_report(gaps)
+    needs = [
+        Need(
+            offers,
+            f"{plural(offers, 'offer')} of staff time waiting for your decision",
+            reverse("workstreams:request_list"),
+        ),
+        Need(
+            overdue,
+            f"{plural(overdue, 'overdue action')} in the action plan",
+            reverse("actionplan:index") + "?overdue=on",
+        ),
+    ]
+    if new_gaps is not None:
+        needs.append(Need(new_gaps, f"{plural(new_gaps, 'new gap')} since last week's report", "#results"))
+    needs.append(
+        Need(
+            cover,
+            f"{plural(cover, 'cover visit')} in the last {COVER_VISIT_DAYS} days to check",
+            reverse("carehomes:visit_list") + "?" + urlencode({"date_from": since.isoformat()}),
+        )
+    )
+    return needs
