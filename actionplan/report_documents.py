@@ -7,6 +7,7 @@ papers. Everything here works from a report's frozen `data`, never from live tab
 
 import base64
 import functools
+import hashlib
 import io
 import json
 
@@ -188,6 +189,20 @@ def chart_data_uri(name, table):
     return "data:image/png;base64," + base64.b64encode(chart_png(name, table)).decode("ascii")
 
 
+def chart_url(name, table):
+    """The address of a chart as a file, named by the hash of what it shows; drawn and stored
+    the first time those numbers are shown (one query a chart after that)."""
+    from django.urls import reverse
+
+    from actionplan.models import ChartImage
+
+    table_json = json.dumps(table, sort_keys=True)
+    digest = hashlib.sha256(f"{name}\n{table_json}".encode()).hexdigest()[:40]
+    if not ChartImage.objects.filter(digest=digest).exists():
+        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json)})
+    return reverse("actionplan:chart", args=[digest])
+
+
 # ---------------------------------------------------------------------------------------------
 # PDF
 
@@ -261,7 +276,7 @@ def report_pdf(report) -> bytes:
         ),
         Paragraph("Discharges", styles["Heading2"]),
         table(["Figure", "Value"], discharge_rows(data), [width * 0.7, width * 0.3]),
-        Paragraph("What changed since the week before", styles["Heading2"]),
+        Paragraph("What changed since last week", styles["Heading2"]),
         Paragraph(_escape(changes_summary(data)), body),
         Paragraph("Gaps opened", styles["Heading3"]),
         table(["Rule", "Care home or PCN"], change_rows(data, "opened")),
@@ -297,13 +312,15 @@ def _escape(value):
 
 def report_docx(report) -> bytes:
     from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Mm, Pt
 
     data = report.data
     document = Document()
     document.core_properties.title = f"Weekly gap report {report.week}"
     document.styles["Normal"].font.size = Pt(10)
     section = document.sections[0]
+    # A4, like the PDF (python-docx's template is US Letter).
+    section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Cm(1.8)
     width = section.page_width - section.left_margin - section.right_margin
 
@@ -324,12 +341,24 @@ def report_docx(report) -> bytes:
 
     def chart(name, chart_table):
         document.add_picture(io.BytesIO(chart_png(name, chart_table)), width=width)
+        # Alt text for screen readers: what the chart shows; the same figures follow in a table.
+        alt = f"Chart: {chart_table.get('caption') or name.replace('_', ' ')}. The figures are in the table below."
+        document.inline_shapes[-1]._inline.docPr.set("descr", xml_safe(alt))
 
     tables = chart_tables(data)
     document.add_heading(f"Weekly gap report {report.week}", level=0)
     document.add_paragraph(week_title(report.week))
     for line in intro_lines(report):
         document.add_paragraph(xml_safe(line))
+    document.add_heading("What changed since last week", level=1)
+    document.add_paragraph(xml_safe(changes_summary(data)))
+    for kind, heading in (("opened", "Gaps opened"), ("closed", "Gaps closed")):
+        document.add_heading(heading, level=2)
+        rows = change_rows(data, kind)
+        for rule, subject in rows:
+            document.add_paragraph(xml_safe(f"{subject}: {rule}"), style="List Bullet")
+        if not rows:
+            document.add_paragraph("None.")
     document.add_heading("Headline figures", level=1)
     for label, value in headline_rows(data):
         document.add_paragraph(xml_safe(f"{label}: {value}"), style="List Bullet")
@@ -347,15 +376,6 @@ def report_docx(report) -> bytes:
     table(organisations["columns"], organisations["rows"])
     document.add_heading("Discharges", level=1)
     table(["Figure", "Value"], discharge_rows(data))
-    document.add_heading("What changed since the week before", level=1)
-    document.add_paragraph(xml_safe(changes_summary(data)))
-    for kind, heading in (("opened", "Gaps opened"), ("closed", "Gaps closed")):
-        document.add_heading(heading, level=2)
-        rows = change_rows(data, kind)
-        for rule, subject in rows:
-            document.add_paragraph(xml_safe(f"{subject}: {rule}"), style="List Bullet")
-        if not rows:
-            document.add_paragraph("None.")
     document.add_heading(f"Every gap ({len(data.get('gaps', []))})", level=1)
     chart("gaps_by_rule", tables["gaps_by_rule"])
     table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"])

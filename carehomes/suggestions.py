@@ -165,16 +165,29 @@ def score(home: HomeFacts, candidate: Candidate, spare=None):
     return points, reason[0].upper() + reason[1:] + "."
 
 
+def _order(home: HomeFacts, candidate: Candidate):
+    """The order the home's page states: spare hours, then the same PCN or locality, then a new sector."""
+    near = (
+        home.pcn_id is not None
+        and (home.pcn_id in candidate.organisation_ids or candidate.organisation_parent_id == home.pcn_id)
+    ) or bool(home.locality and candidate.locality == home.locality)
+    return (-candidate.spare, not near, candidate.sector in home.sectors, candidate.name, candidate.staff_id)
+
+
 def shortlist(care_home, limit=5, *, pool=None):
-    """The best `limit` candidates to be a home's named lead, best first, each with its reason."""
+    """The best `limit` candidates to be a home's named lead, in the order the page states, each with its reason.
+
+    Most spare hours first; among equal hours, someone in the home's PCN or locality; then someone
+    from a sector not yet supporting the home. (Fill the gaps weighs the same facts as a score.)
+    """
     (home,) = home_facts([care_home])
     pool = candidates() if pool is None else pool
     ranked = []
     for candidate in pool:
         points, reason = score(home, candidate)
-        ranked.append(Suggestion(candidate, points, reason))
-    ranked.sort(key=lambda s: (-s.score, s.candidate.name, s.candidate.staff_id))
-    return ranked[:limit]
+        ranked.append((_order(home, candidate), Suggestion(candidate, points, reason)))
+    ranked.sort(key=lambda pair: pair[0])
+    return [suggestion for _key, suggestion in ranked[:limit]]
 
 
 def solve(scores):

@@ -1,6 +1,7 @@
 """The report pages: list, one week (and earlier versions), PDF and Word downloads, the button."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -40,7 +41,7 @@ def test_report_list_and_page_show_the_frozen_figures(client_for, slt_user, repo
     page = client.get(reverse("actionplan:report_detail", args=[WEEK])).content.decode()
     assert "Orphan House has no named lead" in page
     assert "% with a named lead" in page
-    assert page.count('src="data:image/png;base64,') == 3
+    assert len(re.findall(r'src="/charts/[0-9a-f]{40}\.png"', page)) == 3  # chart files, not inline
     assert f'href="{reverse("actionplan:report_docx", args=[WEEK])}"' in page
 
 
@@ -111,3 +112,30 @@ def test_only_the_project_manager_may_press_the_button(client_for, slt_user, pha
     assert client_for(slt_user).post(reverse("actionplan:report_generate"), {"week": WEEK}).status_code == 403
     assert client_for(pharmacist_user).get(reverse("actionplan:report_list")).status_code == 403
     assert not GapReport.objects.exists()
+
+
+def test_what_changed_since_last_week_comes_first_on_the_page_and_in_word(client_for, slt_user, report):
+    from docx import Document
+
+    client = client_for(slt_user)
+    page = client.get(reverse("actionplan:report_detail", args=[WEEK])).content.decode()
+    assert page.index("What changed since last week") < page.index("Headline figures")
+    assert "28 September to 4 October 2026 (week 40)" in page
+
+    document = Document(io.BytesIO(client.get(reverse("actionplan:report_docx", args=[WEEK])).content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("What changed since last week") < headings.index("Headline figures")
+
+
+def test_the_word_report_is_a4_like_the_pdf_and_its_charts_have_alt_text(client_for, slt_user, report):
+    from docx import Document
+    from docx.shared import Mm
+
+    document = Document(
+        io.BytesIO(client_for(slt_user).get(reverse("actionplan:report_docx", args=[WEEK])).content)
+    )
+    section = document.sections[0]
+    assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
+    assert document.inline_shapes
+    for shape in document.inline_shapes:
+        assert shape._inline.docPr.get("descr", "").startswith("Chart: ")

@@ -33,7 +33,7 @@ def test_solve_finds_the_optimum_where_greedy_would_not():
     assert best == 22
 
 
-def test_shortlist_ranks_the_same_pcn_and_locality_first_with_reasons():
+def test_shortlist_is_in_the_order_the_page_states_spare_hours_first_with_reasons():
     pcn = PcnFactory(name="Chapel Allerton PCN", locality="Leeds North")
     home = CareHomeFactory(pcn=pcn, locality="Leeds North")
     StaffMemberFactory(
@@ -48,11 +48,18 @@ def test_shortlist_ranks_the_same_pcn_and_locality_first_with_reasons():
     )
     StaffMemberFactory(name="Busy Person", hours_per_week=Decimal("0.5"))
     StaffMemberFactory(name="Inactive Person", is_active=False, hours_per_week=Decimal("20"))
+    StaffMemberFactory(
+        name="Another Far Person",
+        organisation=OrganisationFactory(locality="Leeds South"),
+        hours_per_week=Decimal("4"),
+    )
     ranked = suggestions.shortlist(home)
-    assert [s.candidate.name for s in ranked] == ["Local Person", "Far Person"]
-    assert "works in the home's PCN (Chapel Allerton PCN)" in ranked[0].reason
-    assert "same locality (Leeds North)" in ranked[0].reason
-    assert ranked[0].reason.startswith("4 hours a week spare")
+    # Spare hours first; at equal hours, the same PCN or locality first.
+    assert [s.candidate.name for s in ranked] == ["Far Person", "Local Person", "Another Far Person"]
+    local = ranked[1]
+    assert "works in the home's PCN (Chapel Allerton PCN)" in local.reason
+    assert "same locality (Leeds North)" in local.reason
+    assert local.reason.startswith("4 hours a week spare")
 
 
 def test_shortlist_rewards_a_sector_not_yet_supporting_the_home():
