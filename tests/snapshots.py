@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 HUB_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
+# Caches of what the figures already say (drawn charts), written by any page that shows them.
+DERIVED_TABLES = {"actionplan_chartimage"}
 
 
 def hub_models(labels=HUB_APPS):
@@ -25,6 +27,7 @@ def hub_models(labels=HUB_APPS):
         if apps.is_installed(label)
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
+    models = [model for model in models if model._meta.db_table not in DERIVED_TABLES]
     return [*models, get_user_model(), apps.get_model("auth", "Group")]
 
 

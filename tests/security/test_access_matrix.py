@@ -27,7 +27,7 @@ from django.test import Client
 from organisations.access import GROUP_PERMISSIONS
 from organisations.permissions import Permission
 from tests.security.url_patterns import hub_pages
-from tests.security.world import ACTORS, OTHER, REPORT_WEEK, build_world
+from tests.security.world import ACTORS, CHART_DIGEST, OTHER, REPORT_WEEK, build_world
 from tests.snapshots import changed_tables, table_snapshot
 
 LOGIN = "/accounts/login/"
@@ -163,6 +163,7 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    "actionplan:chart": Rule(get=LEADERSHIP, kwargs=(("digest", CHART_DIGEST),)),
     # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
     # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see
     # tests/api/test_api_access_matrix.py.
