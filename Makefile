@@ -122,8 +122,11 @@ restore:
 	pg_restore --clean --if-exists --no-owner -d "$$DATABASE_URL" "$(FILE)"
 
 # Needs a server already running on 127.0.0.1:$(PORT) (for example `make run` in another terminal).
+# Figures go to loadtest-results.json (LOADTEST_RESULTS=...); LOAD_PROFILE=national LOADTEST_TIME=5m
+# for the national mix (70% reading, 30% logging visits) against a server on the national data set.
+LOADTEST_TIME ?= 2m
 loadtest: install-python
-	$(PY) -m locust -f tests/load/locustfile.py --headless -u 50 -r 10 -t 2m --host http://127.0.0.1:$(PORT)
+	$(PY) -m locust -f tests/load/locustfile.py --headless -u 50 -r 10 -t $(LOADTEST_TIME) --host http://127.0.0.1:$(PORT)
 
 # pip-audit checks the packages installed in .venv (not the hub itself, which is not on PyPI)
 # and fails on a known vulnerability. Packages it could not look up (no access to PyPI's

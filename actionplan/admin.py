@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplan.models import Action, ActionPlan, ActionUpdate, GapReport, Meeting, Section
+from actionplan.models import Action, ActionPlan, ActionUpdate, ChartImage, GapReport, Meeting, Section
 
 
 class SectionInline(admin.TabularInline):
@@ -65,3 +65,18 @@ class GapReportAdmin(admin.ModelAdmin):
     list_filter = ("is_current",)
     search_fields = ("week",)
     readonly_fields = ("week", "version", "is_current", "generated_at", "generated_by", "data")
+
+
+@admin.register(ChartImage)
+class ChartImageAdmin(admin.ModelAdmin):
+    """Read-only: charts are drawn by the pages that show them, never edited."""
+
+    list_display = ("digest", "created_at")
+    search_fields = ("digest",)
+    exclude = ("png",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

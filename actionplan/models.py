@@ -160,3 +160,19 @@ class GapReport(models.Model):
     def clean(self):
         if self.week and not re.match(r"^\d{4}-W\d{2}$", self.week):
             raise ValidationError({"week": "Enter an ISO week such as 2026-W48."})
+
+
+class ChartImage(models.Model):
+    """A chart drawn once, kept under the hash of what it shows (its name and numbers).
+
+    Pages link to `/charts/<digest>.png`, which never changes once written: browsers keep it
+    (`private, max-age=31536000, immutable`) and new numbers get a new address. Kept in the
+    database so every web process serves every chart.
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    png = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"chart {self.digest}"

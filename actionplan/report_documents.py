@@ -7,6 +7,7 @@ papers. Everything here works from a report's frozen `data`, never from live tab
 
 import base64
 import functools
+import hashlib
 import io
 import json
 
@@ -186,6 +187,20 @@ def chart_png(name, table):
 
 def chart_data_uri(name, table):
     return "data:image/png;base64," + base64.b64encode(chart_png(name, table)).decode("ascii")
+
+
+def chart_url(name, table):
+    """The address of a chart as a file, named by the hash of what it shows; drawn and stored
+    the first time those numbers are shown (one query a chart after that)."""
+    from django.urls import reverse
+
+    from actionplan.models import ChartImage
+
+    table_json = json.dumps(table, sort_keys=True)
+    digest = hashlib.sha256(f"{name}\n{table_json}".encode()).hexdigest()[:40]
+    if not ChartImage.objects.filter(digest=digest).exists():
+        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json)})
+    return reverse("actionplan:chart", args=[digest])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import report_documents, report_presenters
+from actionplan import report_documents, report_presenters, selectors
 from actionplan.models import GapReport
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, previous_week, week_title
 from config.rendering import render_page
 from organisations.access import may, requires
 from organisations.permissions import Permission
+
+IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 class GenerateReportForm(forms.Form):
@@ -86,7 +88,7 @@ def report_detail(request, week):
     data = report.data
     tables = report_documents.chart_tables(data)
     charts = [
-        {"name": name, "table": table, "src": report_documents.chart_data_uri(name, table)}
+        {"name": name, "table": table, "src": report_documents.chart_url(name, table)}
         for name, table in tables.items()
     ]
     versions = list(GapReport.objects.filter(week=week).order_by("-version").values("version", "is_current"))
@@ -184,3 +186,15 @@ def report_generate(request):
         "are emailed its PDF.",
     )
     return redirect("actionplan:report_list")
+
+
+@requires(Permission.VIEW_GAPREPORT)
+def chart(request, digest):
+    """A chart file. Its address is the hash of its content, so it never changes: the one
+    documented exception to `no-store` (config.security.PrivateNoStoreMiddleware)."""
+    png = selectors.chart_png(digest)
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = IMMUTABLE
+    return response

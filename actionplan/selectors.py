@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from actionplan.models import Action, ActionUpdate, GapReport, Meeting, Rag, Section
+from actionplan.models import Action, ActionUpdate, ChartImage, GapReport, Meeting, Rag, Section
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
 
@@ -293,3 +293,9 @@ def export_paper(*, section, meeting, today=None):
         headlines=headlines,
         headlines_week=week,
     )
+
+
+def chart_png(digest):
+    """The stored PNG of a chart, or None."""
+    png = ChartImage.objects.filter(digest=digest).values_list("png", flat=True).first()
+    return bytes(png) if png is not None else None

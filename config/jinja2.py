@@ -27,6 +27,10 @@ def environment(**options):
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    # The component macros are indented for reading; without these, every call repeats that
+    # indentation into the page (most of the dashboard's bytes before issue 18).
+    options["trim_blocks"] = True
+    options["lstrip_blocks"] = True
     env = Environment(
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja", "templates")]),
         autoescape=True,

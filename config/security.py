@@ -175,7 +175,9 @@ class PrivateNoStoreMiddleware:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         download = response.get("Content-Disposition", "").startswith("attachment")
-        if signed_in or download:
+        # The one exception: a chart file at a content-hashed address never changes (issue 18).
+        immutable = "immutable" in response.get("Cache-Control", "")
+        if (signed_in or download) and not immutable:
             response["Cache-Control"] = "private, no-store"
             response.headers.pop("Expires", None)
         return response

@@ -49,14 +49,14 @@ def index(request):
         "trend": {
             "name": "trend",
             "table": trend_table,
-            "src": report_documents.chart_data_uri("trend", trend_table),
+            "src": report_documents.chart_url("trend", trend_table),
         }
         if trend
         else None,
         "hours_by_sector": {
             "name": "hours_by_sector",
             "table": sector_table,
-            "src": report_documents.chart_data_uri("hours_by_sector", sector_table),
+            "src": report_documents.chart_url("hours_by_sector", sector_table),
         },
     }
     latest = GapReport.objects.filter(is_current=True).order_by("-week").values("week").first()

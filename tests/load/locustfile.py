@@ -7,15 +7,22 @@ password from DEMO_PASSWORD (default "carehomes-demo"). Runs on loopback only. A
 prints the 95th percentile per request and exits non-zero if any request failed.
 """
 
+import json
 import os
 import random
 import re
+import time
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "carehomes-demo")
+# "demo" (the default): the demo city's pm and pharmacist. "national": 70% reading pages, 30%
+# logging visits, against a server on the national data set with the same two logins.
+PROFILE = os.environ.get("LOAD_PROFILE", "demo")
+RESULTS = os.environ.get("LOADTEST_RESULTS", "loadtest-results.json")
+STARTED = time.time()
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -45,6 +52,32 @@ def report_p95_and_fail_on_errors(environment, **kwargs):
         )
     total = stats.total
     print(f"  {'ALL':46} p95={total.get_response_time_percentile(0.95):>6.0f}  n={total.num_requests}")
+    pages = [e for e in stats.entries.values() if e.method == "GET" and e.name != "/accounts/login/"]
+    sign_in = [e for e in stats.entries.values() if e.method == "POST" and e.name == "/accounts/login/"]
+    results = {
+        "profile": PROFILE,
+        "host": environment.host,
+        "users": environment.runner.user_count if environment.runner else None,
+        "seconds": round(time.time() - STARTED, 1),
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "requests_per_s": round(total.total_rps, 1),
+        "p95_ms_all": total.get_response_time_percentile(0.95),
+        "p95_ms_pages_worst": max((e.get_response_time_percentile(0.95) for e in pages), default=None),
+        "p95_ms_sign_in": sign_in[0].get_response_time_percentile(0.95) if sign_in else None,
+        "entries": {
+            f"{e.method} {e.name}": {
+                "requests": e.num_requests,
+                "failures": e.num_failures,
+                "p50_ms": e.get_response_time_percentile(0.5),
+                "p95_ms": e.get_response_time_percentile(0.95),
+            }
+            for e in sorted(stats.entries.values(), key=lambda e: (e.name, e.method))
+        },
+    }
+    with open(RESULTS, "w", encoding="utf-8") as out:
+        json.dump(results, out, indent=2)
+    print(f"Figures written to {RESULTS}")
     if total.num_failures:
         print(f"{total.num_failures} of {total.num_requests} requests failed")
         environment.process_exit_code = 1
@@ -83,6 +116,7 @@ class ProjectManager(SignedInUser):
     """Reads the citywide picture: dashboard, gaps, care homes."""
 
     username = "pm"
+    weight = 7 if PROFILE == "national" else 1
 
     @task(3)
     def dashboard(self):
@@ -101,6 +135,7 @@ class Pharmacist(SignedInUser):
     """Logs visits to care homes, and looks at their own homes and visits."""
 
     username = "pharmacist"
+    weight = 3 if PROFILE == "national" else 1
 
     @task(1)
     def my_care_homes(self):

@@ -333,3 +333,52 @@ def test_seed_demo_imports_a_month_of_ods_data_with_a_moved_practice_and_a_new_t
     assert moved.pcn.ods_code == run.realigned[0]["new_pcn_code"]
     assert moved.practice.parent == moved.pcn
     assert Organisation.objects.get(ods_code="RCD").kind == Organisation.Kind.NHS_TRUST
+
+
+def test_demo_city_kept_state_matches_the_raw_tables(demo_city):
+    from carehomes.state import drift
+
+    assert drift() == {}
+
+
+# Pages each demo sign-in opens, and the largest HTML allowed at demo size (issue 18).
+PAGE_BUDGET_BYTES = 80 * 1024
+DEMO_PAGES = {
+    "pm": [
+        "/dashboard/",
+        "/gaps/",
+        "/care-homes/",
+        "/care-homes/{home}/",
+        "/visits/",
+        "/visits/new/",
+        "/staff/",
+        "/organisations/",
+        "/workstreams/",
+        "/help-requests/",
+        "/action-plan/",
+        "/reports/",
+        "/reports/{week}/",
+    ],
+    "slt": ["/dashboard/", "/gaps/"],
+    "pharmacist": ["/my-care-homes/", "/visits/", "/visits/new/"],
+}
+
+
+def test_every_page_at_demo_size_is_at_most_80_kb(demo_city, client):
+    from actionplan.models import GapReport
+
+    home = CareHome.objects.order_by("pk").values_list("pk", flat=True).first()
+    week = GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", flat=True).first()
+    sizes = {}
+    for username, paths in DEMO_PAGES.items():
+        client.force_login(
+            get_user_model().objects.get(username=username),
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        for path in paths:
+            url = path.format(home=home, week=week)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            sizes[f"{username} {url}"] = len(response.content)
+    too_big = {page: size for page, size in sizes.items() if size > PAGE_BUDGET_BYTES}
+    assert not too_big, too_big

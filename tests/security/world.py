@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
+from actionplan.models import ChartImage
 from api.services import api_token_create
 from organisations.access import (
     COMMUNITY_PHARMACY,
@@ -59,6 +60,7 @@ OTHER = tuple(f"{name}@other" for name in ROLE_OF)
 ACTORS = OWN + OTHER
 
 REPORT_WEEK = "2026-W47"
+CHART_DIGEST = "0" * 40
 
 
 @dataclass
@@ -124,6 +126,7 @@ def build_world():
     action_update = ActionUpdateFactory(action=action)
     meeting = MeetingFactory(held_on=timezone.localdate() + datetime.timedelta(days=3))
     gap_report = weekly_report(REPORT_WEEK)
+    ChartImage.objects.get_or_create(digest=CHART_DIGEST, defaults={"png": b"\x89PNG\r\n\x1a\n"})
     engagement_note = EngagementNoteFactory(pcn=world.pcn_own)
     api_token, _ = api_token_create(
         by=world.users["pharmacist"], name="Pharmacist's report", lifetime_days=30

@@ -424,7 +424,7 @@ class Command(BaseCommand):
         return {"checks": checks, "stale": stale, "total": sum(stale.values())}
 
     def _sign_in_cpu_ms(self):
-        """CPU time of one password check with the production hasher (Argon2id, docs/adr/0007)."""
+        """CPU time of one password check with the production hasher (Argon2id, docs/adr/0008)."""
         from django.contrib.auth.hashers import check_password, make_password
 
         with override_settings(PASSWORD_HASHERS=settings.ARGON2_PASSWORD_HASHERS):
