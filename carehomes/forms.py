@@ -4,13 +4,16 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
+from config.date_input import NhsDateField
 from config.form_messages import require_messages
+from config.forms import ModelIdField, ModelIdsField
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -20,23 +23,12 @@ def yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 def _date_field(label, required=True, help_text=""):
-    return forms.DateField(
+    return NhsDateField(
         label=label,
         required=required,
-        widget=DateInput(),
         help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": "Enter a real date, for example 2026-11-23.",
-        },
+        error_messages={"required": f"Enter the {label.lower()}."},
     )
 
 
@@ -383,3 +375,35 @@ class FillGapsForm(forms.Form):
 
 
 require_messages(FillGapsForm, {"hours_per_week": "Enter the hours a week for each home, for example 2."})
+
+
+class GapProposalAcceptForm(FillGapsForm):
+    """The fill-the-gaps proposal as accepted: `home` for each home ticked and `staff_<home id>` for
+    the person chosen for it. Homes and people that no longer exist (or junk) are left out, as a
+    person un-ticking them would; `rows` is what remains, `chosen` the ids for re-showing the page."""
+
+    home = ModelIdsField(
+        queryset=CareHome.objects.all(),
+        required=False,
+        error_messages={
+            "invalid_choice": "A care home in the proposal is no longer there. Show the proposal again.",
+            "invalid_pk_value": "A care home in the proposal is no longer there. Show the proposal again.",
+        },
+    )
+
+    def clean_home(self):
+        return list(self.cleaned_data["home"])
+
+    def clean(self):
+        cleaned = super().clean()
+        staff_field = ModelIdField(queryset=StaffMember.objects.all(), required=False)
+        self.rows, self.chosen = [], {}
+        for home in cleaned.get("home") or []:
+            try:
+                member = staff_field.clean(self.data.get(f"staff_{home.pk}", ""))
+            except ValidationError:
+                member = None
+            if member is not None:
+                self.rows.append((home, member))
+                self.chosen[home.pk] = member.pk
+        return cleaned
