@@ -70,6 +70,8 @@ def index(request):
             "filters": filters,
             "headlines": headlines,
             "cards": [(label, headlines.get(key), unit) for key, label, unit in HEADLINE_CARDS],
+            # Filters that no home satisfies (a PCN outside the locality chosen): say so, never "0.0%".
+            "no_homes_match": filters.narrows_homes and not headlines.get("care_homes"),
             "rag_rows": [
                 [name.capitalize(), str(headlines["rag"].get(name, 0))] for name in ("red", "amber", "green")
             ],
