@@ -382,7 +382,7 @@ def test_offers_declined_in_bulk_each_have_a_history_row_with_who_and_why(
         offerer, support_request, StaffMemberFactory(organisation=trust, hours_per_week=Decimal("10")), "2"
     )
 
-    services.offer_accept(by=pm_user, offer=accepted)
+    services.support_offer_accept(by=pm_user, offer=accepted)
 
     latest = waiting.history.first()
     assert latest.status == SupportOffer.Status.DECLINED
