@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import FillGapsForm, GapProposalAcceptForm
+from carehomes.fill_gaps_forms import FillGapsForm, GapProposalAcceptForm
 from organisations.access import requires
 from organisations.permissions import Permission
 
