@@ -65,7 +65,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     sign_in(page, "the-pm", PASSWORD)
     page.goto("/accessibility/")
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
-    expect(not dialog).to_be_visible()
+    expect(dialog).to_be_hidden()
 
     # When they do nothing for 5 seconds
     dialog.wait_for(state="visible", timeout=10_000)
