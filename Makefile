@@ -2,7 +2,7 @@
 #
 #   make run    install what is missing, migrate, load the demo data, serve on 127.0.0.1:$(PORT)
 #   make test   install what is missing, run the whole test suite (PYTEST_ARGS passed to pytest)
-#   make lint   ruff check and ruff format --check
+#   make lint   ruff check, ruff format --check, and no ORM in views (scripts/lint_orm_in_views.py)
 #   make bench  the national-scale benchmark (PostgreSQL, DATABASE_URL)
 #   make backup / make restore [FILE=backups/hub-....dump]   pg_dump / pg_restore of DATABASE_URL
 #   make loadtest   locust against a running server on 127.0.0.1:$(PORT)
@@ -40,7 +40,7 @@ APPS := config organisations accounts carehomes workstreams discharge actionplan
 help:
 	@echo "make run       install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      install, run the whole test suite (PYTEST_ARGS=... passed to pytest)"
-	@echo "make lint      ruff check and ruff format --check"
+	@echo "make lint      ruff check, ruff format --check, no ORM in views"
 	@echo "make bench     national-scale benchmark (DATABASE_URL, default $(BENCH_DATABASE_URL))"
 	@echo "make backup    pg_dump -Fc of DATABASE_URL into $(BACKUP_DIR)/"
 	@echo "make restore   pg_restore FILE (default: the newest backup) into DATABASE_URL"
@@ -96,6 +96,7 @@ test: install
 lint: install-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/lint_orm_in_views.py
 
 # Creates the benchmark database if it is missing, migrates it, then runs the benchmark against
 # it. A throwaway SECRET_KEY is made for the run when none is set (nothing it signs outlives it).

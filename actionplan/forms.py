@@ -1,10 +1,14 @@
 """Forms for the action plan: they parse what people type; the services decide and save."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 
 from actionplan.models import Meeting, Rag, Section
+from config.date_input import NhsDateField
 from config.form_messages import require_messages
+from config.forms import ModelIdField, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
@@ -39,7 +43,7 @@ class ActionForm(forms.Form):
         empty_label="No named person",
         help_text="The person must work for the owning organisation.",
     )
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = NhsDateField(label="Due date")
     rag = forms.ChoiceField(label="RAG status", choices=Rag.choices, initial=Rag.AMBER)
     workstream = forms.ModelChoiceField(
         queryset=Workstream.objects.none(), required=False, label="Linked workstream", empty_label="None"
@@ -63,9 +67,7 @@ class ActionForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
-    written_on = forms.DateField(
-        label="Date of the update", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    written_on = NhsDateField(label="Date of the update", initial=timezone.localdate)
     text = forms.CharField(
         validators=[validate_no_patient_data],
         label="Update",
@@ -81,7 +83,7 @@ class ActionUpdateForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = NhsDateField(label="Meeting date")
     title = forms.CharField(
         validators=[validate_no_patient_data],
         max_length=200,
@@ -170,3 +172,69 @@ require_messages(
         "format": "Choose Word, PDF or Excel.",
     },
 )
+
+
+class SectionField(ModelIdField):
+    """A section by its number or its code (PH), as a link or bookmark gives it."""
+
+    def to_python(self, value):
+        if value in self.empty_values or id_from_text(value) is not None:
+            return super().to_python(value)
+        text = str(value).strip()
+        section = None
+        if "\x00" not in text:  # PostgreSQL refuses a NUL in text: no section has one
+            section = self.queryset.filter(code=text.upper()).order_by("pk").first()
+        if section is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], params={"value": text})
+        return section
+
+
+class MeetingField(ModelIdField):
+    """A meeting by its number or its date (2026-11-26)."""
+
+    def to_python(self, value):
+        if value in self.empty_values or id_from_text(value) is not None:
+            return super().to_python(value)
+        text = str(value).strip()
+        try:
+            meeting = self.queryset.filter(held_on=datetime.date.fromisoformat(text)).first()
+        except ValueError:
+            meeting = None
+        if meeting is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], params={"value": text})
+        return meeting
+
+
+class ExportRequestForm(forms.Form):
+    """The export page's query string: which section, for which meeting, in which format. Blank
+    section and meeting mean the pharmacy section and the next meeting (the view decides)."""
+
+    section = SectionField(
+        queryset=Section.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "There is no section “%(value)s”. Choose one from the list."},
+    )
+    meeting = MeetingField(
+        queryset=Meeting.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "There is no meeting “%(value)s”. Choose one from the list."},
+    )
+    format = forms.CharField(required=False)
+
+    def clean_format(self):
+        fmt = self.cleaned_data["format"].strip().lower()
+        if fmt and fmt not in EXPORT_FORMATS:
+            raise forms.ValidationError(
+                "“%(value)s” is not a format we can export. Choose Word, PDF, Excel or CSV.",
+                params={"value": fmt},
+            )
+        return fmt
+
+    def first_error(self):
+        return next(iter(message for messages in self.errors.values() for message in messages), None)
+
+
+class ActionVersionForm(forms.Form):
+    """The version of an action the page showed, posted with Close or Reopen."""
+
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)

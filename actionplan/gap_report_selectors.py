@@ -272,3 +272,37 @@ def trend_points(limit=52):
         }
         for week, h, backfilled in reversed(list(rows))
     ]
+
+
+def gap_report_for_week(week, version=None):
+    """A week's current report (or the given version of it), with who made it; None if there is none."""
+    reports = GapReport.objects.select_related("generated_by").filter(week=week)
+    reports = reports.filter(version=version) if version else reports.filter(is_current=True)
+    return reports.first()
+
+
+def gap_report_list():
+    """Every week's current report, newest first, as the list page shows them (no gaps loaded)."""
+    return (
+        GapReport.objects.filter(is_current=True)
+        .order_by("-week")
+        .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+    )
+
+
+def gap_report_versions(week):
+    """A week's versions, newest first: (version, is_current) rows."""
+    return list(GapReport.objects.filter(week=week).order_by("-version").values("version", "is_current"))
+
+
+def gap_report_exists(week, *, made_since=None):
+    """Whether the week has a current report (made at or after `made_since`, when given)."""
+    reports = GapReport.objects.filter(week=week, is_current=True)
+    if made_since is not None:
+        reports = reports.filter(generated_at__gte=made_since)
+    return reports.exists()
+
+
+def latest_gap_report_week():
+    """The week of the newest current report, or None."""
+    return GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", flat=True).first()

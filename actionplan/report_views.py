@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionplan import report_documents, report_presenters, selectors
-from actionplan.models import GapReport
+from actionplan import gap_report_selectors, report_documents, report_presenters, selectors
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, previous_week, week_title
 from config.rendering import render_page
 from organisations.access import may, requires
@@ -41,10 +40,18 @@ class GenerateReportForm(forms.Form):
         return week
 
 
+class ReportVersionForm(forms.Form):
+    """`?version=` on a report's page: an earlier version of the week's report."""
+
+    version = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+
+    def version_or_none(self):
+        """The version asked for; None (the current one) when none is, or junk is."""
+        return self.cleaned_data["version"] if self.is_valid() else None
+
+
 def _report_or_404(week, version=None):
-    reports = GapReport.objects.select_related("generated_by").filter(week=week)
-    reports = reports.filter(version=version) if version else reports.filter(is_current=True)
-    report = reports.first()
+    report = gap_report_selectors.gap_report_for_week(week, version)
     if report is None:
         raise Http404("There is no report for that week.")
     return report
@@ -54,20 +61,9 @@ def _page_url(number):
     return f"?page={number}"
 
 
-def _version(request):
-    value = request.GET.get("version", "")
-    # Not isdigit(): int("²") fails; and a number of thousands of digits is refused by int().
-    return int(value) if value.isdecimal() and len(value) <= 18 else None
-
-
 @requires(Permission.VIEW_GAPREPORT)
 def report_list(request):
-    reports = (
-        GapReport.objects.filter(is_current=True)
-        .order_by("-week")
-        .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
-    )
-    page = Paginator(reports, 26).get_page(request.GET.get("page"))
+    page = Paginator(gap_report_selectors.gap_report_list(), 26).get_page(request.GET.get("page"))
     can_generate = may(request.user, Permission.ADD_GAPREPORT)
     return render_page(
         request,
@@ -84,14 +80,14 @@ def report_list(request):
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_detail(request, week):
-    report = _report_or_404(week, _version(request))
+    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     data = report.data
     tables = report_documents.chart_tables(data)
     charts = [
         {"name": name, "table": table, "src": report_documents.chart_url(name, table)}
         for name, table in tables.items()
     ]
-    versions = list(GapReport.objects.filter(week=week).order_by("-version").values("version", "is_current"))
+    versions = gap_report_selectors.gap_report_versions(week)
     return render_page(
         request,
         "actionplan/reports/detail.jinja",
@@ -124,14 +120,14 @@ def _download(content, filename, content_type):
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_pdf(request, week):
-    report = _report_or_404(week, _version(request))
+    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     suffix = f"-v{report.version}" if report.version > 1 else ""
     return _download(report_documents.report_pdf(report), f"gap-report-{week}{suffix}.pdf", "application/pdf")
 
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_docx(request, week):
-    report = _report_or_404(week, _version(request))
+    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     suffix = f"-v{report.version}" if report.version > 1 else ""
     return _download(
         report_documents.report_docx(report),
@@ -148,8 +144,7 @@ def report_generate(request):
 
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
-        reports = GapReport.objects.filter(is_current=True).order_by("-week")
-        reports = reports.values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+        reports = gap_report_selectors.gap_report_list()
         return render_page(
             request,
             "actionplan/reports/list.jinja",
@@ -170,12 +165,12 @@ def report_generate(request):
         "user_id": request.user.pk,
         "requested_at": requested_at.isoformat(),
     }
-    existed = GapReport.objects.filter(week=week, is_current=True).exists()
+    existed = gap_report_selectors.gap_report_exists(week)
     if existed and not regenerate:
         messages.info(request, f"The report for {week} already exists. To make a new version, tick the box.")
         return redirect("actionplan:report_detail", week=week)
     transaction.on_commit(lambda: generate_gap_report.delay(**kwargs))
-    if GapReport.objects.filter(week=week, is_current=True, generated_at__gte=requested_at).exists():
+    if gap_report_selectors.gap_report_exists(week, made_since=requested_at):
         messages.info(
             request, f"The report for {week} is ready, and the SLT members have been emailed its PDF."
         )

@@ -54,7 +54,7 @@ def _scrub_reports(name):
 def leaver_anonymise(*, staff) -> StaffMember:
     """Replace a leaver's name with "Former staff member", clear their GPhC number and contact
     details, remove their login, and scrub their name from their history and past gap reports."""
-    staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     name = staff.name
     if name == FORMER_NAME:
         return staff

@@ -40,9 +40,14 @@ def section_list():
     return list(Section.objects.select_related("plan").order_by("plan__name", "position", "name"))
 
 
+def sections_in_order():
+    """The sections as the plan shows them."""
+    return Section.objects.order_by("position", "name")
+
+
 def section_default():
     """The pharmacy support section (code PH) when there is one, else the first section."""
-    sections = Section.objects.order_by("position", "name")
+    sections = sections_in_order()
     return sections.filter(code=PHARMACY_SECTION_CODE).first() or sections.first()
 
 

@@ -1,6 +1,5 @@
 """The Silver Command action plan: the plan by section, actions, updates, meetings and exports."""
 
-import datetime
 import json
 from itertools import groupby
 
@@ -19,11 +18,13 @@ from actionplan.forms import (
     ActionFilterForm,
     ActionForm,
     ActionUpdateForm,
+    ActionVersionForm,
     ExportForm,
+    ExportRequestForm,
     MeetingForm,
     SectionForm,
 )
-from actionplan.models import Action, Meeting, Section
+from actionplan.models import Action, Meeting
 from actionplan.subject_access import staff_for_subject_access, subject_access_data
 from config.forms import add_service_errors
 from config.rendering import render_page
@@ -42,7 +43,7 @@ def _get_action(pk):
 @requires(Permission.VIEW_ACTION)
 def action_plan(request):
     today = timezone.localdate()
-    sections = Section.objects.order_by("position", "name")
+    sections = selectors.sections_in_order()
     filters = ActionFilterForm(
         request.GET or None, sections=sections, organisations=selectors.owning_organisations()
     )
@@ -166,8 +167,9 @@ def action_reopen(request, pk):
 
 def _open_or_close(request, pk, service, done):
     action = _get_action(pk)
-    version = (request.POST.get("version") or "").strip() or None
-    if version is not None and not (version.isdecimal() and len(version) <= 18):  # hand-edited form
+    version_form = ActionVersionForm(request.POST)
+    version = version_form.cleaned_data["version"] if version_form.is_valid() else None
+    if not version_form.is_valid():  # a hand-edited form
         messages.error(request, "The page was out of date. Check the action and try again.")
         return redirect("actionplan:action_detail", action.pk)
     try:
@@ -238,58 +240,24 @@ def section_create(request):
 # --- export --------------------------------------------------------------------------------------
 
 
-class BadExportRequest(Exception):
-    pass
-
-
-def _section_from(value):
-    if not value:
-        return selectors.section_default()  # None when the plan has no sections yet
-    value = value.strip()
-    if value.isdecimal() and len(value) <= 18:  # not isdigit(): int("²") fails; nor a huge number
-        section = Section.objects.filter(pk=int(value)).first()
-    elif "\x00" in value:  # PostgreSQL refuses a NUL in text: no section has one
-        section = None
-    else:
-        section = Section.objects.filter(code=value.upper()).order_by("pk").first()
-    if section is None:
-        raise BadExportRequest(f"There is no section “{value}”. Choose one from the list.")
-    return section
-
-
-def _meeting_from(value):
-    if not value:
-        # With no meeting recorded yet, the paper is dated today.
-        return selectors.meeting_default() or Meeting(held_on=timezone.localdate())
-    value = value.strip()
-    if value.isdecimal() and len(value) <= 18:
-        meeting = Meeting.objects.filter(pk=int(value)).first()
-    else:
-        try:
-            meeting = Meeting.objects.filter(held_on=datetime.date.fromisoformat(value)).first()
-        except ValueError:
-            meeting = None
-    if meeting is None:
-        raise BadExportRequest(f"There is no meeting “{value}”. Choose one from the list.")
-    return meeting
-
-
 @requires(Permission.EXPORT_ACTION_PLAN)
 def action_plan_export(request):
     """A section's paper for a meeting. Without `format`, the page to choose one."""
-    fmt = request.GET.get("format", "").strip().lower()
-    error = None
-    try:
-        section = _section_from(request.GET.get("section"))
-        meeting = _meeting_from(request.GET.get("meeting"))
-        if fmt and fmt not in EXPORT_FORMATS:
-            raise BadExportRequest(f"“{fmt}” is not a format we can export. Choose Word, PDF, Excel or CSV.")
+    request_form = ExportRequestForm(request.GET)
+    error = None if request_form.is_valid() else request_form.first_error()
+    section = meeting = None
+    fmt = request_form.cleaned_data.get("format", "")
+    if error is None:
+        section = request_form.cleaned_data["section"] or selectors.section_default()
+        # With no meeting recorded yet, the paper is dated today.
+        meeting = (
+            request_form.cleaned_data["meeting"]
+            or selectors.meeting_default()
+            or Meeting(held_on=timezone.localdate())
+        )
         if fmt and section is None:
-            raise BadExportRequest(
-                "There are no sections in the action plan yet, so there is nothing to export."
-            )
-    except BadExportRequest as exc:
-        error, section, meeting = str(exc), None, None
+            error = "There are no sections in the action plan yet, so there is nothing to export."
+            section = meeting = None
 
     if fmt and error is None:
         paper = selectors.export_paper(section=section, meeting=meeting)
@@ -307,8 +275,8 @@ def action_plan_export(request):
         "page_title": "Export a section for a meeting",
         "form": ExportForm(initial=initial),
         "export_error": error,
-        "has_sections": Section.objects.exists(),
-        "has_meetings": Meeting.objects.exists(),
+        "has_sections": selectors.sections_in_order().exists(),
+        "has_meetings": bool(selectors.meeting_list()),
     }
     return render(request, "actionplan/export.jinja", context, status=400 if error else 200)
 

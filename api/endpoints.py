@@ -28,6 +28,7 @@ from api.resources import RESOURCES, BadQuery, DeletionOut, ListQuery, suppress_
 from api.services import api_token_use_record
 from api.throttling import RateLimited
 from config.exports import safe_cell, safe_row
+from config.forms import id_from_text
 from organisations.access import may
 
 CSV_CHUNK = 5000
@@ -122,9 +123,10 @@ def decode_cursor(cursor, *, numeric):
     try:
         value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if numeric:
-            if not value.isdecimal() or len(value) > 18:
+            number = id_from_text(value)
+            if number is None:
                 raise ValueError
-            return int(value)
+            return int(number)
         return value
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadQuery("That cursor is not one this API gave out: start again without it.") from None

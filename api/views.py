@@ -9,16 +9,9 @@ from django.views.decorators.cache import never_cache
 from api import selectors, services
 from api.forms import ApiTokenForm, ServiceTokenForm
 from api.models import ApiToken
+from config.forms import add_service_errors
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
-
-
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _token_or_404(request, pk):
@@ -40,7 +33,7 @@ def token_list(request):
         try:
             token, secret = services.api_token_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(
                 request,

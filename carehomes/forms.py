@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
-from config.form_messages import require_messages
+from config.date_input import NhsDateField
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -20,23 +20,12 @@ def yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 def _date_field(label, required=True, help_text=""):
-    return forms.DateField(
+    return NhsDateField(
         label=label,
         required=required,
-        widget=DateInput(),
         help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": "Enter a real date, for example 2026-11-23.",
-        },
+        error_messages={"required": f"Enter the {label.lower()}."},
     )
 
 
@@ -362,24 +351,3 @@ class ImportConfirmForm(forms.Form):
         label="Skip the rows with errors and import the rest",
         required=False,
     )
-
-
-class FillGapsForm(forms.Form):
-    locality = forms.ChoiceField(label="Locality", required=False)
-    hours_per_week = forms.DecimalField(
-        label="Hours a week for each home",
-        initial=Decimal("2"),
-        max_digits=4,
-        decimal_places=1,
-        validators=[
-            MinValueValidator(Decimal("0.5"), "Enter at least 0.5 hours a week."),
-            MaxValueValidator(40),
-        ],
-    )
-
-    def __init__(self, *args, localities=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["locality"].choices = [("", "The whole city"), *((loc, loc) for loc in localities)]
-
-
-require_messages(FillGapsForm, {"hours_per_week": "Enter the hours a week for each home, for example 2."})

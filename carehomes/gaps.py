@@ -18,7 +18,6 @@ or 15,000. Python only turns the annotated rows into plain-English reasons.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -39,6 +38,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
+from config.presenters import hours as hours_text
 from organisations.models import Organisation
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -129,18 +129,15 @@ def no_visit_days():
     return settings.HUB["NO_VISIT_DAYS"]
 
 
-def _current(queryset, today):
-    return queryset.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-
-
 def _per_home_rule_conditions(today):
     """The same rules as correlated look-ups: cheaper when a page shows one home or a handful."""
     cutoff = today - timedelta(days=no_visit_days())
-    current_lead = _current(
-        Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
+    current_lead = Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD).current(
+        today
     )
     load = (
-        _current(Assignment.objects.filter(staff=OuterRef("staff_id")), today)
+        Assignment.objects.filter(staff=OuterRef("staff_id"))
+        .current(today)
         .order_by()
         .values("staff")
         .annotate(total=Sum("hours_per_week"))
@@ -167,9 +164,9 @@ def _rule_conditions(today):
     for 15,000 homes costs a few index range scans, not a sub-query per home.
     """
     cutoff = today - timedelta(days=no_visit_days())
-    current_leads = _current(Assignment.objects.filter(role=Assignment.Role.LEAD), today)
+    current_leads = Assignment.objects.filter(role=Assignment.Role.LEAD).current(today)
     over_capacity_staff = (
-        _current(Assignment.objects.all(), today)
+        Assignment.objects.current(today)
         .order_by()
         .values("staff")
         .annotate(total=Sum("hours_per_week"))
@@ -288,11 +285,14 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
             lead_assigned_hours=if_lead(F("state__lead_assigned_hours"), hours),
             last_visited_on=F("state__last_visited_on"),
         )
-    current_lead = _current(
-        Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD), today
-    ).order_by("starts_on", "pk")
+    current_lead = (
+        Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD)
+        .current(today)
+        .order_by("starts_on", "pk")
+    )
     lead_load = (
-        _current(Assignment.objects.filter(staff=OuterRef("lead_staff_id")), today)
+        Assignment.objects.filter(staff=OuterRef("lead_staff_id"))
+        .current(today)
         .order_by()
         .values("staff")
         .annotate(total=Sum("hours_per_week"))
@@ -364,17 +364,12 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         gaps.append(
             Gap(
                 LEAD_OVER_CAPACITY,
-                f"{home.lead_name}, the lead for {home.name}, is assigned {_hours(home.lead_assigned_hours)} "
-                f"hours a week but has {_hours(home.lead_available_hours)} available.",
+                f"{home.lead_name}, the lead for {home.name}, is assigned {hours_text(home.lead_assigned_hours)} "
+                f"hours a week but has {hours_text(home.lead_available_hours)} available.",
                 **common,
             )
         )
     return sorted(gaps, key=lambda g: g.sort_key)
-
-
-def _hours(value):
-    value = Decimal(value or 0)
-    return f"{value:.1f}".removesuffix(".0")
 
 
 def pcns_with_gaps(queryset=None):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from config.patient_data import FreeTextModel
@@ -158,13 +159,22 @@ class CareHome(FreeTextModel, TimeStamped):
             )
 
 
+def not_ended_by(on, prefix=""):
+    """A Q for assignments not ended before `on` (open, or ending on or after it); `prefix` is the
+    path to the assignment from another model, e.g. "assignments__"."""
+    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+
+
 class AssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
-        """Assignments in force on a date (today by default)."""
-        from django.utils import timezone
-
+        """Assignments in force on a date (today by default): started, and not ended before it."""
         on = on or timezone.localdate()
-        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        return self.filter(starts_on__lte=on).filter(not_ended_by(on))
+
+    def not_ended(self, on=None):
+        """Assignments in force on a date or starting later (today by default): what a person's
+        hours are committed to from then on."""
+        return self.filter(not_ended_by(on or timezone.localdate()))
 
     def open(self):
         """Assignments that have not been ended."""

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehomes.gaps import gaps_for_home, with_gap_facts
-from carehomes.models import Assignment, CareHome, Visit
+from carehomes.models import Assignment, CareHome, Visit, not_ended_by
 from carehomes.rules import cover_access_since
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
@@ -44,10 +44,7 @@ def visible_care_homes(user, queryset=None):
     member = staff_member_for(user)
     if member is None:
         return queryset.none()
-    today = timezone.localdate()
-    current = Assignment.objects.filter(staff=member, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    current = Assignment.objects.current().filter(staff=member)
     visited = Visit.objects.filter(staff=member, visited_on__gte=cover_access_since())
     return queryset.filter(
         Q(pk__in=current.values("care_home_id")) | Q(pk__in=visited.values("care_home_id"))
@@ -219,12 +216,27 @@ def carehome_history(care_home, limit=HISTORY_LIMIT):
 # Staff -------------------------------------------------------------------------------------------
 
 
+def staff_committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
+    """Hours a week the person is already assigned over the period of a new assignment.
+
+    Counts every assignment not yet ended (current or starting later) that overlaps the period
+    from `starts_on` (or today, whichever is later) to `ends_on`.
+    """
+    since = max(starts_on, timezone.localdate())
+    qs = Assignment.objects.filter(staff=staff).not_ended(since)
+    if ends_on:
+        qs = qs.filter(starts_on__lte=ends_on)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
+
+
 def staff_capacity(queryset):
     """Annotate `assigned_hours` (current and future assignments not yet ended) and `spare_hours`."""
     today = timezone.localdate()
     assigned = (
         Assignment.objects.filter(staff=OuterRef("pk"))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .not_ended(today)
         .order_by()
         .values("staff")
         .annotate(total=Sum("hours_per_week"))
@@ -263,7 +275,7 @@ def staff_list(
     qs = staff_capacity(qs).annotate(
         home_count=Count(
             "assignments",
-            filter=Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=timezone.localdate()),
+            filter=not_ended_by(timezone.localdate(), prefix="assignments__"),
         )
     )
     if has_spare is True:
@@ -344,3 +356,8 @@ __all__ = [
     "staff_recent_visits",
     "visible_care_homes",
 ]
+
+
+def assignments_with_people():
+    """Assignments with their staff member and care home, for a page that acts on one."""
+    return Assignment.objects.select_related("staff", "care_home")

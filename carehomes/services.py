@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
+from carehomes.selectors import staff_committed_hours
 from config.presenters import hours as hours_text
 from organisations.access import require
 from organisations.models import StaffMember
@@ -29,21 +29,6 @@ def _second_lead_message(lead, care_home):
     )
 
 
-def committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
-    """Hours a week the person is already assigned over the period of a new assignment.
-
-    Counts every assignment not yet ended (current or starting later) that overlaps the period
-    from `starts_on` (or today, whichever is later) to `ends_on`.
-    """
-    since = max(starts_on, timezone.localdate())
-    qs = Assignment.objects.filter(staff=staff).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
-    if ends_on:
-        qs = qs.filter(starts_on__lte=ends_on)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
-
-
 def _check_assignment(*, care_home, staff, role, hours_per_week, starts_on, ends_on):
     errors = {}
     if not staff.is_active:
@@ -53,16 +38,14 @@ def _check_assignment(*, care_home, staff, role, hours_per_week, starts_on, ends
     if hours_per_week is None or Decimal(hours_per_week) <= 0:
         errors["hours_per_week"] = "Enter the hours a week, for example 2.5."
     if role == Assignment.Role.LEAD and "ends_on" not in errors:
-        leads = Assignment.objects.filter(care_home=care_home, role=Assignment.Role.LEAD).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
-        )
+        leads = Assignment.objects.filter(care_home=care_home, role=Assignment.Role.LEAD).not_ended(starts_on)
         if ends_on:
             leads = leads.filter(starts_on__lte=ends_on)
         lead = leads.select_related("staff").first()
         if lead:
             errors["role"] = _second_lead_message(lead, care_home)
     if "hours_per_week" not in errors and "ends_on" not in errors:
-        spare = staff.hours_per_week - committed_hours(staff, starts_on=starts_on, ends_on=ends_on)
+        spare = staff.hours_per_week - staff_committed_hours(staff, starts_on=starts_on, ends_on=ends_on)
         if Decimal(hours_per_week) > spare:
             spare = max(spare, Decimal("0"))
             errors["hours_per_week"] = (
@@ -158,7 +141,7 @@ def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assign
     current = (
         Assignment.objects.select_for_update()
         .filter(care_home=care_home, role=Assignment.Role.LEAD)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .not_ended(starts_on)
         .order_by("starts_on")
     )
     for lead in current:
@@ -178,7 +161,7 @@ def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assign
 
 
 @transaction.atomic
-def carehome_set_outbreak(*, by, care_home, status, started_on=None) -> CareHome:
+def carehome_outbreak_update(*, by, care_home, status, started_on=None) -> CareHome:
     """Set a home's outbreak status (suspected or confirmed, from a date), or clear it."""
     require(by, Permission.CHANGE_CAREHOME, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
@@ -212,7 +195,7 @@ class ProposalRowError(Exception):
 
 
 @transaction.atomic
-def gaps_fill_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]:
+def gap_proposal_accept(*, by, rows, hours_per_week, starts_on) -> list[Assignment]:
     """Accept a fill-the-gaps proposal: every (care home, person) row becomes a lead, or none do.
 
     A refusal of any row rolls the whole proposal back and says which row failed.
@@ -256,10 +239,7 @@ def staff_hours_update(*, by, staff, hours_per_week) -> StaffMember:
     """
     require(by, Permission.LEAD_ORGANISATION, staff.organisation)
     staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
-    today = timezone.localdate()
-    assigned = Assignment.objects.filter(staff=staff).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    ).aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
+    assigned = staff_committed_hours(staff, starts_on=timezone.localdate())
     if hours_per_week is not None and hours_per_week < assigned:
         raise ValidationError(
             {

@@ -27,7 +27,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -74,7 +74,7 @@ def compute(care_home_ids=None, *, today=None) -> dict[int, dict]:
             facts[home_id]["last_visited_on"] = last
 
     lead_rows = defaultdict(list)
-    for row in leads.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values(
+    for row in leads.not_ended(today).values(
         "care_home", "staff", "staff__organisation", "staff__hours_per_week", "starts_on", "ends_on"
     ):
         lead_rows[row["care_home"]].append(row)
@@ -96,7 +96,7 @@ def compute(care_home_ids=None, *, today=None) -> dict[int, dict]:
     if lead_staff:
         for staff_id, hours, starts_on, ends_on in (
             Assignment.objects.filter(staff__in=lead_staff)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .not_ended(today)
             .order_by()
             .values_list("staff", "hours_per_week", "starts_on", "ends_on")
         ):
@@ -221,9 +221,7 @@ def _homes_led_by(staff_id):
     if staff_id is None:
         return set()
     today = timezone.localdate()
-    led = Assignment.objects.filter(staff_id=staff_id, role=Assignment.Role.LEAD).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    led = Assignment.objects.filter(staff_id=staff_id, role=Assignment.Role.LEAD).not_ended(today)
     return set(led.values_list("care_home_id", flat=True)) | set(
         CareHomeState.objects.filter(lead_staff_id=staff_id).values_list("pk", flat=True)
     )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Q
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
@@ -116,8 +115,8 @@ def home_facts(homes):
     today = timezone.localdate()
     sectors, supporters = defaultdict(set), defaultdict(set)
     current = (
-        Assignment.objects.filter(care_home__in=[h.pk for h in homes], starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        Assignment.objects.filter(care_home__in=[h.pk for h in homes])
+        .current(today)
         .values_list("care_home_id", "staff_id", "staff__organisation__sector")
     )
     for home_id, staff_id, sector in current:
@@ -209,9 +208,7 @@ class ProposalRow:
 def homes_without_lead(locality=None):
     """Registered homes with no lead now and none planned, worst gaps first (capped per run)."""
     today = timezone.localdate()
-    planned_lead = Assignment.objects.filter(role=Assignment.Role.LEAD).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    planned_lead = Assignment.objects.filter(role=Assignment.Role.LEAD).not_ended(today)
     qs = with_gap_facts(CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED))
     qs = qs.filter(gap_no_lead=True).exclude(pk__in=planned_lead.values("care_home_id"))
     if locality:

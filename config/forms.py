@@ -1,5 +1,6 @@
-"""What every app's forms share: putting a service's refusal on the form that was sent."""
+"""What every app's forms share: ids parsed by form fields, and a service's refusal put on the form."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -16,3 +17,37 @@ def add_service_errors(form, error: ValidationError, *, field_for=None):
     for name, messages in error.message_dict.items():
         field = field_for(name) if field_for else name
         form.add_error(field if field in form.fields else None, messages)
+
+
+def id_from_text(value):
+    """The text of a posted id when it can be a row's id: ASCII digits that fit a database integer
+    (not "²", which isdecimal() accepts and int() refuses; not a number past a bigint); else None."""
+    text = str(value).strip()
+    return text if text.isascii() and text.isdecimal() and len(text) <= 18 else None
+
+
+class ModelIdField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses anything that cannot be an id as an invalid choice, before
+    asking the database (which would fail on a number too big for its integer column)."""
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        text = id_from_text(value)
+        if text is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(text)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """ModelIdField's many-valued twin: every value must be able to be an id."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if id_from_text(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values([id_from_text(pk) for pk in value])

@@ -9,6 +9,7 @@ from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_context
 
 from config import presenters
+from config.date_input import parts_of
 
 
 def url(name, *args, **kwargs):
@@ -46,6 +47,7 @@ def environment(**options):
             "SERVICE_NAME": settings.HUB["SERVICE_NAME"],
             "navigation_for": presenters.navigation_for,
             "choice_items": presenters.choice_items,
+            "date_parts": parts_of,
             "page_has_errors": page_has_errors,
         }
     )

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -187,11 +188,9 @@ def days_ago(value):
 
 
 def hours(value):
-    """4.0 -> '4', 4.5 -> '4.5'."""
-    if value is None:
-        return "0"
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """Hours a week as people write them, the hub's one hours formatter: 4.0 -> "4", 4.5 -> "4.5",
+    None -> "0" (Decimal, float, int or text alike)."""
+    return f"{Decimal(str(value or 0)):.1f}".removesuffix(".0")
 
 
 def hours_phrase(value):

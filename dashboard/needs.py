@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from actionplan.models import Action, GapReport
 from carehomes.models import Visit
 from config.presenters import Need, plural
+from discharge.selectors import late_counts
 from workstreams.models import SupportOffer
 
 COVER_VISIT_DAYS = 7
@@ -40,7 +41,19 @@ def project_manager_needs(*, gaps, today=None):
     since = today - datetime.timedelta(days=COVER_VISIT_DAYS)
     cover = Visit.objects.filter(is_cover=True, visited_on__gte=since).count()
     new_gaps = new_gaps_since_last_report(gaps)
+    late = late_counts()
     needs = [
+        # A lost discharge follow-up can harm a resident: first (issue 15, hazard H1).
+        Need(
+            late["lost"],
+            f"{plural(late['lost'], 'lost discharge follow-up')}: not acknowledged within 1 working day",
+            reverse("discharge:list") + "?state=lost",
+        ),
+        Need(
+            late["overdue"],
+            f"{plural(late['overdue'], 'overdue discharge follow-up')}: stage 1 not done within 72 opening hours",
+            reverse("discharge:list") + "?state=overdue",
+        ),
         Need(
             offers,
             f"{plural(offers, 'offer')} of staff time waiting for your decision",

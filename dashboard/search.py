@@ -16,6 +16,7 @@ from actionplan.models import Action
 from carehomes.selectors import visible_care_homes
 from organisations.access import may
 from organisations.models import Organisation, StaffMember
+from organisations.permissions import Permission
 from workstreams.models import SupportRequest
 
 RESULTS_PER_KIND = 10
@@ -125,15 +126,15 @@ def search_everything(*, user, query):
     if len(query) < MIN_QUERY_LENGTH:
         return []
     kinds = []
-    if may(user, "carehomes.view_carehome") or may(user, "carehomes.view_my_care_homes"):
+    if may(user, Permission.VIEW_CAREHOME) or may(user, Permission.VIEW_MY_CARE_HOMES):
         kinds.append(("Care homes", _care_homes(user, query), "carehomes:list", {"q": query}))
-    if may(user, "carehomes.view_staff"):
+    if may(user, Permission.VIEW_STAFF):
         kinds.append(("Staff", _staff(query), "carehomes:staff_list", {"q": query}))
-    if may(user, "organisations.view_organisation"):
+    if may(user, Permission.VIEW_ORGANISATION):
         kinds.append(("Organisations", _organisations(query), "organisations:list", None))
-    if may(user, "workstreams.view_supportrequest"):
+    if may(user, Permission.VIEW_SUPPORTREQUEST):
         kinds.append(("Requests for help", _requests(query), "workstreams:request_list", None))
-    if may(user, "actionplan.view_action"):
+    if may(user, Permission.VIEW_ACTION):
         kinds.append(("Actions", _actions(query), "actionplan:index", None))
     groups = []
     for title, results, list_name, params in kinds:

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from actionplan import report_documents
-from actionplan.models import GapReport
+from actionplan.gap_report_selectors import latest_gap_report_week
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import FilterForm, GapFilterForm
@@ -59,7 +59,7 @@ def index(request):
             "src": report_documents.chart_url("hours_by_sector", sector_table),
         },
     }
-    latest = GapReport.objects.filter(is_current=True).order_by("-week").values("week").first()
+    latest_week = latest_gap_report_week()
     query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
     return render_page(
         request,
@@ -70,13 +70,15 @@ def index(request):
             "filters": filters,
             "headlines": headlines,
             "cards": [(label, headlines.get(key), unit) for key, label, unit in HEADLINE_CARDS],
+            # Filters that no home satisfies (a PCN outside the locality chosen): say so, never "0.0%".
+            "no_homes_match": filters.narrows_homes and not headlines.get("care_homes"),
             "rag_rows": [
                 [name.capitalize(), str(headlines["rag"].get(name, 0))] for name in ("red", "amber", "green")
             ],
             "rule_table": rule_table,
             "charts": charts,
             "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
-            "latest_week": latest["week"] if latest else None,
+            "latest_week": latest_week,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
             "discharges": selectors.discharge_section(),
         },
@@ -133,7 +135,7 @@ def gap_list(request):
 
 
 @require_GET
-@requires("organisations.view_organisation")
+@requires(Permission.VIEW_ORGANISATION)
 def search(request):
     """Search from the header, across whatever the person may see."""
     query = request.GET.get("q", "").strip()

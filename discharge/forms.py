@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from carehomes.models import CareHome
 from config.choices import fit_choices
+from config.date_input import NhsDateField
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
 from discharge.models import (
@@ -22,13 +23,6 @@ from discharge.models import (
 )
 from discharge.states import State
 from organisations.models import Organisation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _note_field(label="Note (optional)"):
@@ -161,13 +155,8 @@ class FollowUpForm(forms.Form):
         max_length=200,
         help_text="ODS code or name. Leave blank to send it to the home's supplying pharmacy.",
     )
-    discharged_on = forms.DateField(
-        label="Discharge date",
-        widget=DateInput(),
-        error_messages={
-            "required": "Enter the discharge date.",
-            "invalid": "Enter a real date, for example 2026-11-23.",
-        },
+    discharged_on = NhsDateField(
+        label="Discharge date", error_messages={"required": "Enter the discharge date."}
     )
     reasons = forms.MultipleChoiceField(
         label="Why the resident needs follow-up",

@@ -230,6 +230,14 @@ def lost_from(follow_up):
     return timers.lost_from(follow_up.routed_at)
 
 
+def late_counts(*, now=None):
+    """Lost and overdue follow-ups citywide (for the project manager's "what needs you now")."""
+    c = current_cutoffs(now)
+    return DischargeFollowUp.objects.aggregate(
+        lost=Count("pk", filter=timers.lost_q(c)), overdue=Count("pk", filter=timers.overdue_q(c))
+    )
+
+
 def needs_me_now(*, user, now=None):
     """Lost, overdue and stalled counts among the follow-ups the user may see (one query)."""
     c = current_cutoffs(now)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.forms import add_service_errors
 from config.rendering import render_page
 from discharge import forms, imports, report, selectors, services, states
 from discharge.models import DischargeFollowUp
@@ -55,14 +56,6 @@ def _page(request, queryset):
         "next": {"href": href(page.next_page_number())} if page.has_next() else None,
         "items": items if paginator.num_pages > 1 else [],
     }
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _heading(user):
@@ -221,7 +214,7 @@ def followup_act(request, pk, action):
         try:
             _run(action, by=request.user, follow_up=follow_up, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             label = ACTION_LABELS.get(action) or Transition(ACTIONS[action][0]).label
             messages.success(request, f"{follow_up.reference}: done ({label.lower()}).")
@@ -267,7 +260,7 @@ def followup_create(request):
             form.data["duplicate_of"] = error.existing.pk
             form.add_error("duplicate", f"{error} Is this the same discharge?")
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if follow_up.state == "duplicate":
                 messages.success(

@@ -139,7 +139,7 @@ def _next_id(model):
 
 ORGANISATION_COLUMNS = (
     "id", "created_at", "updated_at", "name", "ods_code", "kind", "sector", "parent_id", "locality",
-    "clinical_director_id", "engagement", "committed_hours",
+    "clinical_director_id", "engagement", "committed_hours", "postcode", "is_active",
 )  # fmt: skip
 
 
@@ -151,7 +151,22 @@ def _organisations(rng, made, write, homes):
     def add(name, ods, kind, sector, parent, locality, engagement="", committed=Decimal("0")):
         nonlocal next_id
         rows.append(
-            (next_id, now, now, name, ods, kind, sector, parent, locality, None, engagement, committed)
+            (
+                next_id,
+                now,
+                now,
+                name,
+                ods,
+                kind,
+                sector,
+                parent,
+                locality,
+                None,
+                engagement,
+                committed,
+                "",
+                True,
+            )
         )
         next_id += 1
         return next_id - 1

@@ -3,16 +3,10 @@
 from django import forms
 from django.utils import timezone
 
+from config.date_input import NhsDateField
 from config.form_messages import require_messages
 from config.patient_data import validate_no_patient_data
 from organisations.models import Membership, Organisation, StaffMember, Team
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MembershipForm(forms.Form):
@@ -64,7 +58,7 @@ class EngagementForm(forms.Form):
 
 
 class EngagementNoteForm(forms.Form):
-    held_on = forms.DateField(label="Date of the conversation", widget=DateInput, initial=timezone.localdate)
+    held_on = NhsDateField(label="Date of the conversation", initial=timezone.localdate)
     with_whom = forms.CharField(
         validators=[validate_no_patient_data], label="Who it was with", max_length=200
     )

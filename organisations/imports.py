@@ -1,7 +1,7 @@
 """Importing a staff list (CSV): parse, preview against the staff already held, then apply.
 
-    preview = staff_preview(data, filename)   # new / changed / unchanged / errors, or ImportFileError
-    preview, applied = staff_apply(by=user, data=data, filename=filename, skip_bad_rows=False)
+    preview = staff_import_preview(data, filename)   # new / changed / unchanged / errors, or ImportFileError
+    preview, applied = staff_import_apply(by=user, data=data, filename=filename, skip_bad_rows=False)
 
 People are matched by GPhC number, else by a unique name. A file with errors imports nothing
 unless the caller asks to skip the bad rows; everything is applied in one transaction.
@@ -74,7 +74,7 @@ class StaffPreview:
         }
 
 
-def staff_preview(data: bytes, filename="") -> StaffPreview:
+def staff_import_preview(data: bytes, filename="") -> StaffPreview:
     """Parse a staff CSV and compare it with the staff list (matched by GPhC number, else by name)."""
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         raise ImportFileError("Upload the staff list as a CSV file.")
@@ -191,11 +191,11 @@ def staff_preview(data: bytes, filename="") -> StaffPreview:
     return preview
 
 
-def staff_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> tuple[StaffPreview, bool]:
+def staff_import_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> tuple[StaffPreview, bool]:
     """Apply a staff CSV in one transaction (nothing if it has errors, unless skipping bad rows)."""
     if by is not None:
         require(by, Permission.IMPORT_STAFF)
-    preview = staff_preview(data, filename)
+    preview = staff_import_preview(data, filename)
     if preview.has_errors and not skip_bad_rows:
         return preview, False
     with transaction.atomic():

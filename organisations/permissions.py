@@ -24,12 +24,11 @@ class Permission(StrEnum):
     IMPORT_ODS = "organisations.import_ods"
     LEAD_ORGANISATION = "organisations.lead_organisation"
     VIEW_ENGAGEMENTNOTE = "organisations.view_engagementnote"
-    # Staff hours and assignments on an organisation's page: SLT, the PM and that organisation's lead.
-    VIEW_ORGANISATION_STAFF = "organisations.view_organisation_staff"
     VIEW_HISTORY = "organisations.view_history"
     VIEW_IMPORTRUN = "organisations.view_importrun"
     VIEW_MEMBERSHIP = "organisations.view_membership"
     VIEW_ORGANISATION = "organisations.view_organisation"
+    VIEW_ORGANISATION_STAFF = "organisations.view_organisation_staff"
     VIEW_STAFFMEMBER = "organisations.view_staffmember"
     VIEW_TEAM = "organisations.view_team"
 

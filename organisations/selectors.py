@@ -3,7 +3,8 @@
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from organisations.models import ImportRun, Membership, Organisation, Team
+from organisations.access import PROJECT_MANAGER
+from organisations.models import ImportRun, Membership, Organisation, StaffMember, Team
 
 ROLE_ORDER = {Membership.Role.CHAIR: 0, Membership.Role.PROJECT_MANAGER: 1, Membership.Role.MEMBER: 2}
 
@@ -64,3 +65,18 @@ def last_monthly_ods_import_on():
         .first()
     )
     return timezone.localdate(started) if started else None
+
+
+def memberships():
+    """Memberships with their staff member and team, for a page that acts on one."""
+    return Membership.objects.select_related("staff", "team")
+
+
+def project_managers():
+    """Active staff whose login has the project manager's role: who to ask for access."""
+    return (
+        StaffMember.objects.filter(is_active=True, user__groups__name=PROJECT_MANAGER, user__is_active=True)
+        .select_related("organisation")
+        .order_by("name")
+        .distinct()
+    )

@@ -40,7 +40,7 @@ def _roles_still_granted(staff, *, excluding):
 
 
 @transaction.atomic
-def membership_add(*, by, team, staff, organisation, role=Membership.Role.MEMBER) -> Membership:
+def membership_create(*, by, team, staff, organisation, role=Membership.Role.MEMBER) -> Membership:
     """Seat someone on a team for an organisation. Membership grants the matching role.
 
     A seat on the SLT makes the person's login an "SLT member"; the operational team's project
@@ -89,7 +89,7 @@ def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_dire
 
 
 @transaction.atomic
-def engagement_note_add(*, by, pcn, held_on, with_whom, summary) -> EngagementNote:
+def engagement_note_create(*, by, pcn, held_on, with_whom, summary) -> EngagementNote:
     """Add a dated note of a conversation with a PCN."""
     require(by, Permission.ADD_ENGAGEMENTNOTE, pcn)
     if not pcn.is_pcn:
@@ -254,7 +254,7 @@ def staff_member_leave(*, by, staff, left_on=None) -> StaffMember:
     `staff_left` is sent so that the apps above act on it (accounts unbinds their NHS identity,
     api revokes their API tokens). The change is in the person's history with who made it.
     """
-    require(by, "organisations.change_staffmember", staff)
+    require(by, Permission.CHANGE_STAFFMEMBER, staff)
     staff = StaffMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     if not staff.is_active:
         raise ValidationError(f"{staff.name} has already left.")

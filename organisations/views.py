@@ -11,7 +11,7 @@ from config.pagination import paginate
 from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm, TrustKindForm
-from organisations.models import ImportRun, Membership, Organisation, Team
+from organisations.models import ImportRun, Organisation, Team
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
@@ -52,7 +52,7 @@ def membership_add(request, pk):
     if form.is_valid():
         staff = form.cleaned_data["staff"]
         try:
-            services.membership_add(
+            services.membership_create(
                 by=request.user,
                 team=team,
                 staff=staff,
@@ -70,7 +70,7 @@ def membership_add(request, pk):
 @require_POST
 @requires(Permission.CHANGE_MEMBERSHIP)
 def membership_end(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("staff", "team"), pk=pk)
+    membership = get_object_or_404(selectors.memberships(), pk=pk)
     services.membership_end(by=request.user, membership=membership)
     messages.success(request, f"{membership.staff.name} is no longer on the {membership.team.name}.")
     return redirect("teams:detail", pk=membership.team_id)

@@ -1,4 +1,8 @@
-"""Shared fixtures: role-bearing users, each with a StaffMember record."""
+"""Shared fixtures: role-bearing users, each with a StaffMember record; a frozen "today"."""
+
+import datetime
+import os
+import zoneinfo
 
 import pytest
 
@@ -13,12 +17,67 @@ from organisations.access import (
 from tests.factories import PASSWORD, CommunityPharmacyFactory, PcnFactory, UserFactory, user_with_role
 
 
+def _postgres_missing():
+    from django.db import connection
+
+    return None if connection.vendor == "postgresql" else "needs PostgreSQL: set DATABASE_URL=postgres://..."
+
+
+def _redis_missing():
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "needs Redis: set REDIS_URL=redis://..."
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        return f"needs Redis, and REDIS_URL={url} does not answer ({error})"
+    return None
+
+
+NEEDS = {"postgres": _postgres_missing, "redis": _redis_missing, "celery_worker": _redis_missing}
+
+
+def skip_unless_ci(reason):
+    """Skip for `reason` on a laptop; fail in CI (CI=true), where everything must be present."""
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"{reason} (CI=true: it must be present in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgres`, `redis` or `celery_worker` skip on a laptop without them, and FAIL
+    in CI (CI=true), so a misconfigured CI cannot pass with them silently skipped."""
+    for marker, missing in NEEDS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = missing()
+        if reason is not None:
+            skip_unless_ci(reason)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached figures (the cache outlives a rolled-back test)."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+# A Monday. Tests that count days from "today" freeze the clock here, so a run that crosses
+# midnight (or a slow CI machine) cannot move "today" between arranging a test and asserting it.
+FROZEN_TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def frozen_today(time_machine):
+    """Today is FROZEN_TODAY, from noon in London (the clock still runs), for the whole test."""
+    noon = datetime.datetime.combine(
+        FROZEN_TODAY, datetime.time(12), tzinfo=zoneinfo.ZoneInfo("Europe/London")
+    )
+    time_machine.move_to(noon)
+    return FROZEN_TODAY
 
 
 @pytest.fixture

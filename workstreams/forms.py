@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from carehomes.models import CareHome
+from config.date_input import NhsDateField
 from config.form_messages import require_messages
+from config.forms import ModelIdField, ModelIdsField
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
-from organisations.forms import DateInput
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
 
@@ -22,18 +23,6 @@ def _hours_field(label, maximum=168):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Several choices by id; an id too big for a database integer is refused (SQLite: a 500)."""
-
-    def clean(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            if len(str(pk).strip()) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super().clean(value)
 
 
 class WorkstreamForm(forms.ModelForm):
@@ -49,7 +38,7 @@ class WorkstreamForm(forms.ModelForm):
             "care_homes",
         ]
         labels = {"lead": "Lead person", "participating_organisations": "Participating organisations"}
-        field_classes = {"participating_organisations": IdsField, "care_homes": IdsField}
+        field_classes = {"participating_organisations": ModelIdsField, "care_homes": ModelIdsField}
         widgets = {
             "participating_organisations": forms.CheckboxSelectMultiple,
             "care_homes": forms.CheckboxSelectMultiple,
@@ -67,7 +56,7 @@ class WorkstreamForm(forms.ModelForm):
 
 
 class ProgressNoteForm(forms.Form):
-    written_on = forms.DateField(label="Date", widget=DateInput, initial=timezone.localdate)
+    written_on = NhsDateField(label="Date", called="The date of the note", initial=timezone.localdate)
     text = forms.CharField(
         validators=[validate_no_patient_data],
         label="Progress",
@@ -77,7 +66,7 @@ class ProgressNoteForm(forms.Form):
 
 
 class ChooseOrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelIdField(
         label="Which organisation needs help?", queryset=Organisation.objects.order_by("name")
     )
 
@@ -97,7 +86,7 @@ class SupportRequestForm(forms.Form):
         max_length=300,
         required=False,
     )
-    care_homes = IdsField(
+    care_homes = ModelIdsField(
         label="Which care homes?",
         queryset=CareHome.objects.none(),
         required=False,
@@ -107,7 +96,7 @@ class SupportRequestForm(forms.Form):
     locality = forms.CharField(
         validators=[validate_no_patient_data], label="Or which locality?", max_length=100, required=False
     )
-    needed_by = forms.DateField(label="Needed by", widget=DateInput)
+    needed_by = NhsDateField(label="Needed by", called="The date it is needed by")
     urgency = forms.ChoiceField(
         label="How urgent is it?",
         choices=SupportRequest.Urgency.choices,
@@ -123,9 +112,7 @@ class SupportRequestForm(forms.Form):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         spare = getattr(obj, "spare_hours", None)
-        spare_text = (
-            "" if spare is None else f" – {Decimal(spare):.1f}".removesuffix(".0") + " hours a week spare"
-        )
+        spare_text = "" if spare is None else f" – {hours_text(spare)} hours a week spare"
         return f"{obj.name} ({obj.organisation.name}){spare_text}"
 
 
@@ -136,7 +123,7 @@ class SupportOfferForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the people listed: your own organisation's staff."},
     )
     hours_per_week = _hours_field("Hours a week")
-    starts_on = forms.DateField(label="From", widget=DateInput, initial=timezone.localdate)
+    starts_on = NhsDateField(label="From", called="The start date", initial=timezone.localdate)
     note = forms.CharField(
         validators=[validate_no_patient_data], label="Note (optional)", max_length=300, required=False
     )
@@ -163,15 +150,17 @@ class SupportOfferForm(forms.Form):
 class AcceptOfferForm(forms.Form):
     """Only a request that named a locality, not homes, needs the PM to choose the home."""
 
-    care_home = forms.ModelChoiceField(
-        label="Care home for this help", queryset=CareHome.objects.none(), required=False
+    care_home = ModelIdField(
+        label="Care home for this help",
+        queryset=CareHome.objects.all(),
+        error_messages={"required": "Choose the care home for this help."},
     )
 
     def __init__(self, *args, homes=None, **kwargs):
+        """`homes`: the homes to offer in the list (any home is accepted when posted)."""
         super().__init__(*args, **kwargs)
         if homes is not None:
             self.fields["care_home"].queryset = homes
-            self.fields["care_home"].required = True
 
 
 require_messages(

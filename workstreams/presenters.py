@@ -1,6 +1,6 @@
 """Display helpers for workstreams, requests for help, offers and PCN engagement."""
 
-from decimal import Decimal
+from config.presenters import hours as hours_text
 
 _COLOURS = {
     # requests for help
@@ -42,13 +42,9 @@ def fair_share_sentence(share):
         return "No care homes are aligned to any PCN yet, so there is no fair share to compare against."
     return (
         f"Fair share = this PCN's beds ({share.pcn_beds}) ÷ beds in all PCN-aligned care homes "
-        f"({share.all_beds}) × hours committed by all PCNs ({_hours(share.all_committed)}) "
-        f"= {_hours(share.hours)} hours a week."
+        f"({share.all_beds}) × hours committed by all PCNs ({hours_text(share.all_committed)}) "
+        f"= {hours_text(share.hours)} hours a week."
     )
-
-
-def _hours(value):
-    return f"{Decimal(value or 0):.1f}".removesuffix(".0")
 
 
 CONTEXT = {"status_tag": status_tag, "fair_share_sentence": fair_share_sentence}

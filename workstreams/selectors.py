@@ -153,6 +153,18 @@ def support_request_detail(pk):
     )
 
 
+def homes_for_request(support_request):
+    """The homes a PM may choose from when accepting an offer for a request that named a locality:
+    the locality's homes, else the homes the requesting organisation may ask help for."""
+    homes = CareHome.objects.filter(locality__iexact=support_request.locality).order_by("name")
+    return homes if homes.exists() else homes_for_organisation(support_request.organisation)
+
+
+def support_offers():
+    """Offers with their request and staff member, for a page that acts on one."""
+    return SupportOffer.objects.select_related("request", "staff")
+
+
 def homes_for_organisation(organisation, today=None):
     """The care homes an organisation may ask help for: aligned to it, supported by its staff, or
     in its locality."""

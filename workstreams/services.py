@@ -16,6 +16,7 @@ from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
 from config.mail import absolute_url, email_queue
+from config.presenters import hours as hours_text
 from organisations.access import SLT, organisation_ids_for, require
 from organisations.permissions import Permission
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
@@ -78,7 +79,7 @@ def workstream_update(
 
 
 @transaction.atomic
-def progress_note_add(*, by, workstream, written_on, text) -> ProgressNote:
+def progress_note_create(*, by, workstream, written_on, text) -> ProgressNote:
     """Add a dated progress note to a workstream."""
     require(by, Permission.CHANGE_WORKSTREAM, workstream)
     if written_on and written_on > timezone.localdate():
@@ -184,7 +185,7 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
     return support_request
 
 
-def offering_organisation_for(*, by, staff):
+def _offering_organisation(*, by, staff):
     """The organisation an offer of this person is made for: one the user acts for, if they lead one."""
     own = organisation_ids_for(by)
     for organisation in (staff.organisation, staff.second_organisation):
@@ -202,7 +203,7 @@ def support_offer_create(
     Only people employed by (or with a second post in) the offering organisation may be offered,
     and only hours they have spare now.
     """
-    organisation = organisation or offering_organisation_for(by=by, staff=staff)
+    organisation = organisation or _offering_organisation(by=by, staff=staff)
     require(by, Permission.ADD_SUPPORTOFFER, organisation)
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     if not support_request.is_open():
@@ -222,8 +223,8 @@ def support_offer_create(
         spare = staff_capacity(type(staff).objects.filter(pk=staff.pk)).get().spare_hours
         if hours_per_week and hours_per_week > spare:
             errors["hours_per_week"] = (
-                f"{staff.name} has only {_hours(spare)} hours a week spare, so cannot be offered "
-                f"{_hours(hours_per_week)}."
+                f"{staff.name} has only {hours_text(spare)} hours a week spare, so cannot be offered "
+                f"{hours_text(hours_per_week)}."
             )
     if starts_on and starts_on < timezone.localdate():
         errors["starts_on"] = "The start date must be today or in the future."
@@ -270,7 +271,7 @@ def split_hours(total, count):
     if share < MINIMUM_SHARE:
         raise ValidationError(
             {
-                "hours_per_week": f"{_hours(total)} hours a week cannot be split across {count} care homes: "
+                "hours_per_week": f"{hours_text(total)} hours a week cannot be split across {count} care homes: "
                 f"each home needs at least half an hour a week."
             }
         )
@@ -280,7 +281,7 @@ def split_hours(total, count):
 
 
 @transaction.atomic
-def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
+def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
     """The project manager accepts an offer: it becomes support assignments, all or nothing.
 
     One support assignment per care home of the request, the offer's hours split evenly across
@@ -346,9 +347,9 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
     body = (
         f'An offer of help for "{support_request.title}" ({support_request.organisation.name}) '
         f"has been accepted.\n\n"
-        f"{staff.name} of {offer.organisation.name} will give {_hours(offer.hours_per_week)} hours a week "
+        f"{staff.name} of {offer.organisation.name} will give {hours_text(offer.hours_per_week)} hours a week "
         f"from {offer.starts_on:%-d %B %Y}:\n"
-        + "".join(f"- {a.care_home.name}: {_hours(a.hours_per_week)} hours a week\n" for a in assignments)
+        + "".join(f"- {a.care_home.name}: {hours_text(a.hours_per_week)} hours a week\n" for a in assignments)
         + f"\nThe request is now {support_request.get_status_display().lower()}.\n"
         f"{absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
@@ -357,7 +358,7 @@ def offer_accept(*, by, offer, care_home=None) -> SupportOffer:
 
 
 @transaction.atomic
-def offer_decline(*, by, offer) -> SupportOffer:
+def support_offer_decline(*, by, offer) -> SupportOffer:
     """The project manager declines an offer that does not fit."""
     require(by, Permission.ACCEPT_SUPPORTOFFER, offer)
     offer = SupportOffer.objects.select_for_update().get(pk=offer.pk)
@@ -375,7 +376,3 @@ def offer_decline(*, by, offer) -> SupportOffer:
         support_request.status = SupportRequest.Status.OPEN
         support_request.save()
     return offer
-
-
-def _hours(value):
-    return f"{Decimal(value or 0):.1f}".removesuffix(".0")

@@ -1,7 +1,7 @@
 """Importing the CQC's care-home register: preview a parsed file against the register, then apply.
 
-    preview = cqc_preview(parse_cqc(data, filename))  # new / changed / unchanged / skipped / errors / missing
-    preview, applied = cqc_apply(by=user, data=data, filename=filename, skip_bad_rows=False)
+    preview = cqc_import_preview(parse_cqc(data, filename))  # new / changed / unchanged / skipped / errors / missing
+    preview, applied = cqc_import_apply(by=user, data=data, filename=filename, skip_bad_rows=False)
 
 Homes are matched by CQC location ID. Existing homes keep their assignments and visits; their
 name, address, postcode, type and (when the file has them) beds are updated. Homes missing from
@@ -102,7 +102,7 @@ def _new_home_localities(rows):
     }
 
 
-def cqc_preview(parsed: ParsedFile) -> CqcPreview:
+def cqc_import_preview(parsed: ParsedFile) -> CqcPreview:
     """Compare parsed rows with the register: what is new, changed, unchanged, and missing."""
     preview = CqcPreview(parsed)
     ids = [row.cqc_location_id for row in parsed.rows]
@@ -150,7 +150,9 @@ def _missing_in_python(in_file):
     ]
 
 
-def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False, via=None) -> tuple[CqcPreview, bool]:
+def cqc_import_apply(
+    *, by, data: bytes, filename="", skip_bad_rows=False, via=None
+) -> tuple[CqcPreview, bool]:
     """Apply a CQC file in one transaction: create new homes, update changed ones, flag missing ones.
 
     Returns (preview, applied). Nothing is applied when the file has errors and `skip_bad_rows`
@@ -170,7 +172,7 @@ def cqc_apply(*, by, data: bytes, filename="", skip_bad_rows=False, via=None) ->
         ],
     }
     try:
-        preview = cqc_preview(parse_cqc(data, filename))
+        preview = cqc_import_preview(parse_cqc(data, filename))
     except ImportFileError as error:
         import_run_record(outcome=ImportRun.Outcome.FAILED, messages=[str(error)], **record)
         raise

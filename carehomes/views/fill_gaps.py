@@ -8,10 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import FillGapsForm
-from carehomes.models import CareHome
+from carehomes.fill_gaps_forms import FillGapsForm, GapProposalAcceptForm
 from organisations.access import requires
-from organisations.models import StaffMember
 from organisations.permissions import Permission
 
 
@@ -43,13 +41,8 @@ def fill_gaps(request):
     return render(request, "carehomes/fill_gaps.jinja", context)
 
 
-def _is_id(value):
-    """A posted primary key: decimal digits that fit a database integer (junk is ignored, never a 500)."""
-    return value.isdecimal() and len(value) <= 18
-
-
 def _fill_gaps_accept(request, localities):
-    form = FillGapsForm(request.POST, localities=localities)
+    form = GapProposalAcceptForm(request.POST, localities=localities)
     if not form.is_valid():
         return render(
             request,
@@ -58,22 +51,14 @@ def _fill_gaps_accept(request, localities):
             status=400,
         )
     locality, hours = form.cleaned_data["locality"], form.cleaned_data["hours_per_week"]
-    home_ids = [int(h) for h in request.POST.getlist("home") if _is_id(h)]
-    homes = CareHome.objects.in_bulk(home_ids)
-    wanted = {}
-    for home_id in home_ids:
-        value = request.POST.get(f"staff_{home_id}", "")
-        if _is_id(value):
-            wanted[home_id] = int(value)
-    people = StaffMember.objects.in_bulk(set(wanted.values()))
-    rows = [(homes[h], people[s]) for h, s in wanted.items() if h in homes and s in people]
+    rows, wanted = form.rows, form.chosen
     if not rows:
         messages.info(request, "No one was chosen for any home, so nothing was assigned.")
         return redirect(
             f"{reverse('carehomes:fill_gaps')}?{urlencode({'locality': locality, 'hours_per_week': hours})}"
         )
     try:
-        created = services.gaps_fill_accept(
+        created = services.gap_proposal_accept(
             by=request.user, rows=rows, hours_per_week=hours, starts_on=timezone.localdate()
         )
     except services.ProposalRowError as error:

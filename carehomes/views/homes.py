@@ -143,7 +143,7 @@ def carehome_outbreak(request, pk):
     form = OutbreakForm(request.POST)
     if form.is_valid():
         try:
-            home = services.carehome_set_outbreak(
+            home = services.carehome_outbreak_update(
                 by=request.user,
                 care_home=home,
                 status=form.cleaned_data["status"],

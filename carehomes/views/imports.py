@@ -21,8 +21,8 @@ IMPORT_KINDS = {
         "url": "carehomes:import",
         "confirm_url": "carehomes:import_confirm",
         "done_url": "carehomes:list",
-        "preview": lambda data, name: cqc.cqc_preview(cqc_formats.parse_cqc(data, name)),
-        "apply": cqc.cqc_apply,
+        "preview": lambda data, name: cqc.cqc_import_preview(cqc_formats.parse_cqc(data, name)),
+        "apply": cqc.cqc_import_apply,
         "noun": "care home",
     },
     "staff": {
@@ -31,8 +31,8 @@ IMPORT_KINDS = {
         "url": "carehomes:staff_import",
         "confirm_url": "carehomes:staff_import_confirm",
         "done_url": "carehomes:staff_list",
-        "preview": staff_imports.staff_preview,
-        "apply": staff_imports.staff_apply,
+        "preview": staff_imports.staff_import_preview,
+        "apply": staff_imports.staff_import_apply,
         "noun": "person",
     },
 }

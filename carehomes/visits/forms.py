@@ -10,11 +10,10 @@ from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupFiel
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
-from config.forms import add_service_errors
+from config.date_input import NhsDateField
+from config.forms import ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import StaffMember
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 
 
 def count_field(label, *, required=False, min_value=0, max_value=None, hint=""):
@@ -58,14 +57,8 @@ class VisitForm(forms.Form):
             "invalid_choice": "Choose a care home from the list.",
         },
     )
-    visited_on = forms.DateField(
-        label="Date of visit",
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the visit.",
-            "invalid": "Enter the date of the visit as a real date, for example 23/11/2026.",
-        },
+    visited_on = NhsDateField(
+        label="Date of visit", error_messages={"required": "Enter the date of the visit."}
     )
     mode = forms.ChoiceField(
         label="How was the visit made?",
@@ -125,9 +118,7 @@ class VisitForm(forms.Form):
             chosen = self.data.get(self.add_prefix("care_home")) or self.initial.get("care_home")
             chosen = str(getattr(chosen, "pk", chosen) or "")
             own = choices.filter(mine=0) if "mine" in choices.query.annotations else choices.none()
-            self.fields["care_home"].queryset = own | choices.filter(
-                pk=chosen if chosen.isdecimal() and len(chosen) <= 18 else None
-            )
+            self.fields["care_home"].queryset = own | choices.filter(pk=id_from_text(chosen))
             self.fields["care_home"].required = False
             self.fields["other_care_home"] = HomeChoiceField(
                 label="Or a care home not in the list (cover)",
@@ -235,20 +226,8 @@ class ReasonForm(forms.Form):
 
 class VisitFilterForm(forms.Form):
     home = forms.CharField(label="Care home", required=False, help_text="Name, postcode or CQC location ID.")
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as a real date, for example 1/11/2026."},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the end date as a real date, for example 30/11/2026."},
-    )
+    date_from = NhsDateField(label="From", called="The start date", required=False)
+    date_to = NhsDateField(label="To", called="The end date", required=False)
     activity = forms.ChoiceField(
         label="Activity", required=False, choices=[("", "Any activity"), *Visit.ACTIVITIES.items()]
     )
@@ -274,3 +253,14 @@ class VisitFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class NewVisitLinkForm(forms.Form):
+    """The query string of a "Log a visit" link: `?care_home=<id>` starts the form at that home."""
+
+    care_home = ModelIdField(queryset=CareHome.objects.all(), required=False)
+
+    def care_home_id(self):
+        """The linked home's id, or None when the link names none, or none that exists."""
+        home = self.cleaned_data.get("care_home") if self.is_valid() else None
+        return home.pk if home else None

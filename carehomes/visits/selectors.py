@@ -228,3 +228,8 @@ def care_home_choices(user):
     return homes.annotate(
         mine=Case(When(pk__in=mine, then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("mine", "name")
+
+
+def visits_with_people():
+    """Visits with their home, staff member and organisation, for one visit's pages."""
+    return Visit.objects.select_related("care_home", "staff", "staff__organisation")

@@ -150,6 +150,8 @@ def _refuse_duplicate(visit, confirm_duplicate):
             mode=visit.mode,
         )
         .exclude(pk=visit.pk)
+        # The same form sent twice is not a duplicate visit: its insert meets the unique token.
+        .exclude(submission_token=visit.submission_token)
         .select_related("care_home")
         .first()
     )

@@ -6,10 +6,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from carehomes.models import Visit
 from carehomes.needs import pharmacist_needs
 from carehomes.visits import exports, selectors, services
-from carehomes.visits.forms import ReasonForm, VisitFilterForm, VisitForm, new_visit_initial, visit_initial
+from carehomes.visits.forms import (
+    NewVisitLinkForm,
+    ReasonForm,
+    VisitFilterForm,
+    VisitForm,
+    new_visit_initial,
+    visit_initial,
+)
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
@@ -88,10 +94,7 @@ def _render_form(request, form, *, visit=None, duplicate=None, status=200):
 @require_http_methods(["GET", "POST"])
 def visit_create(request):
     if request.method == "GET":
-        care_home_id = request.GET.get("care_home", "")
-        initial = new_visit_initial(
-            int(care_home_id) if care_home_id.isdecimal() and len(care_home_id) <= 18 else None
-        )
+        initial = new_visit_initial(NewVisitLinkForm(request.GET).care_home_id())
         return _render_form(request, VisitForm(initial=initial, user=request.user))
 
     form = VisitForm(request.POST, user=request.user)
@@ -123,7 +126,7 @@ def visit_create(request):
 
 
 def _visit(pk):
-    return get_object_or_404(Visit.objects.select_related("care_home", "staff", "staff__organisation"), pk=pk)
+    return get_object_or_404(selectors.visits_with_people(), pk=pk)
 
 
 def visit_detail(request, pk):

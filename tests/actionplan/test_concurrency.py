@@ -4,7 +4,6 @@ import datetime
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 from actionplan import services
@@ -13,10 +12,6 @@ from tests.factories import ActionFactory, OrganisationFactory, SectionFactory
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL: set DATABASE_URL=postgres://...",
-    ),
     # No serialized_rollback: the flush afterwards re-runs post_migrate, which remakes the role groups.
     pytest.mark.django_db(transaction=True),
 ]

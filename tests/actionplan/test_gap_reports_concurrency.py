@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from actionplan import gap_report_selectors, gap_report_services
 from actionplan.models import GapReport
@@ -12,7 +12,6 @@ from tests.factories import CareHomeFactory
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (run in CI)"),
 ]
 
 
@@ -56,11 +55,23 @@ def test_two_concurrent_runs_for_one_week_leave_one_report(monkeypatch):
 
 
 def test_two_concurrent_regenerations_make_one_new_version(monkeypatch):
+    """Both runs have computed their figures before either writes (a barrier forces the overlap):
+    the database lets one new version through and the other run returns it; never two current."""
     CareHomeFactory()
     gap_report_services.gap_report_generate(week="2026-W48", notify=False)
-    run_together(
+    compute = gap_report_selectors.compute_report_data
+    both_computed = threading.Barrier(2)
+
+    def slow_compute(week, **kwargs):
+        data = compute(week, **kwargs)
+        both_computed.wait(timeout=10)
+        return data
+
+    monkeypatch.setattr(gap_report_selectors, "compute_report_data", slow_compute)
+    first, second = run_together(
         lambda: gap_report_services.gap_report_generate(week="2026-W48", regenerate=True, notify=False)
     )
-    versions = list(GapReport.objects.filter(week="2026-W48").values_list("version", "is_current"))
-    assert GapReport.objects.filter(week="2026-W48", is_current=True).count() == 1
-    assert len(versions) in (2, 3)  # each run is an explicit request; never two current
+
+    versions = sorted(GapReport.objects.filter(week="2026-W48").values_list("version", "is_current"))
+    assert versions == [(1, False), (2, True)]
+    assert first.pk == second.pk

@@ -123,7 +123,9 @@ def register():
 
 def test_directory_file_preview(register):
     changed, missing = register
-    preview = cqc.cqc_preview(cqc_formats.parse_cqc(directory_file(), "01_November_2026_CQC_directory.csv"))
+    preview = cqc.cqc_import_preview(
+        cqc_formats.parse_cqc(directory_file(), "01_November_2026_CQC_directory.csv")
+    )
     assert preview.format_name == cqc_formats.DIRECTORY
     assert [r.cqc_location_id for r in preview.new] == ["1-300000001"]
     assert [(h.pk, [c[0] for c in ch]) for _r, h, ch in preview.changed] == [(changed.pk, ["name"])]
@@ -137,7 +139,7 @@ def test_directory_file_preview(register):
 
 
 def test_directory_file_with_errors_imports_nothing(register):
-    preview, applied = cqc.cqc_apply(by=None, data=directory_file(), filename="x.csv")
+    preview, applied = cqc.cqc_import_apply(by=None, data=directory_file(), filename="x.csv")
     assert not applied
     assert not CareHome.objects.filter(cqc_location_id="1-300000001").exists()
     assert CareHome.objects.get(cqc_location_id="1-101234567").name == "Meadow View Care Home"
@@ -145,7 +147,9 @@ def test_directory_file_with_errors_imports_nothing(register):
 
 def test_directory_file_skipping_bad_rows_upserts_and_flags_missing(register, pm_user):
     changed, missing = register
-    _preview, applied = cqc.cqc_apply(by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True)
+    _preview, applied = cqc.cqc_import_apply(
+        by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True
+    )
     assert applied
     changed.refresh_from_db()
     assert changed.name == "Meadow View Care Home (renamed)"
@@ -251,11 +255,11 @@ def hsca_rows():
 def test_hsca_csv_updates_beds_and_reads_flags(register):
     changed, _missing = register
     data = to_csv(hsca_rows())
-    preview = cqc.cqc_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.csv"))
+    preview = cqc.cqc_import_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.csv"))
     assert preview.format_name == cqc_formats.HSCA
     assert preview.skipped == 1
     assert [(e.row_number, "beds" in e.reason) for e in preview.errors] == [(5, True)]
-    _p, applied = cqc.cqc_apply(by=None, data=data, skip_bad_rows=True)
+    _p, applied = cqc.cqc_import_apply(by=None, data=data, skip_bad_rows=True)
     assert applied
     changed.refresh_from_db()
     assert changed.beds == 48
@@ -277,7 +281,7 @@ def test_hsca_xlsx_workbook_is_read_from_its_named_sheet(register):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    preview = cqc.cqc_preview(cqc_formats.parse_cqc(buffer.getvalue(), "HSCA_Active_Locations.xlsx"))
+    preview = cqc.cqc_import_preview(cqc_formats.parse_cqc(buffer.getvalue(), "HSCA_Active_Locations.xlsx"))
     assert [r.cqc_location_id for r in preview.new] == ["1-600000001"]
     assert len(preview.changed) == 1 and not preview.errors
 
@@ -326,7 +330,7 @@ def ods_workbook(sheets):
 
 def test_hsca_ods_workbook_is_read_from_its_named_sheet(register):
     data = ods_workbook({"Notes": [["This sheet is not the data"]], "HSCA_Active_Locations": hsca_rows()[:3]})
-    preview = cqc.cqc_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.ods"))
+    preview = cqc.cqc_import_preview(cqc_formats.parse_cqc(data, "HSCA_Active_Locations.ods"))
     assert [r.cqc_location_id for r in preview.new] == ["1-600000001"]
     assert len(preview.changed) == 1 and not preview.errors
 
@@ -430,12 +434,12 @@ def test_staff_import_preview_and_all_or_nothing(pm_user):
         ["No Org", "pharmacist", "2099999", "ZZZ", "3", ""],  # error: organisation
         ["Bad Hours", "pharmacist", "2088888", "RR8", "many", ""],  # error: hours
     )
-    preview, applied = staff_imports.staff_apply(by=pm_user, data=data, filename="staff.csv")
+    preview, applied = staff_imports.staff_import_apply(by=pm_user, data=data, filename="staff.csv")
     assert not applied
     assert [e.row_number for e in preview.errors] == [4, 5]
     assert "ZZZ" in preview.errors[0].reason
     assert not StaffMember.objects.filter(name="Ben Okafor").exists()
-    _preview, applied = staff_imports.staff_apply(
+    _preview, applied = staff_imports.staff_import_apply(
         by=pm_user, data=data, filename="staff.csv", skip_bad_rows=True
     )
     assert applied
@@ -469,13 +473,13 @@ def test_upload_pages_render(client_for, pm_user, url):
 def test_every_cqc_import_run_is_recorded_for_the_imports_page(register, pm_user):
     from organisations.models import ImportRun
 
-    cqc.cqc_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
+    cqc.cqc_import_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
     assert not ImportRun.objects.exists(), "a file sent back to correct or skip its bad rows is not a run"
-    cqc.cqc_apply(
+    cqc.cqc_import_apply(
         by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv", skip_bad_rows=True
     )
     with pytest.raises(readers.ImportFileError):
-        cqc.cqc_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")
+        cqc.cqc_import_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")
 
     applied, broken = ImportRun.objects.order_by("pk")
     assert (applied.source, applied.via, applied.outcome, applied.by) == ("cqc", "upload", "applied", pm_user)

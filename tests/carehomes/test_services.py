@@ -5,22 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
+from carehomes.selectors import staff_committed_hours
 from carehomes.services import (
     assignment_create,
     assignment_end,
-    carehome_set_outbreak,
-    committed_hours,
+    carehome_outbreak_update,
     lead_hand_over,
 )
+from tests.conftest import FROZEN_TODAY
 from tests.factories import AssignmentFactory, CareHomeFactory, StaffMemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
-TODAY = timezone.localdate()
+TODAY = FROZEN_TODAY
 
 
 def create(by, **overrides):
@@ -71,7 +71,7 @@ def test_ended_assignments_do_not_count_against_capacity(pm_user):
         starts_on=TODAY - datetime.timedelta(days=30),
         ends_on=TODAY - datetime.timedelta(days=1),
     )
-    assert committed_hours(staff, starts_on=TODAY) == 0
+    assert staff_committed_hours(staff, starts_on=TODAY) == 0
     assert create(pm_user, staff=staff, hours_per_week=Decimal("4")).pk
 
 
@@ -147,12 +147,12 @@ def test_lead_hand_over_refused_changes_nothing(pm_user):
 def test_outbreak_is_set_with_a_date_and_cleared(pm_user):
     home = CareHomeFactory()
     with pytest.raises(ValidationError) as error:
-        carehome_set_outbreak(by=pm_user, care_home=home, status="confirmed", started_on=None)
+        carehome_outbreak_update(by=pm_user, care_home=home, status="confirmed", started_on=None)
     assert "started_on" in error.value.message_dict
-    carehome_set_outbreak(by=pm_user, care_home=home, status="confirmed", started_on=TODAY)
+    carehome_outbreak_update(by=pm_user, care_home=home, status="confirmed", started_on=TODAY)
     home.refresh_from_db()
     assert home.in_outbreak and home.outbreak_started_on == TODAY
-    carehome_set_outbreak(by=pm_user, care_home=home, status="none", started_on=TODAY)
+    carehome_outbreak_update(by=pm_user, care_home=home, status="none", started_on=TODAY)
     home.refresh_from_db()
     assert home.outbreak_status == CareHome.Outbreak.NONE and home.outbreak_started_on is None
     assert home.history.first().history_user == pm_user
@@ -160,4 +160,6 @@ def test_outbreak_is_set_with_a_date_and_cleared(pm_user):
 
 def test_outbreak_may_not_be_set_by_slt(slt_user):
     with pytest.raises(PermissionDenied):
-        carehome_set_outbreak(by=slt_user, care_home=CareHomeFactory(), status="suspected", started_on=TODAY)
+        carehome_outbreak_update(
+            by=slt_user, care_home=CareHomeFactory(), status="suspected", started_on=TODAY
+        )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from carehomes.models import Assignment
@@ -17,8 +17,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_concurrent_assignments_cannot_overbook_a_person():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     pm = user_with_role(PROJECT_MANAGER)
     person = StaffMemberFactory(hours_per_week=Decimal("3"))
     homes = CareHomeFactory.create_batch(2)

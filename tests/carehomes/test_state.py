@@ -22,7 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from carehomes import gaps, state
 from carehomes.models import Assignment, CareHome, CareHomeState, Visit
-from carehomes.services import assignment_create, assignment_end, carehome_set_outbreak, lead_hand_over
+from carehomes.services import assignment_create, assignment_end, carehome_outbreak_update, lead_hand_over
 from carehomes.visits.services import visit_create, visit_delete, visit_update
 from organisations.access import PROJECT_MANAGER
 from tests.factories import CareHomeFactory, StaffMemberFactory, user_with_role
@@ -165,7 +165,7 @@ class StateMachine(RuleBasedStateMachine):
     @rule(home=st.integers(0, 2), status=st.sampled_from(CareHome.Outbreak.values), ago=st.integers(0, 20))
     def outbreak(self, home, status, ago):
         self._try(
-            carehome_set_outbreak,
+            carehome_outbreak_update,
             care_home=self.homes[home],
             status=status,
             started_on=TODAY - datetime.timedelta(days=ago),

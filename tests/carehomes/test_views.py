@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from carehomes.models import Assignment
+from tests.conftest import FROZEN_TODAY
 from tests.factories import (
     AssignmentFactory,
     CareHomeFactory,
@@ -17,10 +17,10 @@ from tests.factories import (
     VisitFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
-TODAY = timezone.localdate()
+TODAY = FROZEN_TODAY
 
 
 def queries(client, url):

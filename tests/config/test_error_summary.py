@@ -31,8 +31,13 @@ def test_every_error_summary_link_goes_to_its_field_with_the_same_words(client_f
         target = tree.get_element_by_id(href[1:], None)
         assert target is not None, f"{text} links to {href}, which is not on the page"
         # And the message by the field is the same as the summary's
-        group = next(a for a in target.iterancestors() if "nhsuk-form-group" in (a.get("class") or ""))
-        by_field = group.xpath(".//*[contains(@class, 'nhsuk-error-message')]")[0].text_content()
+        # (a date's day box sits in its own group inside the date's: the nearest group with a message)
+        messages = (
+            group.xpath(".//*[contains(@class, 'nhsuk-error-message')]")
+            for group in target.iterancestors()
+            if "nhsuk-form-group" in (group.get("class") or "")
+        )
+        by_field = next(found for found in messages if found)[0].text_content()
         assert text in by_field
     assert ("#id_role", "Choose lead or support.") in links
     assert "This field is required." not in response.content.decode()

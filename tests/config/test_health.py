@@ -1,7 +1,5 @@
 """/health/: database, cache and broker, as JSON, for a load balancer and docker-compose."""
 
-import os
-
 import pytest
 from django.conf import settings
 
@@ -24,7 +22,7 @@ def test_health_answers_anonymous_callers_with_json(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL")
+@pytest.mark.redis
 def test_health_checks_the_real_broker_and_cache_when_redis_is_configured(client):
     assert settings.CELERY_BROKER_URL
 

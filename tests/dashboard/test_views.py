@@ -177,3 +177,24 @@ def test_cached_gap_list_is_replaced_as_soon_as_data_changes(client_for, pm_user
     AssignmentFactory(care_home=home)
 
     assert "Cached Court has no named lead" not in client.get(url).content.decode()
+
+
+def test_contradictory_filters_say_no_care_homes_match_instead_of_zero_percent(client_for, slt_user):
+    # Given homes in Leeds North (in their PCN) and none in Leeds West
+    build_city(1)
+    build_city(1, locality="Leeds West")
+    north_pcn = PcnFactory._meta.model.objects.get(name="PCN Leeds North")
+    client = client_for(slt_user)
+
+    # When the SLT member chooses Leeds West and the Leeds North PCN
+    html = client.get(
+        reverse("dashboard:index"), {"locality": "Leeds West", "pcn": north_pcn.pk}
+    ).content.decode()
+
+    # Then the page says no care homes match, and shows no 0.0% figures
+    assert "No care homes match" in html
+    assert "0.0%" not in html
+    # And a matching filter still shows the figures
+    html = client.get(reverse("dashboard:index"), {"pcn": north_pcn.pk}).content.decode()
+    assert "No care homes match" not in html
+    assert 'data-figure="Care homes"' in html

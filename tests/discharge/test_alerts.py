@@ -24,8 +24,8 @@ def lost():
 
 
 def test_running_the_task_twice_sends_one_alert(lost, pm_user):
-    first = send_discharge_alerts.delay().get()
-    second = send_discharge_alerts.delay().get()
+    first = send_discharge_alerts.apply().get()
+    second = send_discharge_alerts.apply().get()
     assert first["sent"] == 1 and second["sent"] == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -36,16 +36,16 @@ def test_running_the_task_twice_sends_one_alert(lost, pm_user):
 
 def test_a_fresh_follow_up_raises_no_alert(pm_user):
     DischargeFollowUpFactory()
-    assert send_discharge_alerts.delay().get() == {"raised": 0, "sent": 0, "failed": 0}
+    assert send_discharge_alerts.apply().get() == {"raised": 0, "sent": 0, "failed": 0}
     assert mail.outbox == []
 
 
 def test_an_undelivered_alert_is_sent_on_the_next_run(lost, pm_user):
     with mock.patch("discharge.alerts.send_mail", side_effect=ConnectionRefusedError):
-        assert send_discharge_alerts.delay().get()["failed"] == 1
+        assert send_discharge_alerts.apply().get()["failed"] == 1
     alert = DischargeAlert.objects.get()
     assert alert.sent_at is None and alert.attempts == 1
-    assert send_discharge_alerts.delay().get()["sent"] == 1
+    assert send_discharge_alerts.apply().get()["sent"] == 1
     assert len(mail.outbox) == 1
 
 
@@ -53,5 +53,5 @@ def test_acknowledged_follow_ups_are_not_lost(lost, pm_user):
     from discharge.services import followup_acknowledge
 
     followup_acknowledge(by=user_with_role(COMMUNITY_PHARMACY, organisation=lost.pharmacy), follow_up=lost)
-    send_discharge_alerts.delay().get()
+    send_discharge_alerts.apply().get()
     assert not DischargeAlert.objects.filter(kind="lost").exists()

@@ -219,3 +219,11 @@ def test_project_manager_records_a_homes_supplying_pharmacy(client_for, pm_user)
     client.post(f"/care-homes/{home.pk}/supplying-pharmacy/", {"pharmacy": "fca17"})
     home.refresh_from_db()
     assert home.supplying_pharmacy == pharmacy
+
+
+def test_lost_follow_ups_are_first_in_the_project_managers_needs(client_for, pm_user):
+    old = timezone.now() - datetime.timedelta(days=6)
+    DischargeFollowUpFactory(received_at=old, routed_at=old)
+    html = client_for(pm_user).get("/gaps/").content.decode()
+    assert "1 lost discharge follow-up: not acknowledged within 1 working day" in html
+    assert 'href="/discharges/?state=lost"' in html

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from organisations.access import PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -35,9 +36,9 @@ def test_pm_takes_the_first_suggestion_and_the_no_lead_gap_closes(page):
     page.goto("/care-homes/?has_lead=no")
     assert_accessible(page)
     page.get_by_role("link", name="Gledhow Lodge").click()
-    assert page.locator("#gaps").get_by_text("No named lead").is_visible()
+    expect(page.locator("#gaps").get_by_text("No named lead")).to_be_visible()
     suggestions = page.locator("#suggestions li")
-    assert suggestions.first.get_by_text("Asha Patel", exact=True).is_visible()
+    expect(suggestions.first.get_by_text("Asha Patel", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # And takes the first suggestion
@@ -46,9 +47,9 @@ def test_pm_takes_the_first_suggestion_and_the_no_lead_gap_closes(page):
 
     # Then, without a page reload, Asha is the lead and the gap has closed
     page.get_by_text("Asha Patel is now the named lead for Gledhow Lodge.").wait_for()
-    assert page.url == url_before
-    assert page.locator("#gaps").get_by_text("No named lead").count() == 0
-    assert page.get_by_role("table", name="Current assignments").get_by_text("Named lead").is_visible()
+    expect(page).to_have_url(url_before)
+    expect(page.locator("#gaps").get_by_text("No named lead")).to_have_count(0)
+    expect(page.get_by_role("table", name="Current assignments").get_by_text("Named lead")).to_be_visible()
     assert home.assignments.get().staff.name == "Asha Patel"
     assert_accessible(page)
     assert not page.js_errors

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from actionplan.gap_report_services import gap_report_generate
 from actionplan.report_terms import previous_week
+from config.presenters import iso_week_label
 from organisations.access import SLT
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import (
@@ -66,8 +67,8 @@ def test_slt_member_filters_dashboard_opens_last_weeks_report_and_downloads_pdf(
     assert_accessible(page)
 
     # When they open last week's report
-    page.get_by_role("link", name=f"Last week's report ({week})").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Week {week}")
+    page.get_by_role("link", name=f"Last week's report ({iso_week_label(week)})").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(iso_week_label(week))
     expect(page.get_by_text("Orphan House has no named lead")).to_be_visible()
     assert_accessible(page)
 

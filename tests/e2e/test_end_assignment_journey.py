@@ -33,7 +33,7 @@ def test_pm_ends_an_assignment_after_a_confirmation_by_keyboard(page):
     # Then they are asked first, with what will happen, and nothing has changed yet
     page.get_by_role("heading", level=1, name="End Ben Okafor's assignment to Gledhow Lodge?").wait_for()
     assert page.get_by_text("Ben Okafor will no longer support Gledhow Lodge").is_visible()
-    assert page.get_by_label("End date").is_visible()
+    assert page.get_by_role("group", name="End date").is_visible()
     assert Assignment.objects.get(pk=support.pk).ends_on is None
     assert_accessible(page)
 

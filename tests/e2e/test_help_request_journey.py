@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from organisations.access import ORGANISATION_LEAD, PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -53,12 +54,15 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
     lead_a.get_by_label("What do you need?").fill("Pharmacist for medication reviews")
     lead_a.get_by_label("Hours a week").fill("3")
     lead_a.get_by_label("Gledhow Lodge").check()
-    lead_a.get_by_label("Needed by").fill("2099-01-31")
-    lead_a.get_by_label("Soon").check()
+    needed_by = lead_a.get_by_role("group", name="Needed by")
+    needed_by.get_by_label("Day").fill("31")
+    needed_by.get_by_label("Month").fill("1")
+    needed_by.get_by_label("Year").fill("2099")
+    lead_a.get_by_label("Soon", exact=True).check()
     assert_accessible(lead_a)
     lead_a.get_by_role("button", name="Raise the request").click()
     lead_a.wait_for_load_state()
-    assert lead_a.get_by_role("heading", name="Pharmacist for medication reviews").is_visible()
+    expect(lead_a.get_by_role("heading", name="Pharmacist for medication reviews")).to_be_visible()
     request_url = lead_a.url
 
     # And the trust's lead offers the pharmacist's time
@@ -72,7 +76,7 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
     assert_accessible(lead_b)
     lead_b.get_by_role("button", name="Offer this time").click()
     lead_b.wait_for_load_state()
-    assert lead_b.get_by_text("your offer has been sent").is_visible()
+    expect(lead_b.get_by_text("your offer has been sent")).to_be_visible()
 
     # And the PM accepts the offer
     pm = page_for("the-pm")
@@ -82,13 +86,13 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
     pm.wait_for_load_state()
 
     # Then the request is met with the assignment shown
-    assert pm.get_by_text("Offer accepted: Asha Patel is now assigned.").is_visible()
-    assert pm.locator("h1").get_by_text("Met").is_visible()
-    assert pm.get_by_text("Assigned to Gledhow Lodge, 3 hours a week").is_visible()
+    expect(pm.get_by_text("Offer accepted: Asha Patel is now assigned.")).to_be_visible()
+    expect(pm.locator("h1").get_by_text("Met")).to_be_visible()
+    expect(pm.get_by_text("Assigned to Gledhow Lodge, 3 hours a week")).to_be_visible()
 
     # And the care home's page shows the new assignment
     pm.goto(f"/care-homes/{home.pk}/")
-    assert pm.get_by_text("Asha Patel").first.is_visible()
+    expect(pm.get_by_text("Asha Patel").first).to_be_visible()
     assert_accessible(pm)
 
     # And the PCN's page, the organisation list and a new workstream's form pass the axe check too
@@ -99,5 +103,5 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
         "/help-requests/?show=met",
     ):
         pm.goto(path)
-        assert pm.locator("h1").is_visible()
+        expect(pm.locator("h1")).to_be_visible()
         assert_accessible(pm)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from organisations.access import PROJECT_MANAGER
 from organisations.models import Organisation
@@ -38,30 +39,30 @@ def test_pm_sees_the_import_run_and_the_realigned_home_and_chooses_a_trusts_kind
 
     # Then the run is listed with what it did, and the home that moved PCN is flagged
     runs = page.get_by_role("table", name="Runs, newest first")
-    assert runs.get_by_text("ODS reference data (command line)").is_visible()
-    assert runs.get_by_text("Applied").is_visible()
+    expect(runs.get_by_text("ODS reference data (command line)")).to_be_visible()
+    expect(runs.get_by_text("Applied")).to_be_visible()
     realigned = page.get_by_role("table", name="Care homes that followed their practice")
     row = realigned.get_by_role("row").filter(has_text="Holbeck Grange")
-    assert row.get_by_text("Leeds Central PCN").is_visible()
-    assert row.get_by_text("West Leeds PCN").is_visible()
+    expect(row.get_by_text("Leeds Central PCN")).to_be_visible()
+    expect(row.get_by_text("West Leeds PCN")).to_be_visible()
     assert_accessible(page)
 
     # And the home's own page shows its new PCN
     row.get_by_role("link", name="Holbeck Grange").click()
     page.get_by_role("heading", name="Holbeck Grange").wait_for()
-    assert page.get_by_text("West Leeds PCN").first.is_visible()
+    expect(page.get_by_text("West Leeds PCN").first).to_be_visible()
     page.go_back()
 
     # When the PM opens the run itself
     runs.get_by_role("link").first.click()
-    assert page.get_by_text("epraccur.csv").first.is_visible()
+    expect(page.get_by_text("epraccur.csv").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Imports").first.click()
 
     # And chooses the kind of a trust the files brought in, first forgetting to choose
     page.get_by_role("link", name="Choose the kind of Harrogate and District NHS Foundation Trust").click()
     page.get_by_role("button", name="Save the kind").click()
-    assert page.get_by_role("alert").get_by_text("Choose what kind of trust it is.").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Choose what kind of trust it is.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Acute trust (hospitals)").check()
     page.get_by_role("button", name="Save the kind").click()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from carehomes.models import Visit
 from organisations.access import PHARMACY_PROFESSIONAL
@@ -21,14 +22,18 @@ def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
 
     # When they open My care homes
     page.goto("/my-care-homes/")
-    assert page.get_by_role("heading", name="My care homes", level=1).is_visible()
+    expect(page.get_by_role("heading", name="My care homes", level=1)).to_be_visible()
     assert_accessible(page)
 
     # And choose "Log a visit" for the home
     page.get_by_role("link", name="Log a visit to Larch Court").click()
     page.wait_for_url("**/visits/new/**")
-    assert page.get_by_label("Care home", exact=True).input_value() == str(home.pk)
-    assert page.get_by_label("Date of visit").input_value() == timezone.localdate().isoformat()
+    expect(page.get_by_label("Care home", exact=True)).to_have_value(str(home.pk))
+    visit_date = page.get_by_role("group", name="Date of visit")
+    today = timezone.localdate()
+    expect(visit_date.get_by_label("Day")).to_have_value(str(today.day))
+    expect(visit_date.get_by_label("Month")).to_have_value(str(today.month))
+    expect(visit_date.get_by_label("Year")).to_have_value(str(today.year))
     assert_accessible(page)
 
     # And fill it in with the keyboard, first with more residents than the home has beds
@@ -46,10 +51,10 @@ def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
         page.keyboard.press("Enter")
 
     # Then the form is refused with a summary, keeping what was typed
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_text("no more than 30").first.is_visible()
-    assert page.get_by_label("Notes", exact=True).input_value() == "Reviewed residents on the first floor."
-    assert page.get_by_label("Structured medication review").is_checked()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_text("no more than 30").first).to_be_visible()
+    expect(page.get_by_label("Notes", exact=True)).to_have_value("Reviewed residents on the first floor.")
+    expect(page.get_by_label("Structured medication review")).to_be_checked()
     assert_accessible(page)
 
     # When they correct it and save
@@ -61,9 +66,9 @@ def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
     # Then the visit is saved once and shown
     visit = Visit.objects.get()
     assert (visit.residents_reviewed, visit.interventions_stopped, visit.minutes_spent) == (6, 2, 45)
-    assert page.get_by_text("Structured medication review").is_visible()
+    expect(page.get_by_text("Structured medication review")).to_be_visible()
     # And the home's page shows it among its recent visits
     page.goto(f"/care-homes/{home.pk}/")
-    assert page.get_by_role("heading", name="Recent visits").is_visible()
-    assert page.get_by_role("cell", name=user.staff_member.name).first.is_visible()
+    expect(page.get_by_role("heading", name="Recent visits")).to_be_visible()
+    expect(page.get_by_role("cell", name=user.staff_member.name).first).to_be_visible()
     assert_accessible(page)

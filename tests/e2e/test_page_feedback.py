@@ -36,8 +36,8 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     summary = page.locator(".nhsuk-error-summary")
     summary.wait_for()
     expect(summary).to_be_focused()
-    assert "Enter the date the outbreak started" in summary.inner_text()
-    assert page.title() == "Error: " + title
+    expect(summary).to_contain_text("Enter the date the outbreak started")
+    expect(page).to_have_title("Error: " + title)
     assert_accessible(page)
 
     # When they choose no outbreak instead
@@ -50,9 +50,9 @@ def test_after_an_htmx_change_focus_moves_to_the_error_summary_then_the_success_
     banner = page.locator(".nhsuk-notification-banner--success")
     banner.wait_for()
     expect(banner).to_be_focused()
-    assert "the outbreak is cleared" in banner.inner_text()
-    assert page.title() == title
-    assert page.locator(".nhsuk-inset-text.hub-message").count() == 0
+    expect(banner).to_contain_text("the outbreak is cleared")
+    expect(page).to_have_title(title)
+    expect(page.locator(".nhsuk-inset-text.hub-message")).to_have_count(0)
     assert_accessible(page)
     assert not page.js_errors
 
@@ -65,7 +65,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     sign_in(page, "the-pm", PASSWORD)
     page.goto("/accessibility/")
     dialog = page.get_by_role("dialog", name="You will be signed out soon")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
 
     # When they do nothing for 5 seconds
     dialog.wait_for(state="visible", timeout=10_000)
@@ -101,7 +101,7 @@ def test_dashboard_gap_list_and_action_plan_print_on_a4_without_navigation_filte
     user_with_role(PROJECT_MANAGER, username="the-pm")
     sign_in(page, "the-pm", PASSWORD)
     page.goto(path)
-    assert page.locator(".nhsuk-header__navigation").is_visible()
+    expect(page.locator(".nhsuk-header__navigation")).to_be_visible()
 
     # When it is printed
     page.emulate_media(media="print")

@@ -1,6 +1,7 @@
 """Given each demo role, when they sign in, they land on their role's page, styled and accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -24,11 +25,11 @@ def test_each_role_signs_in_to_its_home_page(page, role, path, nav_item):
     sign_in(page, user.username, PASSWORD)
 
     assert path in page.url
-    assert page.locator("header").get_by_text("Care Home Pharmacy Hub").is_visible()
+    expect(page.locator("header").get_by_text("Care Home Pharmacy Hub")).to_be_visible()
     nav = page.get_by_role("navigation", name="Menu")
-    assert nav.get_by_role("link", name=nav_item).count() == 1
-    assert page.get_by_role("button", name="Sign out").count() == 1
-    assert page.locator("h1").count() == 1
+    expect(nav.get_by_role("link", name=nav_item)).to_have_count(1)
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(1)
+    expect(page.locator("h1")).to_have_count(1)
     assert page.evaluate("document.body.classList.contains('nhsuk-frontend-supported')")
     assert not page.js_errors
     assert_accessible(page)
@@ -46,5 +47,5 @@ def test_sign_out_returns_to_sign_in(page):
 def test_wrong_password_shows_the_error_summary(page):
     user = user_with_role(PROJECT_MANAGER)
     sign_in(page, user.username, "not-the-password")
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)

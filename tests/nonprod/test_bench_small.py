@@ -54,7 +54,6 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
             "/discharges/ (one home)",
         }
         for name, row in pages.items():
-            assert row["p50_ms"] > 0, (mode, name)
             assert row["p95_ms"] >= row["p50_ms"], (mode, name)
             assert row["queries"] > 0, (mode, name)
             if name != "visit POST":  # a redirect

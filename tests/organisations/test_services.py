@@ -30,7 +30,7 @@ def roles_of(user):
 def test_slt_seat_grants_the_slt_role_and_removal_takes_it_away(pm_user, slt_team):
     staff = StaffMemberFactory(user=UserFactory())
 
-    membership = services.membership_add(
+    membership = services.membership_create(
         by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation, role=Membership.Role.CHAIR
     )
     assert SLT in roles_of(staff.user)
@@ -44,14 +44,16 @@ def test_project_manager_seat_grants_the_pm_role_but_a_member_seat_does_not(pm_u
     pm = StaffMemberFactory(user=UserFactory())
     member = StaffMemberFactory(user=UserFactory())
 
-    services.membership_add(
+    services.membership_create(
         by=pm_user,
         team=operational_team,
         staff=pm,
         organisation=pm.organisation,
         role=Membership.Role.PROJECT_MANAGER,
     )
-    services.membership_add(by=pm_user, team=operational_team, staff=member, organisation=member.organisation)
+    services.membership_create(
+        by=pm_user, team=operational_team, staff=member, organisation=member.organisation
+    )
 
     assert PROJECT_MANAGER in roles_of(pm.user)
     assert roles_of(member.user) == frozenset()
@@ -59,14 +61,14 @@ def test_project_manager_seat_grants_the_pm_role_but_a_member_seat_does_not(pm_u
 
 def test_role_stays_while_another_seat_still_grants_it(pm_user, slt_team, operational_team):
     staff = StaffMemberFactory(user=UserFactory())
-    first = services.membership_add(
+    first = services.membership_create(
         by=pm_user,
         team=operational_team,
         staff=staff,
         organisation=staff.organisation,
         role=Membership.Role.PROJECT_MANAGER,
     )
-    services.membership_add(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
+    services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
 
     services.membership_end(by=pm_user, membership=first)
 
@@ -75,17 +77,17 @@ def test_role_stays_while_another_seat_still_grants_it(pm_user, slt_team, operat
 
 def test_a_person_sits_on_a_team_once(pm_user, slt_team):
     staff = StaffMemberFactory()
-    services.membership_add(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
+    services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
 
     with pytest.raises(ValidationError):
-        services.membership_add(by=pm_user, team=slt_team, staff=staff, organisation=OrganisationFactory())
+        services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=OrganisationFactory())
 
 
 def test_only_the_project_manager_keeps_membership(slt_user, orglead_user, slt_team):
     staff = StaffMemberFactory()
     for user in (slt_user, orglead_user):
         with pytest.raises(PermissionDenied):
-            services.membership_add(by=user, team=slt_team, staff=staff, organisation=staff.organisation)
+            services.membership_create(by=user, team=slt_team, staff=staff, organisation=staff.organisation)
 
 
 def test_membership_pages_add_and_remove(client_for, pm_user, slt_team):
@@ -106,7 +108,7 @@ def test_membership_pages_add_and_remove(client_for, pm_user, slt_team):
 def test_pcn_engagement_and_notes(slt_user, orglead_user):
     pcn = PcnFactory()
     services.pcn_engagement_update(by=slt_user, pcn=pcn, engagement="hesitant", committed_hours=2)
-    note = services.engagement_note_add(
+    note = services.engagement_note_create(
         by=slt_user,
         pcn=pcn,
         held_on=timezone.localdate(),

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.apps import apps
-from django.db import connection
 from django.utils import timezone
 from hypothesis import strategies as st
 
@@ -330,31 +328,6 @@ def uploads(header_choices):
 
 
 # Counting rows ----------------------------------------------------------------------------------
-
-DOMAIN_APPS = ("organisations", "carehomes", "workstreams", "actionplan")
-
-
-def domain_models():
-    """Every model of the domain apps, M2M tables included, history tables left out."""
-    return [
-        model
-        for label in DOMAIN_APPS
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        if not model.__name__.startswith("Historical")
-    ]
-
-
-def row_counts():
-    """Rows in every domain table, in one query: {"carehomes.Visit": 12, ...}."""
-    models = domain_models()
-    quote = connection.ops.quote_name
-    tables = [quote(m._meta.db_table) for m in models]  # our own models' names, quoted
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        counts = cursor.fetchone()
-    return {model._meta.label: count for model, count in zip(models, counts, strict=True)}
-
 
 # A small city: every form's object, for the four roles -----------------------------------------
 

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 
 import pytest
 import rules
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.test import Client
 
 from organisations.access import GROUP_PERMISSIONS
 from organisations.permissions import Permission
 from tests.security.url_patterns import hub_pages
 from tests.security.world import ACTORS, CHART_DIGEST, OTHER, REPORT_WEEK, build_world
+from tests.snapshots import changed_tables, table_snapshot
 
 LOGIN = "/accounts/login/"
 
@@ -189,23 +189,6 @@ ACCESS = {
     ),
 }
 
-DOMAIN_APPS = ("organisations", "accounts", "carehomes", "workstreams", "discharge", "actionplan", "api")
-DERIVED_TABLES = {"actionplan_chartimage"}
-
-
-def database_snapshot():
-    """Row counts of every domain model and its history (one query): any create, change or delete shows."""
-    models = [m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()]
-    # Drawn charts are a cache of images of the figures, written by any page that shows them.
-    models = [m for m in models if m._meta.db_table not in DERIVED_TABLES]
-    models += [get_user_model(), apps.get_model("auth", "Group")]
-    tables = [m._meta.db_table for m in models]
-    # Table names come from the models, never from input.
-    counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}")
-        return dict(zip(tables, cursor.fetchone(), strict=True))
-
 
 def resolve_kwargs(rule, world):
     """URL kwargs for a page: a world object's pk, or a literal (e.g. an ISO week)."""
@@ -225,14 +208,14 @@ def request_as(client, method, path, *, snapshot):
     before = after = None
     with transaction.atomic():
         if snapshot:
-            before = database_snapshot()
+            before = table_snapshot()
         try:
             response = getattr(client, method.lower())(path)
         except Exception as exc:  # noqa: BLE001 - an exception is a 500 to report, with its cause
             response = exc
         if snapshot and not isinstance(response, Exception):
             try:
-                after = database_snapshot()
+                after = table_snapshot()
             except DatabaseError as exc:
                 after = {"database unreadable after the request": repr(exc)}
         transaction.set_rollback(True)
@@ -270,10 +253,8 @@ def judge(method, actor, rule, response, snapshot_before, snapshot_after):
     allowed = {403, 404, 405} | ({200} if actor in rule.get else set())
     if status not in allowed:
         return f"expected a refusal (one of {sorted(allowed)}), got {status} {location}"
-    if snapshot_before != snapshot_after:
-        changed = {
-            k: (snapshot_before.get(k), v) for k, v in snapshot_after.items() if snapshot_before.get(k) != v
-        }
+    changed = changed_tables(snapshot_before, snapshot_after)
+    if changed:
         return f"refused, but the database changed: {changed}"
     return None
 

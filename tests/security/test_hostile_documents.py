@@ -34,7 +34,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-BAD = "".join(chr(c) for c in range(32) if c not in (9, 10, 13)) + "\ufffe\uffff"
+# NUL is left out: PostgreSQL cannot store it at all (SQLite can; test_xml_safe covers it).
+BAD = "".join(chr(c) for c in range(1, 32) if c not in (9, 10, 13)) + "\ufffe\uffff"
 
 
 def hostile(word):
@@ -67,7 +68,7 @@ def city(pm_user):
 
 
 def test_xml_safe_keeps_tab_and_line_breaks():
-    assert xml_safe(f"a\tb\nc\r{BAD}d") == "a\tb\nc\rd"
+    assert xml_safe(f"a\tb\nc\r\x00{BAD}d") == "a\tb\nc\rd"
 
 
 def _get(client, url):

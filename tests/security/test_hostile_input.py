@@ -39,6 +39,7 @@ from tests.cqc_files import DIRECTORY_HEADER
 from tests.security import hostile
 from tests.security.hostile import HOURS, HSCA_HEADER, STAFF_HEADER, TRIED, dates
 from tests.security.url_patterns import hub_pages
+from tests.snapshots import changed_tables, table_snapshot
 from workstreams.models import SupportRequest, Workstream
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -48,9 +49,23 @@ HYPOTHESIS = settings(
     max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "25")),
     deadline=None,
     database=None,  # nothing written into the working tree; failures print their example
+    # In CI the examples are the same on every run, so a failure there is replayed by running the
+    # test again; on a laptop each run explores new ones (HOSTILE_EXAMPLES for more).
+    derandomize=os.environ.get("CI", "").lower() in ("true", "1", "yes"),
+    print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 FORM_ENCODED = "application/x-www-form-urlencoded"
+ERROR_SUMMARY = 'class="nhsuk-error-summary"'
+
+
+def shows_error_summary(response):
+    """The page (or htmx block) says "There is a problem": the form was refused."""
+    return "html" in response.get("Content-Type", "") and ERROR_SUMMARY in response.content.decode(
+        errors="replace"
+    )
+
+
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -93,7 +108,7 @@ def send(client, method, url, *, role, data=None, htmx=False, files=None):
     headers = {"HX-Request": "true"} if htmx else {}
     what = f"{method} {_short(url)} as {role or 'anonymous'}{' (htmx)' if htmx else ''} with {_short(data)}"
     with transaction.atomic():
-        before = hostile.row_counts()
+        before = table_snapshot()
         try:
             if method == "GET":
                 response = client.get(url, headers=headers)
@@ -106,14 +121,17 @@ def send(client, method, url, *, role, data=None, htmx=False, files=None):
             TRIED["by_page"].setdefault((method, url.split("?")[0]), []).append(500)
             raise AssertionError(f"server error: {what}") from exc
         assert response.status_code < 500, f"{response.status_code}: {what}"
-        # htmx requests get 200 for a success too (the refreshed block), so only a 4xx says "refused".
-        refused = response.status_code >= 400 or (response.status_code not in REDIRECTS and not htmx)
+        # A refusal is a 4xx, or the page shown again with the NHS.UK error summary (htmx answers a
+        # refused form with 200 and the form's block); a success redirects (or, for htmx, answers
+        # the refreshed block with no error summary).
+        refused = (
+            response.status_code >= 400
+            or shows_error_summary(response)
+            or (response.status_code not in REDIRECTS and not htmx)
+        )
         if method == "GET" or refused:
-            after = hostile.row_counts()
-            changed = {
-                label: (before[label], after[label]) for label in before if before[label] != after[label]
-            }
-            assert not changed, f"{response.status_code} but rows changed {changed}: {what}"
+            changed = changed_tables(before, table_snapshot())
+            assert not changed, f"{response.status_code} but rows changed in {sorted(changed)}: {what}"
         transaction.set_rollback(True)
     TRIED["by_page"].setdefault((method, url.split("?")[0]), []).append(response.status_code)
     return response

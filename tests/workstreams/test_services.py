@@ -84,7 +84,7 @@ def test_request_offer_accept_creates_support_assignments_split_across_homes(
     assert offer.organisation == trust
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.offer_accept(by=pm_user, offer=offer)
+        services.support_offer_accept(by=pm_user, offer=offer)
 
     offer.refresh_from_db()
     support_request.refresh_from_db()
@@ -112,7 +112,7 @@ def test_accept_refused_when_the_person_lacks_spare_hours(pm_user, requester, of
     AssignmentFactory(staff=pharmacist, hours_per_week=Decimal("4"))
 
     with pytest.raises(ValidationError) as refused:
-        services.offer_accept(by=pm_user, offer=offer)
+        services.support_offer_accept(by=pm_user, offer=offer)
 
     assert "spare" in " ".join(refused.value.message_dict["hours_per_week"])
     offer.refresh_from_db()
@@ -147,10 +147,10 @@ def test_second_acceptance_of_the_same_offer_is_refused(pm_user, requester, offe
         hours_per_week=Decimal("4"),
         starts_on=timezone.localdate(),
     )
-    services.offer_accept(by=pm_user, offer=offer)
+    services.support_offer_accept(by=pm_user, offer=offer)
 
     with pytest.raises(ValidationError) as refused:
-        services.offer_accept(by=pm_user, offer=offer)
+        services.support_offer_accept(by=pm_user, offer=offer)
 
     assert refused.value.messages == ["This offer has already been accepted."]
     assert Assignment.objects.filter(staff=pharmacist).count() == 2
@@ -167,7 +167,7 @@ def test_partial_offer_leaves_request_open_for_more(pm_user, requester, offerer,
         starts_on=timezone.localdate(),
     )
 
-    services.offer_accept(by=pm_user, offer=offer)
+    services.support_offer_accept(by=pm_user, offer=offer)
 
     support_request.refresh_from_db()
     assert support_request.status == SupportRequest.Status.OPEN
@@ -186,10 +186,10 @@ def test_locality_request_needs_the_pm_to_choose_a_home(pm_user, requester, offe
     )
 
     with pytest.raises(ValidationError) as refused:
-        services.offer_accept(by=pm_user, offer=offer)
+        services.support_offer_accept(by=pm_user, offer=offer)
     assert "care_home" in refused.value.message_dict
 
-    services.offer_accept(by=pm_user, offer=offer, care_home=home)
+    services.support_offer_accept(by=pm_user, offer=offer, care_home=home)
     assert Assignment.objects.get(staff=pharmacist).care_home == home
 
 
@@ -213,7 +213,7 @@ def test_emails_go_to_the_requester_and_the_slt(
         starts_on=timezone.localdate(),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.offer_accept(by=pm_user, offer=offer)
+        services.support_offer_accept(by=pm_user, offer=offer)
 
     assert len(mail.outbox) == 2
     accepted = mail.outbox[1]
@@ -241,7 +241,7 @@ def test_organisation_lead_cannot_accept_offers(requester, offerer, pcn, trust, 
 
     for lead in (requester, offerer):
         with pytest.raises(PermissionDenied):
-            services.offer_accept(by=lead, offer=offer)
+            services.support_offer_accept(by=lead, offer=offer)
     assert not Assignment.objects.exists()
 
 
@@ -345,7 +345,7 @@ def test_slt_and_pm_create_workstreams_and_notes_others_cannot(slt_user, orglead
     workstream = services.workstream_create(
         by=slt_user, name="End-of-life medicines", lead_organisation=lead_org
     )
-    note = services.progress_note_add(
+    note = services.progress_note_create(
         by=slt_user, workstream=workstream, written_on=timezone.localdate(), text="Stock list agreed."
     )
     assert note.author == slt_user
@@ -353,7 +353,7 @@ def test_slt_and_pm_create_workstreams_and_notes_others_cannot(slt_user, orglead
     with pytest.raises(PermissionDenied):
         services.workstream_create(by=orglead_user, name="Other", lead_organisation=lead_org)
     with pytest.raises(ValidationError):
-        services.progress_note_add(
+        services.progress_note_create(
             by=slt_user,
             workstream=workstream,
             written_on=timezone.localdate() + datetime.timedelta(days=1),

@@ -21,6 +21,7 @@ from tests.factories import (
     StaffMemberFactory,
     SupportOfferFactory,
     SupportRequestFactory,
+    UserFactory,
     WorkstreamFactory,
     user_with_role,
 )
@@ -85,7 +86,7 @@ def test_team_page_costs_the_same_queries_at_two_sizes(client_for, pm_user):
 
     def add(n):
         for _ in range(n):
-            services.membership_add(
+            services.membership_create(
                 by=pm_user, team=team, staff=StaffMemberFactory(), organisation=OrganisationFactory()
             )
 
@@ -329,3 +330,17 @@ def test_pm_sees_who_changed_a_workstream_request_and_organisation(client_for, p
     lead = client_for(orglead_user)
     assert "<h2>History</h2>" not in lead.get(f"/workstreams/{workstream.pk}/").content.decode()
     assert "<h2>History</h2>" not in lead.get(f"/organisations/{pcn.pk}/").content.decode()
+
+
+def test_lead_without_a_staff_record_is_told_what_to_ask_the_project_manager(client_for, pm_user):
+    lead = UserFactory(username="new-lead", roles=[ORGANISATION_LEAD])
+    pm = pm_user.staff_member
+
+    response = client_for(lead).get("/organisations/mine/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ask the project manager to link your login to your staff record" in page
+    assert "new-lead" in page
+    assert pm.name in page
+    assert "This page is being built" not in page

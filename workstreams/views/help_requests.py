@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from carehomes.models import CareHome
 from config.forms import add_service_errors
 from organisations.access import (
     is_coordinator,
@@ -65,11 +64,11 @@ def _may_raise(user):
 def request_create(request):
     """Raise a request for an organisation: a lead's own, or (for the PM) the one chosen first."""
     organisation = None
-    chosen = request.GET.get("organisation") or request.POST.get("organisation")
-    if chosen:
-        if not chosen.isdecimal() or len(chosen) > 18:  # hand-edited: not an organisation's number
+    chosen = ChooseOrganisationForm(request.GET if "organisation" in request.GET else request.POST)
+    if chosen["organisation"].value():
+        if not chosen.is_valid():  # a hand-edited link: not an organisation's number
             raise Http404("No such organisation.")
-        organisation = get_object_or_404(Organisation, pk=chosen)
+        organisation = chosen.cleaned_data["organisation"]
     elif not is_coordinator(request.user):
         organisation = _own_organisation(request.user)
     if organisation is None:
@@ -125,7 +124,7 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
     may_accept = may(request.user, Permission.ACCEPT_SUPPORTOFFER, None)
     accept_form = None
     if may_accept and is_open and not support_request.care_homes.all():
-        accept_form = AcceptOfferForm(homes=_locality_homes(support_request))
+        accept_form = AcceptOfferForm(homes=selectors.homes_for_request(support_request))
     return render_with_labels(
         request,
         "workstreams/request_detail.jinja",
@@ -144,11 +143,6 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
         },
         status=400 if (accept_errors or (offer_form is not None and offer_form.errors)) else 200,
     )
-
-
-def _locality_homes(support_request):
-    homes = CareHome.objects.filter(locality__iexact=support_request.locality).order_by("name")
-    return homes if homes.exists() else selectors.homes_for_organisation(support_request.organisation)
 
 
 @require_POST
@@ -177,15 +171,15 @@ def offer_create(request, pk):
 @require_POST
 @requires(Permission.ACCEPT_SUPPORTOFFER)
 def offer_accept(request, pk):
-    offer = get_object_or_404(SupportOffer.objects.select_related("request", "staff"), pk=pk)
+    offer = get_object_or_404(selectors.support_offers(), pk=pk)
     care_home = None
-    if request.POST.get("care_home"):
-        form = AcceptOfferForm(request.POST, homes=CareHome.objects.all())
+    form = AcceptOfferForm(request.POST)
+    if form["care_home"].value():
         if not form.is_valid():
             return request_detail(request, offer.request_id, accept_errors=form.errors["care_home"])
         care_home = form.cleaned_data["care_home"]
     try:
-        services.offer_accept(by=request.user, offer=offer, care_home=care_home)
+        services.support_offer_accept(by=request.user, offer=offer, care_home=care_home)
     except ValidationError as error:
         return request_detail(request, offer.request_id, accept_errors=error.messages)
     messages.success(request, f"Offer accepted: {offer.staff.name} is now assigned.")
@@ -197,7 +191,7 @@ def offer_accept(request, pk):
 def offer_decline(request, pk):
     offer = get_object_or_404(SupportOffer, pk=pk)
     try:
-        services.offer_decline(by=request.user, offer=offer)
+        services.support_offer_decline(by=request.user, offer=offer)
     except ValidationError as error:
         return request_detail(request, offer.request_id, accept_errors=error.messages)
     messages.success(request, "Offer declined.")

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehomes import services as carehome_services
 from config.forms import add_service_errors
-from config.placeholders import placeholder
 from config.presenters import hours_phrase
+from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.access import (
     may,
@@ -123,7 +123,7 @@ def engagement_note_add(request, pk):
     form = EngagementNoteForm(request.POST)
     if form.is_valid():
         try:
-            organisation_services.engagement_note_add(by=request.user, pcn=pcn, **form.cleaned_data)
+            organisation_services.engagement_note_create(by=request.user, pcn=pcn, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -136,7 +136,11 @@ def engagement_note_add(request, pk):
 def my_organisation(request):
     member = staff_member_for(request.user)
     if member is None:
-        return placeholder(request, "My organisation", "Your login is not linked to a staff record yet.", [])
+        return render_with_labels(
+            request,
+            "workstreams/no_staff_record.jinja",
+            {"page_title": "My organisation", "project_managers": organisation_selectors.project_managers()},
+        )
     return redirect("organisations:detail", pk=member.organisation_id)
 
 

@@ -102,7 +102,7 @@ def progress_note_add(request, pk):
     form = ProgressNoteForm(request.POST)
     if form.is_valid():
         try:
-            services.progress_note_add(by=request.user, workstream=workstream, **form.cleaned_data)
+            services.progress_note_create(by=request.user, workstream=workstream, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

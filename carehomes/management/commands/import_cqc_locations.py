@@ -29,9 +29,9 @@ class Command(BaseCommand):
         data = path.read_bytes()
         try:
             if dry_run:
-                preview, applied = cqc.cqc_preview(cqc_formats.parse_cqc(data, path.name)), False
+                preview, applied = cqc.cqc_import_preview(cqc_formats.parse_cqc(data, path.name)), False
             else:
-                preview, applied = cqc.cqc_apply(
+                preview, applied = cqc.cqc_import_apply(
                     by=None, data=data, filename=path.name, skip_bad_rows=skip_bad_rows
                 )
         except readers.ImportFileError as error:

@@ -11,10 +11,11 @@ from django.utils import timezone
 from carehomes.models import Visit
 from carehomes.visits.services import DuplicateVisit, visit_create, visit_delete, visit_update
 from config.patient_data import contains_nhs_number, is_valid_nhs_number
+from tests.conftest import FROZEN_TODAY
 from tests.factories import CareHomeFactory, VisitFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 DAY = datetime.timedelta(days=1)
 
 
@@ -139,22 +140,6 @@ def test_resubmitted_form_returns_the_first_visit(pharmacist, visit_fields):
     assert again.pk == first.pk
     assert again.already_saved is True
     assert Visit.objects.count() == 1
-
-
-def test_token_clash_on_insert_returns_the_visit_that_won(pharmacist, visit_fields, monkeypatch):
-    """Two requests with one token racing: the loser's insert fails on the unique token."""
-    fields = visit_fields()
-    winner = VisitFactory(submission_token=fields["submission_token"], created_by=pharmacist)
-    from carehomes.visits import services
-
-    monkeypatch.setattr(
-        services,
-        "_resubmitted",
-        lambda by, token, calls=[]: (
-            calls.append(1) or (None if len(calls) == 1 else Visit.objects.get(submission_token=token))
-        ),
-    )
-    assert visit_create(by=pharmacist, **fields).pk == winner.pk
 
 
 def test_unique_submission_token_is_held_by_the_database(pharmacist):
