@@ -15,11 +15,14 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from hypothesis import strategies as st
 
+from api.services import api_token_create
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from tests.factories import (
     ActionFactory,
     AssignmentFactory,
     CareHomeFactory,
+    CommunityPharmacyFactory,
+    DischargeFollowUpFactory,
     GapReportFactory,
     MeetingFactory,
     MembershipFactory,
@@ -389,6 +392,11 @@ def build_city():
     action = ActionFactory(section=section, owner_organisation=trust)
     meeting = MeetingFactory(held_on=today + datetime.timedelta(days=3))
     GapReportFactory(week="2026-W47")
+    pharmacy = CommunityPharmacyFactory(name="Chapel Allerton Pharmacy")
+    home.supplying_pharmacy = pharmacy
+    home.save(update_fields=["supplying_pharmacy"])
+    follow_up = DischargeFollowUpFactory(trust=trust, care_home=home, onward_referral=True)
+    api_token, _ = api_token_create(by=city.users["pharmacist"], name="Pharmacist's report", lifetime_days=30)
     city.o.update(
         trust=trust,
         pcn=pcn,
@@ -410,6 +418,9 @@ def build_city():
         section=section,
         action=action,
         meeting=meeting,
+        pharmacy=pharmacy,
+        follow_up=follow_up,
+        api_token=api_token,
     )
     return city
 

@@ -559,6 +559,73 @@ FORMS = [
         None,
         lambda c: {"pk": c.support.pk},
     ),
+    # Discharge follow-ups: record one, and act on one.
+    Form(
+        "discharge:create",
+        "pm",
+        lambda c: {
+            "trust": pks(c.trust, c.pcn),
+            "reference": ["PO-123456", "NHS 943 476 5919", "Mr Smith", "x" * 61, "=HYPERLINK(1)"],
+            "channel": ["pharmoutcomes", "nhsmail", "carrier-pigeon"],
+            "care_home": [c.home.cqc_location_id, c.home.name, "1-999", "x" * 201],
+            "pharmacy": [c.pharmacy.ods_code, "", "NOPE"],
+            "discharged_on": dates(),
+            "reasons": ["stopped", "dose_change", "junk"],
+            "changes_band": ["1-2", "6+", "junk"],
+            "note": ["Checked with the home.", "born on 1/2/1940", "\x0b"],
+            "duplicate": ["merge", "separate", "junk"],
+            "duplicate_of": [str(c.follow_up.pk), "-1", "99999999999999999999"],
+        },
+    ),
+    *[
+        Form(
+            "discharge:act",
+            "pm",
+            lambda c, prefix=prefix: {
+                f"{prefix}-note": ["Done.", "NHS 943 476 5919", "x" * 5000],
+                f"{prefix}-issues": ["mar_not_updated", "junk"],
+                f"{prefix}-participants": ["care_home_staff", "junk"],
+                f"{prefix}-reason": ["readmitted", "closed by mistake", "junk"],
+                f"{prefix}-pharmacy": ["NOPE", "x" * 201],
+                f"{prefix}-into": ["1", "-1", "junk"],
+                f"{prefix}-readmitted": ["yes", "no", "junk"],
+            },
+            None,
+            lambda c, prefix=prefix: {"pk": c.follow_up.pk, "action": prefix},
+        )
+        for prefix in (
+            "acknowledge",
+            "stage1",
+            "stage3",
+            "close_partial",
+            "redirect",
+            "merge",
+            "reopen",
+            "readmission",
+        )
+    ],
+    Form(
+        "discharge:upload_confirm",
+        "pm",
+        lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"], "trust": pks(c.trust)},
+    ),
+    Form(
+        "carehomes:supplying_pharmacy",
+        "pm",
+        lambda c: {"pharmacy": [c.pharmacy.ods_code, "", "NOPE", "x" * 5000, str(c.pharmacy.pk)]},
+        None,
+        lambda c: {"pk": c.home.pk},
+    ),
+    # API tokens: make one, revoke one.
+    Form(
+        "api_tokens:list",
+        "pharmacist",
+        lambda c: {
+            "name": ["Power BI", "NHS 943 476 5919", "x" * 5000, "=1+1"],
+            "lifetime_days": ["30", "365", "366", "0", "-1", "junk"],
+        },
+    ),
+    Form("api_tokens:revoke", "pharmacist", lambda c: {}, None, lambda c: {"pk": c.api_token.pk}),
     # Signing in, as anyone.
     Form(
         "login",
@@ -613,6 +680,13 @@ READ_ONLY = {
     "actionplan:report_pdf",
     "actionplan:report_docx",
     "actionplan:subject_access",
+    "actionplan:chart",
+    "discharge:list",
+    "discharge:mine",
+    "discharge:detail",
+    "discharge:reports",
+    "discharge:report",
+    "api_tokens:detail",
 }
 
 
@@ -736,9 +810,19 @@ def test_sign_in_takes_a_very_long_username(city, as_role):
 
 # Uploads -----------------------------------------------------------------------------------------
 
+DISCHARGE_HEADER = [
+    "referral_id",
+    "channel",
+    "cqc_location_id",
+    "pharmacy_ods_code",
+    "discharge_date",
+    "reasons",
+    "changes_band",
+]
 IMPORTS = {
     "cqc": ("carehomes:import", "carehomes:import_confirm", [DIRECTORY_HEADER, HSCA_HEADER]),
     "staff": ("carehomes:staff_import", "carehomes:staff_import_confirm", [STAFF_HEADER]),
+    "discharge": ("discharge:upload", "discharge:upload_confirm", [DISCHARGE_HEADER]),
 }
 TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
 
