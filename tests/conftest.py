@@ -71,6 +71,19 @@ FROZEN_TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture
+def celery_in_process(settings):
+    """Celery as on the embedded default: tasks run in the calling process (eager), even in CI
+    where REDIS_URL makes them go to a broker that no worker in the test reads."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def frozen_today(time_machine):
     """Today is FROZEN_TODAY, from noon in London (the clock still runs), for the whole test."""
     noon = datetime.datetime.combine(

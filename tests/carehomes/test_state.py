@@ -229,5 +229,5 @@ def test_nightly_task_runs_the_check(world, caplog):
     _, homes, _ = world
     CareHomeState.objects.filter(pk=homes[2].pk).update(last_visited_on=TODAY)
 
-    assert check_care_home_state.delay().get() == 1
+    assert check_care_home_state.apply().get() == 1
     assert CareHomeState.objects.get(pk=homes[2].pk).last_visited_on is None

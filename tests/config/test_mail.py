@@ -16,7 +16,7 @@ from organisations.access import ORGANISATION_LEAD, SLT
 from tests.factories import CareHomeFactory, PcnFactory, user_with_role
 from workstreams.models import SupportRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 ATTEMPTS = []
 

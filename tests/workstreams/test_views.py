@@ -27,7 +27,8 @@ from tests.factories import (
 )
 from workstreams.models import SupportOffer, SupportRequest, Workstream
 
-pytestmark = pytest.mark.django_db
+# E-mail goes through a Celery task: run it in-process so the outbox is checked in CI too.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 
 def query_count(client, url):
