@@ -8,13 +8,13 @@ is tried again on the next run (the "alert e-mail not delivered" hazard), and it
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.mail import absolute_url, one_line
 from discharge import selectors, timers
 from discharge.models import DischargeAlert, DischargeFollowUp
 from organisations.access import PROJECT_MANAGER
@@ -60,13 +60,13 @@ def _recipients(follow_up):
 def _send(alert):
     follow_up = alert.follow_up
     what = KINDS[alert.kind][1]
-    link = settings.HUB.get("BASE_URL", "") + reverse("discharge:detail", args=[follow_up.pk])
+    link = absolute_url(reverse("discharge:detail", args=[follow_up.pk]))
     recipients = _recipients(follow_up)
     if not recipients:
         log.warning("discharge alert %s has no one to send to", alert.pk)
         return []
     send_mail(
-        subject=f"Discharge follow-up {follow_up.reference} is {alert.kind}",
+        subject=one_line(f"Discharge follow-up {follow_up.reference} is {alert.kind}"),
         message=(
             f"The discharge follow-up {follow_up.reference} from {follow_up.trust} for a resident of "
             f"{follow_up.care_home} (sent to {follow_up.pharmacy}) is {what}.\n\n"

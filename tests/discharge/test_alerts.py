@@ -23,7 +23,8 @@ def lost():
     return follow_up
 
 
-def test_running_the_task_twice_sends_one_alert(lost, pm_user):
+def test_running_the_task_twice_sends_one_alert(lost, pm_user, settings):
+    settings.SITE_URL = "https://hub.example.nhs.uk"
     first = send_discharge_alerts.apply().get()
     second = send_discharge_alerts.apply().get()
     assert first["sent"] == 1 and second["sent"] == 0
@@ -31,7 +32,7 @@ def test_running_the_task_twice_sends_one_alert(lost, pm_user):
     message = mail.outbox[0]
     assert lost.reference in message.subject and "lost" in message.subject
     assert set(message.to) == {"dispensary@example.nhs.uk", pm_user.email}
-    assert f"/discharges/{lost.pk}/" in message.body
+    assert f"https://hub.example.nhs.uk/discharges/{lost.pk}/" in message.body
 
 
 def test_a_fresh_follow_up_raises_no_alert(pm_user):
