@@ -39,6 +39,7 @@ def index(request):
             "name": "trend",
             "table": trend_table,
             "src": report_documents.chart_url("trend", trend_table),
+            "phone_src": report_documents.chart_url("trend", trend_table, variant="phone"),
         }
         if trend
         else None,
@@ -46,6 +47,7 @@ def index(request):
             "name": "hours_by_sector",
             "table": sector_table,
             "src": report_documents.chart_url("hours_by_sector", sector_table),
+            "phone_src": report_documents.chart_url("hours_by_sector", sector_table, variant="phone"),
         },
     }
     latest_week = latest_gap_report_week()
