@@ -159,7 +159,9 @@ class StaffLookupField(forms.CharField):
     def __init__(self, *args, queryset, **kwargs):
         self.queryset = queryset
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup"))))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup")))
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
@@ -239,7 +241,9 @@ class HomeChoiceField(forms.CharField):
     script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup"))))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup")))
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value):

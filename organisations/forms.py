@@ -11,7 +11,9 @@ from organisations.models import Membership, Organisation, StaffMember, Team
 
 
 class MembershipForm(forms.Form):
-    staff = forms.ModelChoiceField(label="Person", queryset=StaffMember.objects.none(), widget=AutocompleteSelect)
+    staff = forms.ModelChoiceField(
+        label="Person", queryset=StaffMember.objects.none(), widget=AutocompleteSelect
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation they represent",
         queryset=Organisation.objects.order_by("name"),
@@ -48,7 +50,10 @@ class EngagementForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     clinical_director = forms.ModelChoiceField(
-        label="Clinical director", queryset=StaffMember.objects.none(), required=False, widget=AutocompleteSelect
+        label="Clinical director",
+        queryset=StaffMember.objects.none(),
+        required=False,
+        widget=AutocompleteSelect,
     )
 
     def __init__(self, *args, pcn, **kwargs):

@@ -70,7 +70,9 @@ def test_the_staff_look_up_is_for_leadership_only(request, client_for, pm_user, 
     StaffMemberFactory(name="Asha Old", gphc_number="2099002", is_active=False)
     for user in (pm_user, slt_user):
         found = texts(client_for(user).get(STAFF_LOOKUP, {"q": "asha"}))
-        assert len(found) == 1 and found[0].startswith("Asha Patel – ") and found[0].endswith("(GPhC 2099001)")
+        assert (
+            len(found) == 1 and found[0].startswith("Asha Patel – ") and found[0].endswith("(GPhC 2099001)")
+        )
     for role in ("pharmacist_user", "orglead_user", "trust_user", "chemist_user"):
         response = client_for(request.getfixturevalue(role)).get(STAFF_LOOKUP, {"q": "asha"})
         assert response.status_code == 403

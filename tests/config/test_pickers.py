@@ -25,9 +25,12 @@ def _offenders(form_class, fields):
         if model in PICKED and not isinstance(field.widget, MULTIPLE):
             if not isinstance(field.widget, AutocompleteSelect):
                 bad.append(f"{where}: a select of {model.__name__} without AutocompleteSelect")
-        elif type(field).__name__ in ("HomeChoiceField", "StaffLookupField", "CareHomeField"):
-            if where not in TYPED_ON_PURPOSE and "data-lookup-url" not in field.widget.attrs:
-                bad.append(f"{where}: a typed look-up without data-lookup-url")
+        elif (
+            type(field).__name__ in ("HomeChoiceField", "StaffLookupField", "CareHomeField")
+            and where not in TYPED_ON_PURPOSE
+            and "data-lookup-url" not in field.widget.attrs
+        ):
+            bad.append(f"{where}: a typed look-up without data-lookup-url")
     return bad
 
 

@@ -49,7 +49,11 @@ def test_pm_assigns_a_person_by_typing_part_of_their_name(page):
     _submit_with_keyboard(page, "Assign")
 
     # Then Ben is assigned to the home
-    expect(page.get_by_role("table", name="Current assignments").get_by_role("link", name="Ben Okafor", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Current assignments").get_by_role(
+            "link", name="Ben Okafor", exact=True
+        )
+    ).to_be_visible()
     assert home.assignments.get().staff.name == "Ben Okafor"
     assert_accessible(page)
     assert not page.js_errors
@@ -81,6 +85,10 @@ def test_pm_finds_a_care_home_through_the_look_up(page, monkeypatch):
     _submit_with_keyboard(page, "Assign")
 
     # And Asha is assigned to Larchfield House
-    expect(page.get_by_role("table", name="Current assignments").get_by_role("link", name="Larchfield House", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Current assignments").get_by_role(
+            "link", name="Larchfield House", exact=True
+        )
+    ).to_be_visible()
     assert member.assignments.get().care_home.name == "Larchfield House"
     assert not page.js_errors

@@ -42,7 +42,9 @@ def test_pharmacist_logs_a_visit_from_my_care_homes_on_a_phone(phone_page):
 
     # And fill it in with the keyboard (how the visit was made is not chosen for them), first with
     # more residents than the home has beds
-    expect(page.get_by_role("group", name="How was the visit made?").get_by_role("radio", checked=True)).to_have_count(0)
+    expect(
+        page.get_by_role("group", name="How was the visit made?").get_by_role("radio", checked=True)
+    ).to_have_count(0)
     page.get_by_label("On site").focus()
     page.keyboard.press("Space")
     page.get_by_label("Structured medication review").focus()
@@ -87,7 +89,9 @@ PHONE_390 = {"width": 390, "height": 844}
 
 @pytest.fixture
 def phone_390(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE_390, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE_390, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []
