@@ -5,8 +5,8 @@ its warning button posts to the same address."""
 
 import re
 
-import pytest
 import lxml.html
+import pytest
 
 from organisations.models import Membership
 from tests.factories import (
