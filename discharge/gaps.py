@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Q
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
 from carehomes.models import CareHome
+from config.dates import uk_date
 from discharge.models import DischargeFollowUp
 from discharge.states import CLOSED_STATES, State
 
@@ -91,7 +92,7 @@ def discharge_gaps(*, homes=None, today):
             Gap(
                 TRUST_DROP_OFF,
                 f"{row['trust__name']} has sent no discharge referral for a care-home resident for "
-                f"{_days(last, today)} days (the last on {last:%-d %B %Y}); the rule is "
+                f"{_days(last, today)} days (the last on {uk_date(last)}); the rule is "
                 f"{config['DROP_OFF_DAYS']} days.",
                 subject_name=row["trust__name"],
                 locality=row["trust__locality"],
