@@ -39,6 +39,7 @@ class CareHomeFilterForm(forms.Form):
     specialism = forms.ChoiceField(label="Specialism", required=False)
     has_lead = forms.ChoiceField(label="Has a named lead", required=False, choices=YES_NO_EITHER)
     has_gap = forms.ChoiceField(label="Has a gap", required=False, choices=YES_NO_EITHER)
+    outbreak = forms.ChoiceField(label="In outbreak", required=False, choices=YES_NO_EITHER)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -71,6 +72,7 @@ class CareHomeFilterForm(forms.Form):
             "specialism": data.get("specialism", ""),
             "has_lead": yes_no(data.get("has_lead")),
             "has_gap": yes_no(data.get("has_gap")),
+            "in_outbreak": yes_no(data.get("outbreak")),
             "sort": data.get("sort") or "name",
         }
 

@@ -61,6 +61,7 @@ def carehome_list(
     specialism="",
     has_lead=None,
     has_gap=None,
+    in_outbreak=None,
     sort="name",
 ):
     """Care homes the user may see, filtered and sorted, each with its lead and gap facts.
@@ -93,6 +94,11 @@ def carehome_list(
         qs = qs.filter(gap_no_lead=not has_lead)
     if has_gap is not None:
         qs = qs.filter(gap_count__gt=0) if has_gap else qs.filter(gap_count=0)
+    if in_outbreak is not None:
+        in_outbreak_now = Q(outbreak_started_on__lte=timezone.localdate()) & ~Q(
+            outbreak_status=CareHome.Outbreak.NONE
+        )
+        qs = qs.filter(in_outbreak_now) if in_outbreak else qs.exclude(in_outbreak_now)
     order = CAREHOME_SORTS.get(sort) or CAREHOME_SORTS["name"]
     return qs.select_related("pcn").prefetch_related("specialisms").order_by(*order)
 

@@ -190,6 +190,8 @@ ACCESS = {
     "discharge:act": Rule(
         get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
     ),
+    # A community pharmacy's opening hours (the stage-1 timer counts them): its own staff and the PM.
+    "discharge:opening_hours": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
 }
 
 
