@@ -376,7 +376,10 @@ def discharge_scenarios(w):
         w.pm,
     )
     w.changed(
-        lambda: discharge_services.pharmacy_set_opening_hours(by=w.pm, pharmacy=pharmacy, sessions=[]), w.pm
+        lambda: discharge_services.pharmacy_set_opening_hours(
+            by=w.pm, pharmacy=pharmacy, sessions=[(1, datetime.time(9), datetime.time(17))]
+        ),
+        w.pm,
     )
 
 
