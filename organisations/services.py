@@ -49,6 +49,13 @@ def membership_permission(*, team, role) -> Permission:
     return Permission.SEAT_LEADERSHIP if _role_granted_by(team, role) else Permission.ADD_MEMBERSHIP
 
 
+def membership_end_permission(membership) -> Permission:
+    """What it takes to unseat someone: SEAT_LEADERSHIP for an SLT or PM seat, else CHANGE_MEMBERSHIP."""
+    if _role_granted_by(membership.team, membership.role):
+        return Permission.SEAT_LEADERSHIP
+    return Permission.CHANGE_MEMBERSHIP
+
+
 def _slt_addresses():
     """Every SLT member's address: logins with the SLT role, and the staff seated on the SLT."""
     users = get_user_model().objects.filter(groups__name=SLT, is_active=True).exclude(email="")
@@ -128,8 +135,8 @@ def membership_end(*, by, membership) -> None:
         .select_related("team", "staff__user")
         .get(pk=membership.pk)
     )
+    require(by, membership_end_permission(membership))
     granted = _role_granted_by(membership.team, membership.role)
-    require(by, Permission.SEAT_LEADERSHIP if granted else Permission.CHANGE_MEMBERSHIP)
     staff = membership.staff
     if granted and staff.user_id and granted not in _roles_still_granted(staff, excluding=membership):
         staff.user.groups.remove(Group.objects.get(name=granted))
