@@ -307,3 +307,11 @@ def find_header(rows, is_header, what):
         if number > 50:
             break
     raise ImportFileError(what)
+
+
+def in_batches(items, size=900):
+    """`items` as lists of at most `size`: values an import looks up with one SQL `IN` each, kept
+    under SQLite's limit of 999 variables a query."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
