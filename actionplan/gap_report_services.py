@@ -126,7 +126,7 @@ def gap_report_email(*, report_id):
         log.exception("could not make the PDF of gap report %s for its email", report.week)
         attachment = None
     queued = email_queue(
-        subject=f"Weekly gap report {report.week}",
+        subject=f"Weekly gap report: {week_title(report.week)}",
         body=body,
         recipients=recipients,
         bcc=True,

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config.dates import uk_date
 from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 
@@ -333,7 +334,7 @@ class Visit(FreeTextModel, TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.care_home} on {self.visited_on:%d %b %Y} ({self.get_mode_display()})"
+        return f"{self.care_home} on {uk_date(self.visited_on)} ({self.get_mode_display()})"
 
     @property
     def activities(self):

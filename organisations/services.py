@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.dates import uk_datetime
 from config.mail import absolute_url, email_queue
 from config.patient_data import patient_data_problem
 from config.security import end_sessions
@@ -75,8 +76,7 @@ def _actor_name(by):
 
 def leadership_change_announce(*, what: str, by, at=None) -> None:
     """E-mail every SLT member that someone was given (or lost) the SLT or project manager role."""
-    at = timezone.localtime(at or timezone.now())
-    when = at.strftime("%-d %B %Y at %H:%M")
+    when = uk_datetime(at or timezone.now())
     body = "\n".join(
         [
             f"{what}.",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
+from config.dates import uk_date
 from config.mail import absolute_url, email_queue
 from config.presenters import hours as hours_text
 from organisations.access import SLT, organisation_ids_for, require
@@ -165,7 +166,7 @@ def support_request_create(
         f"Hours a week: {hours_per_week}\n"
         f"Skills: {skills or 'not stated'}\n"
         f"Where: {where}\n"
-        f"Needed by: {needed_by:%-d %B %Y} ({support_request.get_urgency_display().lower()})\n\n"
+        f"Needed by: {uk_date(needed_by)} ({support_request.get_urgency_display().lower()})\n\n"
         f"Offer staff time at {absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
     _email_on_commit(f"Request for help: {title}", body, _recipients(support_request))
@@ -359,7 +360,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         f'An offer of help for "{support_request.title}" ({support_request.organisation.name}) '
         f"has been accepted.\n\n"
         f"{staff.name} of {offer.organisation.name} will give {hours_text(offer.hours_per_week)} hours a week "
-        f"from {offer.starts_on:%-d %B %Y}:\n"
+        f"from {uk_date(offer.starts_on)}:\n"
         + "".join(f"- {a.care_home.name}: {hours_text(a.hours_per_week)} hours a week\n" for a in assignments)
         + f"\nThe request is now {support_request.get_status_display().lower()}.\n"
         f"{absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
