@@ -132,12 +132,12 @@ def deliver(outbox_id, *, now=None) -> str:
             email.next_attempt_at = now + backoff(email.attempts)
             _note_due(email.next_attempt_at)
             log.warning(
-                "e-mail %s (%s) not sent (attempt %s, %s); next attempt at %s",
+                "e-mail %s (%s) not sent (attempt %s, %s); next attempt in %s seconds",
                 email.pk,
                 email.purpose,
                 email.attempts,
                 email.last_error,
-                email.next_attempt_at.isoformat(),
+                int(backoff(email.attempts).total_seconds()),
             )
         email.save(
             update_fields=["attempts", "claimed_until", "last_error", "given_up_at", "next_attempt_at"]
