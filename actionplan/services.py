@@ -61,6 +61,7 @@ def section_create(*, by, name, code, plan=None):
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(plan=plan, name=name.strip(), code=code.strip().upper(), position=position)
     section.full_clean()
+    section._history_user = by
     section.save()
     return section
 
@@ -175,6 +176,7 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
     current = Action.objects.select_for_update(of=("self",)).select_related("section").get(pk=action.pk)
     update = ActionUpdate(action=current, written_on=written_on, text=text.strip(), rag=rag or "", author=by)
     update.full_clean()
+    update._history_user = by
     update.save()
     if rag and rag != current.rag:
         current.rag = rag
@@ -193,5 +195,6 @@ def meeting_create(*, by, held_on, title=""):
     if title and title.strip():
         meeting.title = title.strip()
     meeting.full_clean()
+    meeting._history_user = by
     meeting.save()
     return meeting
