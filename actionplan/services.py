@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from actionplan.selectors import action_changes_since
+from config.dates import uk_date
 from organisations.access import require
 from organisations.permissions import Permission
 
@@ -34,7 +35,8 @@ class ActionChangedMeanwhile(ValidationError):
         self.current_version = current_version
 
 
-def _check_owner(owner, owner_organisation):
+def check_owner(owner, owner_organisation):
+    """The owner must work for the owning organisation (the form asks too, for one round of errors)."""
     if owner is None or owner_organisation is None:
         return
     if owner_organisation.pk not in {owner.organisation_id, owner.second_organisation_id}:
@@ -59,6 +61,7 @@ def section_create(*, by, name, code, plan=None):
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(plan=plan, name=name.strip(), code=code.strip().upper(), position=position)
     section.full_clean()
+    section._history_user = by
     section.save()
     return section
 
@@ -73,7 +76,7 @@ def action_create(
     cannot take the same number (the database's unique constraint backs this up).
     """
     require(by, Permission.ADD_ACTION)
-    _check_owner(owner, owner_organisation)
+    check_owner(owner, owner_organisation)
     section = Section.objects.select_for_update().get(pk=section.pk)
     number = (Action.objects.filter(section=section).aggregate(m=Max("number"))["m"] or 0) + 1
     action = Action(
@@ -123,7 +126,7 @@ def action_update(*, by, action, version, **fields):
             changed = True
     if not changed:
         return current
-    _check_owner(current.owner, current.owner_organisation)
+    check_owner(current.owner, current.owner_organisation)
     current.version += 1
     _save(current, by=by, reason="Details edited")
     return current
@@ -173,11 +176,12 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
     current = Action.objects.select_for_update(of=("self",)).select_related("section").get(pk=action.pk)
     update = ActionUpdate(action=current, written_on=written_on, text=text.strip(), rag=rag or "", author=by)
     update.full_clean()
+    update._history_user = by
     update.save()
     if rag and rag != current.rag:
         current.rag = rag
         current.version += 1
-        _save(current, by=by, reason=f"RAG set by the update of {written_on:%-d %B %Y}")
+        _save(current, by=by, reason=f"RAG set by the update of {uk_date(written_on)}")
     return update
 
 
@@ -186,10 +190,11 @@ def meeting_create(*, by, held_on, title=""):
     """The PM records a Silver Command meeting date."""
     require(by, Permission.ADD_MEETING)
     if Meeting.objects.filter(held_on=held_on).exists():
-        raise ValidationError({"held_on": f"A meeting on {held_on:%-d %B %Y} is already recorded."})
+        raise ValidationError({"held_on": f"A meeting on {uk_date(held_on)} is already recorded."})
     meeting = Meeting(held_on=held_on)
     if title and title.strip():
         meeting.title = title.strip()
     meeting.full_clean()
+    meeting._history_user = by
     meeting.save()
     return meeting

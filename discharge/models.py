@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from carehomes.models import CareHome, Visit
+from config.dates import uk_time
 from config.patient_data import validate_no_patient_data
 from discharge import timers
 from discharge.states import FINISHED_STATES, OPEN_STATES, State
@@ -139,7 +140,7 @@ class PharmacyOpeningHours(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.pharmacy}: {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return f"{self.pharmacy}: {self.get_weekday_display()} {uk_time(self.opens_at)} to {uk_time(self.closes_at)}"
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -267,6 +268,18 @@ class DischargeFollowUp(TimeStamped):
             models.Index(fields=["trust", "-received_at"], name="followup_trust_received_idx"),
             models.Index(fields=["pharmacy", "state"], name="followup_pharmacy_state_idx"),
             models.Index(fields=["received_at"], name="followup_received_idx"),
+            # "Needs you now": onward referrals not yet done.
+            models.Index(
+                fields=["care_home"],
+                condition=Q(onward_referral=True, onward_closed_at__isnull=True),
+                name="followup_onward_open_idx",
+            ),
+            # The list's closed follow-ups, after the open ones, in routing order.
+            models.Index(
+                fields=["routed_at", "id"],
+                condition=Q(state__in=FINISHED_STATE_VALUES),
+                name="followup_finished_routed_idx",
+            ),
             # The gap rule "discharge not yet followed up" reads only the open ones received lately.
             models.Index(
                 fields=["received_at", "care_home"],
