@@ -22,6 +22,7 @@ from carehomes.models import CareHome
 from nonprod import scale
 from nonprod.bench import pages, reference, report
 from nonprod.bench.api import measure_api
+from nonprod.bench.demo import measure_demo, print_demo_results
 from nonprod.bench.writer import WRITER_RATE, Writer
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 
@@ -34,8 +35,20 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=40, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=5)
         parser.add_argument("--output", default="bench-results.json")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Time every page at demo size instead (a database holding `seed_demo`'s city); "
+            "writes bench-demo-results.json unless --output is given.",
+        )
 
-    def handle(self, *args, homes, requests, warmup, output, **options):
+    def handle(self, *args, homes, requests, warmup, output, demo=False, **options):
+        if demo:
+            results = measure_demo(requests=requests, warmup=warmup)
+            path = "bench-demo-results.json" if output == "bench-results.json" else output
+            Path(path).write_text(json.dumps(results, indent=2))
+            print_demo_results(results, self.stdout.write)
+            return
         if scale.current_counts().care_homes < homes:
             self.stdout.write(f"Building the scale data set ({homes} homes)…")
             started = time.monotonic()
