@@ -14,12 +14,12 @@ from carehomes import selectors, services, suggestions
 from carehomes.forms import (
     AssignmentForm,
     CareHomeFilterForm,
-    CareHomeForm,
     HandOverForm,
     OutbreakForm,
     SupplyingPharmacyForm,
 )
 from carehomes.gaps import CARE_HOME_RULES
+from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
 from config.forms import add_service_errors
 from config.pagination import paginate
