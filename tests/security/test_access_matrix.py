@@ -81,6 +81,9 @@ ACCESS = {
     "dashboard:search": Rule(get=EVERY_ROLE, post=NOBODY),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
     "carehomes:list": Rule(get=LEADERSHIP | PHARMACISTS, post=PM),
+    # The look-ups behind the autocomplete boxes: as the pages they stand for (homes, staff), JSON only.
+    "carehomes:home_lookup": Rule(get=LEADERSHIP | PHARMACISTS, post=NOBODY),
+    "carehomes:staff_lookup": Rule(get=LEADERSHIP, post=NOBODY),
     "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),
     "carehomes:import": Rule(get=PM),
     # A home's details changed, or a home added by hand: the project manager (issue 14).
@@ -115,7 +118,7 @@ ACCESS = {
     "teams:list": Rule(get=EVERY_ROLE, post=PM),
     "teams:detail": Rule(get=EVERY_ROLE, post=PM, kwargs=pk("team")),
     "teams:membership_add": Rule(get=NOBODY, post=PM, kwargs=pk("team")),
-    "teams:membership_end": Rule(get=NOBODY, post=PM, kwargs=pk("membership")),
+    "teams:membership_end": Rule(get=PM, post=PM, kwargs=pk("membership")),
     # Workstreams: everyone reads; SLT and PM run them.
     "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),
     "workstreams:create": Rule(get=LEADERSHIP),
@@ -130,9 +133,11 @@ ACCESS = {
         get=EVERY_ROLE, post=PM | ORGANISATION_LEADS, kwargs=pk("support_request")
     ),
     "workstreams:offer_create": Rule(get=NOBODY, post=PM | {"orglead@other"}, kwargs=pk("support_request")),
-    "workstreams:request_withdraw": Rule(get=NOBODY, post=PM | {"orglead"}, kwargs=pk("support_request")),
+    "workstreams:request_withdraw": Rule(
+        get=PM | {"orglead"}, post=PM | {"orglead"}, kwargs=pk("support_request")
+    ),
     "workstreams:offer_accept": Rule(get=NOBODY, post=PM, kwargs=pk("support_offer")),
-    "workstreams:offer_decline": Rule(get=NOBODY, post=PM, kwargs=pk("support_offer")),
+    "workstreams:offer_decline": Rule(get=PM, post=PM, kwargs=pk("support_offer")),
     # Organisations: everyone reads; PCN engagement is recorded by SLT and PM.
     "organisations:list": Rule(get=EVERY_ROLE, post=PM),
     "organisations:mine": Rule(get=ORGANISATION_LEADS),
@@ -155,7 +160,7 @@ ACCESS = {
     "actionplan:action_create": Rule(get=PM),
     "actionplan:action_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("action")),
     "actionplan:action_edit": Rule(get=PM, kwargs=pk("action")),
-    "actionplan:action_close": Rule(get=NOBODY, post=PM, kwargs=pk("action")),
+    "actionplan:action_close": Rule(get=PM, post=PM, kwargs=pk("action")),
     "actionplan:action_reopen": Rule(get=NOBODY, post=PM, kwargs=pk("action")),
     "actionplan:actionupdate_create": Rule(get=PM | {"slt"}, kwargs=pk("action")),
     "actionplan:meeting_list": Rule(get=LEADERSHIP, post=PM),
@@ -190,6 +195,8 @@ ACCESS = {
     "discharge:act": Rule(
         get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
     ),
+    # A community pharmacy's opening hours (the stage-1 timer counts them): its own staff and the PM.
+    "discharge:opening_hours": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
 }
 
 
