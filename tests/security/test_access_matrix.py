@@ -26,8 +26,8 @@ from django.test import Client
 
 from organisations.access import GROUP_PERMISSIONS
 from organisations.permissions import Permission
+from tests.city import ACTORS, CHART_DIGEST, OTHER, REPORT_WEEK
 from tests.security.url_patterns import hub_pages
-from tests.security.world import ACTORS, CHART_DIGEST, OTHER, REPORT_WEEK, build_world
 from tests.snapshots import changed_tables, table_snapshot
 
 LOGIN = "/accounts/login/"
@@ -46,7 +46,7 @@ CHEMISTS = frozenset({"chemist", "chemist@other"})
 class Rule:
     get: frozenset
     post: frozenset | None = None  # who may write through the page; None: the same as get
-    kwargs: tuple = ()  # (URL kwarg, world object name or a literal value)
+    kwargs: tuple = ()  # (URL kwarg, city object name or a literal value)
     public: bool = False  # readable without signing in (the accessibility statement)
 
     def may_post(self, actor):
@@ -200,11 +200,11 @@ ACCESS = {
 }
 
 
-def resolve_kwargs(rule, world):
-    """URL kwargs for a page: a world object's pk, or a literal (e.g. an ISO week)."""
+def resolve_kwargs(rule, city):
+    """URL kwargs for a page: a city object's pk, or a literal (e.g. an ISO week)."""
     kwargs = {}
     for key, value in rule.kwargs:
-        target = world.objects.get(value, value) if isinstance(value, str) else value
+        target = city.objects.get(value, value) if isinstance(value, str) else value
         kwargs[key] = getattr(target, "pk", target)
     return kwargs
 
@@ -283,11 +283,10 @@ def test_every_page_has_an_access_rule():
 
 
 @pytest.mark.django_db
-def test_every_page_keeps_its_access_rule_for_every_person():
-    world = build_world()
+def test_every_page_keeps_its_access_rule_for_every_person(city):
     no_role_user = get_user_model().objects.create_user("no-role", password="not-used-here-123")
     clients = {"anonymous": Client()}
-    for actor, user in [*world.users.items(), ("no-role", no_role_user)]:
+    for actor, user in [*city.users.items(), ("no-role", no_role_user)]:
         clients[actor] = Client()
         clients[actor].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -296,7 +295,7 @@ def test_every_page_keeps_its_access_rule_for_every_person():
     tried = 0
     for page in pages:
         rule = ACCESS[page.name]
-        path = page.path(**resolve_kwargs(rule, world))
+        path = page.path(**resolve_kwargs(rule, city))
         for actor, client in clients.items():
             # The other organisation's people matter where a page shows one object; a person with
             # no role is refused by the same check for every method.

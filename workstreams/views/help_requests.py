@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.dates import uk_date
 from config.forms import add_service_errors
-from config.presenters import hours_phrase, uk_date
+from config.presenters import hours_phrase
 from config.rendering import render_confirm
 from organisations.access import (
     is_coordinator,
@@ -181,12 +182,12 @@ def offer_accept(request, pk):
         if not form.is_valid():
             return request_detail(request, offer.request_id, accept_errors=form.errors["care_home"])
         care_home = form.cleaned_data["care_home"]
-    try:
-        services.support_offer_accept(by=request.user, offer=offer, care_home=care_home)
-    except ValidationError as error:
-        return request_detail(request, offer.request_id, accept_errors=error.messages)
-    messages.success(request, f"Offer accepted: {offer.staff.name} is now assigned.")
-    return redirect("workstreams:request_detail", pk=offer.request_id)
+    return _decided(
+        request,
+        offer.request_id,
+        lambda: services.support_offer_accept(by=request.user, offer=offer, care_home=care_home),
+        f"Offer accepted: {offer.staff.name} is now assigned.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,12 +217,12 @@ def offer_decline(request, pk):
             keep_text="Keep the offer",
             back=back,
         )
-    try:
-        services.support_offer_decline(by=request.user, offer=offer)
-    except ValidationError as error:
-        return request_detail(request, offer.request_id, accept_errors=error.messages)
-    messages.success(request, "Offer declined.")
-    return redirect("workstreams:request_detail", pk=offer.request_id)
+    return _decided(
+        request,
+        offer.request_id,
+        lambda: services.support_offer_decline(by=request.user, offer=offer),
+        "Offer declined.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,9 +251,20 @@ def request_withdraw(request, pk):
             keep_text="Keep the request",
             back=back,
         )
+    return _decided(
+        request,
+        pk,
+        lambda: services.support_request_withdraw(by=request.user, support_request=support_request),
+        "The request has been withdrawn.",
+    )
+
+
+def _decided(request, request_pk, decide, done):
+    """A decision on a request for help or an offer to it (`decide`, one service): back to the
+    request's page with `done` in the success banner, or the request's page saying why not."""
     try:
-        services.support_request_withdraw(by=request.user, support_request=support_request)
+        decide()
     except ValidationError as error:
-        return request_detail(request, pk, accept_errors=error.messages)
-    messages.success(request, "The request has been withdrawn.")
-    return redirect("workstreams:request_detail", pk=pk)
+        return request_detail(request, request_pk, accept_errors=error.messages)
+    messages.success(request, done)
+    return redirect("workstreams:request_detail", pk=request_pk)

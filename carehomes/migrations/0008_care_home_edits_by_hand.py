@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carehomes', '0006_visit_newest_first_index'),
+        ('carehomes', '0007_visit_day_totals_and_list_indexes'),
     ]
 
     operations = [
