@@ -227,6 +227,8 @@ def test_edit_saves_and_the_home_page_says_what_changed(client_for, pm_user, hom
     html = client.get(response["Location"]).content.decode()
     assert "Meadow View Care Home: phone number and beds saved." in html
     assert "0113 496 0000" in html
+    # The history says who changed what; the bookkeeping list of hub-changed fields is not shown
+    assert "<li>Beds: 42 → 44</li>" in html and "Hub changed fields" not in html
     assert re.search(r'id="kept-in-hub">Changed in the hub, so the CQC import keeps them:\s*beds\.', html)
     home.refresh_from_db()
     assert home.beds == 44 and home.hub_changed_fields == ["beds", "phone"]
