@@ -21,6 +21,10 @@ class CarehomesConfig(AppConfig):
 
         state.connect()
 
+        from carehomes import hours_state
+
+        hours_state.connect()
+
         from carehomes.alignment import care_homes_follow_practices
         from organisations.signals import practices_moved_pcn
 

@@ -400,3 +400,7 @@ class CareHomeState(models.Model):
         "lead_assigned_hours",
         "valid_until",
     )
+
+
+# Kept per-organisation hour totals live in their own module; imported here so Django registers them.
+from carehomes.hours_models import OrganisationHours  # noqa: E402, F401

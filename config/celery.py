@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "carehomes.tasks.check_care_home_state",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Every organisation's kept hour totals, the same way.
+    "organisation-hours-check": {
+        "task": "carehomes.tasks.check_organisation_hours",
+        "schedule": crontab(minute=40, hour=2),
+    },
     # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
     # themselves are worked out whenever a page is read).
     "discharge-alerts": {

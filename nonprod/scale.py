@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actionplan.models import GapReport
 from carehomes.models import Assignment, CareHome, Visit
+from carehomes.hours_state import organisation_hours_rebuild
 from carehomes.state import carehome_state_rebuild
 from config.freshness import data_changed
 from nonprod.table_writer import TableWriter, reset_sequences
@@ -108,6 +109,7 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
         # Rows went in by COPY / bulk_create (no signals): keep every home's state now.
         carehome_state_rebuild()
+        organisation_hours_rebuild()
     data_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
