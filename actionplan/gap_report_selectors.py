@@ -290,6 +290,9 @@ def latest_headlines():
     return row or None
 
 
+TREND_EXTRA_KEYS = ("care_homes", "outbreak_not_visited", "pcns_no_hours", "open_requests")
+
+
 def trend_points(limit=52):
     """Key figures of the last `limit` current reports, oldest first, without loading their gaps."""
     rows = (
@@ -304,6 +307,8 @@ def trend_points(limit=52):
             "pct_visited_28d": (h or {}).get("pct_visited_28d"),
             "gaps": (h or {}).get("gaps"),
             "in_outbreak": (h or {}).get("in_outbreak"),
+            # The rest of the headline figures the dashboard compares with last week.
+            **{key: (h or {}).get(key) for key in TREND_EXTRA_KEYS},
             "backfilled": bool(backfilled),
         }
         for week, h, backfilled in reversed(list(rows))

@@ -125,7 +125,7 @@ def _numbers(values):
     return [float(v) if v not in ("", None) else float("nan") for v in values]
 
 
-def _draw_trend(ax, table):
+def _draw_trend(ax, table, ticks=8):
     weeks = [r[0] for r in table["rows"]]
     ax.plot(
         weeks, _numbers(r[1] for r in table["rows"]), marker="o", color=NHS_BLUE, label="% with a named lead"
@@ -140,7 +140,7 @@ def _draw_trend(ax, table):
     ax.set_ylim(0, 105)
     ax.set_ylabel("% of care homes")
     ax.legend(loc="lower left", frameon=False)
-    step = max(1, len(weeks) // 8)
+    step = max(1, len(weeks) // ticks)
     ax.set_xticks(range(0, len(weeks), step), [w[2:] for w in weeks[::step]], rotation=30, ha="right")
 
 
@@ -158,48 +158,73 @@ def _draw_bars(ax, table, series_labels):
         ax.legend(loc="lower right", frameon=False)
 
 
+# A phone's drawing: as wide as a 390 px screen's content at 110 dpi (352 px), so it is shown at
+# its own size and its 9 pt text stays about 14 px high, not shrunk to half as the 770 px one is.
+PHONE_WIDTH_INCHES = 3.2
+VARIANTS = ("", "phone")
+
+
 @functools.lru_cache(maxsize=128)
-def _render(name, table_json):
+def _render(name, table_json, variant=""):
     table = json.loads(table_json)
     rows = max(len(table["rows"]), 1)
-    height = 3.2 if name == "trend" else min(1.2 + 0.35 * rows, 8)
-    figure = Figure(figsize=(7, height), dpi=110)
+    phone = variant == "phone"
+    if phone:
+        width, height = PHONE_WIDTH_INCHES, 3.6 if name == "trend" else min(1.6 + 0.45 * rows, 9)
+    else:
+        width, height = 7, 3.2 if name == "trend" else min(1.2 + 0.35 * rows, 8)
+    figure = Figure(figsize=(width, height), dpi=110)
     ax = figure.subplots()
     if name == "trend":
-        _draw_trend(ax, table)
+        _draw_trend(ax, table, ticks=4 if phone else 8)
     elif name == "hours_by_sector":
         _draw_bars(ax, table, ["Available", "Assigned"])
         ax.set_xlabel("Hours a week")
     else:
         _draw_bars(ax, table, ["Gaps"])
         ax.set_xlabel("Number of gaps")
-    ax.set_title(table["caption"], fontsize=10, loc="left")
-    figure.tight_layout()
+    if phone:
+        # The caption is the page's (alt text and table caption); the legend goes under the chart.
+        handles, labels = ax.get_legend_handles_labels()
+        if ax.get_legend():
+            ax.get_legend().remove()
+        if len(labels) > 1:
+            figure.legend(handles, labels, loc="lower center", ncols=1, frameon=False)
+            figure.tight_layout(rect=(0, 0.08 * len(labels), 1, 1))
+        else:
+            figure.tight_layout()
+    else:
+        ax.set_title(table["caption"], fontsize=10, loc="left")
+        figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def chart_png(name, table):
+def chart_png(name, table, variant=""):
     """A chart as PNG bytes, drawn from its table (cached: the same numbers draw the same chart)."""
-    return _render(name, json.dumps(table, sort_keys=True))
+    return _render(name, json.dumps(table, sort_keys=True), variant)
 
 
 def chart_data_uri(name, table):
     return "data:image/png;base64," + base64.b64encode(chart_png(name, table)).decode("ascii")
 
 
-def chart_url(name, table):
+def chart_url(name, table, variant=""):
     """The address of a chart as a file, named by the hash of what it shows; drawn and stored
-    the first time those numbers are shown (one query a chart after that)."""
+    the first time those numbers are shown (one query a chart after that). `variant="phone"` is
+    the narrower drawing with larger text a phone shows instead."""
     from django.urls import reverse
 
     from actionplan.models import ChartImage
 
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown chart variant {variant!r}")
     table_json = json.dumps(table, sort_keys=True)
-    digest = hashlib.sha256(f"{name}\n{table_json}".encode()).hexdigest()[:40]
+    key = f"{name}:{variant}" if variant else name
+    digest = hashlib.sha256(f"{key}\n{table_json}".encode()).hexdigest()[:40]
     if not ChartImage.objects.filter(digest=digest).exists():
-        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json)})
+        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json, variant)})
     return reverse("actionplan:chart", args=[digest])
 
 

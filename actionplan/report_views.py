@@ -84,7 +84,12 @@ def report_detail(request, week):
     data = report.data
     tables = report_documents.chart_tables(data)
     charts = [
-        {"name": name, "table": table, "src": report_documents.chart_url(name, table)}
+        {
+            "name": name,
+            "table": table,
+            "src": report_documents.chart_url(name, table),
+            "phone_src": report_documents.chart_url(name, table, variant="phone"),
+        }
         for name, table in tables.items()
     ]
     versions = gap_report_selectors.gap_report_versions(week)

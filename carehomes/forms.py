@@ -6,11 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
+from config.forms import AutocompleteSelect, lookup_attrs, lookup_key
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -39,6 +41,7 @@ class CareHomeFilterForm(forms.Form):
     specialism = forms.ChoiceField(label="Specialism", required=False)
     has_lead = forms.ChoiceField(label="Has a named lead", required=False, choices=YES_NO_EITHER)
     has_gap = forms.ChoiceField(label="Has a gap", required=False, choices=YES_NO_EITHER)
+    outbreak = forms.ChoiceField(label="In outbreak", required=False, choices=YES_NO_EITHER)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -71,6 +74,7 @@ class CareHomeFilterForm(forms.Form):
             "specialism": data.get("specialism", ""),
             "has_lead": yes_no(data.get("has_lead")),
             "has_gap": yes_no(data.get("has_gap")),
+            "in_outbreak": yes_no(data.get("outbreak")),
             "sort": data.get("sort") or "name",
         }
 
@@ -109,6 +113,8 @@ class StaffFilterForm(forms.Form):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = AutocompleteSelect
+
     def label_from_instance(self, obj):
         label = f"{obj.name} – {obj.get_role_display()}, {obj.organisation.name}"
         return label if obj.is_active else f"{label} (not active)"
@@ -135,19 +141,38 @@ def assignable_staff():
 STAFF_SELECT_LIMIT = 400
 
 
+def staff_lookup_text(person):
+    """How a person reads in the staff look-up, ending with the key StaffLookupField parses back."""
+    text = f"{person.name} – {person.get_role_display()}, {person.organisation.name}"
+    return f"{text} (GPhC {person.gphc_number})" if person.gphc_number else person.name
+
+
+def home_lookup_text(home):
+    """How a care home reads in the care-home look-up, ending with its CQC location ID."""
+    return f"{home.name}, {home.postcode} ({home.cqc_location_id})"
+
+
 class StaffLookupField(forms.CharField):
-    """A person by GPhC registration number or exact name (for a country-sized staff list)."""
+    """A person by GPhC registration number or exact name (for a country-sized staff list). With
+    script, the box is an autocomplete over the staff look-up; a suggestion ends "(GPhC 2012345)"."""
 
     def __init__(self, *args, queryset, **kwargs):
         self.queryset = queryset
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup")))
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        people = list(self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2])
+        key = lookup_key(text, "GPhC")
+        chosen = Q(gphc_number=key) if key else Q(pk__in=[])
+        people = list(self.queryset.filter(chosen)[:1]) or list(
+            self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2]
+        )
         if not people:
             raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
         if len(people) > 1:
@@ -212,13 +237,24 @@ class AssignmentForm(forms.Form):
 
 
 class HomeChoiceField(forms.CharField):
-    """A care home by CQC location ID or exact name (a select of 15,000 homes would not do)."""
+    """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
+    script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup")))
+        )
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        homes = list(CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2])
+        key = lookup_key(text)
+        chosen = Q(cqc_location_id__iexact=key) if key else Q(pk__in=[])
+        homes = list(CareHome.objects.filter(chosen)[:1]) or list(
+            CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2]
+        )
         if not homes:
             raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")
         if len(homes) > 1:

@@ -61,6 +61,7 @@ def carehome_list(
     specialism="",
     has_lead=None,
     has_gap=None,
+    in_outbreak=None,
     sort="name",
 ):
     """Care homes the user may see, filtered and sorted, each with its lead and gap facts.
@@ -93,6 +94,11 @@ def carehome_list(
         qs = qs.filter(gap_no_lead=not has_lead)
     if has_gap is not None:
         qs = qs.filter(gap_count__gt=0) if has_gap else qs.filter(gap_count=0)
+    if in_outbreak is not None:
+        in_outbreak_now = Q(outbreak_started_on__lte=timezone.localdate()) & ~Q(
+            outbreak_status=CareHome.Outbreak.NONE
+        )
+        qs = qs.filter(in_outbreak_now) if in_outbreak else qs.exclude(in_outbreak_now)
     order = CAREHOME_SORTS.get(sort) or CAREHOME_SORTS["name"]
     return qs.select_related("pcn").prefetch_related("specialisms").order_by(*order)
 
@@ -361,3 +367,39 @@ __all__ = [
 def assignments_with_people():
     """Assignments with their staff member and care home, for a page that acts on one."""
     return Assignment.objects.select_related("staff", "care_home")
+
+
+LOOKUP_LIMIT = 20
+
+
+def home_lookup(*, user, search):
+    """Care homes for the look-up box: those the user may see (as on the care-home pages) whose
+    name contains, or CQC ID or postcode starts with, `search`; at most LOOKUP_LIMIT, by name."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return CareHome.objects.none()
+    return (
+        visible_care_homes(user)
+        .filter(
+            Q(name__icontains=search)
+            | Q(cqc_location_id__istartswith=search)
+            | Q(postcode__istartswith=search.upper())
+        )
+        .only("pk", "name", "postcode", "cqc_location_id")
+        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    )
+
+
+def staff_lookup(*, search):
+    """Active pharmacists and technicians (the people who can be assigned or make a visit) for the
+    look-up box, by name or GPhC number; at most LOOKUP_LIMIT, by name."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return StaffMember.objects.none()
+    return (
+        StaffMember.objects.deployable()
+        .filter(is_active=True)
+        .filter(Q(name__icontains=search) | Q(gphc_number__startswith=search))
+        .select_related("organisation")
+        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    )

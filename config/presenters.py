@@ -173,6 +173,21 @@ def plural(count, singular, plural_form=None):
     return f"{number(count)} {word}"
 
 
+def change_phrase(now, before, *, percent=False):
+    """A figure's change in words, never only an arrow or a colour: 'up 3', 'down 1,200',
+    'up 2.5 percentage points', 'no change'; '' when either figure is missing."""
+    if now is None or before is None or isinstance(now, str) or isinstance(before, str):
+        return ""
+    difference = round(Decimal(str(now)) - Decimal(str(before)), 1)
+    if difference == 0:
+        return "no change"
+    size = abs(difference)
+    amount = number(int(size) if size == size.to_integral_value() else float(size))
+    if percent:
+        amount += " percentage point" if size == 1 else " percentage points"
+    return f"{'up' if difference > 0 else 'down'} {amount}"
+
+
 def days_ago(value):
     """'today', '1 day ago', '12 days ago', or 'never'."""
     if value is None:
@@ -220,6 +235,7 @@ FILTERS = {
     "plural": plural,
     "hours_phrase": hours_phrase,
     "days_ago": days_ago,
+    "change_phrase": change_phrase,
     "hours": hours,
     "rag_tag": rag_tag,
     "severity_tag": severity_tag,

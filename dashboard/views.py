@@ -3,30 +3,19 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from actionplan import report_documents
 from actionplan.gap_report_selectors import latest_gap_report_week
 from config.rendering import render_page
-from dashboard import selectors
+from dashboard import presenters, selectors
 from dashboard.forms import FilterForm, GapFilterForm
 from dashboard.needs import project_manager_needs
 from dashboard.search import MIN_QUERY_LENGTH, search_everything
 from organisations.access import may, requires
 from organisations.permissions import Permission
-
-HEADLINE_CARDS = [
-    ("care_homes", "Care homes", ""),
-    ("pct_with_lead", "With a named lead", "%"),
-    ("pct_visited_28d", "Visited in the last 28 days", "%"),
-    ("in_outbreak", "In outbreak", ""),
-    ("outbreak_not_visited", "In outbreak, not visited since it began", ""),
-    ("gaps", "Gaps", ""),
-    ("pcns_no_hours", "PCNs with homes and no committed hours", ""),
-    ("open_requests", "Open requests for help (citywide)", ""),
-]
-
 
 # The dashboard lists the organisations with most hours; the rest are summed in one row.
 ORGANISATION_ROWS = 25
@@ -50,6 +39,7 @@ def index(request):
             "name": "trend",
             "table": trend_table,
             "src": report_documents.chart_url("trend", trend_table),
+            "phone_src": report_documents.chart_url("trend", trend_table, variant="phone"),
         }
         if trend
         else None,
@@ -57,10 +47,13 @@ def index(request):
             "name": "hours_by_sector",
             "table": sector_table,
             "src": report_documents.chart_url("hours_by_sector", sector_table),
+            "phone_src": report_documents.chart_url("hours_by_sector", sector_table, variant="phone"),
         },
     }
     latest_week = latest_gap_report_week()
-    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
+    kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    query = urlencode(kept)
+    recent_weeks, all_weeks = presenters.trend_weeks(trend_table)
     return render_page(
         request,
         "dashboard/index.jinja",
@@ -69,7 +62,11 @@ def index(request):
             "form": form,
             "filters": filters,
             "headlines": headlines,
-            "cards": [(label, headlines.get(key), unit) for key, label, unit in HEADLINE_CARDS],
+            "cards": presenters.figure_cards(
+                headlines=headlines, trend=trend, filters=filters, query=kept, today=timezone.localdate()
+            ),
+            "recent_weeks": recent_weeks,
+            "all_weeks": all_weeks,
             # Filters that no home satisfies (a PCN outside the locality chosen): say so, never "0.0%".
             "no_homes_match": filters.narrows_homes and not headlines.get("care_homes"),
             "rag_rows": [

@@ -77,4 +77,15 @@ rules.add_perm(
 )
 rules.add_perm(Permission.LIST_REPORTS, is_leadership | is_trust_discharge_team)
 rules.add_perm(Permission.VIEW_REPORT, is_leadership | trust_team_own)
-rules.add_perm(Permission.CHANGE_OPENING_HOURS, is_coordinator | is_community_pharmacy)
+
+
+@rules.predicate
+def is_own_organisation(user, organisation):
+    """`organisation` is the user's own (their employer or second organisation)."""
+    return organisation is not None and organisation.pk in organisation_ids_for(user)
+
+
+# A pharmacy's opening hours: its own staff, or the project manager (object: the pharmacy).
+rules.add_perm(
+    Permission.CHANGE_OPENING_HOURS, is_coordinator | (is_community_pharmacy & is_own_organisation)
+)

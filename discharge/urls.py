@@ -16,6 +16,11 @@ urlpatterns = [
         views.report_download,
         name="report",
     ),
+    path(
+        "discharges/pharmacies/<int:pk>/opening-hours/",
+        views.pharmacy_opening_hours,
+        name="opening_hours",
+    ),
     path("discharges/<int:pk>/", views.followup_detail, name="detail"),
     path("discharges/<int:pk>/<slug:action>/", views.followup_act, name="act"),
 ]

@@ -58,7 +58,7 @@ def test_a_page_costs_the_same_queries_at_two_sizes(pm_user, name):
 
 
 def test_the_csv_costs_the_same_queries_per_chunk(pm_user, monkeypatch):
-    from api import endpoints
+    from api import paging
 
     make_city(20)
     _, secret = api_token_create(by=pm_user, name="Counting", lifetime_days=30)
@@ -66,9 +66,9 @@ def test_the_csv_costs_the_same_queries_per_chunk(pm_user, monkeypatch):
     client = Client()
     count(client, "/api/v1/organisations", headers)
 
-    monkeypatch.setattr(endpoints, "CSV_CHUNK", 5)
+    monkeypatch.setattr(paging, "CSV_CHUNK", 5)
     five_chunks = count(client, "/api/v1/visits.csv", headers)  # 20 visits: 4 chunks and an empty read
-    monkeypatch.setattr(endpoints, "CSV_CHUNK", 10)
+    monkeypatch.setattr(paging, "CSV_CHUNK", 10)
     three_chunks = count(client, "/api/v1/visits.csv", headers)
 
     assert five_chunks - three_chunks == 2

@@ -11,7 +11,7 @@ from tests.factories import AssignmentFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
-CHART = re.compile(r'src="(/charts/[0-9a-f]{40}\.png)"')
+CHART = re.compile(r'(?:src|srcset)="(/charts/[0-9a-f]{40}\.png)"')  # a chart and its phone drawing
 
 
 def chart_urls(client):
@@ -58,3 +58,18 @@ def test_a_seen_chart_costs_one_query(client_for, slt_user):
     with CaptureQueriesContext(connection) as queries:
         client.get("/dashboard/")
     assert sum("actionplan_chartimage" in q["sql"] for q in queries.captured_queries) == charts
+
+
+def test_a_phone_gets_a_narrower_chart_drawing_from_the_picture_element(client_for, slt_user):
+    client = client_for(slt_user)
+    html = client.get("/dashboard/").content.decode()
+    phone = re.findall(r'<source media="\(max-width: 640px\)" srcset="(/charts/[0-9a-f]{40}\.png)">', html)
+    assert phone
+
+    def width(url):
+        png = client.get(url).content
+        return int.from_bytes(png[16:20], "big")  # the PNG header's width
+
+    desktop = re.findall(r'<img class="hub-chart" src="(/charts/[0-9a-f]{40}\.png)"', html)
+    assert all(width(url) <= 360 for url in phone)  # shown at its own size in a 390 px screen
+    assert all(width(url) >= 700 for url in desktop)

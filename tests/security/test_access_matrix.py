@@ -81,6 +81,9 @@ ACCESS = {
     "dashboard:search": Rule(get=EVERY_ROLE, post=NOBODY),
     # Care homes: SLT and PM all; pharmacy professionals their own. Assigning and importing: PM.
     "carehomes:list": Rule(get=LEADERSHIP | PHARMACISTS, post=PM),
+    # The look-ups behind the autocomplete boxes: as the pages they stand for (homes, staff), JSON only.
+    "carehomes:home_lookup": Rule(get=LEADERSHIP | PHARMACISTS, post=NOBODY),
+    "carehomes:staff_lookup": Rule(get=LEADERSHIP, post=NOBODY),
     "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),
     "carehomes:import": Rule(get=PM),
     "carehomes:import_confirm": Rule(get=NOBODY, post=PM),
@@ -187,6 +190,8 @@ ACCESS = {
     "discharge:act": Rule(
         get=NOBODY, post=PM | {"chemist"}, kwargs=(("pk", "follow_up"), ("action", "acknowledge"))
     ),
+    # A community pharmacy's opening hours (the stage-1 timer counts them): its own staff and the PM.
+    "discharge:opening_hours": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
 }
 
 

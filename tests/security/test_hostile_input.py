@@ -616,6 +616,35 @@ FORMS = [
         None,
         lambda c: {"pk": c.home.pk},
     ),
+    # A pharmacy's opening hours: per day open or closed, and typed times.
+    Form(
+        "discharge:opening_hours",
+        "pm",
+        lambda c: {
+            **{
+                f"{day}_open": ["open", "closed", "junk", ""]
+                for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            },
+            **{
+                f"{day}_{n}_{end}": [
+                    "9am",
+                    "6:30pm",
+                    "18:30",
+                    "midnight",
+                    "9",
+                    "25:99",
+                    "x" * 5000,
+                    "\x00",
+                    "٩am",
+                ]
+                for day in ("mon", "sat", "sun")
+                for n in (1, 2)
+                for end in ("opens", "closes")
+            },
+        },
+        None,
+        lambda c: {"pk": c.pharmacy.pk},
+    ),
     # API tokens: make one, revoke one.
     Form(
         "api_tokens:list",
@@ -654,6 +683,8 @@ READ_ONLY = {
     "dashboard:gaps",
     "dashboard:search",
     "carehomes:list",
+    "carehomes:home_lookup",
+    "carehomes:staff_lookup",
     "carehomes:detail",
     "carehomes:mine",
     "carehomes:staff_list",
@@ -716,6 +747,9 @@ LIST_PAGES = [
     ("carehomes:list", "pm", {}),
     ("carehomes:list", "pharmacist", {}),
     ("carehomes:staff_list", "pm", {}),
+    ("carehomes:home_lookup", "pm", {}),
+    ("carehomes:home_lookup", "pharmacist", {}),
+    ("carehomes:staff_lookup", "pm", {}),
     ("carehomes:fill_gaps", "pm", {}),
     ("carehomes:visit_list", "pm", {}),
     ("carehomes:visit_list", "pharmacist", {}),

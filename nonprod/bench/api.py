@@ -1,6 +1,6 @@
 """The read API's part of `make bench`: a page of 1,000 care homes, and the full visits CSV.
 
-Called by `manage.py bench` once the scale data set is built. Requests go in-process through
+Called by `manage.py bench` (`nonprod/management/commands/bench.py`) once the scale data set is built. Requests go in-process through
 Django's test client (the whole middleware, token check, rate count, selectors and use log),
 as the page benchmarks do. The CSV is read to the end; its memory is the process's resident set
 sampled every 20 ms while it streams, above what it was before the request.

@@ -15,8 +15,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import add_service_errors
 from config.rendering import render_page
-from discharge import forms, imports, report, selectors, services, states
+from discharge import forms, imports, report, selectors, services, states, timers
 from discharge.models import DischargeFollowUp
+from discharge.opening_hours_form import describe_sessions
 from discharge.states import Transition
 from organisations.access import (
     COMMUNITY_PHARMACY,
@@ -86,6 +87,7 @@ def followup_list(request):
             "counts": selectors.needs_me_now(user=request.user),
             "can_record": may(request.user, Permission.UPLOAD_FOLLOWUPS),
             "can_report": may(request.user, Permission.LIST_REPORTS),
+            "own_pharmacies": selectors.own_pharmacies(request.user),
         },
         block="results",
     )
@@ -163,6 +165,12 @@ def _detail_context(request, follow_up, bound=None):
         "stage1_due": selectors.stage1_due(follow_up, schedule),
         "lost_from": selectors.lost_from(follow_up),
         "schedule_name": schedule_name,
+        "schedule_hours": (
+            describe_sessions([(d, o, c) for d, pairs in schedule.items() for o, c in pairs])
+            if schedule_name == timers.RECORDED_SCHEDULE_NAME
+            else ""
+        ),
+        "can_change_hours": may(request.user, Permission.CHANGE_OPENING_HOURS, follow_up.pharmacy),
         "timeline": selectors.followup_timeline(follow_up),
         "duplicates": selectors.followup_duplicates(follow_up),
         "actions": actions,
