@@ -20,17 +20,19 @@ from actionplan.report_terms import week_of
 RAW_HEADLINES_SQL = """
 SELECT COUNT(*) AS homes,
        COUNT(*) FILTER (WHERE lead) AS with_lead,
-       COUNT(*) FILTER (WHERE s.last_visited_on >= %(cutoff)s) AS visited_28d,
+       COUNT(*) FILTER (WHERE last_visited_on >= %(cutoff)s) AS visited_28d,
        COUNT(*) FILTER (WHERE outbreak) AS in_outbreak,
        COUNT(*) FILTER (
-           WHERE outbreak AND (s.last_visited_on IS NULL OR s.last_visited_on < h.outbreak_started_on)
+           WHERE outbreak AND (last_visited_on IS NULL OR last_visited_on < outbreak_started_on)
        ) AS outbreak_not_visited,
-       COUNT(*) FILTER (WHERE lead AND s.lead_assigned_hours > s.lead_available_hours) AS lead_over_capacity
-FROM carehomes_carehome h
-JOIN carehomes_carehomestate s ON s.care_home_id = h.id,
-LATERAL (SELECT s.lead_staff_id IS NOT NULL AND s.lead_starts_on <= %(today)s
-                AND (s.lead_ends_on IS NULL OR s.lead_ends_on >= %(today)s) AS lead,
-                h.outbreak_status <> 'none' AND h.outbreak_started_on <= %(today)s AS outbreak) AS f
+       COUNT(*) FILTER (WHERE lead AND lead_assigned_hours > lead_available_hours) AS lead_over_capacity
+FROM (
+    SELECT s.last_visited_on, h.outbreak_started_on, s.lead_assigned_hours, s.lead_available_hours,
+           (s.lead_staff_id IS NOT NULL AND s.lead_starts_on <= %(today)s
+            AND (s.lead_ends_on IS NULL OR s.lead_ends_on >= %(today)s)) AS lead,
+           (h.outbreak_status <> 'none' AND h.outbreak_started_on <= %(today)s) AS outbreak
+    FROM carehomes_carehome h JOIN carehomes_carehomestate s ON s.care_home_id = h.id
+) AS home
 """
 RAW_HOURS_SQL = """
 SELECT o.id, o.name, o.sector, k.available_hours, k.assigned_hours
