@@ -120,7 +120,7 @@ def gap_report_email(*, report_id):
         ]
     )
     message = EmailMessage(
-        subject=f"Weekly gap report {report.week}",
+        subject=f"Weekly gap report: {week_title(report.week)}",
         body=body,
         to=[],
         bcc=recipients,

@@ -28,7 +28,8 @@ from actionplan.report_presenters import (  # noqa: E402
     rag_rows,
 )
 from actionplan.report_terms import week_title  # noqa: E402
-from config.exports import xml_safe  # noqa: E402
+from config.dates import generated_on  # noqa: E402
+from config.exports import docx_footer, pdf_footer, xml_safe  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
@@ -318,7 +319,8 @@ def report_pdf(report) -> bytes:
             style=small,
         ),
     ]
-    document.build(story)
+    footer = pdf_footer(generated_on(report.generated_at))
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
@@ -406,6 +408,7 @@ def report_docx(report) -> bytes:
     table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"])
     for severity, rule, subject, reason in gap_rows(data):
         document.add_paragraph(xml_safe(f"{severity} – {rule} – {subject}: {reason}"), style="List Bullet")
+    docx_footer(document, generated_on(report.generated_at))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

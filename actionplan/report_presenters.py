@@ -1,7 +1,10 @@
 """What the weekly gap report's page, PDF and Word document say, as rows and lines of text, from a
 report's frozen `data`."""
 
+import datetime
+
 from actionplan.report_terms import HEADLINE_LABELS
+from config.dates import generated_on, uk_date
 
 
 def figure_text(value):
@@ -44,10 +47,18 @@ def change_rows(data, kind):
     ]
 
 
+def _as_of(data):
+    """The report's "as of" day (kept as an ISO date in its frozen data), written for people."""
+    try:
+        return uk_date(datetime.date.fromisoformat(data.get("as_of") or ""))
+    except ValueError:
+        return "the end of the week"
+
+
 def intro_lines(report):
     data = report.data
     lines = [
-        f"Figures as of {data.get('as_of', '')}; generated {report.generated_at:%-d %B %Y %H:%M} UTC"
+        f"Figures as of {_as_of(data)}. {generated_on(report.generated_at)}"
         + (f" (version {report.version})." if report.version > 1 else ".")
     ]
     if data.get("backfilled"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from actionplan.selectors import action_changes_since
+from config.dates import uk_date
 from organisations.access import require
 from organisations.permissions import Permission
 
@@ -177,7 +178,7 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
     if rag and rag != current.rag:
         current.rag = rag
         current.version += 1
-        _save(current, by=by, reason=f"RAG set by the update of {written_on:%-d %B %Y}")
+        _save(current, by=by, reason=f"RAG set by the update of {uk_date(written_on)}")
     return update
 
 
@@ -186,7 +187,7 @@ def meeting_create(*, by, held_on, title=""):
     """The PM records a Silver Command meeting date."""
     require(by, Permission.ADD_MEETING)
     if Meeting.objects.filter(held_on=held_on).exists():
-        raise ValidationError({"held_on": f"A meeting on {held_on:%-d %B %Y} is already recorded."})
+        raise ValidationError({"held_on": f"A meeting on {uk_date(held_on)} is already recorded."})
     meeting = Meeting(held_on=held_on)
     if title and title.strip():
         meeting.title = title.strip()

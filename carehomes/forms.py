@@ -13,6 +13,7 @@ from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, lookup_attrs, lookup_key
+from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -323,26 +324,12 @@ class StaffLeaveForm(forms.Form):
 
 
 class SupplyingPharmacyForm(forms.Form):
-    pharmacy = forms.CharField(
+    pharmacy = PharmacyField(
         label="Supplying pharmacy",
         required=False,
         max_length=200,
         help_text="The community pharmacy's ODS code (for example FCA17) or exact name. Leave blank to clear it.",
     )
-
-    def clean_pharmacy(self):
-        from organisations.models import Organisation
-
-        text = (self.cleaned_data.get("pharmacy") or "").strip()
-        if not text:
-            return None
-        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
-        found = (
-            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
-        )
-        if found is None:
-            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
-        return found
 
 
 class OutbreakForm(forms.Form):

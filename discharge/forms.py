@@ -8,6 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome
 from config.choices import fit_choices
 from config.date_input import NhsDateField
+from config.dates import uk_date
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
 from discharge.models import (
@@ -22,6 +23,7 @@ from discharge.models import (
     validate_reference,
 )
 from discharge.states import State
+from organisations.forms import PharmacyField
 from organisations.models import Organisation
 
 
@@ -105,22 +107,6 @@ class CareHomeField(forms.CharField):
                 f"No care home has the CQC location ID or name “{text}”. Check it, for example 1-101234567."
             )
         return home
-
-
-class PharmacyField(forms.CharField):
-    """A community pharmacy typed by its ODS code or exact name."""
-
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
-        found = (
-            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
-        )
-        if found is None:
-            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
-        return found
 
 
 class FollowUpForm(forms.Form):
@@ -257,7 +243,7 @@ class MergeForm(forms.Form):
         self.fields["into"].choices = [
             (
                 str(c.pk),
-                f"{c.reference} ({c.get_channel_display()}, received {timezone.localtime(c.received_at):%-d %b %Y})",
+                f"{c.reference} ({c.get_channel_display()}, received {uk_date(timezone.localtime(c.received_at))})",
             )
             for c in candidates
         ]

@@ -154,3 +154,19 @@ require_messages(
         "funding": "Choose how the post is funded.",
     },
 )
+
+
+class PharmacyField(forms.CharField):
+    """A community pharmacy typed by its ODS code or exact name."""
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
+        found = (
+            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
+        return found

@@ -15,6 +15,7 @@ from django.utils import timezone
 from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
+from config.dates import uk_date
 from config.mail import absolute_url, email_queue
 from config.presenters import hours as hours_text
 from organisations.access import SLT, organisation_ids_for, require
@@ -44,11 +45,7 @@ def workstream_create(
     workstream = Workstream(
         name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
     )
-    workstream.full_clean()
-    workstream.save()
-    workstream.participating_organisations.set(participating_organisations)
-    workstream.care_homes.set(care_homes)
-    return workstream
+    return _workstream_save(workstream, participating_organisations, care_homes)
 
 
 @transaction.atomic
@@ -71,6 +68,11 @@ def workstream_update(
     workstream.lead_organisation = lead_organisation
     workstream.lead = lead
     workstream.status = status
+    return _workstream_save(workstream, participating_organisations, care_homes)
+
+
+def _workstream_save(workstream, participating_organisations, care_homes):
+    """Checked and saved, then its organisations and homes (which need the saved row)."""
     workstream.full_clean()
     workstream.save()
     workstream.participating_organisations.set(participating_organisations)
@@ -161,7 +163,7 @@ def support_request_create(
         f"Hours a week: {hours_per_week}\n"
         f"Skills: {skills or 'not stated'}\n"
         f"Where: {where}\n"
-        f"Needed by: {needed_by:%-d %B %Y} ({support_request.get_urgency_display().lower()})\n\n"
+        f"Needed by: {uk_date(needed_by)} ({support_request.get_urgency_display().lower()})\n\n"
         f"Offer staff time at {absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
     _email_on_commit(f"Request for help: {title}", body, _recipients(support_request))
@@ -185,6 +187,15 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
     return support_request
 
 
+def _open_request_locked(pk, *, refusal):
+    """The request, locked until the end of the transaction; refused, saying why, unless it is
+    still open (not met, withdrawn or past the date it was needed by)."""
+    support_request = SupportRequest.objects.select_for_update().get(pk=pk)
+    if not support_request.is_open():
+        raise ValidationError(f"This request is {support_request.current_status().label.lower()}: {refusal}.")
+    return support_request
+
+
 def _offering_organisation(*, by, staff):
     """The organisation an offer of this person is made for: one the user acts for, if they lead one."""
     own = organisation_ids_for(by)
@@ -205,11 +216,7 @@ def support_offer_create(
     """
     organisation = organisation or _offering_organisation(by=by, staff=staff)
     require(by, Permission.ADD_SUPPORTOFFER, organisation)
-    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    if not support_request.is_open():
-        raise ValidationError(
-            f"This request is {support_request.current_status().label.lower()}: it is no longer taking offers."
-        )
+    support_request = _open_request_locked(support_request.pk, refusal="it is no longer taking offers")
     errors = {}
     if organisation.pk == support_request.organisation_id:
         errors["staff"] = (
@@ -250,14 +257,19 @@ def support_offer_create(
 def _decline_waiting(offers, *, by, reason):
     """Decline offers still waiting, one by one, so that each has a history row with who and why
     (a bulk `update()` would leave none)."""
-    now = timezone.now()
     for offer in offers.select_for_update().order_by("pk"):
-        offer.status = SupportOffer.Status.DECLINED
-        offer.decided_by = by
-        offer.decided_at = now
-        offer._history_user = by
-        offer._change_reason = reason
-        offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _offer_decide(offer, SupportOffer.Status.DECLINED, by=by, reason=reason)
+
+
+def _offer_decide(offer, status, *, by, reason=None):
+    """The project manager's decision on an offer: its status, who decided and when, and why in
+    its history row."""
+    offer.status = status
+    offer.decided_by = by
+    offer.decided_at = timezone.now()
+    offer._history_user = by
+    offer._change_reason = reason
+    offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
 def split_hours(total, count):
@@ -295,11 +307,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         raise ValidationError("This offer has already been accepted.")
     if offer.status != SupportOffer.Status.OFFERED:
         raise ValidationError(f"This offer was {offer.get_status_display().lower()} and cannot be accepted.")
-    support_request = SupportRequest.objects.select_for_update().get(pk=offer.request_id)
-    if not support_request.is_open():
-        raise ValidationError(
-            f"This request is {support_request.current_status().label.lower()}: its offers can no longer be accepted."
-        )
+    support_request = _open_request_locked(offer.request_id, refusal="its offers can no longer be accepted")
 
     homes = list(support_request.care_homes.order_by("name"))
     if not homes:
@@ -322,10 +330,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         for home, hours in zip(homes, split_hours(offer.hours_per_week, len(homes)), strict=True)
     ]
 
-    offer.status = SupportOffer.Status.ACCEPTED
-    offer.decided_by = by
-    offer.decided_at = timezone.now()
-    offer.save()
+    _offer_decide(offer, SupportOffer.Status.ACCEPTED, by=by)
     offer.assignments.add(*assignments)
 
     accepted = sum(
@@ -348,7 +353,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         f'An offer of help for "{support_request.title}" ({support_request.organisation.name}) '
         f"has been accepted.\n\n"
         f"{staff.name} of {offer.organisation.name} will give {hours_text(offer.hours_per_week)} hours a week "
-        f"from {offer.starts_on:%-d %B %Y}:\n"
+        f"from {uk_date(offer.starts_on)}:\n"
         + "".join(f"- {a.care_home.name}: {hours_text(a.hours_per_week)} hours a week\n" for a in assignments)
         + f"\nThe request is now {support_request.get_status_display().lower()}.\n"
         f"{absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
@@ -364,10 +369,7 @@ def support_offer_decline(*, by, offer) -> SupportOffer:
     offer = SupportOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != SupportOffer.Status.OFFERED:
         raise ValidationError(f"This offer is already {offer.get_status_display().lower()}.")
-    offer.status = SupportOffer.Status.DECLINED
-    offer.decided_by = by
-    offer.decided_at = timezone.now()
-    offer.save()
+    _offer_decide(offer, SupportOffer.Status.DECLINED, by=by)
     support_request = SupportRequest.objects.select_for_update().get(pk=offer.request_id)
     if (
         support_request.status == SupportRequest.Status.OFFERED

@@ -16,6 +16,7 @@ from carehomes.visits.forms import (
     new_visit_initial,
     visit_initial,
 )
+from config.dates import uk_date
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
@@ -61,7 +62,7 @@ def visit_list(request):
             "page_title": "Visits" if services.may_choose_staff(request.user) else "My visits",
             "filter_form": form,
             "page": page,
-            "totals": selectors.visit_totals(queryset),
+            "totals": selectors.visit_list_totals(request.user, form.filters(), queryset),
             "query": query.urlencode(),
             "show_staff": services.may_choose_staff(request.user),
         },
@@ -121,7 +122,7 @@ def visit_create(request):
         messages.info(request, "This visit was already saved, so it was not saved again.")
     else:
         what = "Cover visit" if visit.is_cover else "Visit"
-        messages.success(request, f"{what} to {visit.care_home.name} on {visit.visited_on:%-d %B %Y} saved.")
+        messages.success(request, f"{what} to {visit.care_home.name} on {uk_date(visit.visited_on)} saved.")
     return redirect("carehomes:visit_detail", visit.pk)
 
 

@@ -660,7 +660,7 @@ FORMS = [
         "login",
         None,
         lambda c: {
-            "username": ["hostile-pm", "nobody"],
+            "username": [c.users["pm"].username, "nobody"],
             "password": ["wrong"],
             "next": ["/", "//evil.example"],
         },

@@ -15,7 +15,7 @@ def fill_totals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carehomes', '0006_visit_newest_first_index'),
+        ('carehomes', '0007_visit_day_totals_and_list_indexes'),
         ('organisations', '0004_staffmember_left_on'),
     ]
 
