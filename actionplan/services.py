@@ -35,7 +35,8 @@ class ActionChangedMeanwhile(ValidationError):
         self.current_version = current_version
 
 
-def _check_owner(owner, owner_organisation):
+def check_owner(owner, owner_organisation):
+    """The owner must work for the owning organisation (the form asks too, for one round of errors)."""
     if owner is None or owner_organisation is None:
         return
     if owner_organisation.pk not in {owner.organisation_id, owner.second_organisation_id}:
@@ -60,6 +61,7 @@ def section_create(*, by, name, code, plan=None):
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(plan=plan, name=name.strip(), code=code.strip().upper(), position=position)
     section.full_clean()
+    section._history_user = by
     section.save()
     return section
 
@@ -74,7 +76,7 @@ def action_create(
     cannot take the same number (the database's unique constraint backs this up).
     """
     require(by, Permission.ADD_ACTION)
-    _check_owner(owner, owner_organisation)
+    check_owner(owner, owner_organisation)
     section = Section.objects.select_for_update().get(pk=section.pk)
     number = (Action.objects.filter(section=section).aggregate(m=Max("number"))["m"] or 0) + 1
     action = Action(
@@ -124,7 +126,7 @@ def action_update(*, by, action, version, **fields):
             changed = True
     if not changed:
         return current
-    _check_owner(current.owner, current.owner_organisation)
+    check_owner(current.owner, current.owner_organisation)
     current.version += 1
     _save(current, by=by, reason="Details edited")
     return current
@@ -174,6 +176,7 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
     current = Action.objects.select_for_update(of=("self",)).select_related("section").get(pk=action.pk)
     update = ActionUpdate(action=current, written_on=written_on, text=text.strip(), rag=rag or "", author=by)
     update.full_clean()
+    update._history_user = by
     update.save()
     if rag and rag != current.rag:
         current.rag = rag
@@ -192,5 +195,6 @@ def meeting_create(*, by, held_on, title=""):
     if title and title.strip():
         meeting.title = title.strip()
     meeting.full_clean()
+    meeting._history_user = by
     meeting.save()
     return meeting

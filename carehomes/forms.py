@@ -211,6 +211,14 @@ HOURS_FIELD = {
 }
 
 
+def check_dates(form, data):
+    """An assignment's own rule (Assignment.clean), asked by the form so it shows with the others."""
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in form.errors:
+        form.add_error("ends_on", "The end date must be on or after the start date.")
+    return data
+
+
 class AssignmentForm(forms.Form):
     """Add a person to a home (from the home's page: pick the person)."""
 
@@ -235,6 +243,9 @@ class AssignmentForm(forms.Form):
         use_staff_lookup_if_large(self, "staff", "Person")
         self.initial.setdefault("starts_on", timezone.localdate())
         self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+    def clean(self):
+        return check_dates(self, super().clean())
 
 
 class HomeChoiceField(forms.CharField):
@@ -281,6 +292,9 @@ class StaffAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("starts_on", timezone.localdate())
         self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+    def clean(self):
+        return check_dates(self, super().clean())
 
 
 class HandOverForm(forms.Form):

@@ -45,7 +45,7 @@ def workstream_create(
     workstream = Workstream(
         name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
     )
-    return _workstream_save(workstream, participating_organisations, care_homes)
+    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
 
 
 @transaction.atomic
@@ -68,12 +68,13 @@ def workstream_update(
     workstream.lead_organisation = lead_organisation
     workstream.lead = lead
     workstream.status = status
-    return _workstream_save(workstream, participating_organisations, care_homes)
+    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
 
 
-def _workstream_save(workstream, participating_organisations, care_homes):
+def _workstream_save(workstream, participating_organisations, care_homes, *, by):
     """Checked and saved, then its organisations and homes (which need the saved row)."""
     workstream.full_clean()
+    workstream._history_user = by
     workstream.save()
     workstream.participating_organisations.set(participating_organisations)
     workstream.care_homes.set(care_homes)
@@ -88,6 +89,7 @@ def progress_note_create(*, by, workstream, written_on, text) -> ProgressNote:
         raise ValidationError({"written_on": "The date of a progress note cannot be in the future."})
     note = ProgressNote(workstream=workstream, written_on=written_on, text=text, author=by)
     note.full_clean()
+    note._history_user = by
     note.save()
     return note
 
@@ -109,10 +111,21 @@ def _recipients(support_request):
 
 
 def _email_on_commit(subject, body, recipients):
-    email_queue(subject=subject, body=body, recipients=recipients)
+    email_queue(subject=subject, body=body, recipients=recipients, purpose="help request")
 
 
 # ---------------------------------------------------------------- requests for help
+
+
+def support_request_problems(*, care_homes, locality, needed_by):
+    """A request's rules that need no database: {field: message}. The form asks them too, so its
+    own errors and these show in one round."""
+    errors = {}
+    if not list(care_homes or ()) and not (locality or "").strip():
+        errors["care_homes"] = "Choose the care homes that need help, or enter the locality."
+    if needed_by and needed_by < timezone.localdate():
+        errors["needed_by"] = "The date help is needed by must be today or in the future."
+    return errors
 
 
 @transaction.atomic
@@ -135,11 +148,7 @@ def support_request_create(
     """
     require(by, Permission.ADD_SUPPORTREQUEST, organisation)
     care_homes = list(care_homes)
-    errors = {}
-    if not care_homes and not locality.strip():
-        errors["care_homes"] = "Choose the care homes that need help, or enter the locality."
-    if needed_by and needed_by < timezone.localdate():
-        errors["needed_by"] = "The date help is needed by must be today or in the future."
+    errors = support_request_problems(care_homes=care_homes, locality=locality, needed_by=needed_by)
     if errors:
         raise ValidationError(errors)
     support_request = SupportRequest(
@@ -154,6 +163,7 @@ def support_request_create(
         raised_by=by,
     )
     support_request.full_clean()
+    support_request._history_user = by
     support_request.save()
     support_request.care_homes.set(care_homes)
 
@@ -180,6 +190,7 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
             f"This request is {support_request.get_status_display().lower()} and cannot be withdrawn."
         )
     support_request.status = SupportRequest.Status.WITHDRAWN
+    support_request._history_user = by
     support_request.save()
     _decline_waiting(
         support_request.offers.filter(status=SupportOffer.Status.OFFERED), by=by, reason="Request withdrawn"
@@ -247,9 +258,11 @@ def support_offer_create(
         offered_by=by,
     )
     offer.full_clean()
+    offer._history_user = by
     offer.save()
     if support_request.status == SupportRequest.Status.OPEN:
         support_request.status = SupportRequest.Status.OFFERED
+        support_request._history_user = by
         support_request.save()
     return offer
 
@@ -347,6 +360,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         support_request.status = (
             SupportRequest.Status.OFFERED if waiting.exists() else SupportRequest.Status.OPEN
         )
+    support_request._history_user = by
     support_request.save()
 
     body = (
@@ -376,5 +390,6 @@ def support_offer_decline(*, by, offer) -> SupportOffer:
         and not support_request.offers.filter(status=SupportOffer.Status.OFFERED).exists()
     ):
         support_request.status = SupportRequest.Status.OPEN
+        support_request._history_user = by
         support_request.save()
     return offer
