@@ -31,12 +31,18 @@ def _shown(model_field, value):
     return for_people(value)
 
 
+# Bookkeeping columns no person changes directly (a care home's list of fields changed in the hub).
+BOOKKEEPING_FIELDS = frozenset({"hub_changed_fields"})
+
+
 def _changes(new, old):
     """[(label, old, new)] for the fields that changed between two history records."""
     if old is None:
         return []
     rows = []
     for change in new.diff_against(old).changes:
+        if change.field in BOOKKEEPING_FIELDS:
+            continue
         model_field = _model_field(new, change.field)
         label = str(model_field.verbose_name).capitalize() if model_field is not None else change.field
         rows.append((label, _shown(model_field, change.old), _shown(model_field, change.new)))

@@ -15,7 +15,7 @@ def fill_totals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('carehomes', '0007_visit_day_totals_and_list_indexes'),
+        ('carehomes', '0008_care_home_edits_by_hand'),
         ('organisations', '0004_staffmember_left_on'),
     ]
 
