@@ -149,8 +149,10 @@ def staff_lookup_text(person):
 
 
 def home_lookup_text(home):
-    """How a care home reads in the care-home look-up, ending with its CQC location ID."""
-    return f"{home.name}, {home.postcode} ({home.cqc_location_id})"
+    """How a care home reads in the care-home look-up, ending with its CQC location ID (a home
+    added by hand with none yet is found by its exact name)."""
+    text = f"{home.name}, {home.postcode}"
+    return f"{text} ({home.cqc_location_id})" if home.cqc_location_id else text
 
 
 class StaffLookupField(forms.CharField):
@@ -386,5 +388,9 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label="Skip the rows with errors and import the rest",
+        required=False,
+    )
+    confirm_many_missing = forms.BooleanField(
+        label="I have checked: this is the whole, current CQC file. Import it and flag the homes it leaves out as missing",
         required=False,
     )

@@ -83,6 +83,7 @@ def cases(world):
     from api.forms import ApiTokenForm, ServiceTokenForm
     from carehomes import fill_gaps_forms as fill
     from carehomes import forms as homes
+    from carehomes.home_forms import CareHomeForm
     from carehomes.visits.forms import VisitForm
     from discharge import forms as discharge
     from organisations import forms as orgs
@@ -170,6 +171,14 @@ def cases(world):
             homes.OutbreakForm(data={"status": "plague", **not_a_date("started_on")}),
             ["status", "started_on"],
             [],
+        ),
+        # A care home's details (issue 14): the field formats the model checks are asked by the form too.
+        CareHomeForm: (
+            CareHomeForm(
+                data={"name": "", "postcode": "NOT A POSTCODE", "phone": "12345", "cqc_location_id": "X-1"}
+            ),
+            ["name", "postcode", "phone", "cqc_location_id", "locality", "beds", "home_type"],
+            ["Enter a real UK postcode", "Enter a UK phone number"],
         ),
         # More residents than beds: a rule of the visit service, asked although the minutes are missing.
         VisitForm: (
