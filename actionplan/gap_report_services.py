@@ -126,7 +126,8 @@ def gap_report_email(*, report_id):
         bcc=recipients,
     )
     try:
-        message.attach(f"gap-report-{report.week}.pdf", report_pdf(report), "application/pdf")
+        previous = gap_report_selectors.previous_report_headlines(report.week)
+        message.attach(f"gap-report-{report.week}.pdf", report_pdf(report, previous), "application/pdf")
         return message.send()
     except Exception:
         log.exception("could not email gap report %s", report.week)
