@@ -17,9 +17,9 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from carehomes.models import CareHome
 from discharge import timers
 from discharge.models import CloseReason, DischargeFollowUp, PharmacyOpeningHours
+from discharge.outbreaks import count_into_outbreak
 from discharge.states import OPEN_STATES, State
 
 WINDOW_DAYS = 28
@@ -147,10 +147,6 @@ def discharge_figures(*, today=None, since=None, trust=None, follow_ups=None):
         base = base.filter(trust=trust)
     window = base.filter(received_at__gte=start, received_at__lt=end)
     not_duplicate = ~Q(state=State.DUPLICATE)
-    in_outbreak = Q(
-        care_home__outbreak_started_on__isnull=False,
-        care_home__outbreak_started_on__lte=F("discharged_on"),
-    ) & ~Q(care_home__outbreak_status=CareHome.Outbreak.NONE)
     counts = window.aggregate(
         received=Count("pk"),
         referrals=Count("pk", filter=not_duplicate),
@@ -158,7 +154,6 @@ def discharge_figures(*, today=None, since=None, trust=None, follow_ups=None):
         duplicates=Count("pk", filter=Q(state=State.DUPLICATE)),
         completed=Count("pk", filter=Q(state=State.CLOSED_COMPLETE)),
         partial=Count("pk", filter=Q(state=State.CLOSED_PARTIAL)),
-        into_outbreak=Count("pk", filter=in_outbreak & not_duplicate),
         readmitted_after_completed=Count("pk", filter=Q(state=State.CLOSED_COMPLETE, readmitted="yes")),
         **{
             f"partial_{reason}": Count("pk", filter=Q(state=State.CLOSED_PARTIAL, close_reason=reason))
@@ -219,7 +214,8 @@ def discharge_figures(*, today=None, since=None, trust=None, follow_ups=None):
         "readmitted_after_completed": counts["readmitted_after_completed"],
         "partial": counts["partial"],
         "partial_by_reason": {label: counts[f"partial_{value}"] for value, label in CloseReason.choices},
-        "into_outbreak": counts["into_outbreak"],
+        # In outbreak on the discharge date (from the outbreak history), not the home's status now.
+        "into_outbreak": count_into_outbreak(window.filter(not_duplicate)),
         "readmission_pct_completed": _pct(readmissions["complete_yes"], readmissions["complete_answered"]),
         "readmission_pct_not_completed": _pct(readmissions["other_yes"], readmissions["other_answered"]),
         "readmissions": readmissions,

@@ -106,3 +106,60 @@ def test_weekly_gap_report_has_a_discharge_section(client_for, pm_user):
     assert "Discharge follow-ups in" in html
     assert client_for(pm_user).get(f"/reports/{week}.pdf").status_code == 200
     assert client_for(pm_user).get(f"/reports/{week}.docx").status_code == 200
+
+
+def test_discharges_into_outbreak_count_the_outbreak_on_the_discharge_date(
+    time_machine, pm_user, client_for, slt_user
+):
+    """Not the home's status now: an outbreak that has ended still counts for discharges during it,
+    and one that began after a discharge does not count it."""
+    from carehomes.services import carehome_outbreak_update
+    from tests.factories import CareHomeFactory
+
+    start = timezone.now()
+    today = timezone.localdate()
+
+    def on(days_ago):
+        return today - datetime.timedelta(days=days_ago)
+
+    def at(days_ago):
+        time_machine.move_to(start - datetime.timedelta(days=days_ago))
+
+    ended, later, again = CareHomeFactory(), CareHomeFactory(), CareHomeFactory()
+    at(20)
+    for home in (ended, again):
+        carehome_outbreak_update(by=pm_user, care_home=home, status="confirmed", started_on=on(25))
+    at(10)
+    for home in (ended, again):
+        carehome_outbreak_update(by=pm_user, care_home=home, status="none")
+    time_machine.move_to(start)
+    carehome_outbreak_update(by=pm_user, care_home=later, status="suspected", started_on=on(3))
+    carehome_outbreak_update(by=pm_user, care_home=again, status="confirmed", started_on=on(2))
+
+    counted = [
+        DischargeFollowUpFactory(care_home=ended, discharged_on=on(15)),  # during the ended outbreak
+        DischargeFollowUpFactory(care_home=ended, discharged_on=on(10)),  # the day it was cleared
+        DischargeFollowUpFactory(care_home=later, discharged_on=on(2)),  # during the current one
+        DischargeFollowUpFactory(care_home=again, discharged_on=on(20)),  # its first outbreak
+    ]
+    not_counted = [
+        DischargeFollowUpFactory(care_home=ended, discharged_on=on(5)),  # after it ended
+        DischargeFollowUpFactory(care_home=later, discharged_on=on(7)),  # before it began
+        DischargeFollowUpFactory(care_home=again, discharged_on=on(6)),  # between its two outbreaks
+        DischargeFollowUpFactory(discharged_on=on(1)),  # a home never in outbreak
+    ]
+    assert len(counted) == 4 and len(not_counted) == 4
+
+    f = discharge_figures()
+    assert f["into_outbreak"] == 4
+    rows = dict(weekly_rows_for_today())
+    assert rows["Discharges into homes in outbreak"] == "4"
+    html = client_for(slt_user).get("/dashboard/").content.decode()
+    assert "Discharges into homes in outbreak" in html
+
+
+def weekly_rows_for_today():
+    from discharge.figures import weekly_rows
+
+    today = timezone.localdate()
+    return weekly_rows(monday=today - datetime.timedelta(days=27), as_of=today)
