@@ -8,7 +8,7 @@ from django.utils import timezone
 from actionplan.models import Meeting, Rag, Section
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
-from config.forms import ModelIdField, id_from_text
+from config.forms import AutocompleteSelect, ModelIdField, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
@@ -22,6 +22,8 @@ EXPORT_FORMATS = {
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = AutocompleteSelect
+
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.organisation.name})"
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplan import exports, selectors, services
 from actionplan.forms import (
@@ -27,7 +27,8 @@ from actionplan.forms import (
 from actionplan.models import Action, Meeting
 from actionplan.subject_access import staff_for_subject_access, subject_access_data
 from config.forms import add_service_errors
-from config.rendering import render_page
+from config.presenters import uk_date
+from config.rendering import render_confirm, render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -153,10 +154,30 @@ def action_edit(request, pk):
     return render(request, "actionplan/action_form.jinja", context, status=409 if conflict else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Permission.CHANGE_ACTION)
 def action_close(request, pk):
-    return _open_or_close(request, pk, services.action_close, "closed")
+    """ "Close PH-03?" (GET), then the close (POST, with the version the page showed)."""
+    if request.method == "POST":
+        return _open_or_close(request, pk, services.action_close, "closed")
+    action = _get_action(pk)
+    back = reverse("actionplan:action_detail", args=[action.pk])
+    if not action.is_open:
+        return redirect(back)
+    return render_confirm(
+        request,
+        question=f"Close {action.reference}?",
+        rows=[("Action", action.description), ("Due", uk_date(action.due_on))],
+        happens=[
+            f"{action.reference} is marked closed today. It stays in the action plan, its exports and its history.",
+            "It no longer counts as open or overdue.",
+            "You can reopen it from its page if it was closed by mistake.",
+        ],
+        button="Close action",
+        keep_text="Keep it open",
+        back=back,
+        hidden={"version": action.version},
+    )
 
 
 @require_POST

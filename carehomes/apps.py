@@ -21,6 +21,10 @@ class CarehomesConfig(AppConfig):
 
         state.connect()
 
+        from carehomes.visits import totals
+
+        totals.connect()
+
         from carehomes.alignment import care_homes_follow_practices
         from organisations.signals import practices_moved_pcn
 

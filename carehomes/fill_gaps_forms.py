@@ -42,6 +42,7 @@ class GapProposalAcceptForm(FillGapsForm):
     home = ModelIdsField(
         queryset=CareHome.objects.all(),
         required=False,
+        widget=forms.MultipleHiddenInput,  # parsed only: the page draws its own row checkboxes
         error_messages={
             "invalid_choice": "A care home in the proposal is no longer there. Show the proposal again.",
             "invalid_pk_value": "A care home in the proposal is no longer there. Show the proposal again.",

@@ -6,11 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
+from config.forms import AutocompleteSelect, lookup_attrs, lookup_key
+from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
@@ -111,6 +114,8 @@ class StaffFilterForm(forms.Form):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = AutocompleteSelect
+
     def label_from_instance(self, obj):
         label = f"{obj.name} – {obj.get_role_display()}, {obj.organisation.name}"
         return label if obj.is_active else f"{label} (not active)"
@@ -137,19 +142,38 @@ def assignable_staff():
 STAFF_SELECT_LIMIT = 400
 
 
+def staff_lookup_text(person):
+    """How a person reads in the staff look-up, ending with the key StaffLookupField parses back."""
+    text = f"{person.name} – {person.get_role_display()}, {person.organisation.name}"
+    return f"{text} (GPhC {person.gphc_number})" if person.gphc_number else person.name
+
+
+def home_lookup_text(home):
+    """How a care home reads in the care-home look-up, ending with its CQC location ID."""
+    return f"{home.name}, {home.postcode} ({home.cqc_location_id})"
+
+
 class StaffLookupField(forms.CharField):
-    """A person by GPhC registration number or exact name (for a country-sized staff list)."""
+    """A person by GPhC registration number or exact name (for a country-sized staff list). With
+    script, the box is an autocomplete over the staff look-up; a suggestion ends "(GPhC 2012345)"."""
 
     def __init__(self, *args, queryset, **kwargs):
         self.queryset = queryset
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup")))
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        people = list(self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2])
+        key = lookup_key(text, "GPhC")
+        chosen = Q(gphc_number=key) if key else Q(pk__in=[])
+        people = list(self.queryset.filter(chosen)[:1]) or list(
+            self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2]
+        )
         if not people:
             raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
         if len(people) > 1:
@@ -214,13 +238,24 @@ class AssignmentForm(forms.Form):
 
 
 class HomeChoiceField(forms.CharField):
-    """A care home by CQC location ID or exact name (a select of 15,000 homes would not do)."""
+    """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
+    script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup")))
+        )
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        homes = list(CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2])
+        key = lookup_key(text)
+        chosen = Q(cqc_location_id__iexact=key) if key else Q(pk__in=[])
+        homes = list(CareHome.objects.filter(chosen)[:1]) or list(
+            CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2]
+        )
         if not homes:
             raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")
         if len(homes) > 1:
@@ -289,26 +324,12 @@ class StaffLeaveForm(forms.Form):
 
 
 class SupplyingPharmacyForm(forms.Form):
-    pharmacy = forms.CharField(
+    pharmacy = PharmacyField(
         label="Supplying pharmacy",
         required=False,
         max_length=200,
         help_text="The community pharmacy's ODS code (for example FCA17) or exact name. Leave blank to clear it.",
     )
-
-    def clean_pharmacy(self):
-        from organisations.models import Organisation
-
-        text = (self.cleaned_data.get("pharmacy") or "").strip()
-        if not text:
-            return None
-        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
-        found = (
-            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
-        )
-        if found is None:
-            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
-        return found
 
 
 class OutbreakForm(forms.Form):

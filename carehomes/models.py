@@ -127,6 +127,9 @@ class CareHome(FreeTextModel, TimeStamped):
             ),
         ]
         indexes = [
+            # The care-home list's orders by name (either way) and by locality: a page is an index read.
+            models.Index(fields=["name", "id"], name="carehome_name_idx"),
+            models.Index(fields=["locality", "name", "id"], name="carehome_locality_name_idx"),
             models.Index(fields=["pcn"]),
             models.Index(fields=["postcode"]),
             models.Index(fields=["supplying_pharmacy"]),
@@ -400,3 +403,38 @@ class CareHomeState(models.Model):
         "lead_assigned_hours",
         "valid_until",
     )
+
+
+class VisitDayTotal(models.Model):
+    """Visit totals for one day, mode and cover flag, for every visit (`activity` "") or for the
+    visits that included one activity: what the visit list's totals read instead of summing the
+    visit table.
+
+    Kept in the writer's own transaction by `carehomes.visits.totals` (model signals on Visit, so
+    the services, the admin and the test factories all keep it); bulk loads call
+    `visit_totals_rebuild()`; the nightly state check also checks these rows for drift.
+    """
+
+    ALL = ""  # the activity of the rows that count every visit
+
+    activity = models.CharField(max_length=40, blank=True)
+    visited_on = models.DateField()
+    mode = models.CharField(max_length=10, choices=Visit.Mode.choices)
+    is_cover = models.BooleanField()
+    visits = models.IntegerField(default=0)
+    residents_reviewed = models.BigIntegerField(default=0)
+    interventions = models.BigIntegerField(default=0)
+    issues_escalated = models.BigIntegerField(default=0)
+    minutes = models.BigIntegerField(default=0)
+
+    FIGURES = ("visits", "residents_reviewed", "interventions", "issues_escalated", "minutes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "visited_on", "mode", "is_cover"], name="visit_day_total_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"visits on {self.visited_on} ({self.mode}, cover={self.is_cover}, {self.activity or 'all'})"

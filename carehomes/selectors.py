@@ -367,3 +367,39 @@ __all__ = [
 def assignments_with_people():
     """Assignments with their staff member and care home, for a page that acts on one."""
     return Assignment.objects.select_related("staff", "care_home")
+
+
+LOOKUP_LIMIT = 20
+
+
+def home_lookup(*, user, search):
+    """Care homes for the look-up box: those the user may see (as on the care-home pages) whose
+    name contains, or CQC ID or postcode starts with, `search`; at most LOOKUP_LIMIT, by name."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return CareHome.objects.none()
+    return (
+        visible_care_homes(user)
+        .filter(
+            Q(name__icontains=search)
+            | Q(cqc_location_id__istartswith=search)
+            | Q(postcode__istartswith=search.upper())
+        )
+        .only("pk", "name", "postcode", "cqc_location_id")
+        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    )
+
+
+def staff_lookup(*, search):
+    """Active pharmacists and technicians (the people who can be assigned or make a visit) for the
+    look-up box, by name or GPhC number; at most LOOKUP_LIMIT, by name."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return StaffMember.objects.none()
+    return (
+        StaffMember.objects.deployable()
+        .filter(is_active=True)
+        .filter(Q(name__icontains=search) | Q(gphc_number__startswith=search))
+        .select_related("organisation")
+        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from carehomes.views import assignments, fill_gaps, homes, imports, staff
+from carehomes.views import assignments, fill_gaps, homes, imports, lookups, staff
 
 app_name = "carehomes"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("care-homes/", homes.carehome_list, name="list"),
     path("care-homes/import/", imports.carehome_import, name="import"),
     path("care-homes/import/confirm/", imports.carehome_import_confirm, name="import_confirm"),
+    path("care-homes/lookup/", lookups.home_lookup, name="home_lookup"),
     path("care-homes/fill-gaps/", fill_gaps.fill_gaps, name="fill_gaps"),
     path("care-homes/<int:pk>/", homes.carehome_detail, name="detail"),
     path("care-homes/<int:pk>/assignments/", assignments.assignment_add, name="assignment_add"),
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("assignments/<int:pk>/end/", assignments.assignment_end, name="assignment_end"),
     path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/lookup/", lookups.staff_lookup, name="staff_lookup"),
     path("staff/import/", imports.staff_import, name="staff_import"),
     path("staff/import/confirm/", imports.staff_import_confirm, name="staff_import_confirm"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),

@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "carehomes.tasks.check_care_home_state",
         "schedule": crontab(minute=30, hour=2),
     },
+    # The visit list's day totals recomputed from the visit table; drift logged and repaired.
+    "visit-totals-check": {
+        "task": "carehomes.tasks.check_visit_totals",
+        "schedule": crontab(minute=45, hour=2),
+    },
     # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
     # themselves are worked out whenever a page is read).
     "discharge-alerts": {

@@ -1,5 +1,7 @@
 """What every app's forms share: ids parsed by form fields, and a service's refusal put on the form."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -51,3 +53,33 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values([id_from_text(pk) for pk in value])
+
+
+class AutocompleteSelect(forms.Select):
+    """A select the hub's script turns into an accessible autocomplete (type to narrow the list,
+    arrow keys to choose); without script it stays the select. For picking a person or a care home."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-autocomplete": "select", **(attrs or {})}, choices)
+
+
+def lookup_attrs(url):
+    """The attributes that make a look-up box ("CQC ID or exact name") an autocomplete fed by `url`."""
+    return {"data-lookup-url": url, "autocomplete": "off", "spellcheck": "false"}
+
+
+_TRAILING_KEY = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def lookup_key(text, prefix=""):
+    """The key a look-up suggestion ends with: "Larch Court, LS1 1AA (1-101234567)" → "1-101234567",
+    "Ann Lee – Pharmacist, Leeds PCN (GPhC 2012345)" → "2012345" (prefix "GPhC"); else None."""
+    match = _TRAILING_KEY.search(text or "")
+    if not match:
+        return None
+    key = match.group(1).strip()
+    if prefix:
+        if not key.upper().startswith(prefix.upper()):
+            return None
+        key = key[len(prefix) :].strip()
+    return key or None

@@ -13,6 +13,7 @@ import datetime
 import io
 import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -65,20 +66,28 @@ def _is_ods(data: bytes):
     return data[:4] == b"PK\x03\x04" and b"opendocument.spreadsheet" in data[:200]
 
 
-def _xlsx_rows(data: bytes, sheet=None):
-    from openpyxl import load_workbook
-
+@contextmanager
+def _opening_workbook(data: bytes):
+    """Around opening a workbook (a zip): refused if it unzips past MAX_XLSX_UNCOMPRESSED, and any
+    failure to open it is the same plain message."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
                 raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        yield
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
         raise ImportFileError(
             "The workbook could not be opened. Save the sheet as CSV and try again."
         ) from error
+
+
+def _xlsx_rows(data: bytes, sheet=None):
+    from openpyxl import load_workbook
+
+    with _opening_workbook(data):
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
     # The sheet's own <dimension> may claim A1:XFD1048576: read only the cells that are there.
     worksheet.reset_dimensions()
@@ -91,19 +100,10 @@ def _ods_rows(data: bytes, sheet=None):
     """Rows of the named sheet (or the first) of an OpenDocument workbook (calamine)."""
     from python_calamine import CalamineWorkbook
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
+    with _opening_workbook(data):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
         rows = workbook.get_sheet_by_name(name).iter_rows()
-    except ImportFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
-        raise ImportFileError(
-            "The workbook could not be opened. Save the sheet as CSV and try again."
-        ) from error
     for values in rows:
         yield ["" if v is None else v for v in values[:MAX_COLUMNS]]
 
@@ -163,3 +163,11 @@ def find_header(rows, is_header, what):
         if number > 50:
             break
     raise ImportFileError(what)
+
+
+def in_batches(items, size=900):
+    """`items` as lists of at most `size`: values an import looks up with one SQL `IN` each, kept
+    under SQLite's limit of 999 variables a query."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

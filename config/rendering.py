@@ -28,3 +28,25 @@ def render_page(request, template_name, context=None, *, block=None, status=200)
         html = render_block(env, template_name, block, context)
         return HttpResponse(html, status=status)
     return render(request, template_name, context, status=status)
+
+
+def render_confirm(
+    request, *, question, happens, button, keep_text, back, rows=(), warning=None, hidden=None
+):
+    """The confirmation page of an action that cannot be taken back in one click ("Withdraw this
+    request?"): what will happen, then a warning button that posts to the same address."""
+    return render(
+        request,
+        "confirm.jinja",
+        {
+            "page_title": question,
+            "question": question,
+            "rows": [{"key": {"text": key}, "value": {"text": value}} for key, value in rows],
+            "happens": happens,
+            "warning": warning,
+            "button": button,
+            "keep_text": keep_text,
+            "back": back,
+            "hidden": hidden or {},
+        },
+    )

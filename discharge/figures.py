@@ -4,9 +4,10 @@
     discharge_figures(today=..., trust=trust)     # one trust's (its monthly report)
     estimated_impact(completed=..., readmitted_after_completed=...)
 
-Counts are made in the database; the two timer percentages (acknowledged within 1 working day,
-stage 1 within 72 opening hours) are worked out from each follow-up's stored times with the same
-functions as the timers, over the window's rows only (one query).
+Counts are made in the database in one pass grouped by day of receipt; the two timer percentages
+(acknowledged within 1 working day, stage 1 within 72 opening hours) compare each follow-up's
+stored times with its deadlines (`lost_at`, `stage1_due_at`, kept by the model whenever it is
+routed), so no follow-up is worked through in Python.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from discharge import timers
@@ -98,29 +99,22 @@ def estimated_impact(*, completed, readmitted_after_completed=0) -> Impact:
     )
 
 
-def _timer_percentages(rows, schedules, now):
-    """(% acknowledged within 1 working day, % stage 1 within 72 opening hours) over the rows
-    whose deadline has passed or that met it already."""
-    ack_due = ack_met = stage_due = stage_met = 0
-    lost_from = {}
+def _slow_timer_counts(rows, now):
+    """The on-time counts for follow-ups written without their deadlines (a bulk load that bypassed
+    the model): worked out here with the same functions. Normally there are none."""
+    counts = dict.fromkeys(("ack_due", "ack_met", "stage_due", "stage_met"), 0)
+    if not rows:
+        return counts
+    schedules = _schedules({r[3] for r in rows})
     for routed_at, acknowledged_at, stage1_at, pharmacy_id in rows:
-        day = timezone.localtime(routed_at).date()
-        if day not in lost_from:
-            lost_from[day] = timers.lost_from(routed_at)
-        deadline = lost_from[day]
-        if acknowledged_at is not None and acknowledged_at < deadline:
-            ack_due += 1
-            ack_met += 1
-        elif deadline <= now:
-            ack_due += 1
-        schedule = schedules.get(pharmacy_id) or schedules[None]
-        due = timers.stage1_due(routed_at, schedule)
-        if stage1_at is not None and stage1_at <= due:
-            stage_due += 1
-            stage_met += 1
-        elif due < now:
-            stage_due += 1
-    return _pct(ack_met, ack_due), _pct(stage_met, stage_due)
+        lost_at, due = timers.deadlines(routed_at, schedules.get(pharmacy_id) or schedules[None])
+        met = acknowledged_at is not None and acknowledged_at < lost_at
+        counts["ack_met"] += met
+        counts["ack_due"] += met or lost_at <= now
+        met = stage1_at is not None and stage1_at <= due
+        counts["stage_met"] += met
+        counts["stage_due"] += met or due < now
+    return counts
 
 
 def _schedules(pharmacy_ids):
@@ -135,100 +129,151 @@ def _schedules(pharmacy_ids):
     return schedules
 
 
+def _daily(base, *, first, end, now):
+    """One pass over the follow-ups received from `first` to `end`: every count the figures need,
+    per local day of receipt (the window, the 14-day cohort, the 12-week readmissions and the
+    trend are then sums of days). Duplicates are counted apart; the rest are "referrals"."""
+    real = ~Q(state=State.DUPLICATE)
+    complete, partial = Q(state=State.CLOSED_COMPLETE), Q(state=State.CLOSED_PARTIAL)
+    ack_met = Q(acknowledged_at__lt=F("lost_at"))
+    stage_met = Q(stage1_at__lte=F("stage1_due_at"))
+    fourteen = datetime.timedelta(days=settings.DISCHARGE["STALLED_DAYS"])
+    counts = {
+        "received": Count("pk"),
+        "referrals": Count("pk", filter=real),
+        "misrouted": Count("pk", filter=Q(misrouted_from__isnull=False)),
+        "duplicates": Count("pk", filter=~real),
+        "completed": Count("pk", filter=complete),
+        "partial": Count("pk", filter=partial),
+        "readmitted_after_completed": Count("pk", filter=complete & Q(readmitted="yes")),
+        "completed_in_14": Count("pk", filter=complete & Q(closed_at__lte=F("received_at") + fourteen)),
+        "complete_answered": Count("pk", filter=complete & Q(readmitted__in=["yes", "no"])),
+        "other_yes": Count("pk", filter=partial & Q(readmitted="yes")),
+        "other_answered": Count("pk", filter=partial & Q(readmitted__in=["yes", "no"])),
+        "ack_met": Count("pk", filter=real & ack_met),
+        "ack_due": Count("pk", filter=real & (ack_met | Q(lost_at__lte=now))),
+        "stage_met": Count("pk", filter=real & stage_met),
+        "stage_due": Count("pk", filter=real & (stage_met | Q(stage1_due_at__lt=now))),
+        **{
+            f"partial_{reason}": Count("pk", filter=partial & Q(close_reason=reason))
+            for reason in CloseReason.values
+        },
+    }
+    rows = (
+        base.filter(received_at__gte=first, received_at__lt=end)
+        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(**counts)
+        .order_by("day")
+    )
+    return {row["day"]: row for row in rows}
+
+
+def _sum(days, first, last, keys=None):
+    """The counts of the days from `first` to `last` (dates, inclusive) added up."""
+    total = {}
+    for day, row in days.items():
+        if first <= day <= last:
+            for key, value in row.items():
+                if key != "day" and (keys is None or key in keys):
+                    total[key] = total.get(key, 0) + value
+    return total
+
+
 def discharge_figures(*, today=None, since=None, trust=None, follow_ups=None):
     """The Discharges figures for the 4 weeks to `today` (inclusive; or from `since`), the 12-week
-    trend and the estimated impact."""
+    trend and the estimated impact: one pass over 12 weeks of follow-ups, grouped by day."""
     today = today or timezone.localdate()
     now = min(timezone.now(), _midnight(today + datetime.timedelta(days=1)))
     end = _midnight(today + datetime.timedelta(days=1))
-    start = _midnight(since or today - datetime.timedelta(days=WINDOW_DAYS - 1))
+    start_day = since or today - datetime.timedelta(days=WINDOW_DAYS - 1)
+    start = _midnight(start_day)
     base = DischargeFollowUp.objects.all() if follow_ups is None else follow_ups
     if trust is not None:
         base = base.filter(trust=trust)
+    span = (today - start_day).days + 1
+    # Completed within 14 days: the same number of days of referrals, each having had its 14 days.
+    cohort_last = today - datetime.timedelta(days=settings.DISCHARGE["STALLED_DAYS"])
+    cohort_first = cohort_last - datetime.timedelta(days=span - 1)
+    twelve_first = today - datetime.timedelta(weeks=TREND_WEEKS) + datetime.timedelta(days=1)
+    first_day = min(start_day, cohort_first, twelve_first)
+    days = _daily(base, first=_midnight(first_day), end=end, now=now)
+
+    counts = _sum(days, start_day, today)
+    counts.setdefault("received", 0)
     window = base.filter(received_at__gte=start, received_at__lt=end)
     not_duplicate = ~Q(state=State.DUPLICATE)
-    counts = window.aggregate(
-        received=Count("pk"),
-        referrals=Count("pk", filter=not_duplicate),
-        misrouted=Count("pk", filter=Q(misrouted_from__isnull=False)),
-        duplicates=Count("pk", filter=Q(state=State.DUPLICATE)),
-        completed=Count("pk", filter=Q(state=State.CLOSED_COMPLETE)),
-        partial=Count("pk", filter=Q(state=State.CLOSED_PARTIAL)),
-        readmitted_after_completed=Count("pk", filter=Q(state=State.CLOSED_COMPLETE, readmitted="yes")),
-        **{
-            f"partial_{reason}": Count("pk", filter=Q(state=State.CLOSED_PARTIAL, close_reason=reason))
-            for reason in CloseReason.values
-        },
+    missing = list(
+        window.filter(not_duplicate)
+        .filter(Q(lost_at__isnull=True) | Q(stage1_due_at__isnull=True))
+        .values_list("routed_at", "acknowledged_at", "stage1_at", "pharmacy_id")
     )
-    # Completed within 14 days: the 4 weeks of referrals that have all had their 14 days.
-    cohort_end = end - datetime.timedelta(days=settings.DISCHARGE["STALLED_DAYS"])
-    cohort = base.filter(received_at__gte=cohort_end - (end - start), received_at__lt=cohort_end)
-    cohort = cohort.exclude(state=State.DUPLICATE).aggregate(
-        all=Count("pk"),
-        in_time=Count(
-            "pk",
-            filter=Q(
-                state=State.CLOSED_COMPLETE, closed_at__lte=F("received_at") + datetime.timedelta(days=14)
-            ),
-        ),
+    for key, value in _slow_timer_counts(missing, now).items():
+        counts[key] = counts.get(key, 0) + value
+    pct_ack = _pct(counts["ack_met"], counts["ack_due"])
+    pct_stage1 = _pct(counts["stage_met"], counts["stage_due"])
+    cohort = _sum(days, cohort_first, cohort_last, keys={"referrals", "completed_in_14"})
+    readmissions = _sum(
+        days,
+        twelve_first,
+        today,
+        keys={"readmitted_after_completed", "complete_answered", "other_yes", "other_answered"},
     )
     open_over_7 = base.filter(
         state__in=list(OPEN_STATES), received_at__lt=now - datetime.timedelta(days=7)
     ).count()
-    # 30-day readmissions: the 12 weeks of closed follow-ups with a reported answer.
-    twelve = base.filter(received_at__gte=end - datetime.timedelta(weeks=TREND_WEEKS), received_at__lt=end)
-    readmissions = twelve.aggregate(
-        complete_yes=Count("pk", filter=Q(state=State.CLOSED_COMPLETE, readmitted="yes")),
-        complete_answered=Count("pk", filter=Q(state=State.CLOSED_COMPLETE, readmitted__in=["yes", "no"])),
-        other_yes=Count("pk", filter=Q(state=State.CLOSED_PARTIAL, readmitted="yes")),
-        other_answered=Count("pk", filter=Q(state=State.CLOSED_PARTIAL, readmitted__in=["yes", "no"])),
-    )
-    rows = list(
-        window.filter(not_duplicate).values_list("routed_at", "acknowledged_at", "stage1_at", "pharmacy_id")
-    )
-    pct_ack, pct_stage1 = _timer_percentages(rows, _schedules({r[3] for r in rows}), now)
-    trend = list(
-        twelve.filter(not_duplicate)
-        .annotate(week_start=TruncWeek("received_at"))
-        .values("week_start")
-        .annotate(received=Count("pk"), completed=Count("pk", filter=Q(state=State.CLOSED_COMPLETE)))
-        .order_by("week_start")
-    )
-    referrals = counts["referrals"]
+    weeks = {}
+    for day, row in days.items():
+        if twelve_first <= day <= today:
+            monday = day - datetime.timedelta(days=day.weekday())
+            week = weeks.setdefault(monday, {"received": 0, "completed": 0})
+            week["received"] += row["referrals"]
+            week["completed"] += row["completed"]
+    referrals = counts.get("referrals", 0)
+    get = counts.get
     return {
-        "start": start.date(),
+        "start": start_day,
         "end": today,
         "received": counts["received"],
         "referrals": referrals,
         "pct_acknowledged_1wd": pct_ack,
         "pct_stage1_72h": pct_stage1,
-        "pct_completed_14d": _pct(cohort["in_time"], cohort["all"]),
-        "completed_cohort": cohort["all"],
+        "pct_completed_14d": _pct(cohort.get("completed_in_14", 0), cohort.get("referrals", 0)),
+        "completed_cohort": cohort.get("referrals", 0),
         "open_over_7_days": open_over_7,
         "pct_lost": None if pct_ack is None else 100 - pct_ack,
-        "misrouted": counts["misrouted"],
-        "pct_misrouted": _pct(counts["misrouted"], counts["received"]),
-        "duplicates": counts["duplicates"],
-        "pct_duplicate": _pct(counts["duplicates"], counts["received"]),
-        "completed": counts["completed"],
-        "readmitted_after_completed": counts["readmitted_after_completed"],
-        "partial": counts["partial"],
-        "partial_by_reason": {label: counts[f"partial_{value}"] for value, label in CloseReason.choices},
+        "misrouted": get("misrouted", 0),
+        "pct_misrouted": _pct(get("misrouted", 0), counts["received"]),
+        "duplicates": get("duplicates", 0),
+        "pct_duplicate": _pct(get("duplicates", 0), counts["received"]),
+        "completed": get("completed", 0),
+        "readmitted_after_completed": get("readmitted_after_completed", 0),
+        "partial": get("partial", 0),
+        "partial_by_reason": {label: get(f"partial_{value}", 0) for value, label in CloseReason.choices},
         # In outbreak on the discharge date (from the outbreak history), not the home's status now.
         "into_outbreak": count_into_outbreak(window.filter(not_duplicate)),
-        "readmission_pct_completed": _pct(readmissions["complete_yes"], readmissions["complete_answered"]),
-        "readmission_pct_not_completed": _pct(readmissions["other_yes"], readmissions["other_answered"]),
-        "readmissions": readmissions,
+        "readmission_pct_completed": _pct(
+            readmissions.get("readmitted_after_completed", 0), readmissions.get("complete_answered", 0)
+        ),
+        "readmission_pct_not_completed": _pct(
+            readmissions.get("other_yes", 0), readmissions.get("other_answered", 0)
+        ),
+        "readmissions": {
+            "complete_yes": readmissions.get("readmitted_after_completed", 0),
+            "complete_answered": readmissions.get("complete_answered", 0),
+            "other_yes": readmissions.get("other_yes", 0),
+            "other_answered": readmissions.get("other_answered", 0),
+        },
         "trend": [
             {
-                "week": f"{w['week_start'].isocalendar().year}-W{w['week_start'].isocalendar().week:02d}",
-                "received": w["received"],
-                "completed": w["completed"],
+                "week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}",
+                "received": week["received"],
+                "completed": week["completed"],
             }
-            for w in trend
+            for monday, week in sorted(weeks.items())
         ],
         "impact": estimated_impact(
-            completed=counts["completed"], readmitted_after_completed=counts["readmitted_after_completed"]
+            completed=get("completed", 0), readmitted_after_completed=get("readmitted_after_completed", 0)
         ),
         "sources": SOURCES,
     }

@@ -22,6 +22,7 @@ from discharge.models import (
     validate_reference,
 )
 from discharge.states import State
+from organisations.forms import PharmacyField
 from organisations.models import Organisation
 
 
@@ -105,22 +106,6 @@ class CareHomeField(forms.CharField):
                 f"No care home has the CQC location ID or name “{text}”. Check it, for example 1-101234567."
             )
         return home
-
-
-class PharmacyField(forms.CharField):
-    """A community pharmacy typed by its ODS code or exact name."""
-
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
-        found = (
-            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
-        )
-        if found is None:
-            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
-        return found
 
 
 class FollowUpForm(forms.Form):

@@ -15,8 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from carehomes.models import CareHome, Visit
 from config.patient_data import validate_no_patient_data
-from discharge.states import OPEN_STATES, State
+from discharge import timers
+from discharge.states import FINISHED_STATES, OPEN_STATES, State
 from organisations.models import Organisation, TimeStamped
+
+# Closed or merged, in one fixed order: the gap query and its partial index must say the same.
+FINISHED_STATE_VALUES = sorted(s.value for s in FINISHED_STATES)
 
 # "Mr Smith", "mrs. a jones", "Ms X": a title followed by a name-like word.
 NAME_LIKE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|master)\b\.?\s*[a-z]", re.IGNORECASE)
@@ -187,6 +191,10 @@ class DischargeFollowUp(TimeStamped):
     # When the current pharmacy received it: the receipt, or the latest redirect. Timers count from it.
     routed_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The two deadlines, worked out from `routed_at` (and the pharmacy's opening hours) whenever it is
+    # routed, so figures count "on time" in the database (`discharge.timers.deadlines`).
+    lost_at = models.DateTimeField("lost if not acknowledged before", null=True, blank=True, editable=False)
+    stage1_due_at = models.DateTimeField("stage 1 due by", null=True, blank=True, editable=False)
     stage1_at = models.DateTimeField("stage 1 done at", null=True, blank=True)
     stage2_at = models.DateTimeField("stage 2 done at", null=True, blank=True)
     stage3_at = models.DateTimeField("stage 3 done at", null=True, blank=True)
@@ -259,6 +267,12 @@ class DischargeFollowUp(TimeStamped):
             models.Index(fields=["trust", "-received_at"], name="followup_trust_received_idx"),
             models.Index(fields=["pharmacy", "state"], name="followup_pharmacy_state_idx"),
             models.Index(fields=["received_at"], name="followup_received_idx"),
+            # The gap rule "discharge not yet followed up" reads only the open ones received lately.
+            models.Index(
+                fields=["received_at", "care_home"],
+                condition=~Q(state__in=FINISHED_STATE_VALUES),
+                name="followup_open_received_idx",
+            ),
         ]
 
     def __str__(self):
@@ -279,6 +293,32 @@ class DischargeFollowUp(TimeStamped):
     @property
     def participants(self):
         return [name for code, name in PARTICIPANTS.items() if getattr(self, f"with_{code}")]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._routed_as = (instance.__dict__.get("routed_at"), instance.__dict__.get("pharmacy_id"))
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Work the deadlines out again when it is routed (recorded, or redirected to another pharmacy)."""
+        routed = (self.routed_at, self.pharmacy_id)
+        if self.routed_at and (
+            self.lost_at is None or self.stage1_due_at is None or routed != getattr(self, "_routed_as", None)
+        ):
+            self.set_deadlines()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "lost_at", "stage1_due_at"}
+        super().save(*args, **kwargs)
+        self._routed_as = routed
+
+    def set_deadlines(self, schedule=None):
+        if schedule is None:
+            rows = PharmacyOpeningHours.objects.filter(pharmacy_id=self.pharmacy_id).values_list(
+                "weekday", "opens_at", "closes_at"
+            )
+            schedule = timers.schedule_from_rows(rows) or timers.default_schedule()
+        self.lost_at, self.stage1_due_at = timers.deadlines(self.routed_at, schedule)
 
     def clean_fields(self, exclude=None):
         self.reference = (self.reference or "").strip()

@@ -149,6 +149,11 @@ def stage1_due(routed_at, schedule) -> datetime.datetime:
         day += datetime.timedelta(days=1)
 
 
+def deadlines(routed_at, schedule):
+    """(lost from, stage 1 due by) for a follow-up routed at `routed_at` to a pharmacy open `schedule`."""
+    return lost_from(routed_at), stage1_due(routed_at, schedule)
+
+
 def _open_at(moment, schedule):
     """Is the pharmacy open just before `moment` (s < moment <= e for a session)?"""
     day = moment.astimezone(_tz()).date()

@@ -5,12 +5,15 @@ from django.utils import timezone
 
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
+from config.forms import AutocompleteSelect
 from config.patient_data import validate_no_patient_data
 from organisations.models import Membership, Organisation, StaffMember, Team
 
 
 class MembershipForm(forms.Form):
-    staff = forms.ModelChoiceField(label="Person", queryset=StaffMember.objects.none())
+    staff = forms.ModelChoiceField(
+        label="Person", queryset=StaffMember.objects.none(), widget=AutocompleteSelect
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation they represent",
         queryset=Organisation.objects.order_by("name"),
@@ -47,7 +50,10 @@ class EngagementForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     clinical_director = forms.ModelChoiceField(
-        label="Clinical director", queryset=StaffMember.objects.none(), required=False
+        label="Clinical director",
+        queryset=StaffMember.objects.none(),
+        required=False,
+        widget=AutocompleteSelect,
     )
 
     def __init__(self, *args, pcn, **kwargs):
@@ -148,3 +154,19 @@ require_messages(
         "funding": "Choose how the post is funded.",
     },
 )
+
+
+class PharmacyField(forms.CharField):
+    """A community pharmacy typed by its ODS code or exact name."""
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        pharmacies = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PHARMACY)
+        found = (
+            pharmacies.filter(ods_code=text.upper()).first() or pharmacies.filter(name__iexact=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
+        return found

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from config.freshness import data_changed
 from config.patient_data import validate_no_patient_data
+from config.readers import in_batches
 from organisations import ods_files
 from organisations.models import Organisation, Sector
 from organisations.signals import practices_moved_pcn
@@ -93,12 +94,6 @@ class OdsOutcome:
         }
 
 
-def _chunks(items, size=900):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class _Register:
     """The organisations the run touches, by ODS code, read in a few queries and kept current."""
 
@@ -113,12 +108,12 @@ class _Register:
             self.by_code[organisation.ods_code] = organisation
 
     def load(self, codes):
-        for chunk in _chunks(sorted(set(codes))):
+        for chunk in in_batches(sorted(set(codes))):
             for organisation in Organisation.objects.filter(ods_code__in=chunk):
                 self._keep(organisation)
 
     def load_pks(self, pks):
-        for chunk in _chunks(sorted({pk for pk in pks if pk and pk not in self.by_pk})):
+        for chunk in in_batches(sorted({pk for pk in pks if pk and pk not in self.by_pk})):
             for organisation in Organisation.objects.filter(pk__in=chunk):
                 self._keep(organisation)
 

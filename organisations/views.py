@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.forms import add_service_errors
 from config.pagination import paginate
+from config.rendering import render_confirm
 from organisations import selectors, services
 from organisations.access import may, requires
 from organisations.forms import MembershipForm, TrustKindForm
@@ -67,10 +69,26 @@ def membership_add(request, pk):
     return team_detail(request, pk, form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Permission.CHANGE_MEMBERSHIP)
 def membership_end(request, pk):
+    """ "Remove … from the team?" (GET), then the removal (POST)."""
     membership = get_object_or_404(selectors.memberships(), pk=pk)
+    if request.method == "GET":
+        return render_confirm(
+            request,
+            question=f"Remove {membership.staff.name} from the {membership.team.name}?",
+            rows=[("Role on the team", membership.get_role_display())],
+            happens=[
+                f"{membership.staff.name} is no longer listed on the {membership.team.name}.",
+                "If this team is what gives them their role in the hub, they lose that role and the pages "
+                "that come with it (another team that gives the same role keeps it).",
+                "To put them back, add them to the team again.",
+            ],
+            button="Remove from the team",
+            keep_text="Keep them on the team",
+            back=reverse("teams:detail", args=[membership.team_id]),
+        )
     services.membership_end(by=request.user, membership=membership)
     messages.success(request, f"{membership.staff.name} is no longer on the {membership.team.name}.")
     return redirect("teams:detail", pk=membership.team_id)

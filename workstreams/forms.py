@@ -8,7 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
-from config.forms import ModelIdField, ModelIdsField
+from config.forms import AutocompleteSelect, ModelIdField, ModelIdsField
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
@@ -42,6 +42,7 @@ class WorkstreamForm(forms.ModelForm):
         widgets = {
             "participating_organisations": forms.CheckboxSelectMultiple,
             "care_homes": forms.CheckboxSelectMultiple,
+            "lead": AutocompleteSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -110,6 +111,8 @@ class SupportRequestForm(forms.Form):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    widget = AutocompleteSelect
+
     def label_from_instance(self, obj):
         spare = getattr(obj, "spare_hours", None)
         spare_text = "" if spare is None else f" – {hours_text(spare)} hours a week spare"
@@ -153,6 +156,7 @@ class AcceptOfferForm(forms.Form):
     care_home = ModelIdField(
         label="Care home for this help",
         queryset=CareHome.objects.all(),
+        widget=AutocompleteSelect,
         error_messages={"required": "Choose the care home for this help."},
     )
 

@@ -44,11 +44,7 @@ def workstream_create(
     workstream = Workstream(
         name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
     )
-    workstream.full_clean()
-    workstream.save()
-    workstream.participating_organisations.set(participating_organisations)
-    workstream.care_homes.set(care_homes)
-    return workstream
+    return _workstream_save(workstream, participating_organisations, care_homes)
 
 
 @transaction.atomic
@@ -71,6 +67,11 @@ def workstream_update(
     workstream.lead_organisation = lead_organisation
     workstream.lead = lead
     workstream.status = status
+    return _workstream_save(workstream, participating_organisations, care_homes)
+
+
+def _workstream_save(workstream, participating_organisations, care_homes):
+    """Checked and saved, then its organisations and homes (which need the saved row)."""
     workstream.full_clean()
     workstream.save()
     workstream.participating_organisations.set(participating_organisations)
@@ -185,6 +186,15 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
     return support_request
 
 
+def _open_request_locked(pk, *, refusal):
+    """The request, locked until the end of the transaction; refused, saying why, unless it is
+    still open (not met, withdrawn or past the date it was needed by)."""
+    support_request = SupportRequest.objects.select_for_update().get(pk=pk)
+    if not support_request.is_open():
+        raise ValidationError(f"This request is {support_request.current_status().label.lower()}: {refusal}.")
+    return support_request
+
+
 def _offering_organisation(*, by, staff):
     """The organisation an offer of this person is made for: one the user acts for, if they lead one."""
     own = organisation_ids_for(by)
@@ -205,11 +215,7 @@ def support_offer_create(
     """
     organisation = organisation or _offering_organisation(by=by, staff=staff)
     require(by, Permission.ADD_SUPPORTOFFER, organisation)
-    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    if not support_request.is_open():
-        raise ValidationError(
-            f"This request is {support_request.current_status().label.lower()}: it is no longer taking offers."
-        )
+    support_request = _open_request_locked(support_request.pk, refusal="it is no longer taking offers")
     errors = {}
     if organisation.pk == support_request.organisation_id:
         errors["staff"] = (
@@ -250,14 +256,19 @@ def support_offer_create(
 def _decline_waiting(offers, *, by, reason):
     """Decline offers still waiting, one by one, so that each has a history row with who and why
     (a bulk `update()` would leave none)."""
-    now = timezone.now()
     for offer in offers.select_for_update().order_by("pk"):
-        offer.status = SupportOffer.Status.DECLINED
-        offer.decided_by = by
-        offer.decided_at = now
-        offer._history_user = by
-        offer._change_reason = reason
-        offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _offer_decide(offer, SupportOffer.Status.DECLINED, by=by, reason=reason)
+
+
+def _offer_decide(offer, status, *, by, reason=None):
+    """The project manager's decision on an offer: its status, who decided and when, and why in
+    its history row."""
+    offer.status = status
+    offer.decided_by = by
+    offer.decided_at = timezone.now()
+    offer._history_user = by
+    offer._change_reason = reason
+    offer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
 def split_hours(total, count):
@@ -295,11 +306,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         raise ValidationError("This offer has already been accepted.")
     if offer.status != SupportOffer.Status.OFFERED:
         raise ValidationError(f"This offer was {offer.get_status_display().lower()} and cannot be accepted.")
-    support_request = SupportRequest.objects.select_for_update().get(pk=offer.request_id)
-    if not support_request.is_open():
-        raise ValidationError(
-            f"This request is {support_request.current_status().label.lower()}: its offers can no longer be accepted."
-        )
+    support_request = _open_request_locked(offer.request_id, refusal="its offers can no longer be accepted")
 
     homes = list(support_request.care_homes.order_by("name"))
     if not homes:
@@ -322,10 +329,7 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         for home, hours in zip(homes, split_hours(offer.hours_per_week, len(homes)), strict=True)
     ]
 
-    offer.status = SupportOffer.Status.ACCEPTED
-    offer.decided_by = by
-    offer.decided_at = timezone.now()
-    offer.save()
+    _offer_decide(offer, SupportOffer.Status.ACCEPTED, by=by)
     offer.assignments.add(*assignments)
 
     accepted = sum(
@@ -364,10 +368,7 @@ def support_offer_decline(*, by, offer) -> SupportOffer:
     offer = SupportOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != SupportOffer.Status.OFFERED:
         raise ValidationError(f"This offer is already {offer.get_status_display().lower()}.")
-    offer.status = SupportOffer.Status.DECLINED
-    offer.decided_by = by
-    offer.decided_at = timezone.now()
-    offer.save()
+    _offer_decide(offer, SupportOffer.Status.DECLINED, by=by)
     support_request = SupportRequest.objects.select_for_update().get(pk=offer.request_id)
     if (
         support_request.status == SupportRequest.Status.OFFERED

@@ -23,7 +23,7 @@ from carehomes.imports.cqc_formats import ParsedFile, parse_cqc
 from carehomes.models import CareHome, Specialism
 from carehomes.state import carehome_state_refresh
 from config.freshness import data_changed
-from config.readers import ImportFileError
+from config.readers import ImportFileError, in_batches
 from organisations.access import require
 from organisations.models import ImportRun
 from organisations.permissions import Permission
@@ -76,19 +76,13 @@ class CqcPreview:
         }
 
 
-def _chunks(items, size=900):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _new_home_localities(rows):
     """A locality for each new home: that of existing homes in its postcode district, else its local authority."""
     districts = {row.postcode.split(" ")[0] for row in rows}
     by_district = {}
     if districts:
         counts = Counter()
-        for chunk in _chunks(districts):
+        for chunk in in_batches(districts):
             query = Q()
             for district in chunk:
                 query |= Q(postcode__startswith=f"{district} ")
@@ -107,7 +101,7 @@ def cqc_import_preview(parsed: ParsedFile) -> CqcPreview:
     preview = CqcPreview(parsed)
     ids = [row.cqc_location_id for row in parsed.rows]
     existing = {}
-    for chunk in _chunks(ids):
+    for chunk in in_batches(ids):
         for home in CareHome.objects.filter(cqc_location_id__in=chunk):
             existing[home.cqc_location_id] = home
     for row in parsed.rows:
@@ -220,7 +214,7 @@ def _apply(preview: CqcPreview, by):
         bulk_create_with_history(new_homes, CareHome, batch_size=500, default_user=by)
         created = {
             h.cqc_location_id: h.pk
-            for chunk in _chunks([row.cqc_location_id for row in preview.new])
+            for chunk in in_batches([row.cqc_location_id for row in preview.new])
             for h in CareHome.objects.filter(cqc_location_id__in=chunk).only("pk", "cqc_location_id")
         }
         through = CareHome.specialisms.through

@@ -1,6 +1,7 @@
 """Assignments: add one (from a home's page or a person's), hand the named lead over, end one."""
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carehomes import selectors, services
 from carehomes.forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
 from carehomes.models import Assignment, CareHome
-from carehomes.views.homes import home_response
+from carehomes.views.homes import answer_form, home_response
 from carehomes.views.staff import staff_response
 from config.forms import add_service_errors
 from organisations.access import require
@@ -20,29 +21,22 @@ from organisations.models import StaffMember
 from organisations.permissions import Permission
 
 
+def _who_is_now_what(assignment):
+    role = "the named lead" if assignment.role == Assignment.Role.LEAD else "support"
+    return f"{assignment.staff.name} is now {role} for {assignment.care_home.name}."
+
+
 @require_POST
 def assignment_add(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, Permission.ADD_ASSIGNMENT, home)
-    form = AssignmentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            assignment = services.assignment_create(
-                by=request.user,
-                care_home=home,
-                staff=data["staff"],
-                role=data["role"],
-                hours_per_week=data["hours_per_week"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            notice = f"{assignment.staff.name} is now {'the named lead' if assignment.role == 'lead' else 'support'} for {home.name}."
-            return home_response(request, home.pk, notice=notice)
-    return home_response(request, home.pk, status=400, assign_form=form)
+    return answer_form(
+        AssignmentForm(request.POST),
+        lambda data: services.assignment_create(by=request.user, care_home=home, **data),
+        partial(home_response, request, home.pk),
+        form_name="assign_form",
+        notice=_who_is_now_what,
+    )
 
 
 @require_POST
@@ -50,24 +44,15 @@ def lead_hand_over(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, Permission.CHANGE_ASSIGNMENT, home)
     form = HandOverForm(request.POST, prefix="handover")
-    if form.is_valid():
-        data = form.cleaned_data
-        if request.POST.get("confirmed") != "yes":
-            return _hand_over_confirmation(request, home, data)
-        try:
-            assignment = services.lead_hand_over(
-                by=request.user,
-                care_home=home,
-                staff=data["staff"],
-                hours_per_week=data["hours_per_week"],
-                starts_on=data["starts_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            notice = f"{assignment.staff.name} is now the named lead for {home.name}."
-            return home_response(request, home.pk, notice=notice)
-    return home_response(request, home.pk, status=400, handover_form=form)
+    if form.is_valid() and request.POST.get("confirmed") != "yes":
+        return _hand_over_confirmation(request, home, form.cleaned_data)
+    return answer_form(
+        form,
+        lambda data: services.lead_hand_over(by=request.user, care_home=home, **data),
+        partial(home_response, request, home.pk),
+        form_name="handover_form",
+        notice=_who_is_now_what,
+    )
 
 
 def _hand_over_confirmation(request, home, data):
@@ -146,25 +131,10 @@ def staff_assign(request, pk):
     require(request.user, Permission.VIEW_STAFF)
     require(request.user, Permission.ADD_ASSIGNMENT)
     member = get_object_or_404(StaffMember, pk=pk)
-    form = StaffAssignmentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            assignment = services.assignment_create(
-                by=request.user,
-                care_home=data["care_home"],
-                staff=member,
-                role=data["role"],
-                hours_per_week=data["hours_per_week"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            notice = (
-                f"{member.name} is now {'the named lead' if assignment.role == 'lead' else 'support'} "
-                f"for {assignment.care_home.name}."
-            )
-            return staff_response(request, member.pk, notice=notice)
-    return staff_response(request, member.pk, status=400, assign_form=form)
+    return answer_form(
+        StaffAssignmentForm(request.POST),
+        lambda data: services.assignment_create(by=request.user, staff=member, **data),
+        partial(staff_response, request, member.pk),
+        form_name="assign_form",
+        notice=_who_is_now_what,
+    )

@@ -1,6 +1,7 @@
 """Care homes: the list, one home's page (its staff, visits and gaps) and its outbreak status."""
 
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -113,49 +114,50 @@ def home_response(request, home_pk, *, notice=None, status=200, **forms):
     )
 
 
+def answer_form(form, write, respond, *, form_name, notice):
+    """The one way a form on a home's or a person's page is answered. When it parses,
+    `write(cleaned_data)` (one service) and the page (`respond`: `home_response` or
+    `staff_response`) with `notice(what was written)`; when the form or the service refuses, the
+    page again with status 400 and the errors next to the fields, keeping what was typed."""
+    if form.is_valid():
+        try:
+            written = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return respond(notice=notice(written))
+    return respond(status=400, **{form_name: form})
+
+
 @require_POST
 def carehome_supplying_pharmacy(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, Permission.CHANGE_CAREHOME, home)
-    form = SupplyingPharmacyForm(request.POST)
-    if form.is_valid():
-        try:
-            home = services.carehome_set_supplying_pharmacy(
-                by=request.user, care_home=home, pharmacy=form.cleaned_data["pharmacy"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            pharmacy = home.supplying_pharmacy
-            notice = (
-                f"{home.name}: supplied by {pharmacy.name}."
-                if pharmacy
-                else f"{home.name}: no supplying pharmacy."
-            )
-            return home_response(request, home.pk, notice=notice)
-    return home_response(request, home.pk, status=400, pharmacy_form=form)
+    return answer_form(
+        SupplyingPharmacyForm(request.POST),
+        lambda data: services.carehome_set_supplying_pharmacy(by=request.user, care_home=home, **data),
+        partial(home_response, request, home.pk),
+        form_name="pharmacy_form",
+        notice=lambda home: (
+            f"{home.name}: supplied by {home.supplying_pharmacy.name}."
+            if home.supplying_pharmacy
+            else f"{home.name}: no supplying pharmacy."
+        ),
+    )
 
 
 @require_POST
 def carehome_outbreak(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, Permission.CHANGE_CAREHOME, home)
-    form = OutbreakForm(request.POST)
-    if form.is_valid():
-        try:
-            home = services.carehome_outbreak_update(
-                by=request.user,
-                care_home=home,
-                status=form.cleaned_data["status"],
-                started_on=form.cleaned_data["started_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            notice = (
-                f"{home.name}: {home.get_outbreak_status_display().lower()} since {home.outbreak_started_on:%-d %B %Y}."
-                if home.in_outbreak
-                else f"{home.name}: the outbreak is cleared."
-            )
-            return home_response(request, home.pk, notice=notice)
-    return home_response(request, home.pk, status=400, outbreak_form=form)
+    return answer_form(
+        OutbreakForm(request.POST),
+        lambda data: services.carehome_outbreak_update(by=request.user, care_home=home, **data),
+        partial(home_response, request, home.pk),
+        form_name="outbreak_form",
+        notice=lambda home: (
+            f"{home.name}: {home.get_outbreak_status_display().lower()} since {home.outbreak_started_on:%-d %B %Y}."
+            if home.in_outbreak
+            else f"{home.name}: the outbreak is cleared."
+        ),
+    )

@@ -11,7 +11,7 @@ from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
 from config.date_input import NhsDateField
-from config.forms import ModelIdField, add_service_errors, id_from_text
+from config.forms import AutocompleteSelect, ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import StaffMember
 
@@ -40,6 +40,8 @@ HOME_SELECT_LIMIT = 400
 
 
 class CareHomeChoiceField(forms.ModelChoiceField):
+    widget = AutocompleteSelect
+
     def label_from_instance(self, obj):
         return f"{obj.name}, {obj.postcode}"
 
@@ -143,6 +145,7 @@ class VisitForm(forms.Form):
                     label="Who made the visit",
                     queryset=active.only("pk", "name"),
                     required=False,
+                    widget=AutocompleteSelect,
                     empty_label="Yourself",
                     help_text="Project managers may log and correct visits for anyone.",
                 )
@@ -195,7 +198,7 @@ class VisitForm(forms.Form):
 def new_visit_initial(care_home_id=None):
     initial = {
         "visited_on": timezone.localdate(),
-        "mode": Visit.Mode.ON_SITE,
+        # No "how was the visit made" chosen for them: a pre-selected radio gets left as it is.
         "submission_token": uuid.uuid4(),
     }
     if care_home_id:
@@ -258,7 +261,7 @@ class VisitFilterForm(forms.Form):
 class NewVisitLinkForm(forms.Form):
     """The query string of a "Log a visit" link: `?care_home=<id>` starts the form at that home."""
 
-    care_home = ModelIdField(queryset=CareHome.objects.all(), required=False)
+    care_home = ModelIdField(queryset=CareHome.objects.all(), required=False, widget=forms.HiddenInput)
 
     def care_home_id(self):
         """The linked home's id, or None when the link names none, or none that exists."""

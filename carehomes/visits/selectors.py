@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit
+from carehomes.visits.totals import visit_totals_from_days
 from organisations.access import is_coordinator, staff_member_for
 
 INTERVENTIONS_TOTAL = sum(
@@ -89,9 +90,10 @@ def visit_page(queryset, *, older_than=None, newer_than=None, size=25) -> VisitP
     if before is not None:
         day, pk = before
         rows = list(
-            queryset.filter(Q(visited_on__gt=day) | Q(visited_on=day, pk__gt=pk)).order_by(
-                "visited_on", "pk"
-            )[: size + 1]
+            # The redundant bound on the date alone lets the index range read start at the cursor.
+            queryset.filter(
+                Q(visited_on__gt=day) | Q(visited_on=day, pk__gt=pk), visited_on__gte=day
+            ).order_by("visited_on", "pk")[: size + 1]
         )
         has_newer = len(rows) > size
         visits = rows[:size][::-1]
@@ -99,7 +101,9 @@ def visit_page(queryset, *, older_than=None, newer_than=None, size=25) -> VisitP
     else:
         if after is not None:
             day, pk = after
-            queryset = queryset.filter(Q(visited_on__lt=day) | Q(visited_on=day, pk__lt=pk))
+            queryset = queryset.filter(
+                Q(visited_on__lt=day) | Q(visited_on=day, pk__lt=pk), visited_on__lte=day
+            )
         rows = list(queryset.order_by("-visited_on", "-pk")[: size + 1])
         visits = rows[:size]
         has_older = len(rows) > size
@@ -109,6 +113,25 @@ def visit_page(queryset, *, older_than=None, newer_than=None, size=25) -> VisitP
         older=_cursor(visits[-1]) if visits and has_older else None,
         newer=_cursor(visits[0]) if visits and has_newer else None,
     )
+
+
+# Filters the day totals can answer; a filter on a home or a person sums that home's or person's
+# visits instead (an index range read), as does the list of anyone who sees only their own.
+DAY_TOTAL_FILTERS = {"date_from", "date_to", "activity", "mode", "cover"}
+
+
+def visit_list_totals(user, filters, queryset):
+    """The visit list's totals for what `filters` (VisitFilterForm.filters()) select.
+
+    A project manager's whole list, or narrowed by dates, activity, mode or cover, is summed from
+    the day totals the writers keep (`carehomes.visits.totals`): one small query whatever the
+    number of visits, and never stale after a write. Anything narrower sums `queryset`.
+    """
+    if is_coordinator(user) and set(filters) <= DAY_TOTAL_FILTERS:
+        totals = visit_totals_from_days(**filters)
+        totals["hours"] = round(totals["minutes"] / 60, 1)
+        return totals
+    return visit_totals(queryset)
 
 
 def visit_totals(queryset):

@@ -61,7 +61,7 @@ def visit_list(request):
             "page_title": "Visits" if services.may_choose_staff(request.user) else "My visits",
             "filter_form": form,
             "page": page,
-            "totals": selectors.visit_totals(queryset),
+            "totals": selectors.visit_list_totals(request.user, form.filters(), queryset),
             "query": query.urlencode(),
             "show_staff": services.may_choose_staff(request.user),
         },

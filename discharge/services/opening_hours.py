@@ -7,7 +7,9 @@ Monday to Saturday 9am to 6pm (`discharge.timers`).
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from discharge.models import PharmacyOpeningHours
+from discharge import timers
+from discharge.models import DischargeFollowUp, PharmacyOpeningHours
+from discharge.states import WORKING_STATES
 from organisations.access import require
 from organisations.models import Organisation
 from organisations.permissions import Permission
@@ -62,4 +64,21 @@ def pharmacy_set_opening_hours(*, by, pharmacy, sessions) -> list[PharmacyOpenin
         row._history_user = by
         row._change_reason = "Opening hours changed"
         row.save()
+    _reset_deadlines(pharmacy)
     return list(PharmacyOpeningHours.objects.filter(pharmacy=pharmacy))
+
+
+def _reset_deadlines(pharmacy):
+    """Follow-ups still waiting for stage 1 at this pharmacy are now due by its new hours."""
+    rows = PharmacyOpeningHours.objects.filter(pharmacy=pharmacy).values_list(
+        "weekday", "opens_at", "closes_at"
+    )
+    schedule = timers.schedule_from_rows(rows) or timers.default_schedule()
+    waiting = DischargeFollowUp.objects.filter(
+        pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
+    ).only("pk", "routed_at", "lost_at", "stage1_due_at")
+    changed = []
+    for follow_up in waiting:
+        follow_up.lost_at, follow_up.stage1_due_at = timers.deadlines(follow_up.routed_at, schedule)
+        changed.append(follow_up)
+    DischargeFollowUp.objects.bulk_update(changed, ["lost_at", "stage1_due_at"], batch_size=500)

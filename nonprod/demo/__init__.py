@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carehomes.state import carehome_state_rebuild
+from carehomes.visits.totals import visit_totals_rebuild
 from nonprod.demo.city import DEMO_LOGINS, DemoCity
 from organisations.models import Organisation
 
@@ -73,4 +74,5 @@ def build_demo_city(*, today=None, password=None):
         city.build()
         # Assignments and visits were bulk-created (no signals): keep every home's state now.
         carehome_state_rebuild()
+        visit_totals_rebuild()
     return city.summary()

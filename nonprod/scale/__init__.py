@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.state import carehome_state_rebuild
+from carehomes.visits.totals import visit_totals_rebuild
 from config.freshness import data_changed
 from nonprod.scale import actionplan, carehomes, discharge, organisations
 from nonprod.scale.counts import Made, ScaleCounts, current_counts, targets
@@ -46,6 +47,7 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
         # Rows went in by COPY / bulk_create (no signals): keep every home's state now.
         carehome_state_rebuild()
+        visit_totals_rebuild()
     data_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ import datetime
 from django.db import connection
 
 from carehomes.models import CareHome
+from discharge import timers
 from discharge.models import DischargeFollowUp
 from nonprod.scale.counts import next_id
 from nonprod.table_writer import reset_sequences
@@ -18,7 +19,7 @@ FOLLOW_UP_COLUMNS = (
     "stage1_at", "stage2_at", "stage3_at", "closed_at", "issue_gp_mismatch", "issue_stopped_in_packs",
     "issue_mar_not_updated", "issue_not_sent", "issue_other", "with_care_home_staff", "with_resident",
     "with_family", "onward_referral", "onward_closed_at", "onward_visit_id", "close_reason", "reopen_reason",
-    "misrouted_from_id", "duplicate_of_id", "readmitted", "note", "created_by_id",
+    "misrouted_from_id", "duplicate_of_id", "readmitted", "note", "created_by_id", "lost_at", "stage1_due_at",
 )  # fmt: skip
 
 
@@ -48,6 +49,7 @@ def discharges(rng, made, write, homes):
         tid for tid, _ in made.trusts
     ]
     per_year = round(homes * 200_000 / 15000)
+    schedule = timers.default_schedule()  # no pharmacy has recorded hours at scale
     hour = datetime.timedelta(hours=1)
 
     def rows():
@@ -69,6 +71,7 @@ def discharges(rng, made, write, homes):
                 False, rng.random() < 0.2, rng.random() < 0.2, False, False, stage >= 4, False, False,
                 stage >= 4 and rng.random() < 0.1, None, None, "not_contacted" if partial else "", "",
                 None, None, rng.choice(["", "no", "yes"]) if stage == 5 else "", "", None,
+                *timers.deadlines(received, schedule),
             )  # fmt: skip
 
     write.copy(DischargeFollowUp, FOLLOW_UP_COLUMNS, rows())

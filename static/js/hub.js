@@ -3,9 +3,11 @@
 // Served from the hub itself (no inline script, so the Content-Security-Policy can forbid it).
 import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 import { startIdleWarning } from "./idle.js";
+import { enhancePickers } from "./autocomplete.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
+enhancePickers(document);
 
 const ERROR_PREFIX = "Error: ";
 
@@ -23,6 +25,7 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   }
   // Components in the new content take focus themselves on init (error summary, success banner).
   initAll({ scope });
+  enhancePickers(scope);
   const errorSummary = scope.querySelector(".nhsuk-error-summary");
   const banner = scope.querySelector(".nhsuk-notification-banner");
   const title = document.title.startsWith(ERROR_PREFIX)

@@ -1,5 +1,5 @@
 """The access matrix, extended to the API: each role's token reads exactly what that role reads in
-the pages. Same world as tests/security (two organisations, every role on each side).
+the pages. The same city as tests/security (tests/city.py: two sides, every role on each side).
 
 For each resource: a token is refused (403) exactly where its owner's page refuses, and where
 the page shows rows, the token gets the same rows (care homes, visits, discharge follow-ups)."""
@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from api.resources import RESOURCES
 from api.services import api_token_create
+from tests.city import ACTORS, build_city
 from tests.security.test_access_matrix import ACCESS
-from tests.security.world import ACTORS, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,11 +46,11 @@ def page_ids(client, resource):
 
 
 def test_each_roles_token_reads_what_the_role_reads_in_the_pages(live_server, role_groups):
-    world = build_world()
+    city = build_city()
     failures = []
     non_empty = set()
     for actor in ACTORS:
-        user = world.users[actor]
+        user = city.users[actor]
         _, secret = api_token_create(by=user, name=f"{actor} feed", lifetime_days=30)
         api = httpx.Client(
             base_url=f"{live_server.url}/api/v1", headers={"Authorization": f"Bearer {secret}"}, timeout=30

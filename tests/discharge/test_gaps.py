@@ -70,3 +70,26 @@ def test_gaps_page_shows_them_with_the_others(client_for, pm_user):
     CareHomeFactory(supplying_pharmacy=None, name="Nowhere House")
     html = client_for(pm_user).get("/gaps/").content.decode()
     assert "No supplying pharmacy recorded" in html and "Nowhere House" in html
+
+
+def test_the_rules_run_the_same_few_queries_for_few_and_many_follow_ups_and_trusts():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from discharge.gaps import discharge_gaps
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            gaps = discharge_gaps(today=timezone.localdate())
+        return len(ctx.captured_queries), len(gaps)
+
+    DischargeFollowUpFactory(received_at=days_ago(2), routed_at=days_ago(2))
+    DischargeFollowUpFactory(received_at=days_ago(40), routed_at=days_ago(40))
+    few = count()
+    for n in range(12):
+        DischargeFollowUpFactory(received_at=days_ago(n % 20), routed_at=days_ago(n % 20))
+        DischargeFollowUpFactory(received_at=days_ago(30 + n), routed_at=days_ago(30 + n))  # quiet trusts
+    CareHomeFactory(supplying_pharmacy=None)
+    many = count()
+    assert few[0] == many[0] == 5
+    assert many[1] > few[1] + 10

@@ -208,3 +208,7 @@ def test_the_stage1_timer_counts_the_entered_hours_and_the_followup_page_says_wh
     assert "counted on the pharmacy&#39;s recorded opening hours: Monday midnight to midnight" in page
     assert "Overdue." in page
     assert selectors.followup_detail(pk=follow_up.pk).is_overdue
+    # Its kept deadline moved with the hours (the dashboard's "stage 1 within 72 hours" counts it).
+    follow_up.refresh_from_db()
+    due = follow_up.routed_at + datetime.timedelta(hours=72)
+    assert abs(follow_up.stage1_due_at - due) < datetime.timedelta(seconds=1)  # midnight is 23:59:59.999999

@@ -69,9 +69,11 @@ def test_request_offer_accept_shows_the_new_assignment_on_the_home(page_for):
     lead_b = page_for("trust-lead")
     lead_b.goto("/help-requests/")
     lead_b.get_by_role("link", name="Pharmacist for medication reviews").click()
-    lead_b.get_by_label("Who can help?").select_option(
-        label="Asha Patel (Leeds Community Healthcare) – 10 hours a week spare"
-    )
+    # "Who can help?" is a type-ahead box over the list of their people
+    lead_b.get_by_role("combobox", name="Who can help?").fill("Asha")
+    lead_b.get_by_role(
+        "option", name="Asha Patel (Leeds Community Healthcare) – 10 hours a week spare"
+    ).click()
     lead_b.get_by_label("Hours a week").fill("3")
     assert_accessible(lead_b)
     lead_b.get_by_role("button", name="Offer this time").click()

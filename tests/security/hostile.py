@@ -1,4 +1,5 @@
-"""Hostile input for tests/security/test_hostile_input.py: strategies, a small city, row counts.
+"""Hostile input for tests/security/test_hostile_input.py: strategies and upload files (the city they
+are sent to is tests/city.py).
 
 Every form the hub shows is posted values no browser would send (nulls, formula injection,
 impossible dates, huge numbers, Unicode digits, lists where one value is expected, unknown
@@ -8,35 +9,10 @@ with a page (never a 500) and, when it refuses, save nothing at all.
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.utils import timezone
 from hypothesis import strategies as st
-
-from api.services import api_token_create
-from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
-from tests.factories import (
-    ActionFactory,
-    AssignmentFactory,
-    CareHomeFactory,
-    CommunityPharmacyFactory,
-    DischargeFollowUpFactory,
-    GapReportFactory,
-    MeetingFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    PcnFactory,
-    SectionFactory,
-    StaffMemberFactory,
-    SupportOfferFactory,
-    SupportRequestFactory,
-    TeamFactory,
-    VisitFactory,
-    WorkstreamFactory,
-    user_with_role,
-)
 
 # How many hostile requests the tests made (forms, query strings, uploads): the figure for the notes.
 TRIED = {"requests": 0, "by_page": {}}
@@ -328,101 +304,6 @@ def uploads(header_choices):
         st.binary(max_size=2000).map(lambda b: b"PK\x03\x04" + b),
     )
     return st.tuples(data, upload_names)
-
-
-# Counting rows ----------------------------------------------------------------------------------
-
-# A small city: every form's object, for the four roles -----------------------------------------
-
-
-@dataclass
-class City:
-    users: dict = field(default_factory=dict)
-    o: dict = field(default_factory=dict)  # objects by name
-
-    def __repr__(self):
-        return "City()"
-
-    def __getattr__(self, name):
-        try:
-            return self.o[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
-
-
-def build_city():
-    today = timezone.localdate()
-    city = City()
-    trust = OrganisationFactory(name="Leeds Teaching Hospitals")
-    pcn = PcnFactory(name="Chapeltown PCN")
-    other_pcn = PcnFactory(name="Seacroft PCN")
-    city.users["pm"] = user_with_role(PROJECT_MANAGER, username="hostile-pm", organisation=trust)
-    city.users["slt"] = user_with_role(SLT, username="hostile-slt", organisation=trust)
-    city.users["pharmacist"] = user_with_role(
-        PHARMACY_PROFESSIONAL, username="hostile-pharmacist", organisation=trust, hours_per_week=Decimal("20")
-    )
-    city.users["orglead"] = user_with_role(ORGANISATION_LEAD, username="hostile-orglead", organisation=pcn)
-    pharmacist = city.users["pharmacist"].staff_member
-    support = StaffMemberFactory(name="Sam Support", organisation=trust, hours_per_week=Decimal("20"))
-    pcn_pharmacist = StaffMemberFactory(name="Pat PCN", organisation=pcn, hours_per_week=Decimal("10"))
-    home = CareHomeFactory(name="Moor View Care Home", pcn=pcn, locality="Leeds North")
-    no_lead_home = CareHomeFactory(name="Harehills Lodge", pcn=pcn, locality="Leeds North")
-    other_home = CareHomeFactory(name="Seacroft Grange", pcn=other_pcn, locality="Leeds East")
-    AssignmentFactory(staff=pharmacist, care_home=home, hours_per_week=Decimal("3"))
-    support_assignment = AssignmentFactory(
-        staff=support, care_home=home, role="support", hours_per_week=Decimal("2")
-    )
-    visit = VisitFactory(
-        care_home=home,
-        staff=pharmacist,
-        created_by=city.users["pharmacist"],
-        visited_on=today - datetime.timedelta(days=1),
-    )
-    team = TeamFactory()
-    membership = MembershipFactory(team=team, staff=city.users["slt"].staff_member)
-    workstream = WorkstreamFactory(name="End-of-life medicines", lead_organisation=trust)
-    own_request = SupportRequestFactory(
-        organisation=pcn, locality="Leeds North", raised_by=city.users["orglead"]
-    )
-    other_request = SupportRequestFactory(organisation=other_pcn, locality="Leeds North")
-    offer = SupportOfferFactory(
-        request=other_request, staff=support, organisation=trust, hours_per_week=Decimal("2")
-    )
-    section = SectionFactory()
-    action = ActionFactory(section=section, owner_organisation=trust)
-    meeting = MeetingFactory(held_on=today + datetime.timedelta(days=3))
-    GapReportFactory(week="2026-W47")
-    pharmacy = CommunityPharmacyFactory(name="Chapel Allerton Pharmacy")
-    home.supplying_pharmacy = pharmacy
-    home.save(update_fields=["supplying_pharmacy"])
-    follow_up = DischargeFollowUpFactory(trust=trust, care_home=home, onward_referral=True)
-    api_token, _ = api_token_create(by=city.users["pharmacist"], name="Pharmacist's report", lifetime_days=30)
-    city.o.update(
-        trust=trust,
-        pcn=pcn,
-        other_pcn=other_pcn,
-        pharmacist=pharmacist,
-        support=support,
-        pcn_pharmacist=pcn_pharmacist,
-        home=home,
-        no_lead_home=no_lead_home,
-        other_home=other_home,
-        support_assignment=support_assignment,
-        visit=visit,
-        team=team,
-        membership=membership,
-        workstream=workstream,
-        own_request=own_request,
-        other_request=other_request,
-        offer=offer,
-        section=section,
-        action=action,
-        meeting=meeting,
-        pharmacy=pharmacy,
-        follow_up=follow_up,
-        api_token=api_token,
-    )
-    return city
 
 
 def dates():

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.city import build_city
 from tests.conftest import skip_unless_ci
-from tests.security.world import build_world
 from tests.snapshots import changed_tables, row_count, table_snapshot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def empty_the_database():
 def test_backup_then_restore_finds_every_row(tmp_path):
     if not shutil.which("pg_dump") or not shutil.which("make"):
         skip_unless_ci("needs make and pg_dump")
-    build_world()
+    build_city()
     before = table_snapshot()
     assert row_count(before) > 50
 

@@ -12,9 +12,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.test import Client
 
 from actionplan.report_views import IMMUTABLE
+from tests.city import OWN
 from tests.security.test_access_matrix import ACCESS, resolve_kwargs
 from tests.security.url_patterns import hub_pages
-from tests.security.world import OWN, build_world
 
 MODEL_BACKEND = f"{ModelBackend.__module__}.{ModelBackend.__name__}"
 
@@ -120,19 +120,18 @@ def test_hsts_and_secure_cookies_when_debug_is_off(client, pm_user, password):
 
 
 @pytest.mark.django_db
-def test_no_page_holds_inline_script_or_style_for_any_role():
+def test_no_page_holds_inline_script_or_style_for_any_role(city):
     """Every page each role may open, with real objects: nothing a strict CSP would block."""
-    world = build_world()
     problems = []
     rendered = 0
     for actor in OWN:
         client = Client()
-        client.force_login(world.users[actor], backend=MODEL_BACKEND)
+        client.force_login(city.users[actor], backend=MODEL_BACKEND)
         for page in hub_pages():
             rule = ACCESS.get(page.name)
             if rule is None or actor not in rule.get:
                 continue
-            path = page.path(**resolve_kwargs(rule, world))
+            path = page.path(**resolve_kwargs(rule, city))
             response = client.get(path, follow=True)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
@@ -176,19 +175,18 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 @pytest.mark.django_db
-def test_every_signed_in_page_and_export_is_private_and_not_stored():
+def test_every_signed_in_page_and_export_is_private_and_not_stored(city):
     """Every page and file each role may open (exports and reports too): Cache-Control: private, no-store."""
-    world = build_world()
     wrong = []
     checked = 0
     for actor in OWN:
         client = Client()
-        client.force_login(world.users[actor], backend=MODEL_BACKEND)
+        client.force_login(city.users[actor], backend=MODEL_BACKEND)
         for page in hub_pages():
             rule = ACCESS.get(page.name)
             if rule is None or actor not in rule.get:
                 continue
-            path = page.path(**resolve_kwargs(rule, world))
+            path = page.path(**resolve_kwargs(rule, city))
             response = client.get(path)
             checked += 1
             # The one documented exception: a chart file at a content-hashed address (issue 18).

@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.forms import add_service_errors
+from config.presenters import hours_phrase, uk_date
+from config.rendering import render_confirm
 from organisations.access import (
     is_coordinator,
     may,
@@ -178,33 +181,89 @@ def offer_accept(request, pk):
         if not form.is_valid():
             return request_detail(request, offer.request_id, accept_errors=form.errors["care_home"])
         care_home = form.cleaned_data["care_home"]
-    try:
-        services.support_offer_accept(by=request.user, offer=offer, care_home=care_home)
-    except ValidationError as error:
-        return request_detail(request, offer.request_id, accept_errors=error.messages)
-    messages.success(request, f"Offer accepted: {offer.staff.name} is now assigned.")
-    return redirect("workstreams:request_detail", pk=offer.request_id)
+    return _decided(
+        request,
+        offer.request_id,
+        lambda: services.support_offer_accept(by=request.user, offer=offer, care_home=care_home),
+        f"Offer accepted: {offer.staff.name} is now assigned.",
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Permission.ACCEPT_SUPPORTOFFER)
 def offer_decline(request, pk):
-    offer = get_object_or_404(SupportOffer, pk=pk)
-    try:
-        services.support_offer_decline(by=request.user, offer=offer)
-    except ValidationError as error:
-        return request_detail(request, offer.request_id, accept_errors=error.messages)
-    messages.success(request, "Offer declined.")
-    return redirect("workstreams:request_detail", pk=offer.request_id)
+    """ "Decline the offer from …?" (GET), then the decline (POST)."""
+    offer = get_object_or_404(selectors.support_offers(), pk=pk)
+    back = reverse("workstreams:request_detail", args=[offer.request_id])
+    if request.method == "GET":
+        if offer.status != SupportOffer.Status.OFFERED:
+            return redirect(back)
+        return render_confirm(
+            request,
+            question=f"Decline the offer from {offer.staff.name}?",
+            rows=[
+                ("Request", offer.request.title),
+                ("Who", f"{offer.staff.name}, {offer.organisation.name}"),
+                ("Hours a week", hours_phrase(offer.hours_per_week)),
+                ("From", uk_date(offer.starts_on)),
+            ],
+            happens=[
+                f"{offer.staff.name} will not be assigned: the offer is marked declined and kept in the request's history.",
+                "The request stays open for other offers.",
+                "A declined offer cannot be accepted later; the organisation would have to offer again.",
+            ],
+            button="Decline offer",
+            keep_text="Keep the offer",
+            back=back,
+        )
+    return _decided(
+        request,
+        offer.request_id,
+        lambda: services.support_offer_decline(by=request.user, offer=offer),
+        "Offer declined.",
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Permission.VIEW_SUPPORTREQUEST)
 def request_withdraw(request, pk):
+    """ "Withdraw this request for help?" (GET), then the withdrawal (POST)."""
     support_request = get_object_or_404(SupportRequest, pk=pk)
+    back = reverse("workstreams:request_detail", args=[pk])
+    if request.method == "GET":
+        require(request.user, Permission.CHANGE_SUPPORTREQUEST, support_request)
+        if not support_request.is_open():
+            return redirect(back)
+        return render_confirm(
+            request,
+            question=f"Withdraw the request “{support_request.title}”?",
+            rows=[
+                ("Hours a week", hours_phrase(support_request.hours_per_week)),
+                ("Needed by", uk_date(support_request.needed_by)),
+            ],
+            happens=[
+                "The request closes as withdrawn and no longer appears among the requests people can help with.",
+                "Offers still waiting for a decision are declined; help already accepted stays assigned.",
+                "It cannot be reopened: raise a new request if help is needed again.",
+            ],
+            button="Withdraw request",
+            keep_text="Keep the request",
+            back=back,
+        )
+    return _decided(
+        request,
+        pk,
+        lambda: services.support_request_withdraw(by=request.user, support_request=support_request),
+        "The request has been withdrawn.",
+    )
+
+
+def _decided(request, request_pk, decide, done):
+    """A decision on a request for help or an offer to it (`decide`, one service): back to the
+    request's page with `done` in the success banner, or the request's page saying why not."""
     try:
-        services.support_request_withdraw(by=request.user, support_request=support_request)
+        decide()
     except ValidationError as error:
-        return request_detail(request, pk, accept_errors=error.messages)
-    messages.success(request, "The request has been withdrawn.")
-    return redirect("workstreams:request_detail", pk=pk)
+        return request_detail(request, request_pk, accept_errors=error.messages)
+    messages.success(request, done)
+    return redirect("workstreams:request_detail", pk=request_pk)
