@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import services
 from accounts.models import PasswordChangeRequired
+from organisations.access import acting_as
 
 User = get_user_model()
 
@@ -19,6 +20,11 @@ class HubUserAdmin(UserAdmin):
         if request.method == "POST" and response.status_code == 302:
             services.password_change_require(user=self.get_object(request, id), by=request.user)
         return response
+
+    def save_related(self, request, form, formsets, change):
+        """Groups are saved here: a new SLT or project manager role is announced as given by this user."""
+        with acting_as(request.user):
+            super().save_related(request, form, formsets, change)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from config.dates import uk_date
+
 
 class PasswordChangeRequired(models.Model):
     """A login whose next password sign-in must choose a new password first (set by a reset)."""
@@ -85,7 +87,7 @@ class Invitation(models.Model):
         indexes = [models.Index(fields=["staff", "-created_at"])]
 
     def __str__(self):
-        return f"Invitation for {self.staff} ({self.created_at:%d %b %Y})"
+        return f"Invitation for {self.staff} ({uk_date(self.created_at)})"
 
     @staticmethod
     def hash_token(token):

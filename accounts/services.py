@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Identity, Invitation, PasswordChangeRequired, ProviderSession
+from config.mail import email_queue
 from config.security import loggable
 from organisations.access import require
 from organisations.permissions import Permission
@@ -124,7 +124,7 @@ def invitation_create(*, staff, by, site_url):
         "accounts/email/invitation.txt",
         {"staff": staff, "link": link, "days": settings.INVITATION_DAYS, "invited_by": by},
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+    email_queue(subject=subject, body=body, recipients=[email], purpose="invitation")
     security_log.info("invitation sent: staff=%s by=%s invitation=%s", staff.pk, by.pk, invitation.pk)
     return invitation
 

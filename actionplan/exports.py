@@ -22,7 +22,8 @@ from actionplan.paper_rows import (
     meeting_line,
     paper_sections,
 )
-from config.exports import safe_cell, xml_safe
+from config.dates import generated_on
+from config.exports import docx_footer, pdf_footer, safe_cell, xml_safe
 
 # --- Word ----------------------------------------------------------------------------------------
 
@@ -97,6 +98,7 @@ def to_docx(paper):
         elif heading != "Latest weekly gap report":
             document.add_paragraph("None.")
 
+    docx_footer(document, generated_on())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -197,7 +199,8 @@ def to_pdf(paper):
             story += [Spacer(1, 2 * mm), table(columns, rows, rag_column, widths)]
         elif heading != "Latest weekly gap report":
             story.append(Paragraph("None.", styles["Normal"]))
-    doc.build(story)
+    footer = pdf_footer(generated_on())
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
 
 

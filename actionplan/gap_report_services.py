@@ -13,7 +13,6 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,6 +21,7 @@ from actionplan import gap_report_selectors
 from actionplan.models import GapReport
 from actionplan.report_documents import report_pdf
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, week_of, week_title
+from config.mail import email_queue
 from organisations.access import require
 from organisations.permissions import Permission
 
@@ -99,8 +99,9 @@ def gap_report_backfill(*, weeks=52, today=None):
 
 
 def gap_report_email(*, report_id):
-    """Email a newly made report's PDF to the SLT members. A mail failure is logged, not raised:
-    the report stands, and is on the hub for anyone who missed the email."""
+    """Email a newly made report's PDF to the SLT members, through the outbox (`config.mail`): a
+    mail failure is retried there and never raised here; the report stands, and is on the hub for
+    anyone who missed the email."""
     report = GapReport.objects.get(pk=report_id)
     recipients = gap_report_selectors.slt_recipients()
     if not recipients:
@@ -119,16 +120,21 @@ def gap_report_email(*, report_id):
             "The full report is attached as a PDF, and is on the hub under Reports.",
         ]
     )
-    message = EmailMessage(
-        subject=f"Weekly gap report {report.week}",
-        body=body,
-        to=[],
-        bcc=recipients,
-    )
     try:
-        previous = gap_report_selectors.previous_report_headlines(report.week)
-        message.attach(f"gap-report-{report.week}.pdf", report_pdf(report, previous), "application/pdf")
-        return message.send()
-    except Exception:
-        log.exception("could not email gap report %s", report.week)
-        return 0
+        attachment = (
+            f"gap-report-{report.week}.pdf",
+            report_pdf(report, gap_report_selectors.previous_report_headlines(report.week)),
+            "application/pdf",
+        )
+    except Exception:  # noqa: BLE001 - the e-mail still goes; the report is on the hub
+        log.exception("could not make the PDF of gap report %s for its email", report.week)
+        attachment = None
+    queued = email_queue(
+        subject=f"Weekly gap report: {week_title(report.week)}",
+        body=body,
+        recipients=recipients,
+        bcc=True,
+        attachment=attachment,
+        purpose="weekly gap report",
+    )
+    return len(recipients) if queued else 0

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.dates import uk_date
 from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
 from workstreams.models import Workstream
@@ -110,7 +111,7 @@ class ActionUpdate(FreeTextModel, TimeStamped):
         indexes = [models.Index(fields=["action", "-written_on"])]
 
     def __str__(self):
-        return f"{self.action.reference} update {self.written_on}"
+        return f"{self.action.reference} update of {uk_date(self.written_on)}"
 
 
 class Meeting(FreeTextModel, TimeStamped):
@@ -122,7 +123,7 @@ class Meeting(FreeTextModel, TimeStamped):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"{self.title}, {self.held_on:%d %B %Y}"
+        return f"{self.title}, {uk_date(self.held_on)}"
 
 
 class GapReport(models.Model):

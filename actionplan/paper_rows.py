@@ -4,6 +4,7 @@ rows and parts, from a `selectors.Paper`. The writers are in `actionplan.exports
 from django.utils.text import slugify
 
 from actionplan.report_terms import HEADLINE_LABELS
+from config.dates import uk_date
 
 RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
 RAG_TEXT_HEX = {"red": "FFFFFF", "amber": "212B32", "green": "FFFFFF"}
@@ -24,7 +25,7 @@ def file_name(paper, fmt):
 
 
 def date_text(value):
-    return f"{value:%-d %b %Y}" if value else ""
+    return f"{uk_date(value)}" if value else ""
 
 
 def rag_text(value):
@@ -147,4 +148,4 @@ def paper_sections(paper):
 
 
 def meeting_line(paper):
-    return f"{paper.meeting.title}: {paper.meeting.held_on:%-d %B %Y}"
+    return f"{paper.meeting.title}: {uk_date(paper.meeting.held_on)}"

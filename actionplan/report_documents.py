@@ -31,7 +31,8 @@ from actionplan.report_presenters import (  # noqa: E402
     rag_rows,
 )
 from actionplan.report_terms import week_title  # noqa: E402
-from config.exports import safe_cell, xml_safe  # noqa: E402
+from config.dates import generated_on  # noqa: E402
+from config.exports import docx_footer, pdf_footer, safe_cell, xml_safe  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
@@ -334,7 +335,8 @@ def report_pdf(report, previous=None) -> bytes:
             style=small,
         ),
     ]
-    document.build(story)
+    footer = pdf_footer(generated_on(report.generated_at))
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
@@ -423,6 +425,7 @@ def report_docx(report, previous=None) -> bytes:
     table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"])
     for severity, rule, subject, reason in gap_rows(data):
         document.add_paragraph(xml_safe(f"{severity} – {rule} – {subject}: {reason}"), style="List Bullet")
+    docx_footer(document, generated_on(report.generated_at))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ report's frozen `data`."""
 import datetime
 
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, week_of
+from config.dates import generated_on, uk_date
 from config.presenters import change_phrase, iso_week_label
 
 
@@ -73,10 +74,18 @@ def change_rows(data, kind):
     ]
 
 
+def _as_of(data):
+    """The report's "as of" day (kept as an ISO date in its frozen data), written for people."""
+    try:
+        return uk_date(datetime.date.fromisoformat(data.get("as_of") or ""))
+    except ValueError:
+        return "the end of the week"
+
+
 def intro_lines(report):
     data = report.data
     lines = [
-        f"Figures as of {data.get('as_of', '')}; generated {report.generated_at:%-d %B %Y %H:%M} UTC"
+        f"Figures as of {_as_of(data)}. {generated_on(report.generated_at)}"
         + (f" (version {report.version})." if report.version > 1 else ".")
     ]
     if data.get("backfilled"):

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from actionplan.models import Action, ActionUpdate, ChartImage, GapReport, Meeting, Rag, Section
+from config.dates import uk_date
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
 
@@ -111,7 +112,7 @@ def _display(field_name, value, names):
     if field_name == "is_open":
         return "open" if value else "closed"
     if isinstance(value, datetime.date):
-        return f"{value:%-d %B %Y}"
+        return f"{uk_date(value)}"
     return str(value)
 
 
@@ -253,7 +254,7 @@ class Paper:
     def since_text(self):
         if self.previous_meeting is None:
             return "since the plan began (no earlier meeting recorded)"
-        return f"since the meeting on {self.previous_meeting.held_on:%-d %B %Y}"
+        return f"since the meeting on {uk_date(self.previous_meeting.held_on)}"
 
 
 def latest_headlines():

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from actionplan.selectors import action_changes_since
+from config.dates import uk_date
 from organisations.access import require
 from organisations.permissions import Permission
 
@@ -59,6 +60,7 @@ def section_create(*, by, name, code, plan=None):
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(plan=plan, name=name.strip(), code=code.strip().upper(), position=position)
     section.full_clean()
+    section._history_user = by
     section.save()
     return section
 
@@ -173,11 +175,12 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
     current = Action.objects.select_for_update(of=("self",)).select_related("section").get(pk=action.pk)
     update = ActionUpdate(action=current, written_on=written_on, text=text.strip(), rag=rag or "", author=by)
     update.full_clean()
+    update._history_user = by
     update.save()
     if rag and rag != current.rag:
         current.rag = rag
         current.version += 1
-        _save(current, by=by, reason=f"RAG set by the update of {written_on:%-d %B %Y}")
+        _save(current, by=by, reason=f"RAG set by the update of {uk_date(written_on)}")
     return update
 
 
@@ -186,10 +189,11 @@ def meeting_create(*, by, held_on, title=""):
     """The PM records a Silver Command meeting date."""
     require(by, Permission.ADD_MEETING)
     if Meeting.objects.filter(held_on=held_on).exists():
-        raise ValidationError({"held_on": f"A meeting on {held_on:%-d %B %Y} is already recorded."})
+        raise ValidationError({"held_on": f"A meeting on {uk_date(held_on)} is already recorded."})
     meeting = Meeting(held_on=held_on)
     if title and title.strip():
         meeting.title = title.strip()
     meeting.full_clean()
+    meeting._history_user = by
     meeting.save()
     return meeting

@@ -26,8 +26,8 @@ from actionplan.forms import (
 )
 from actionplan.models import Action, Meeting
 from actionplan.subject_access import staff_for_subject_access, subject_access_data
+from config.dates import uk_date
 from config.forms import add_service_errors
-from config.presenters import uk_date
 from config.rendering import render_confirm, render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
@@ -232,7 +232,7 @@ def meeting_list(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} recorded.")
+                messages.success(request, f"Meeting on {uk_date(meeting.held_on)} recorded.")
                 return redirect("actionplan:meeting_list")
     context = {
         "page_title": "Silver Command meetings",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.dates import uk_date
 from config.patient_data import FreeTextModel
 
 TOKEN_PREFIX = "chph_"  # noqa: S105 - a recognisable prefix (for secret scanners), not a secret
@@ -110,7 +111,7 @@ class Deletion(models.Model):
         indexes = [models.Index(fields=["resource", "deleted_at"], name="deletion_resource_when")]
 
     def __str__(self):
-        return f"{self.resource} {self.object_id} deleted {self.deleted_at:%Y-%m-%d}"
+        return f"{self.resource} {self.object_id} deleted {uk_date(self.deleted_at)}"
 
 
 class RateCounter(models.Model):

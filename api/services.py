@@ -12,14 +12,14 @@ from django.utils.text import slugify
 
 from api.models import TOKEN_PREFIX, ApiToken, ApiTokenUse, digest_of
 from config.patient_data import check_free_text
-from organisations.access import require
+from organisations.access import acting_as, require
 from organisations.permissions import Permission
 
 MAX_LIFETIME_DAYS = 366  # "at most a year", counted generously for a leap year
 SERVICE_ACCOUNT_PREFIX = "service-"
 
 
-def _service_account(*, name, role):
+def _service_account(*, name, role, by):
     """The login of a named service account: no password, one role, made once."""
     username = SERVICE_ACCOUNT_PREFIX + slugify(name)[:100]
     user, created = get_user_model().objects.get_or_create(
@@ -28,7 +28,8 @@ def _service_account(*, name, role):
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    user.groups.set([Group.objects.get(name=role)])
+    with acting_as(by):  # an SLT or project manager role given here is announced as given by `by`
+        user.groups.set([Group.objects.get(name=role)])
     return user
 
 
@@ -51,7 +52,7 @@ def api_token_create(*, by, name, lifetime_days, publishes=False, service_accoun
     if service_account:
         if not service_role:
             raise ValidationError({"service_role": "Choose what the service account may read"})
-        owner = _service_account(name=service_account.strip(), role=service_role)
+        owner = _service_account(name=service_account.strip(), role=service_role, by=by)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from carehomes.models import Assignment, CareHome, CareHomeState, Specialism, Visit
+from carehomes.models import Assignment, CareHome, CareHomeState, Specialism, Visit, VisitDayTotal
 
 
 @admin.register(Specialism)
@@ -81,4 +81,19 @@ class CareHomeStateAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VisitDayTotal)
+class VisitDayTotalAdmin(admin.ModelAdmin):
+    """Read-only: the visit list's day totals are kept by the visit writers and checked nightly."""
+
+    list_display = ("visited_on", "activity", "mode", "is_cover", "visits", "minutes")
+    list_filter = ("mode", "is_cover")
+    date_hierarchy = "visited_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -38,6 +38,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
+from config.dates import uk_date
 from config.presenters import hours as hours_text
 from organisations.models import Organisation
 
@@ -342,7 +343,7 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         started = home.outbreak_started_on
         days = _days(started, today)
         when = (
-            "today" if started == today else f"{started:%-d %B %Y} ({days} day{'s' if days != 1 else ''} ago)"
+            "today" if started == today else f"{uk_date(started)} ({days} day{'s' if days != 1 else ''} ago)"
         )
         gaps.append(
             Gap(
@@ -357,7 +358,7 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         else:
             reason = (
                 f"{home.name} was last visited {_days(home.last_visited_on, today)} days ago "
-                f"({home.last_visited_on:%-d %B %Y}); the rule is a visit at least every {no_visit_days()} days."
+                f"({uk_date(home.last_visited_on)}); the rule is a visit at least every {no_visit_days()} days."
             )
         gaps.append(Gap(NO_RECENT_VISIT, reason, **common))
     if home.gap_lead_over_capacity:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit, not_ended_by
 from carehomes.rules import cover_access_since
+from config.dates import for_people
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
 
@@ -158,7 +159,7 @@ def _model_field(record, name):
 def _shown(model_field, value):
     if model_field is not None and model_field.choices and value is not None:
         return dict(model_field.flatchoices).get(value, value)
-    return value
+    return for_people(value)
 
 
 def _changes(new, old):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_committed_hours
+from config.dates import uk_date
 from config.presenters import hours as hours_text
 from organisations.access import require
 from organisations.models import StaffMember
@@ -111,14 +112,10 @@ def assignment_end(*, by, assignment, ends_on) -> Assignment:
     if ends_on is None:
         raise ValidationError({"ends_on": "Enter the date the assignment ends."})
     if assignment.ends_on is not None and assignment.ends_on < timezone.localdate():
-        raise ValidationError(
-            {"ends_on": f"This assignment already ended on {assignment.ends_on:%-d %B %Y}."}
-        )
+        raise ValidationError({"ends_on": f"This assignment already ended on {uk_date(assignment.ends_on)}."})
     if ends_on < assignment.starts_on:
         raise ValidationError(
-            {
-                "ends_on": f"The end date must be on or after the start date ({assignment.starts_on:%-d %B %Y})."
-            }
+            {"ends_on": f"The end date must be on or after the start date ({uk_date(assignment.starts_on)})."}
         )
     assignment.ends_on = ends_on
     assignment.full_clean()

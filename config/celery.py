@@ -12,6 +12,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # The e-mail outbox: whatever is due (a retry a worker lost, a message queued while the broker
+    # was down) is sent (config/mail.py, ADR 0013).
+    "send-due-email": {
+        "task": "config.tasks.send_due_email",
+        "schedule": crontab(),
+    },
     # The weekly gap report for the week just ended, ready for the Monday command meetings.
     "weekly-gap-report": {
         "task": "actionplan.tasks.generate_weekly_gap_report",

@@ -33,3 +33,24 @@ def safe_cell(value):
 
 def safe_row(values):
     return [safe_cell(v) for v in values]
+
+
+def pdf_footer(text):
+    """A reportlab page callback (onFirstPage/onLaterPages) writing `text` and the page number in
+    the bottom margin of every page: "Generated on 3 December 2026 at 9:50am · Page 2"."""
+
+    def draw(canvas, document):
+        from reportlab.lib.units import mm
+
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(document.leftMargin, 8 * mm, f"{text} · Page {document.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def docx_footer(document, text):
+    """`text` in the footer of every section of a python-docx document."""
+    for section in document.sections:
+        section.footer.paragraphs[0].text = xml_safe(text)

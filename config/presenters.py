@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from config.dates import generated_on, iso_week_label, uk_date, uk_datetime, uk_time  # noqa: F401
 from organisations.access import (
     COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
@@ -100,59 +101,6 @@ def navigation_for(user, current_path=""):
         current = current_path == href or (href != "/" and current_path.startswith(href))
         items.append({"text": text, "href": href, "current": current})
     return items
-
-
-def uk_date(value, fmt="%-d %B %Y"):
-    """3 December 2026, as the NHS content style guide writes a date."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return value.strftime(fmt)
-
-
-def uk_time(value):
-    """9:50am, 9am, midday, midnight: the NHS content style guide's times (no 24-hour clock)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).time()
-    if value.hour == 12 and value.minute == 0:
-        return "midday"
-    if value.hour == 0 and value.minute == 0:
-        return "midnight"
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-
-
-def uk_datetime(value):
-    """3 December 2026 at 9:50am."""
-    if not value:
-        return ""
-    return f"{uk_date(value)} at {uk_time(value)}"
-
-
-def iso_week_label(week):
-    """'2026-W48' -> '23 to 29 November 2026 (week 48)': people know dates, not ISO week numbers.
-
-    Across a month: '30 November to 6 December 2026 (week 49)'; across a year, both years.
-    Anything that is not an ISO week is returned as it was.
-    """
-    text = str(week or "")
-    try:
-        year, number = text.split("-W")
-        monday = datetime.date.fromisocalendar(int(year), int(number), 1)
-        sunday = monday + datetime.timedelta(days=6)
-    except (ValueError, OverflowError):
-        return text
-    if monday.year != sunday.year:
-        start = f"{monday:%-d %B %Y}"
-    elif monday.month != sunday.month:
-        start = f"{monday:%-d %B}"
-    else:
-        start = f"{monday:%-d}"
-    return f"{start} to {sunday:%-d %B %Y} (week {int(number)})"
 
 
 def number(value):

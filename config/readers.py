@@ -6,14 +6,27 @@
 Size caps are checked before anything is parsed; a broken file gets one plain message, never a
 traceback. Lives in `config` because imports in more than one app read files (the CQC register in
 `carehomes`, staff lists in `organisations`), and `organisations` may not import `carehomes`.
+
+A workbook is never trusted (ADR 0014): its parts' declared sizes are capped before anything is
+decompressed (the zip library stops at the declared size, so a part that lies is a broken file),
+one cell may hold at most Excel's own 32,767 characters, and the workbook is parsed in a child
+process with a memory ceiling that is killed at IMPORT_READ_SECONDS. So a hostile workbook (a huge
+shared-strings part, a zip bomb, one enormous cell) gets a plain message within seconds, and cannot
+hang or exhaust the web process, whichever library would have choked on it. CSV is read in-process,
+streaming, with the same cell and time caps.
 """
 
+import contextlib
 import csv
 import datetime
 import io
+import os
+import pickle
+import resource
+import select
+import signal
 import time
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +38,19 @@ MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 # with more cells than this (rows x columns actually present) is refused.
 MAX_COLUMNS = 200
 MAX_CELLS = 5_000_000
+# Excel's own limit for one cell: a longer one did not come from a spreadsheet people edit.
+MAX_CELL_CHARS = 32_767
+# Any one part of a workbook (a sheet, the shared strings), decompressed, and how many parts.
+MAX_PART_UNCOMPRESSED = 120 * 1024 * 1024
+MAX_SHARED_STRINGS = 40 * 1024 * 1024
+MAX_PARTS = 500
+# Real spreadsheet XML deflates about 10-30 times; a part packed tighter than this is a zip bomb.
+MAX_COMPRESSION_RATIO = 400
+# The child process that parses a workbook may use this much memory beyond what it starts with.
+WORKBOOK_MEMORY = 1024 * 1024 * 1024
+
+TOO_LARGE = "The workbook is too large to import. Save the sheet as CSV instead."
+BROKEN = "The workbook could not be opened. Save the sheet as CSV and try again."
 
 
 class ImportFileError(Exception):
@@ -66,28 +92,33 @@ def _is_ods(data: bytes):
     return data[:4] == b"PK\x03\x04" and b"opendocument.spreadsheet" in data[:200]
 
 
-@contextmanager
-def _opening_workbook(data: bytes):
-    """Around opening a workbook (a zip): refused if it unzips past MAX_XLSX_UNCOMPRESSED, and any
-    failure to open it is the same plain message."""
+def _check_archive(data: bytes):
+    """Refuse a workbook whose parts would decompress past the caps, before any is decompressed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportFileError("The workbook is too large to import. Save the sheet as CSV instead.")
-        yield
-    except ImportFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any broken workbook gets the same plain message
-        raise ImportFileError(
-            "The workbook could not be opened. Save the sheet as CSV and try again."
-        ) from error
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise ImportFileError(BROKEN) from error
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNCOMPRESSED:
+        raise ImportFileError(TOO_LARGE)
+    for part in parts:
+        if part.file_size > MAX_PART_UNCOMPRESSED:
+            raise ImportFileError(TOO_LARGE)
+        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_SHARED_STRINGS:
+            raise ImportFileError(TOO_LARGE)
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_COMPRESSION_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise ImportFileError(
+                "The workbook is packed in a way spreadsheets are not (it would unpack to far more than "
+                "it holds), so it was not opened. Save the sheet as CSV and try again."
+            )
 
 
 def _xlsx_rows(data: bytes, sheet=None):
     from openpyxl import load_workbook
 
-    with _opening_workbook(data):
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
     # The sheet's own <dimension> may claim A1:XFD1048576: read only the cells that are there.
     worksheet.reset_dimensions()
@@ -100,33 +131,146 @@ def _ods_rows(data: bytes, sheet=None):
     """Rows of the named sheet (or the first) of an OpenDocument workbook (calamine)."""
     from python_calamine import CalamineWorkbook
 
-    with _opening_workbook(data):
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
-        rows = workbook.get_sheet_by_name(name).iter_rows()
-    for values in rows:
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
+    for values in workbook.get_sheet_by_name(name).iter_rows():
         yield ["" if v is None else v for v in values[:MAX_COLUMNS]]
 
 
+def _parse_workbook(data, sheet, ods):
+    """Every row of the workbook, capped: ("rows", rows) or ("error", message). Runs in the child."""
+    try:
+        rows = []
+        cells = 0
+        for row in (_ods_rows if ods else _xlsx_rows)(data, sheet):
+            row = _trimmed(row)
+            cells += len(row)
+            if cells > MAX_CELLS:
+                return ("error", _too_many_cells())
+            if (problem := _long_cell(row, len(rows) + 1)) is not None:
+                return ("error", problem)
+            rows.append(row)
+        return ("rows", rows)
+    except ImportFileError as error:
+        return ("error", str(error))
+    except MemoryError:
+        return ("error", TOO_LARGE)
+    except Exception:  # noqa: BLE001 - any broken workbook gets the same plain message
+        return ("error", BROKEN)
+
+
+def _took_too_long():
+    return ImportFileError(
+        f"The file took more than {settings.HUB['IMPORT_READ_SECONDS']} seconds to read, so it was "
+        "stopped. Save the sheet as CSV with only the rows and columns needed, and try again."
+    )
+
+
+def _workbook_rows(data: bytes, sheet, *, ods):
+    """The workbook parsed in a child process that is killed at IMPORT_READ_SECONDS and may not grow
+    past WORKBOOK_MEMORY, so no workbook can hang or exhaust the process serving the request."""
+    _check_archive(data)
+    if not hasattr(os, "fork"):  # not on Linux or macOS: read in-process, bounded by the caps alone
+        outcome = _parse_workbook(data, sheet, ods)
+    else:
+        # Loaded before the fork, so the child imports nothing (another thread may hold a lock).
+        import openpyxl  # noqa: F401
+        import python_calamine  # noqa: F401
+
+        outcome = _in_child(data, sheet, ods)
+    kind, payload = outcome
+    if kind == "error":
+        raise ImportFileError(payload)
+    return payload
+
+
+def _in_child(data, sheet, ods):
+    deadline = time.monotonic() + max(settings.HUB["IMPORT_READ_SECONDS"], 0)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send the outcome, leave without running the parent's exit code
+        try:
+            os.close(read_end)
+            _limit_memory()
+            message = pickle.dumps(_parse_workbook(data, sheet, ods), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _took_too_long()
+            ready, _, _ = select.select([read_end], [], [], left)
+            if not ready:
+                raise _took_too_long()
+            chunk = os.read(read_end, 1024 * 1024)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    try:
+        # Made by our own child from cell values (text, numbers, dates): not data from elsewhere.
+        return pickle.loads(b"".join(chunks))  # noqa: S301
+    except Exception:  # noqa: BLE001 - the child died (out of memory): nothing whole was sent
+        return ("error", TOO_LARGE)
+
+
+def _limit_memory():
+    """In the child: at most WORKBOOK_MEMORY more than it started with (Linux; elsewhere no ceiling)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            starting = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (starting + WORKBOOK_MEMORY, starting + WORKBOOK_MEMORY))
+    except (OSError, ValueError):
+        pass
+
+
+def _trimmed(row):
+    row = list(row[:MAX_COLUMNS])
+    while row and row[-1] in ("", None):  # padding up to a claimed width is not data
+        row.pop()
+    return row
+
+
+def _too_many_cells():
+    return (
+        f"The file has more than {MAX_CELLS:,} cells; the hub takes up to {MAX_CELLS:,}. "
+        "Delete the columns and rows the import does not need, or save the sheet as CSV."
+    )
+
+
+def _long_cell(row, row_number):
+    for value in row:
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            return (
+                f"Row {row_number} has a cell of more than {MAX_CELL_CHARS:,} characters, more than a "
+                "spreadsheet cell holds. Check the file is the right one, and try again."
+            )
+    return None
+
+
 def _capped(rows):
-    """Rows cut to MAX_COLUMNS; refused past MAX_CELLS or after IMPORT_READ_SECONDS of reading."""
+    """Rows cut to MAX_COLUMNS; refused past MAX_CELLS, for a cell longer than MAX_CELL_CHARS, or
+    after IMPORT_READ_SECONDS of reading."""
     deadline = time.monotonic() + settings.HUB["IMPORT_READ_SECONDS"]
     cells = 0
-    for row in rows:
-        row = list(row[:MAX_COLUMNS])
-        while row and row[-1] in ("", None):  # padding up to a claimed width is not data
-            row.pop()
+    for number, row in enumerate(rows, start=1):
+        row = _trimmed(row)
         cells += len(row)
         if cells > MAX_CELLS:
-            raise ImportFileError(
-                f"The file has more than {MAX_CELLS:,} cells; the hub takes up to {MAX_CELLS:,}. "
-                "Delete the columns and rows the import does not need, or save the sheet as CSV."
-            )
+            raise ImportFileError(_too_many_cells())
+        if (problem := _long_cell(row, number)) is not None:
+            raise ImportFileError(problem)
         if time.monotonic() > deadline:
-            raise ImportFileError(
-                f"The file took more than {settings.HUB['IMPORT_READ_SECONDS']} seconds to read, so it was "
-                "stopped. Save the sheet as CSV with only the rows and columns needed, and try again."
-            )
+            raise _took_too_long()
         yield row
 
 
@@ -140,9 +284,9 @@ def read_rows(data: bytes, filename="", *, sheet=None):
             f"The file is {len(data) / 1024 / 1024:.0f} MB; the largest file the hub takes is 20 MB."
         )
     if _is_ods(data):
-        return _capped(_ods_rows(data, sheet))
+        return _capped(_workbook_rows(data, sheet, ods=True))
     if data[:4] == b"PK\x03\x04":
-        return _capped(_xlsx_rows(data, sheet))
+        return _capped(_workbook_rows(data, sheet, ods=False))
     return _capped(_csv_rows(data))
 
 

@@ -265,6 +265,9 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# With no worker (tasks in-process), e-mail that failed is sent again after a later request once it
+# is due (config/mail.py, ADR 0013). A deployment with a worker retries it there instead.
+EMAIL_RETRY_AFTER_REQUESTS = env.bool("EMAIL_RETRY_AFTER_REQUESTS", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -2,19 +2,20 @@
 
 The timers are worked out when read (`discharge.timers`); this only tells people. Each follow-up
 gets at most one alert of each kind (a unique constraint), so the hourly task can run twice, or
-two workers at once, and nobody is e-mailed twice. An alert whose e-mail fails stays unsent and
-is tried again on the next run (the "alert e-mail not delivered" hazard), and its attempts count.
+two workers at once, and nobody is e-mailed twice. An alert is marked sent when its e-mail is in
+the hub's outbox, in the same transaction (`config.mail.email_queue`); the outbox sends it after
+the commit and retries a failed delivery with back-off until it is sent (the "alert e-mail not
+delivered" hazard). An alert that could not even be queued stays unsent and is tried next run.
 """
 
 import logging
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from config.mail import absolute_url, one_line
+from config.mail import absolute_url, email_queue
 from discharge import selectors, timers
 from discharge.models import DischargeAlert, DischargeFollowUp
 from organisations.access import PROJECT_MANAGER
@@ -65,15 +66,15 @@ def _send(alert):
     if not recipients:
         log.warning("discharge alert %s has no one to send to", alert.pk)
         return []
-    send_mail(
-        subject=one_line(f"Discharge follow-up {follow_up.reference} is {alert.kind}"),
-        message=(
+    email_queue(
+        subject=f"Discharge follow-up {follow_up.reference} is {alert.kind}",
+        body=(
             f"The discharge follow-up {follow_up.reference} from {follow_up.trust} for a resident of "
             f"{follow_up.care_home} (sent to {follow_up.pharmacy}) is {what}.\n\n"
             f"See it and act on it in the hub: {link}\n"
         ),
-        from_email=None,
-        recipient_list=recipients,
+        recipients=recipients,
+        purpose="discharge alert",
     )
     return recipients
 
@@ -98,10 +99,11 @@ def alerts_send(*, now=None) -> dict:
                 tried.append(alert.pk)
                 alert.attempts += 1
                 try:
-                    alert.recipients = ", ".join(_send(alert))
+                    with transaction.atomic():
+                        alert.recipients = ", ".join(_send(alert))
                     alert.sent_at = timezone.now()
                     sent += 1
-                except Exception:  # noqa: BLE001 - the e-mail is retried next hour, never lost
+                except Exception:  # noqa: BLE001 - not even queued: tried again next hour, never lost
                     log.exception("discharge alert %s could not be e-mailed", alert.pk)
                     failed += 1
                 alert.save(update_fields=["attempts", "recipients", "sent_at"])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome
 from config.choices import fit_choices
 from config.date_input import NhsDateField
+from config.dates import uk_date
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
 from discharge.models import (
@@ -242,7 +243,7 @@ class MergeForm(forms.Form):
         self.fields["into"].choices = [
             (
                 str(c.pk),
-                f"{c.reference} ({c.get_channel_display()}, received {timezone.localtime(c.received_at):%-d %b %Y})",
+                f"{c.reference} ({c.get_channel_display()}, received {uk_date(timezone.localtime(c.received_at))})",
             )
             for c in candidates
         ]

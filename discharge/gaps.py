@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
 from carehomes.models import CareHome
+from config.dates import uk_date
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp
 from organisations.models import Organisation
 
@@ -120,7 +121,7 @@ def _drop_offs(until, today):
             Gap(
                 TRUST_DROP_OFF,
                 f"{row['name']} has sent no discharge referral for a care-home resident for "
-                f"{_days(last, today)} days (the last on {last:%-d %B %Y}); the rule is "
+                f"{_days(last, today)} days (the last on {uk_date(last)}); the rule is "
                 f"{config['DROP_OFF_DAYS']} days.",
                 subject_name=row["name"],
                 locality=row["locality"],

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from carehomes.models import CareHome, Visit
+from config.dates import uk_time
 from config.patient_data import validate_no_patient_data
 from discharge import timers
 from discharge.states import FINISHED_STATES, OPEN_STATES, State
@@ -139,7 +140,7 @@ class PharmacyOpeningHours(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.pharmacy}: {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return f"{self.pharmacy}: {self.get_weekday_display()} {uk_time(self.opens_at)} to {uk_time(self.closes_at)}"
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:

@@ -12,7 +12,7 @@ import re
 
 from django import forms
 
-from config.presenters import uk_time
+from config.dates import uk_time
 from discharge.models import PharmacyOpeningHours
 
 WEEKDAYS = PharmacyOpeningHours.Weekday

@@ -9,6 +9,8 @@ import calendar
 import datetime
 import io
 
+from config.dates import generated_on
+from config.exports import docx_footer, pdf_footer
 from discharge.disclosure import HIDDEN, disclosed_count, disclosed_percentage, is_small
 from discharge.figures import SOURCES, discharge_figures, estimated_impact
 
@@ -111,7 +113,8 @@ def report_pdf(*, trust, month) -> bytes:
     story = [Paragraph(title, styles["Title"]), table, Spacer(1, 12)]
     story += [Paragraph(line, styles["BodyText"]) for line in impact]
     story += [Spacer(1, 12), Paragraph(NOTE, styles["Italic"])]
-    doc.build(story)
+    footer = pdf_footer(generated_on())
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
@@ -130,6 +133,7 @@ def report_docx(*, trust, month) -> bytes:
     for line in impact:
         document.add_paragraph(line)
     document.add_paragraph().add_run(NOTE).italic = True
+    docx_footer(document, generated_on())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

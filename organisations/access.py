@@ -8,6 +8,8 @@ objects in its `rules.py` (django-rules, auto-discovered), built from the predic
 the arrows between apps stay one-way and every rule lives beside the model it guards.
 """
 
+import contextlib
+import contextvars
 import logging
 
 import rules
@@ -253,3 +255,34 @@ def requires(permission):
         return wrapped
 
     return decorator
+
+
+# Who is giving roles right now, and whether the SLT has already been told (organisations.seats).
+_seating_actor = contextvars.ContextVar("seating_actor", default=None)
+_seating_announced = contextvars.ContextVar("seating_announced", default=False)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """Name the person behind role changes made in this block (the admin's user pages)."""
+    token = _seating_actor.set(user)
+    try:
+        yield
+    finally:
+        _seating_actor.reset(token)
+
+
+@contextlib.contextmanager
+def leadership_announced():
+    """Role changes in this block are announced to the SLT by the service that makes them (or are
+    data builders' work: the demo city, test data, where there is nobody to tell)."""
+    token = _seating_announced.set(True)
+    try:
+        yield
+    finally:
+        _seating_announced.reset(token)
+
+
+def seating_context():
+    """(the acting user or None, whether the SLT has already been told)."""
+    return _seating_actor.get(), _seating_announced.get()

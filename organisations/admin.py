@@ -31,10 +31,23 @@ class StaffMemberAdmin(SimpleHistoryAdmin):
     list_select_related = ("organisation",)
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyAdmin:
+    """Seats grant roles: they are given and taken on the Teams page, whose service checks who may
+    seat whom and tells the SLT (organisations/services.py). Here they are only read."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyAdmin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("staff", "organisation")
 
 
 @admin.register(Team)
@@ -45,7 +58,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("staff", "team", "organisation", "role")
     list_filter = ("team", "role")
     search_fields = ("staff__name", "organisation__name")

@@ -7,6 +7,14 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations and staff"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
         from organisations.roles import grant_role_permissions
+        from organisations.seats import on_groups_changed
 
         post_migrate.connect(grant_role_permissions, dispatch_uid="hub_grant_role_permissions")
+        # Every way a login gains the SLT or project manager role tells the SLT (organisations/seats.py).
+        m2m_changed.connect(
+            on_groups_changed, sender=get_user_model().groups.through, dispatch_uid="hub_leadership_seats"
+        )

@@ -27,8 +27,12 @@ class MembershipForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, team: Team, **kwargs):
+    def __init__(self, *args, team: Team, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if roles is not None:  # only the seats this person may give
+            self.fields["role"].choices = [c for c in Membership.Role.choices if c[0] in roles]
+            if Membership.Role.MEMBER not in roles:
+                self.fields["role"].initial = roles[0]
         self.fields["staff"].queryset = (
             StaffMember.objects.filter(is_active=True)
             .exclude(memberships__team=team)

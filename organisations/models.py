@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.dates import uk_date
 from config.patient_data import FreeTextModel
 
 GPHC_NUMBER = RegexValidator(
@@ -291,7 +292,7 @@ class EngagementNote(FreeTextModel, TimeStamped):
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
-        return f"{self.pcn} on {self.held_on:%d %b %Y}"
+        return f"{self.pcn} on {uk_date(self.held_on)}"
 
 
 class ImportRun(models.Model):

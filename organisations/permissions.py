@@ -23,6 +23,8 @@ class Permission(StrEnum):
     CHANGE_STAFFMEMBER = "organisations.change_staffmember"
     IMPORT_ODS = "organisations.import_ods"
     LEAD_ORGANISATION = "organisations.lead_organisation"
+    # A seat that grants the SLT or project manager role: a superuser or an SLT member, never the PM.
+    SEAT_LEADERSHIP = "organisations.seat_leadership"
     VIEW_ENGAGEMENTNOTE = "organisations.view_engagementnote"
     VIEW_HISTORY = "organisations.view_history"
     VIEW_IMPORTRUN = "organisations.view_importrun"

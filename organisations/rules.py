@@ -8,6 +8,7 @@ from organisations.access import (
     is_leadership,
     is_member_of_hub,
     is_organisation_lead,
+    is_slt,
 )
 from organisations.permissions import Permission
 
@@ -20,6 +21,9 @@ rules.add_perm(Permission.CHANGE_STAFFMEMBER, is_coordinator)
 rules.add_perm(Permission.VIEW_TEAM, is_member_of_hub)
 rules.add_perm(Permission.CHANGE_MEMBERSHIP, is_coordinator)
 rules.add_perm(Permission.ADD_MEMBERSHIP, is_coordinator)
+# Seating someone on the SLT or as project manager grants that role: an SLT member (or a superuser,
+# who has every permission), never the project manager alone.
+rules.add_perm(Permission.SEAT_LEADERSHIP, is_slt)
 rules.add_perm(Permission.VIEW_ENGAGEMENTNOTE, is_leadership)
 rules.add_perm(
     Permission.VIEW_ORGANISATION_STAFF, is_leadership | (is_organisation_lead & acts_for_organisation)

@@ -2,15 +2,20 @@
 
 import hashlib
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from config.dates import uk_datetime
+from config.mail import absolute_url, email_queue
 from config.patient_data import patient_data_problem
 from config.security import end_sessions
 from organisations import ods_files
-from organisations.access import PROJECT_MANAGER, SLT, require
+from organisations.access import PROJECT_MANAGER, SLT, leadership_announced, require
 from organisations.models import (
     EngagementNote,
     ImportRun,
@@ -39,39 +44,109 @@ def _roles_still_granted(staff, *, excluding):
     return {r for m in memberships if (r := _role_granted_by(m.team, m.role))}
 
 
+def membership_permission(*, team, role) -> Permission:
+    """What it takes to seat (or unseat) someone: a seat that grants the SLT or project manager role
+    needs SEAT_LEADERSHIP (an SLT member or a superuser); any other seat, ADD_MEMBERSHIP (the PM)."""
+    return Permission.SEAT_LEADERSHIP if _role_granted_by(team, role) else Permission.ADD_MEMBERSHIP
+
+
+def membership_end_permission(membership) -> Permission:
+    """What it takes to unseat someone: SEAT_LEADERSHIP for an SLT or PM seat, else CHANGE_MEMBERSHIP."""
+    if _role_granted_by(membership.team, membership.role):
+        return Permission.SEAT_LEADERSHIP
+    return Permission.CHANGE_MEMBERSHIP
+
+
+def _slt_addresses():
+    """Every SLT member's address: logins with the SLT role, and the staff seated on the SLT."""
+    users = get_user_model().objects.filter(groups__name=SLT, is_active=True).exclude(email="")
+    addresses = set(users.values_list("email", flat=True))
+    seated = StaffMember.objects.filter(memberships__team__kind=Team.Kind.SLT, is_active=True)
+    addresses |= {e for e in seated.values_list("email", flat=True) if e}
+    return sorted(addresses)
+
+
+def _actor_name(by):
+    if by is None:
+        return "someone outside the hub's pages (a command or the database)"
+    staff = StaffMember.objects.filter(user=by).only("name").first()
+    name = staff.name if staff else (by.get_full_name() or by.get_username())
+    return f"{name} (superuser)" if by.is_superuser else name
+
+
+def leadership_change_announce(*, what: str, by, at=None) -> None:
+    """E-mail every SLT member that someone was given (or lost) the SLT or project manager role."""
+    when = uk_datetime(at or timezone.now())
+    body = "\n".join(
+        [
+            f"{what}.",
+            "",
+            f"By: {_actor_name(by)}",
+            f"When: {when}",
+            "",
+            "Seats on the SLT and the project manager seat give those roles in the hub. If this was not "
+            "expected, ask a superuser to remove the seat.",
+            f"See the teams: {absolute_url(reverse('teams:list'))}",
+        ]
+    )
+    email_queue(
+        subject=f"{settings.HUB['SERVICE_NAME']}: {what}",
+        body=body,
+        recipients=_slt_addresses(),
+        purpose="leadership seat",
+    )
+
+
+def _seat_description(membership, granted):
+    return f"{membership.staff.name} was given the {granted} role ({membership.get_role_display()} on the {membership.team.name})"
+
+
 @transaction.atomic
 def membership_create(*, by, team, staff, organisation, role=Membership.Role.MEMBER) -> Membership:
     """Seat someone on a team for an organisation. Membership grants the matching role.
 
     A seat on the SLT makes the person's login an "SLT member"; the operational team's project
-    manager seat makes it a "Project manager". People without a login are seated all the same.
+    manager seat makes it a "Project manager". Only an SLT member or a superuser may give those
+    seats (never the project manager alone), and every SLT member is e-mailed who was seated, by
+    whom and when. People without a login are seated all the same.
     """
-    require(by, Permission.ADD_MEMBERSHIP)
+    require(by, membership_permission(team=team, role=role))
     if Membership.objects.filter(team=team, staff=staff).exists():
         raise ValidationError({"staff": f"{staff.name} is already on the {team.name}."})
     membership = Membership(team=team, staff=staff, organisation=organisation, role=role)
     membership.full_clean()
+    membership._history_user = by
     membership.save()
     granted = _role_granted_by(team, role)
-    if granted and staff.user_id:
-        staff.user.groups.add(Group.objects.get(name=granted))
+    if granted:
+        with leadership_announced():
+            if staff.user_id:
+                staff.user.groups.add(Group.objects.get(name=granted))
+        leadership_change_announce(what=_seat_description(membership, granted), by=by)
     return membership
 
 
 @transaction.atomic
 def membership_end(*, by, membership) -> None:
-    """Take someone off a team; the role it granted goes unless another membership still grants it."""
-    require(by, Permission.CHANGE_MEMBERSHIP)
+    """Take someone off a team; the role it granted goes unless another membership still grants it.
+    Unseating from the SLT or the project manager seat is for an SLT member or a superuser too."""
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("team", "staff__user")
         .get(pk=membership.pk)
     )
+    require(by, membership_end_permission(membership))
     granted = _role_granted_by(membership.team, membership.role)
     staff = membership.staff
     if granted and staff.user_id and granted not in _roles_still_granted(staff, excluding=membership):
         staff.user.groups.remove(Group.objects.get(name=granted))
+    membership._history_user = by
     membership.delete()
+    if granted:
+        leadership_change_announce(
+            what=f"{staff.name} was taken off the {membership.team.name} ({membership.get_role_display()})",
+            by=by,
+        )
 
 
 @transaction.atomic
@@ -84,6 +159,7 @@ def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_dire
     pcn.committed_hours = committed_hours
     pcn.clinical_director = clinical_director
     pcn.full_clean()
+    pcn._history_user = by
     pcn.save()
     return pcn
 
@@ -96,6 +172,7 @@ def engagement_note_create(*, by, pcn, held_on, with_whom, summary) -> Engagemen
         raise ValidationError({"summary": "Conversation notes are kept for PCNs only."})
     note = EngagementNote(pcn=pcn, held_on=held_on, with_whom=with_whom, summary=summary, recorded_by=by)
     note.full_clean()
+    note._history_user = by
     note.save()
     return note
 

@@ -1,7 +1,7 @@
 """The leadership teams, and the project manager's Imports page. Thin: parse, call, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +11,9 @@ from config.forms import add_service_errors
 from config.pagination import paginate
 from config.rendering import render_confirm
 from organisations import selectors, services
-from organisations.access import may, requires
+from organisations.access import may, require, requires
 from organisations.forms import MembershipForm, TrustKindForm
-from organisations.models import ImportRun, Organisation, Team
+from organisations.models import ImportRun, Membership, Organisation, Team
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
@@ -32,7 +32,8 @@ def team_detail(request, pk, form=None):
         team = selectors.team_detail(pk)
     except Team.DoesNotExist:
         return get_object_or_404(Team, pk=pk)
-    may_manage = may(request.user, Permission.ADD_MEMBERSHIP)
+    roles = _roles_they_may_seat(request.user, team)
+    may_manage = bool(roles)
     return render(
         request,
         "organisations/team_detail.jinja",
@@ -40,17 +41,32 @@ def team_detail(request, pk, form=None):
             "page_title": team.name,
             "team": team,
             "may_manage": may_manage,
-            "form": form or (MembershipForm(team=team) if may_manage else None),
+            "seat_roles": roles,
+            "form": form or (MembershipForm(team=team, roles=roles) if may_manage else None),
         },
         status=400 if form is not None else 200,
     )
 
 
+def _roles_they_may_seat(user, team):
+    """The seats on this team the user may give: the PM ordinary seats, an SLT member (or a
+    superuser) the seats that grant the SLT or project manager role."""
+    return [
+        role
+        for role in Membership.Role.values
+        if may(user, services.membership_permission(team=team, role=role))
+        and (team.kind == Team.Kind.OPERATIONAL or role != Membership.Role.PROJECT_MANAGER)
+    ]
+
+
 @require_POST
-@requires(Permission.ADD_MEMBERSHIP)
+@requires(Permission.VIEW_TEAM)
 def membership_add(request, pk):
     team = get_object_or_404(Team, pk=pk)
-    form = MembershipForm(request.POST, team=team)
+    roles = _roles_they_may_seat(request.user, team)
+    if not roles:
+        raise PermissionDenied
+    form = MembershipForm(request.POST, team=team)  # every seat parses; the service says who may give it
     if form.is_valid():
         staff = form.cleaned_data["staff"]
         try:
@@ -70,10 +86,12 @@ def membership_add(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@requires(Permission.CHANGE_MEMBERSHIP)
+@requires(Permission.VIEW_TEAM)
 def membership_end(request, pk):
-    """ "Remove … from the team?" (GET), then the removal (POST)."""
+    """ "Remove … from the team?" (GET), then the removal (POST). An SLT or project manager seat is
+    removed only by an SLT member or a superuser; other seats by the PM."""
     membership = get_object_or_404(selectors.memberships(), pk=pk)
+    require(request.user, services.membership_end_permission(membership))
     if request.method == "GET":
         return render_confirm(
             request,

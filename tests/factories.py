@@ -19,6 +19,7 @@ from organisations.access import (
     PROJECT_MANAGER,
     SLT,
     TRUST_DISCHARGE_TEAM,
+    leadership_announced,
 )
 from organisations.models import EngagementNote, Membership, Organisation, StaffMember, Team
 from workstreams.models import ProgressNote, SupportOffer, SupportRequest, Workstream
@@ -41,8 +42,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            for name in extracted:
-                self.groups.add(Group.objects.get(name=name))
+            # Test data, not a seating: nobody to tell (organisations/seats.py is tested on its own).
+            with leadership_announced():
+                for name in extracted:
+                    self.groups.add(Group.objects.get(name=name))
         if create:
             self.save()
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
+from config.dates import uk_date
 from config.mail import absolute_url, email_queue
 from config.presenters import hours as hours_text
 from organisations.access import SLT, organisation_ids_for, require
@@ -44,7 +45,7 @@ def workstream_create(
     workstream = Workstream(
         name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
     )
-    return _workstream_save(workstream, participating_organisations, care_homes)
+    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
 
 
 @transaction.atomic
@@ -67,12 +68,13 @@ def workstream_update(
     workstream.lead_organisation = lead_organisation
     workstream.lead = lead
     workstream.status = status
-    return _workstream_save(workstream, participating_organisations, care_homes)
+    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
 
 
-def _workstream_save(workstream, participating_organisations, care_homes):
+def _workstream_save(workstream, participating_organisations, care_homes, *, by):
     """Checked and saved, then its organisations and homes (which need the saved row)."""
     workstream.full_clean()
+    workstream._history_user = by
     workstream.save()
     workstream.participating_organisations.set(participating_organisations)
     workstream.care_homes.set(care_homes)
@@ -87,6 +89,7 @@ def progress_note_create(*, by, workstream, written_on, text) -> ProgressNote:
         raise ValidationError({"written_on": "The date of a progress note cannot be in the future."})
     note = ProgressNote(workstream=workstream, written_on=written_on, text=text, author=by)
     note.full_clean()
+    note._history_user = by
     note.save()
     return note
 
@@ -108,7 +111,7 @@ def _recipients(support_request):
 
 
 def _email_on_commit(subject, body, recipients):
-    email_queue(subject=subject, body=body, recipients=recipients)
+    email_queue(subject=subject, body=body, recipients=recipients, purpose="help request")
 
 
 # ---------------------------------------------------------------- requests for help
@@ -153,6 +156,7 @@ def support_request_create(
         raised_by=by,
     )
     support_request.full_clean()
+    support_request._history_user = by
     support_request.save()
     support_request.care_homes.set(care_homes)
 
@@ -162,7 +166,7 @@ def support_request_create(
         f"Hours a week: {hours_per_week}\n"
         f"Skills: {skills or 'not stated'}\n"
         f"Where: {where}\n"
-        f"Needed by: {needed_by:%-d %B %Y} ({support_request.get_urgency_display().lower()})\n\n"
+        f"Needed by: {uk_date(needed_by)} ({support_request.get_urgency_display().lower()})\n\n"
         f"Offer staff time at {absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
     )
     _email_on_commit(f"Request for help: {title}", body, _recipients(support_request))
@@ -179,6 +183,7 @@ def support_request_withdraw(*, by, support_request) -> SupportRequest:
             f"This request is {support_request.get_status_display().lower()} and cannot be withdrawn."
         )
     support_request.status = SupportRequest.Status.WITHDRAWN
+    support_request._history_user = by
     support_request.save()
     _decline_waiting(
         support_request.offers.filter(status=SupportOffer.Status.OFFERED), by=by, reason="Request withdrawn"
@@ -246,9 +251,11 @@ def support_offer_create(
         offered_by=by,
     )
     offer.full_clean()
+    offer._history_user = by
     offer.save()
     if support_request.status == SupportRequest.Status.OPEN:
         support_request.status = SupportRequest.Status.OFFERED
+        support_request._history_user = by
         support_request.save()
     return offer
 
@@ -346,13 +353,14 @@ def support_offer_accept(*, by, offer, care_home=None) -> SupportOffer:
         support_request.status = (
             SupportRequest.Status.OFFERED if waiting.exists() else SupportRequest.Status.OPEN
         )
+    support_request._history_user = by
     support_request.save()
 
     body = (
         f'An offer of help for "{support_request.title}" ({support_request.organisation.name}) '
         f"has been accepted.\n\n"
         f"{staff.name} of {offer.organisation.name} will give {hours_text(offer.hours_per_week)} hours a week "
-        f"from {offer.starts_on:%-d %B %Y}:\n"
+        f"from {uk_date(offer.starts_on)}:\n"
         + "".join(f"- {a.care_home.name}: {hours_text(a.hours_per_week)} hours a week\n" for a in assignments)
         + f"\nThe request is now {support_request.get_status_display().lower()}.\n"
         f"{absolute_url(reverse('workstreams:request_detail', args=[support_request.pk]))}\n"
@@ -375,5 +383,6 @@ def support_offer_decline(*, by, offer) -> SupportOffer:
         and not support_request.offers.filter(status=SupportOffer.Status.OFFERED).exists()
     ):
         support_request.status = SupportRequest.Status.OPEN
+        support_request._history_user = by
         support_request.save()
     return offer

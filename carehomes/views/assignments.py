@@ -15,6 +15,7 @@ from carehomes.forms import AssignmentForm, EndAssignmentForm, HandOverForm, Sta
 from carehomes.models import Assignment, CareHome
 from carehomes.views.homes import answer_form, home_response
 from carehomes.views.staff import staff_response
+from config.dates import uk_date
 from config.forms import add_service_errors
 from organisations.access import require
 from organisations.models import StaffMember
@@ -109,7 +110,7 @@ def assignment_end(request, pk):
             messages.success(
                 request,
                 f"{assignment.staff.name}'s assignment to {assignment.care_home.name} ends on "
-                f"{form.cleaned_data['ends_on']:%-d %B %Y}.",
+                f"{uk_date(form.cleaned_data['ends_on'])}.",
             )
             return redirect(back)  # the success banner is at the top of the page, and takes focus
     return render(

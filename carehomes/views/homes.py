@@ -21,6 +21,7 @@ from carehomes.forms import (
 )
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.models import Assignment, CareHome
+from config.dates import uk_date
 from config.forms import add_service_errors
 from config.pagination import paginate
 from config.rendering import render_page
@@ -156,7 +157,7 @@ def carehome_outbreak(request, pk):
         partial(home_response, request, home.pk),
         form_name="outbreak_form",
         notice=lambda home: (
-            f"{home.name}: {home.get_outbreak_status_display().lower()} since {home.outbreak_started_on:%-d %B %Y}."
+            f"{home.name}: {home.get_outbreak_status_display().lower()} since {uk_date(home.outbreak_started_on)}."
             if home.in_outbreak
             else f"{home.name}: the outbreak is cleared."
         ),

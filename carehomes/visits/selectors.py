@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.totals import visit_totals_from_days
+from config.dates import for_people
 from organisations.access import is_coordinator, staff_member_for
 
 INTERVENTIONS_TOTAL = sum(
@@ -176,7 +177,7 @@ def _display(record, name):
         return str(related) if related is not None else ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return "" if value is None else str(value)
+    return "" if value is None else str(for_people(value))
 
 
 def visit_history(visit):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from carehomes.models import Assignment, Visit
 from carehomes.rules import is_own_visit, within_edit_window
 from carehomes.signals import visit_logged
+from config.dates import uk_date
 from config.patient_data import check_free_text
 from organisations.access import is_coordinator, require, staff_member_for
 from organisations.permissions import Permission
@@ -93,7 +94,7 @@ def _check(visit):
             errors["visited_on"] = "The date of the visit must be today or in the past."
         elif home and home.registered_on and visit.visited_on < home.registered_on:
             errors["visited_on"] = (
-                f"The date of the visit must be on or after {home.registered_on:%-d %B %Y}, "
+                f"The date of the visit must be on or after {uk_date(home.registered_on)}, "
                 f"when {home.name} registered with the CQC."
             )
     for name in COUNT_FIELDS:

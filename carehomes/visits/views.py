@@ -16,6 +16,7 @@ from carehomes.visits.forms import (
     new_visit_initial,
     visit_initial,
 )
+from config.dates import uk_date
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
@@ -121,7 +122,7 @@ def visit_create(request):
         messages.info(request, "This visit was already saved, so it was not saved again.")
     else:
         what = "Cover visit" if visit.is_cover else "Visit"
-        messages.success(request, f"{what} to {visit.care_home.name} on {visit.visited_on:%-d %B %Y} saved.")
+        messages.success(request, f"{what} to {visit.care_home.name} on {uk_date(visit.visited_on)} saved.")
     return redirect("carehomes:visit_detail", visit.pk)
 
 

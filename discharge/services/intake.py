@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.dates import uk_date
 from discharge import states
 from discharge.models import REASONS, DischargeFollowUp
 from discharge.services._common import clean_note, codes, save
@@ -26,7 +27,7 @@ class PossibleDuplicate(Exception):  # noqa: N818
     def __init__(self, existing):
         super().__init__(
             f"{existing.trust} already sent a follow-up for a resident of {existing.care_home} "
-            f"discharged on {existing.discharged_on:%-d %B %Y} ({existing.get_channel_display()})."
+            f"discharged on {uk_date(existing.discharged_on)} ({existing.get_channel_display()})."
         )
         self.existing = existing
 

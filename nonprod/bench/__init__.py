@@ -10,7 +10,8 @@ the weekly gap report for the whole country and compares the dashboard with one 
 SQL query computing the same headline figures. Prints a table and writes bench-results.json.
 
 Other apps add their pages with a module `<app>/bench_pages.py` defining
-`pages(*, home, locality) -> {name: (role, path)}`, role one of "slt", "pm", "pharmacist".
+`pages(*, home, locality) -> {name: (role, path)}`, role one of "slt", "pm", "pharmacist", and
+may add reads that are a section of a page with `reads(*, home, locality) -> {name: callable}`.
 
 Modules: `writer` (the background writer), `pages` (timing the pages, stale reads), `reference`
 (the raw-SQL reference, the weekly report, a sign-in), `api` (the read API), `demo` (server time

@@ -49,6 +49,7 @@ from organisations.access import (
     PROJECT_MANAGER,
     SLT,
     TRUST_DISCHARGE_TEAM,
+    leadership_announced,
 )
 from organisations.models import Membership, Organisation, Sector, StaffMember, Team
 
@@ -381,7 +382,8 @@ class DemoCity(HomesMixin, VisitsMixin, WorkMixin):
                 email=member.email,
                 password=password_hash,
             )
-            user.groups.add(groups[DEMO_LOGINS[username]])
+            with leadership_announced():  # the demo city is built, nobody is seated: nobody to tell
+                user.groups.add(groups[DEMO_LOGINS[username]])
             member.user = user
             member.save(update_fields=["user", "updated_at"])
             self.users[username] = user

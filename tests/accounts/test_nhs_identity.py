@@ -22,7 +22,7 @@ from organisations.signals import staff_left
 from tests.factories import OrganisationFactory, StaffMemberFactory, user_with_role
 from tests.oidc_provider import callback_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 TRUST_ODS = "RR8"
 

@@ -14,7 +14,7 @@ from actionplan.gap_report_selectors import compute_report_data, latest_headline
 from actionplan.gap_report_services import gap_report_backfill, gap_report_generate
 from actionplan.models import GapReport
 from actionplan.report_documents import report_docx, report_pdf
-from actionplan.report_terms import parse_week, previous_week, week_of
+from actionplan.report_terms import parse_week, previous_week, week_of, week_title
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from tests.factories import (
     ActionFactory,
@@ -171,7 +171,7 @@ def test_new_report_is_emailed_to_slt_with_the_pdf(city, django_capture_on_commi
         gap_report_generate(week=WEEK)
     (message,) = mail.outbox
     assert message.bcc == [slt.email]
-    assert message.subject == f"Weekly gap report {WEEK}"
+    assert message.subject == f"Weekly gap report: {week_title(WEEK)}"
     name, content, mimetype = message.attachments[0]
     assert name == f"gap-report-{WEEK}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")

@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     SupportOfferFactory,
     SupportRequestFactory,
+    TeamFactory,
 )
 from workstreams.models import SupportOffer, SupportRequest
 
@@ -95,7 +96,10 @@ def test_closing_an_action_asks_first(client_for, pm_user):
 
 
 def test_taking_someone_off_a_team_asks_first(client_for, pm_user):
-    membership = MembershipFactory(staff__name="Ben Okafor")
+    # An ordinary seat on the operational team: the PM's to give and take (SLT seats are the SLT's).
+    membership = MembershipFactory(
+        staff__name="Ben Okafor", team=TeamFactory(kind="operational", name="Operational team")
+    )
     client = client_for(pm_user)
     path = f"/teams/members/{membership.pk}/end/"
     assert client.get(f"/teams/{membership.team_id}/").status_code == 200
@@ -117,7 +121,7 @@ def test_people_who_may_not_act_are_not_shown_the_question(client_for, orglead_u
     support_request = SupportRequestFactory()  # another organisation's request
     offer = SupportOfferFactory(request=support_request)
     action = ActionFactory()
-    membership = MembershipFactory()
+    membership = MembershipFactory(team=TeamFactory(kind="operational", name="Operational team"))
     assert client_for(orglead_user).get(f"/help-requests/{support_request.pk}/withdraw/").status_code == 403
     assert client_for(orglead_user).get(f"/help-requests/offers/{offer.pk}/decline/").status_code == 403
     assert client_for(slt_user).get(f"/action-plan/actions/{action.pk}/close/").status_code == 403

@@ -5,14 +5,17 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from config.mail import send_due
+from config.models import OutboxEmail
 from discharge.models import DischargeAlert
 from discharge.tasks import send_discharge_alerts
 from organisations.access import COMMUNITY_PHARMACY
 from tests.factories import DischargeFollowUpFactory, StaffMemberFactory, user_with_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 
 @pytest.fixture
@@ -23,10 +26,11 @@ def lost():
     return follow_up
 
 
-def test_running_the_task_twice_sends_one_alert(lost, pm_user, settings):
+def test_running_the_task_twice_sends_one_alert(lost, pm_user, settings, django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://hub.example.nhs.uk"
-    first = send_discharge_alerts.apply().get()
-    second = send_discharge_alerts.apply().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_discharge_alerts.apply().get()
+        second = send_discharge_alerts.apply().get()
     assert first["sent"] == 1 and second["sent"] == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -41,12 +45,38 @@ def test_a_fresh_follow_up_raises_no_alert(pm_user):
     assert mail.outbox == []
 
 
-def test_an_undelivered_alert_is_sent_on_the_next_run(lost, pm_user):
-    with mock.patch("discharge.alerts.send_mail", side_effect=ConnectionRefusedError):
+def test_an_alert_that_could_not_be_queued_is_tried_on_the_next_run(
+    lost, pm_user, django_capture_on_commit_callbacks
+):
+    with mock.patch("discharge.alerts.email_queue", side_effect=ConnectionRefusedError):
         assert send_discharge_alerts.apply().get()["failed"] == 1
     alert = DischargeAlert.objects.get()
     assert alert.sent_at is None and alert.attempts == 1
-    assert send_discharge_alerts.apply().get()["sent"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_discharge_alerts.apply().get()["sent"] == 1
+    assert len(mail.outbox) == 1
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_an_undelivered_alert_is_sent_again_from_the_outbox(
+    lost, pm_user, settings, django_capture_on_commit_callbacks
+):
+    """The mail server is down when the alert goes: the outbox keeps it and sends it when due."""
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_discharge_alerts.apply().get()["sent"] == 1
+    waiting = OutboxEmail.objects.get(purpose="discharge alert")
+    assert waiting.sent_at is None and waiting.attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due(now=waiting.next_attempt_at)["sent"] == 1
+    (message,) = mail.outbox
+    assert lost.reference in message.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_discharge_alerts.apply().get()["sent"] == 0  # the alert itself is not raised twice
     assert len(mail.outbox) == 1
 
 

@@ -12,7 +12,11 @@ from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 from tests.oidc_provider import local_provider
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("celery_in_process"),
+]
 
 CIS2_PHARMACIST = {
     "name": "Priya Shah",

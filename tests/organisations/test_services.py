@@ -27,25 +27,27 @@ def roles_of(user):
     return role_names(user)
 
 
-def test_slt_seat_grants_the_slt_role_and_removal_takes_it_away(pm_user, slt_team):
+def test_slt_seat_grants_the_slt_role_and_removal_takes_it_away(slt_user, slt_team):
     staff = StaffMemberFactory(user=UserFactory())
 
     membership = services.membership_create(
-        by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation, role=Membership.Role.CHAIR
+        by=slt_user, team=slt_team, staff=staff, organisation=staff.organisation, role=Membership.Role.CHAIR
     )
     assert SLT in roles_of(staff.user)
 
-    services.membership_end(by=pm_user, membership=membership)
+    services.membership_end(by=slt_user, membership=membership)
     assert SLT not in roles_of(staff.user)
     assert not Membership.objects.exists()
 
 
-def test_project_manager_seat_grants_the_pm_role_but_a_member_seat_does_not(pm_user, operational_team):
+def test_project_manager_seat_grants_the_pm_role_but_a_member_seat_does_not(
+    slt_user, pm_user, operational_team
+):
     pm = StaffMemberFactory(user=UserFactory())
     member = StaffMemberFactory(user=UserFactory())
 
     services.membership_create(
-        by=pm_user,
+        by=slt_user,
         team=operational_team,
         staff=pm,
         organisation=pm.organisation,
@@ -59,40 +61,44 @@ def test_project_manager_seat_grants_the_pm_role_but_a_member_seat_does_not(pm_u
     assert roles_of(member.user) == frozenset()
 
 
-def test_role_stays_while_another_seat_still_grants_it(pm_user, slt_team, operational_team):
+def test_role_stays_while_another_seat_still_grants_it(slt_user, slt_team, operational_team):
     staff = StaffMemberFactory(user=UserFactory())
     first = services.membership_create(
-        by=pm_user,
+        by=slt_user,
         team=operational_team,
         staff=staff,
         organisation=staff.organisation,
         role=Membership.Role.PROJECT_MANAGER,
     )
-    services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
+    services.membership_create(by=slt_user, team=slt_team, staff=staff, organisation=staff.organisation)
 
-    services.membership_end(by=pm_user, membership=first)
+    services.membership_end(by=slt_user, membership=first)
 
     assert roles_of(staff.user) == {SLT}
 
 
-def test_a_person_sits_on_a_team_once(pm_user, slt_team):
+def test_a_person_sits_on_a_team_once(slt_user, slt_team):
     staff = StaffMemberFactory()
-    services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=staff.organisation)
+    services.membership_create(by=slt_user, team=slt_team, staff=staff, organisation=staff.organisation)
 
     with pytest.raises(ValidationError):
-        services.membership_create(by=pm_user, team=slt_team, staff=staff, organisation=OrganisationFactory())
+        services.membership_create(
+            by=slt_user, team=slt_team, staff=staff, organisation=OrganisationFactory()
+        )
 
 
-def test_only_the_project_manager_keeps_membership(slt_user, orglead_user, slt_team):
+def test_only_the_project_manager_keeps_ordinary_seats(slt_user, orglead_user, operational_team):
     staff = StaffMemberFactory()
     for user in (slt_user, orglead_user):
         with pytest.raises(PermissionDenied):
-            services.membership_create(by=user, team=slt_team, staff=staff, organisation=staff.organisation)
+            services.membership_create(
+                by=user, team=operational_team, staff=staff, organisation=staff.organisation
+            )
 
 
-def test_membership_pages_add_and_remove(client_for, pm_user, slt_team):
+def test_membership_pages_add_and_remove(client_for, slt_user, slt_team):
     staff = StaffMemberFactory(name="Priya Raman", user=UserFactory())
-    client = client_for(pm_user)
+    client = client_for(slt_user)
 
     response = client.post(f"/teams/{slt_team.pk}/members/", {"staff": staff.pk, "role": "member"})
     assert response.status_code == 302

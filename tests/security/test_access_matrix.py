@@ -36,6 +36,7 @@ EVERY_ROLE = frozenset(ACTORS)
 NOBODY = frozenset()
 LEADERSHIP = frozenset({"slt", "pm", "slt@other", "pm@other"})
 PM = frozenset({"pm", "pm@other"})
+SLT_MEMBERS = frozenset({"slt", "slt@other"})
 PHARMACISTS = frozenset({"pharmacist", "pharmacist@other"})
 ORGANISATION_LEADS = frozenset({"orglead", "orglead@other"})
 TRUSTS = frozenset({"trust", "trust@other"})
@@ -111,11 +112,13 @@ ACCESS = {
     ),
     "carehomes:visit_edit": Rule(get=PM | {"pharmacist"}, kwargs=pk("visit")),
     "carehomes:visit_delete": Rule(get=PM | {"pharmacist"}, kwargs=pk("visit")),
-    # Teams: everyone reads; the PM manages memberships.
+    # Teams: everyone reads; the PM manages ordinary seats. The world's team is the SLT: a seat on it
+    # grants the SLT role, so only an SLT member gives or removes one, never the PM
+    # (every seat kind × role: tests/organisations/test_leadership_seats.py).
     "teams:list": Rule(get=EVERY_ROLE, post=PM),
     "teams:detail": Rule(get=EVERY_ROLE, post=PM, kwargs=pk("team")),
-    "teams:membership_add": Rule(get=NOBODY, post=PM, kwargs=pk("team")),
-    "teams:membership_end": Rule(get=PM, post=PM, kwargs=pk("membership")),
+    "teams:membership_add": Rule(get=NOBODY, post=SLT_MEMBERS, kwargs=pk("team")),
+    "teams:membership_end": Rule(get=SLT_MEMBERS, post=SLT_MEMBERS, kwargs=pk("membership")),
     # Workstreams: everyone reads; SLT and PM run them.
     "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),
     "workstreams:create": Rule(get=LEADERSHIP),

@@ -441,7 +441,7 @@ FORMS = [
     ),
     Form(
         "teams:membership_add",
-        "pm",
+        "slt",
         lambda c: {
             "staff": pks(c.support, c.pharmacist, c.users["slt"].staff_member),
             "organisation": pks(c.trust, c.pcn),
@@ -450,7 +450,7 @@ FORMS = [
         lambda c: {"staff": c.support.pk, "role": "member"},
         lambda c: {"pk": c.team.pk},
     ),
-    Form("teams:membership_end", "pm", lambda c: {}, None, lambda c: {"pk": c.membership.pk}),
+    Form("teams:membership_end", "slt", lambda c: {}, None, lambda c: {"pk": c.membership.pk}),
     # Imports: the project manager chooses the kind of a trust the ODS files brought in.
     Form(
         "imports:trust_kind",

@@ -82,7 +82,7 @@ def test_team_page_costs_the_same_queries_at_two_sizes(client_for, pm_user):
     from organisations import services
     from tests.factories import TeamFactory
 
-    team = TeamFactory()
+    team = TeamFactory(kind="operational", name="Operational team")  # the PM's own seats to give
     client = client_for(pm_user)
 
     def add(n):

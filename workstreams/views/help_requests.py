@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.dates import uk_date
 from config.forms import add_service_errors
-from config.presenters import hours_phrase, uk_date
+from config.presenters import hours_phrase
 from config.rendering import render_confirm
 from organisations.access import (
     is_coordinator,
