@@ -3,12 +3,14 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from actionplan.models import Meeting, Rag, Section
+from actionplan.services import check_owner
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
-from config.forms import AutocompleteSelect, ModelIdField, id_from_text
+from config.forms import AutocompleteSelect, ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
 from workstreams.models import Workstream
@@ -66,6 +68,16 @@ class ActionForm(forms.Form):
             self.fields["version"].required = True
         else:
             del self.fields["version"]
+
+    def clean(self):
+        """The owner rule of the service here too, so it shows with the form's own errors."""
+        data = super().clean()
+        if "owner" not in self._errors:
+            try:
+                check_owner(data.get("owner"), data.get("owner_organisation"))
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return data
 
 
 class ActionUpdateForm(forms.Form):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from actionplan import charts as report_charts
 from actionplan import gap_report_selectors, report_documents, report_presenters, selectors
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, previous_week, week_title
 from config.rendering import render_page
@@ -82,13 +83,13 @@ def report_list(request):
 def report_detail(request, week):
     report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     data = report.data
-    tables = report_documents.chart_tables(data)
+    tables = report_charts.chart_tables(data)
     charts = [
         {
             "name": name,
             "table": table,
-            "src": report_documents.chart_url(name, table),
-            "phone_src": report_documents.chart_url(name, table, variant="phone"),
+            "src": report_charts.chart_url(name, table),
+            "phone_src": report_charts.chart_url(name, table, variant="phone"),
         }
         for name, table in tables.items()
     ]
@@ -107,7 +108,7 @@ def report_detail(request, week):
             "headlines": report_presenters.headline_rows(data, previous),
             "rag_rows": report_presenters.rag_rows(data),
             "charts": charts,
-            "organisation_table": report_documents.organisation_table(data.get("hours", {})),
+            "organisation_table": report_charts.organisation_table(data.get("hours", {})),
             "changes_summary": report_presenters.changes_summary(data),
             "opened": report_presenters.change_rows(data, "opened"),
             "closed": report_presenters.change_rows(data, "closed"),

@@ -35,7 +35,8 @@ class ActionChangedMeanwhile(ValidationError):
         self.current_version = current_version
 
 
-def _check_owner(owner, owner_organisation):
+def check_owner(owner, owner_organisation):
+    """The owner must work for the owning organisation (the form asks too, for one round of errors)."""
     if owner is None or owner_organisation is None:
         return
     if owner_organisation.pk not in {owner.organisation_id, owner.second_organisation_id}:
@@ -75,7 +76,7 @@ def action_create(
     cannot take the same number (the database's unique constraint backs this up).
     """
     require(by, Permission.ADD_ACTION)
-    _check_owner(owner, owner_organisation)
+    check_owner(owner, owner_organisation)
     section = Section.objects.select_for_update().get(pk=section.pk)
     number = (Action.objects.filter(section=section).aggregate(m=Max("number"))["m"] or 0) + 1
     action = Action(
@@ -125,7 +126,7 @@ def action_update(*, by, action, version, **fields):
             changed = True
     if not changed:
         return current
-    _check_owner(current.owner, current.owner_organisation)
+    check_owner(current.owner, current.owner_organisation)
     current.version += 1
     _save(current, by=by, reason="Details edited")
     return current

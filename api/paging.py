@@ -9,6 +9,7 @@ import base64
 import binascii
 import csv
 import io
+import itertools
 
 from api.resources import suppress_small_numbers
 from api.schemas import BadQuery
@@ -45,10 +46,12 @@ def next_url(request, cursor):
 def page(resource, request, query):
     """One page of a resource: keyset on id (or on the gap key), so inserts never shift a page."""
     after = decode_cursor(query.cursor, numeric=not resource.computed) if query.cursor else None
-    source = resource.rows(request.user, query)
     if resource.computed:
-        rows = [r for r in source if after is None or r["key"] > after][: query.limit + 1]
+        # The rows function reads from the cursor on, `limit + 1` rows a query: never the whole set.
+        source = resource.rows(request.user, query, after=after, chunk=query.limit + 1)
+        rows = list(itertools.islice(source, query.limit + 1))
     else:
+        source = resource.rows(request.user, query)
         rows = list((source.filter(pk__gt=after) if after is not None else source)[: query.limit + 1])
     more = len(rows) > query.limit
     rows = rows[: query.limit]
@@ -112,8 +115,11 @@ def csv_chunks(resource, request, query):
     yield buffer.getvalue()
     total = 0
     try:
-        source = resource.rows(request.user, query)
-        batches = [source] if resource.computed else _keyset_batches(source)
+        if resource.computed:
+            source = resource.rows(request.user, query, chunk=CSV_CHUNK)
+            batches = iter(lambda: list(itertools.islice(source, CSV_CHUNK)), [])
+        else:
+            batches = _keyset_batches(resource.rows(request.user, query))
         for rows in batches:
             results = resource.present(rows)
             if resource.aggregate and token.publishes:

@@ -33,11 +33,14 @@ class Resource:
     title: str
     permission: str  # the same permission the resource's page asks for
     schema: type[Schema]
-    rows: Callable  # (user, query) -> a values() queryset in id order, or a list (computed resources)
+    rows: (
+        Callable  # (user, query) -> a values() queryset in id order; computed: (user, query, after=, chunk=)
+    )
+    # -> an iterator of rows in key order from the key `after` on, `chunk` rows a query
     present: Callable  # (list of rows) -> list of dicts in the schema's shape (one query at most)
     updated_field: str | None = "updated_at"
     aggregate: bool = False
-    computed: bool = False  # rows are computed in Python (gaps): keyed by `key`, not by id
+    computed: bool = False  # rows keyed by `key`, not by id (gaps, discharge aggregates)
     tags: tuple = field(default=())
 
     @property

@@ -125,7 +125,10 @@ class AssignmentOut(Schema):
 
 
 class GapOut(Schema):
-    key: str = Field(description="Stable key of the gap: rule, care home id, PCN id")
+    key: str = Field(
+        description="Stable key of the gap: rule, care home id, PCN id (and the id of the organisation "
+        "a gap about neither is about)"
+    )
     rule: str = Field(description="Gap rule (code)")
     rule_label: str = Field(description="Gap rule, as the hub shows it")
     severity: str = Field(description="high, medium or low")

@@ -149,8 +149,10 @@ def staff_lookup_text(person):
 
 
 def home_lookup_text(home):
-    """How a care home reads in the care-home look-up, ending with its CQC location ID."""
-    return f"{home.name}, {home.postcode} ({home.cqc_location_id})"
+    """How a care home reads in the care-home look-up, ending with its CQC location ID (a home
+    added by hand with none yet is found by its exact name)."""
+    text = f"{home.name}, {home.postcode}"
+    return f"{text} ({home.cqc_location_id})" if home.cqc_location_id else text
 
 
 class StaffLookupField(forms.CharField):
@@ -211,6 +213,14 @@ HOURS_FIELD = {
 }
 
 
+def check_dates(form, data):
+    """An assignment's own rule (Assignment.clean), asked by the form so it shows with the others."""
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in form.errors:
+        form.add_error("ends_on", "The end date must be on or after the start date.")
+    return data
+
+
 class AssignmentForm(forms.Form):
     """Add a person to a home (from the home's page: pick the person)."""
 
@@ -235,6 +245,9 @@ class AssignmentForm(forms.Form):
         use_staff_lookup_if_large(self, "staff", "Person")
         self.initial.setdefault("starts_on", timezone.localdate())
         self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+    def clean(self):
+        return check_dates(self, super().clean())
 
 
 class HomeChoiceField(forms.CharField):
@@ -281,6 +294,9 @@ class StaffAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("starts_on", timezone.localdate())
         self.initial.setdefault("role", Assignment.Role.SUPPORT)
+
+    def clean(self):
+        return check_dates(self, super().clean())
 
 
 class HandOverForm(forms.Form):
@@ -372,5 +388,9 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label="Skip the rows with errors and import the rest",
+        required=False,
+    )
+    confirm_many_missing = forms.BooleanField(
+        label="I have checked: this is the whole, current CQC file. Import it and flag the homes it leaves out as missing",
         required=False,
     )

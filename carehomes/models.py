@@ -1,6 +1,7 @@
 """Care homes, who is assigned to them, and the state kept for each home (the visits made to them
 are in `carehomes.visits.models`, imported here)."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,17 @@ UK_POSTCODE = RegexValidator(
     r"^(GIR 0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2})$",
     "Enter a real UK postcode, for example LS1 3EX.",
 )
+
+PHONE_DIGITS = re.compile(r"^(0|\+44)\d{10}$")
+
+
+def validate_uk_phone(value):
+    """A UK phone number: 0 and 10 digits, or +44 and 10 digits; spaces, brackets and dashes allowed."""
+    compact = re.sub(r"[\s()-]", "", value or "")
+    if value and not PHONE_DIGITS.match(compact):
+        raise ValidationError(
+            "Enter a UK phone number, for example 0113 496 0000 or +44 113 496 0000.", code="invalid"
+        )
 
 
 def normalise_postcode(value):
@@ -54,7 +66,9 @@ class Specialism(models.Model):
 
 
 class CareHome(FreeTextModel, TimeStamped):
-    FREE_TEXT_FIELDS = ("name", "address", "locality")
+    FREE_TEXT_FIELDS = ("name", "address", "locality", "phone")
+    # What a CQC import compares (and, unless the project manager changed it in the hub, updates).
+    CQC_FIELDS = ("name", "address", "postcode", "beds", "home_type")
 
     class HomeType(models.TextChoices):
         RESIDENTIAL = "residential", "Residential"
@@ -72,11 +86,13 @@ class CareHome(FreeTextModel, TimeStamped):
         CONFIRMED = "confirmed", "Confirmed outbreak"
 
     name = models.CharField(max_length=200)
+    # Blank only for a home added by hand that is not yet in the CQC's file.
     cqc_location_id = models.CharField(
-        "CQC location ID", max_length=14, unique=True, validators=[CQC_LOCATION_ID]
+        "CQC location ID", max_length=14, unique=True, null=True, blank=True, validators=[CQC_LOCATION_ID]
     )
     address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=8, validators=[UK_POSTCODE])
+    phone = models.CharField("phone number", max_length=20, blank=True, validators=[validate_uk_phone])
     locality = models.CharField(max_length=100, db_index=True)
     beds = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(1000)])
     home_type = models.CharField("type", max_length=20, choices=HomeType.choices)
@@ -116,6 +132,10 @@ class CareHome(FreeTextModel, TimeStamped):
     outbreak_status = models.CharField(max_length=20, choices=Outbreak.choices, default=Outbreak.NONE)
     outbreak_started_on = models.DateField(null=True, blank=True)
 
+    # Fields the project manager changed in the hub (names from CQC_FIELDS and the others they
+    # may edit): the next CQC import keeps the hub's value of these and says so in its preview.
+    hub_changed_fields = models.JSONField(default=list, blank=True, editable=False)
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -146,7 +166,8 @@ class CareHome(FreeTextModel, TimeStamped):
     def clean_fields(self, exclude=None):
         # Normalise what people type before the format validators look at it.
         self.postcode = normalise_postcode(self.postcode)
-        self.cqc_location_id = (self.cqc_location_id or "").strip()
+        self.cqc_location_id = (self.cqc_location_id or "").strip() or None
+        self.phone = " ".join((self.phone or "").split())
         super().clean_fields(exclude=exclude)
 
     def clean(self):

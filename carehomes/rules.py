@@ -56,6 +56,7 @@ def can_see_visit_home(user, visit):
 
 rules.add_perm(Permission.VIEW_CAREHOME, is_leadership | (is_pharmacy_professional & supports_home))
 rules.add_perm(Permission.CHANGE_CAREHOME, is_coordinator)
+rules.add_perm(Permission.ADD_CAREHOME, is_coordinator)
 rules.add_perm(Permission.IMPORT_CAREHOMES, is_coordinator)
 rules.add_perm(Permission.IMPORT_STAFF, is_coordinator)
 rules.add_perm(Permission.VIEW_MY_CARE_HOMES, is_pharmacy_professional)

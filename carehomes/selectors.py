@@ -19,7 +19,7 @@ from django.utils import timezone
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit, not_ended_by
 from carehomes.rules import cover_access_since
-from config.dates import for_people
+from config.history import HISTORY_LIMIT, history_entries, newest
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
 
@@ -149,66 +149,9 @@ def carehome_gaps(care_home):
     return gaps_for_home(care_home)
 
 
-def _model_field(record, name):
-    try:
-        return record.instance_type._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a field since removed from the model
-        return None
-
-
-def _shown(model_field, value):
-    if model_field is not None and model_field.choices and value is not None:
-        return dict(model_field.flatchoices).get(value, value)
-    return for_people(value)
-
-
-def _changes(new, old):
-    """[(label, old, new)] for the fields that changed between two history records."""
-    if old is None:
-        return []
-    rows = []
-    for change in new.diff_against(old).changes:
-        model_field = _model_field(new, change.field)
-        label = str(model_field.verbose_name).capitalize() if model_field is not None else change.field
-        rows.append((label, _shown(model_field, change.old), _shown(model_field, change.new)))
-    return rows
-
-
-def history_entries(records, describe):
-    """History rows, newest first, each with who, when, what kind of change and the fields changed."""
-    records = list(records)
-    previous_of = {}
-    by_object = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        previous_of[record.history_id] = by_object.get(record.id)
-        by_object[record.id] = record
-    entries = []
-    for record in records:
-        old = previous_of.get(record.history_id)
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": (record.history_user.get_full_name() or record.history_user.username)
-                if record.history_user
-                else "The system",
-                # A change made by the hub itself (e.g. the ODS import re-aligning a home) says why.
-                "what": describe(record)
-                + (f" ({record.history_change_reason})" if record.history_change_reason else ""),
-                "kind": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
-                "changes": _changes(record, old) if record.history_type == "~" else [],
-            }
-        )
-    return entries
-
-
-HISTORY_LIMIT = 30
-
-
 def carehome_history(care_home, limit=HISTORY_LIMIT):
     """Changes to the home and its assignments, newest first (who, when, which fields)."""
-    home_records = care_home.history.select_related("history_user").order_by("-history_date", "-history_id")[
-        :limit
-    ]
+    home_records = newest(care_home.history.all(), limit)
     assignment_records = (
         Assignment.history.filter(care_home_id=care_home.pk)
         .select_related("history_user", "staff")
@@ -325,7 +268,7 @@ def staff_recent_visits(staff, limit=10):
 
 def staff_history(staff, limit=HISTORY_LIMIT):
     """Changes to the person and their assignments, newest first."""
-    own = staff.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+    own = newest(staff.history.all(), limit)
     assignment_records = (
         Assignment.history.filter(staff_id=staff.pk)
         .select_related("history_user", "care_home")

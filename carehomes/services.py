@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_committed_hours
+from carehomes.state import carehome_state_refresh
 from config.dates import uk_date
 from config.presenters import hours as hours_text
 from organisations.access import require
-from organisations.models import StaffMember
+from organisations.models import Organisation, StaffMember
 from organisations.permissions import Permission
 
 LEAD_CONSTRAINT = "assignment_one_open_lead_per_home"
@@ -249,3 +250,146 @@ def staff_hours_update(*, by, staff, hours_per_week) -> StaffMember:
     staff._history_user = by
     staff.save()
     return staff
+
+
+# Care homes edited or added by hand (issue 14) -----------------------------------------------------
+
+# What the project manager may change on a home's details page, in the order of the form.
+HOME_FIELDS = (
+    "name",
+    "cqc_location_id",
+    "address",
+    "postcode",
+    "phone",
+    "locality",
+    "pcn",
+    "practice",
+    "beds",
+    "home_type",
+    "specialisms",
+)
+
+
+def _check_alignment(pcn, practice):
+    errors = {}
+    if pcn is not None and pcn.kind != Organisation.Kind.PCN:
+        errors["pcn"] = f"{pcn.name} is not a PCN."
+    if practice is not None and practice.kind != Organisation.Kind.GP_PRACTICE:
+        errors["practice"] = f"{practice.name} is not a GP practice."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_home(home, *, by, specialisms, reason=None):
+    """full_clean, a duplicate CQC ID as a message by the field, save with history, then specialisms."""
+    home.full_clean(validate_unique=False)  # the one unique field is checked below, in plain words
+    if (
+        home.cqc_location_id
+        and CareHome.objects.filter(cqc_location_id=home.cqc_location_id).exclude(pk=home.pk).exists()
+    ):
+        raise ValidationError(
+            {"cqc_location_id": f"Another care home already has the CQC location ID {home.cqc_location_id}."}
+        )
+    home._history_user = by
+    if reason:
+        home._change_reason = reason
+    try:
+        with transaction.atomic():
+            home.save()
+    except IntegrityError as error:  # two people saving the same new CQC ID at once
+        raise ValidationError(
+            {"cqc_location_id": f"Another care home already has the CQC location ID {home.cqc_location_id}."}
+        ) from error
+    if specialisms is not None:
+        home.specialisms.set(specialisms)
+    # The kept per-home state (ADR 11) in this transaction, as every writer keeps it; the data
+    # version goes up on commit through the save's signal.
+    carehome_state_refresh(care_home_ids={home.pk})
+    return home
+
+
+@transaction.atomic
+def care_home_create_by_hand(
+    *,
+    by,
+    name,
+    postcode,
+    locality,
+    home_type,
+    cqc_location_id=None,
+    address="",
+    phone="",
+    pcn=None,
+    practice=None,
+    beds=0,
+    specialisms=(),
+) -> CareHome:
+    """Add a home that is not (yet) in the CQC's file. Its CQC location ID is optional; when given
+    it must be well formed and no other home's. Every field it is given counts as set in the hub,
+    so a later CQC import that brings the home keeps them."""
+    require(by, Permission.ADD_CAREHOME)
+    _check_alignment(pcn, practice)
+    home = CareHome(
+        name=name,
+        cqc_location_id=cqc_location_id or None,
+        address=address or "",
+        postcode=postcode,
+        phone=phone or "",
+        locality=locality,
+        pcn=pcn,
+        practice=practice,
+        beds=beds if beds is not None else 0,
+        home_type=home_type,
+        registration_status=CareHome.Registration.REGISTERED,
+    )
+    home.hub_changed_fields = sorted(CareHome.CQC_FIELDS)
+    return _save_home(home, by=by, specialisms=list(specialisms), reason="added by hand")
+
+
+def _value(home, name):
+    if name == "specialisms":
+        return {s.pk for s in home.specialisms.all()}
+    if name in ("pcn", "practice"):
+        return getattr(home, f"{name}_id")
+    return getattr(home, name)
+
+
+@transaction.atomic
+def care_home_update(*, by, care_home, **changes) -> CareHome:
+    """Change a home's details (any of HOME_FIELDS). The fields whose value changes are recorded in
+    `hub_changed_fields`, so the next CQC import keeps them; the history says who changed what and when.
+    Nothing changed, nothing saved."""
+    require(by, Permission.CHANGE_CAREHOME, care_home)
+    unknown = set(changes) - set(HOME_FIELDS)
+    if unknown:
+        raise TypeError(f"care_home_update() cannot change {sorted(unknown)}")
+    home = CareHome.objects.select_for_update().get(pk=care_home.pk)
+    _check_alignment(changes.get("pcn", home.pcn), changes.get("practice", home.practice))
+    changed = set()
+    specialisms = None
+    for name, value in changes.items():
+        if name == "specialisms":
+            wanted = {s.pk for s in value}
+            if wanted != _value(home, name):
+                specialisms, before = list(value), sorted(s.name for s in home.specialisms.all())
+                changed.add(name)
+            continue
+        if name == "cqc_location_id":
+            value = (value or "").strip() or None
+        elif name in ("address", "phone"):
+            value = value or ""
+        elif name == "beds" and value is None:
+            value = 0
+        new = value.pk if name in ("pcn", "practice") and value is not None else value
+        if new != _value(home, name):
+            setattr(home, name, value)
+            changed.add(name)
+    home.changed_fields = [name for name in HOME_FIELDS if name in changed]  # for the caller's message
+    if not changed:
+        return home
+    home.hub_changed_fields = sorted(set(home.hub_changed_fields) | changed)
+    reason = None
+    if specialisms is not None:
+        after = sorted(s.name for s in specialisms)
+        reason = f"specialisms: {', '.join(before) or 'none'} → {', '.join(after) or 'none'}"
+    return _save_home(home, by=by, specialisms=specialisms, reason=reason)

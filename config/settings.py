@@ -301,6 +301,11 @@ HUB = {
     # Cache the dashboard and gap figures under the shared data version (config/freshness.py).
     # Off, every page load computes them from the kept per-home state (the benchmark measures both).
     "CACHE_FIGURES": env.bool("CACHE_FIGURES", default=True),
+    # A CQC file that would leave more than this share of the hub's homes "missing from the file"
+    # (or more than CQC_MISSING_WARN_COUNT homes, when that is set) is probably the wrong or a
+    # partial file: the import says so and goes on only when the project manager confirms.
+    "CQC_MISSING_WARN_SHARE": env.float("CQC_MISSING_WARN_SHARE", default=0.10),
+    "CQC_MISSING_WARN_COUNT": env.int("CQC_MISSING_WARN_COUNT", default=None),
 }
 
 # Discharge follow-up timers and the estimated impact (issue 15; sources in docs/clinical-safety and

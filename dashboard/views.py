@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from actionplan import report_documents
+from actionplan import charts as report_charts
 from actionplan.gap_report_selectors import latest_gap_report_week
 from config.rendering import render_page
 from dashboard import presenters, selectors
@@ -31,23 +31,23 @@ def index(request):
     filters = _filters(form)
     figures = selectors.dashboard_figures(filters)
     headlines, hours, trend = figures["headlines"], figures["hours"], figures["trend"]
-    trend_table = report_documents.trend_table(trend)
-    sector_table = report_documents.sector_table(hours)
-    rule_table = report_documents.rule_table(headlines)
+    trend_table = report_charts.trend_table(trend)
+    sector_table = report_charts.sector_table(hours)
+    rule_table = report_charts.rule_table(headlines)
     charts = {
         "trend": {
             "name": "trend",
             "table": trend_table,
-            "src": report_documents.chart_url("trend", trend_table),
-            "phone_src": report_documents.chart_url("trend", trend_table, variant="phone"),
+            "src": report_charts.chart_url("trend", trend_table),
+            "phone_src": report_charts.chart_url("trend", trend_table, variant="phone"),
         }
         if trend
         else None,
         "hours_by_sector": {
             "name": "hours_by_sector",
             "table": sector_table,
-            "src": report_documents.chart_url("hours_by_sector", sector_table),
-            "phone_src": report_documents.chart_url("hours_by_sector", sector_table, variant="phone"),
+            "src": report_charts.chart_url("hours_by_sector", sector_table),
+            "phone_src": report_charts.chart_url("hours_by_sector", sector_table, variant="phone"),
         },
     }
     latest_week = latest_gap_report_week()
@@ -74,7 +74,7 @@ def index(request):
             ],
             "rule_table": rule_table,
             "charts": charts,
-            "organisation_table": report_documents.organisation_table(hours, limit=ORGANISATION_ROWS),
+            "organisation_table": report_charts.organisation_table(hours, limit=ORGANISATION_ROWS),
             "latest_week": latest_week,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
             "discharges": selectors.discharge_section(),

@@ -14,7 +14,6 @@ recent follow-ups through a partial index of the open ones, each trust's latest 
 import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
 from carehomes.models import CareHome
 from config.dates import uk_date
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp
+from discharge.selectors import referring_trust_ids
 from organisations.models import Organisation
 
 NOT_FOLLOWED_UP = Rule(
@@ -40,19 +40,6 @@ def _midnight(day):
 
 def _days(since, today):
     return (today - since).days
-
-
-# The trusts that ever sent a follow-up, by a loose index scan of (trust, received_at): one index
-# probe per trust, not a pass over every follow-up (a GROUP BY read all 200,000 a year nationally).
-TRUSTS_THAT_REFERRED = """
-WITH RECURSIVE referring(trust_id) AS (
-    SELECT MIN(trust_id) FROM discharge_dischargefollowup
-    UNION ALL
-    SELECT (SELECT MIN(f.trust_id) FROM discharge_dischargefollowup f WHERE f.trust_id > referring.trust_id)
-    FROM referring WHERE referring.trust_id IS NOT NULL
-)
-SELECT trust_id FROM referring WHERE trust_id IS NOT NULL
-"""
 
 
 def _not_followed_up(homes, since, until, today):
@@ -99,9 +86,7 @@ def _drop_offs(until, today):
     """Trusts whose latest referral is older than `DROP_OFF_DAYS`: the latest per trust by index."""
     config = settings.DISCHARGE
     cutoff = _midnight(today - datetime.timedelta(days=config["DROP_OFF_DAYS"]))
-    with connection.cursor() as cursor:
-        cursor.execute(TRUSTS_THAT_REFERRED)
-        trust_ids = [row[0] for row in cursor.fetchall()]
+    trust_ids = referring_trust_ids()
     latest = (
         DischargeFollowUp.objects.filter(trust=OuterRef("pk"), received_at__lt=until)
         .order_by("-received_at")

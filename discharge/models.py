@@ -268,6 +268,18 @@ class DischargeFollowUp(TimeStamped):
             models.Index(fields=["trust", "-received_at"], name="followup_trust_received_idx"),
             models.Index(fields=["pharmacy", "state"], name="followup_pharmacy_state_idx"),
             models.Index(fields=["received_at"], name="followup_received_idx"),
+            # "Needs you now": onward referrals not yet done.
+            models.Index(
+                fields=["care_home"],
+                condition=Q(onward_referral=True, onward_closed_at__isnull=True),
+                name="followup_onward_open_idx",
+            ),
+            # The list's closed follow-ups, after the open ones, in routing order.
+            models.Index(
+                fields=["routed_at", "id"],
+                condition=Q(state__in=FINISHED_STATE_VALUES),
+                name="followup_finished_routed_idx",
+            ),
             # The gap rule "discharge not yet followed up" reads only the open ones received lately.
             models.Index(
                 fields=["received_at", "care_home"],

@@ -13,6 +13,7 @@ from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
+from workstreams.services import support_request_problems
 
 
 def _hours_field(label, maximum=168):
@@ -108,6 +109,17 @@ class SupportRequestForm(forms.Form):
     def __init__(self, *args, homes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["care_homes"].queryset = homes
+
+    def clean(self):
+        """The service's rules here too, so every error shows in one round."""
+        data = super().clean()
+        problems = support_request_problems(
+            care_homes=data.get("care_homes"), locality=data.get("locality"), needed_by=data.get("needed_by")
+        )
+        for name, message in problems.items():
+            if name not in self._errors and not (name == "care_homes" and "locality" in self._errors):
+                self.add_error(name, message)
+        return data
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -117,6 +117,17 @@ def _email_on_commit(subject, body, recipients):
 # ---------------------------------------------------------------- requests for help
 
 
+def support_request_problems(*, care_homes, locality, needed_by):
+    """A request's rules that need no database: {field: message}. The form asks them too, so its
+    own errors and these show in one round."""
+    errors = {}
+    if not list(care_homes or ()) and not (locality or "").strip():
+        errors["care_homes"] = "Choose the care homes that need help, or enter the locality."
+    if needed_by and needed_by < timezone.localdate():
+        errors["needed_by"] = "The date help is needed by must be today or in the future."
+    return errors
+
+
 @transaction.atomic
 def support_request_create(
     *,
@@ -137,11 +148,7 @@ def support_request_create(
     """
     require(by, Permission.ADD_SUPPORTREQUEST, organisation)
     care_homes = list(care_homes)
-    errors = {}
-    if not care_homes and not locality.strip():
-        errors["care_homes"] = "Choose the care homes that need help, or enter the locality."
-    if needed_by and needed_by < timezone.localdate():
-        errors["needed_by"] = "The date help is needed by must be today or in the future."
+    errors = support_request_problems(care_homes=care_homes, locality=locality, needed_by=needed_by)
     if errors:
         raise ValidationError(errors)
     support_request = SupportRequest(

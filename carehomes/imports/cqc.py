@@ -4,8 +4,13 @@
     preview, applied = cqc_import_apply(by=user, data=data, filename=filename, skip_bad_rows=False)
 
 Homes are matched by CQC location ID. Existing homes keep their assignments and visits; their
-name, address, postcode, type and (when the file has them) beds are updated. Homes missing from
-the file are flagged "missing", never deleted. A file with errors imports nothing unless the
+name, address, postcode, type and (when the file has them) beds are updated, except the fields
+the project manager changed in the hub (`CareHome.hub_changed_fields`): those are kept, and the
+preview lists them as "kept: changed in the hub". Homes missing from the file are flagged
+"missing", never deleted; a file that would leave many of them missing (more than
+HUB["CQC_MISSING_WARN_SHARE"] of the hub's homes, or more than HUB["CQC_MISSING_WARN_COUNT"]) is
+applied only when the caller confirms it (`confirm_many_missing`): it may be the wrong file or
+a partial one. Homes added by hand with no CQC location ID are never missing. A file with errors imports nothing unless the
 caller asks to skip the bad rows. Everything is applied in one transaction. The two file formats
 are read by `carehomes.imports.cqc_formats`.
 """
@@ -14,6 +19,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +35,7 @@ from organisations.models import ImportRun
 from organisations.permissions import Permission
 from organisations.services import import_run_record
 
-COMPARED_FIELDS = ("name", "address", "postcode", "beds", "home_type")
+COMPARED_FIELDS = CareHome.CQC_FIELDS
 FIELD_LABELS = {
     "name": "name",
     "address": "address",
@@ -47,6 +53,26 @@ class CqcPreview:
     unchanged: list = field(default_factory=list)  # HomeRow
     missing: list = field(default_factory=list)  # CareHome not in the file
     localities: dict = field(default_factory=dict)  # cqc id -> locality for new homes
+    # (HomeRow, CareHome, [(label, hub value, file value)]): fields changed in the hub, kept
+    kept: list = field(default_factory=list)
+    hub_homes: int = 0  # the hub's homes that a CQC file should list (registered, with a CQC ID)
+
+    @property
+    def many_missing(self):
+        """Would the file leave so many homes missing that it is probably the wrong or a partial file?"""
+        missing = len(self.missing)
+        if not missing:
+            return False
+        share = settings.HUB["CQC_MISSING_WARN_SHARE"]
+        count = settings.HUB["CQC_MISSING_WARN_COUNT"]
+        return missing > share * self.hub_homes or (count is not None and missing > count)
+
+    @property
+    def many_missing_message(self):
+        return (
+            f"This file would leave {len(self.missing):,} of {self.hub_homes:,} homes missing "
+            "— it may be the wrong or a partial file"
+        )
 
     @property
     def format_name(self):
@@ -71,6 +97,7 @@ class CqcPreview:
             "changed": len(self.changed),
             "unchanged": len(self.unchanged),
             "missing": len(self.missing),
+            "kept": len(self.kept),
             "skipped": self.skipped,
             "errors": len(self.errors),
         }
@@ -109,24 +136,29 @@ def cqc_import_preview(parsed: ParsedFile) -> CqcPreview:
         if home is None:
             preview.new.append(row)
             continue
-        changes = []
+        changes, kept = [], []
+        hub_changed = set(home.hub_changed_fields or ())
         for name in COMPARED_FIELDS:
             value = getattr(row, name)
             if value is None:  # the weekly directory has no beds: keep the home's own
                 continue
             if getattr(home, name) != value:
-                changes.append((FIELD_LABELS[name], getattr(home, name), value))
+                (kept if name in hub_changed else changes).append(
+                    (FIELD_LABELS[name], getattr(home, name), value)
+                )
         if home.registration_status != CareHome.Registration.REGISTERED:
             changes.append(("registration", home.get_registration_status_display(), "Registered"))
+        if kept:
+            preview.kept.append((row, home, kept))
         (preview.changed if changes else preview.unchanged).append((row, home, changes) if changes else row)
     # Error rows still name homes that are in the file: do not call those missing.
     in_file = set(ids) | {e.identifier for e in parsed.errors if e.identifier}
+    listed = CareHome.objects.filter(
+        registration_status=CareHome.Registration.REGISTERED, cqc_location_id__isnull=False
+    )
+    preview.hub_homes = listed.count()
     preview.missing = (
-        list(
-            CareHome.objects.filter(registration_status=CareHome.Registration.REGISTERED)
-            .exclude(cqc_location_id__in=in_file)
-            .order_by("name")
-        )
+        list(listed.exclude(cqc_location_id__in=in_file).order_by("name"))
         if len(in_file) < 30000
         else _missing_in_python(in_file)
     )
@@ -137,20 +169,22 @@ def cqc_import_preview(parsed: ParsedFile) -> CqcPreview:
 def _missing_in_python(in_file):
     return [
         home
-        for home in CareHome.objects.filter(registration_status=CareHome.Registration.REGISTERED).order_by(
-            "name"
-        )
+        for home in CareHome.objects.filter(
+            registration_status=CareHome.Registration.REGISTERED, cqc_location_id__isnull=False
+        ).order_by("name")
         if home.cqc_location_id not in in_file
     ]
 
 
 def cqc_import_apply(
-    *, by, data: bytes, filename="", skip_bad_rows=False, via=None
+    *, by, data: bytes, filename="", skip_bad_rows=False, confirm_many_missing=False, via=None
 ) -> tuple[CqcPreview, bool]:
     """Apply a CQC file in one transaction: create new homes, update changed ones, flag missing ones.
 
     Returns (preview, applied). Nothing is applied when the file has errors and `skip_bad_rows`
-    is not set. Every run, applied or refused, is recorded as an import run for the Imports page.
+    is not set, nor when it would leave many homes missing (`preview.many_missing`) and
+    `confirm_many_missing` is not set. Every run that is applied, or whose file cannot be read,
+    is recorded as an import run for the Imports page.
     """
     if by is not None:
         require(by, Permission.IMPORT_CAREHOMES)
@@ -179,6 +213,9 @@ def cqc_import_apply(
     row_messages = [f"Row {e.row_number}: {e.reason}" for e in preview.errors]
     if preview.has_errors and not skip_bad_rows:
         # Not a run: the file is shown again for the person to correct it or skip its bad rows.
+        return preview, False
+    if preview.many_missing and not confirm_many_missing:
+        # Not a run either: the person is asked to confirm that this is the whole, right file.
         return preview, False
     with transaction.atomic():
         _apply(preview, by)
@@ -229,14 +266,11 @@ def _apply(preview: CqcPreview, by):
         carehome_state_refresh(care_home_ids=created.values())
     changed = []
     for row, home, _changes in preview.changed:
-        home.name, home.address, home.postcode, home.home_type = (
-            row.name,
-            row.address,
-            row.postcode,
-            row.home_type,
-        )
-        if row.beds is not None:
-            home.beds = row.beds
+        hub_changed = set(home.hub_changed_fields or ())
+        for name in COMPARED_FIELDS:  # the fields changed in the hub keep the hub's value
+            value = getattr(row, name)
+            if value is not None and name not in hub_changed:
+                setattr(home, name, value)
         home.registration_status = CareHome.Registration.REGISTERED
         changed.append(home)
     missing = []

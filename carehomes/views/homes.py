@@ -20,6 +20,7 @@ from carehomes.forms import (
     SupplyingPharmacyForm,
 )
 from carehomes.gaps import CARE_HOME_RULES
+from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
 from config.dates import uk_date
 from config.forms import add_service_errors
@@ -29,6 +30,11 @@ from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
 SUGGESTED_HOURS = Decimal("2")
+
+
+def and_list(words):
+    """['name', 'beds', 'type'] -> 'name, beds and type'."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 @requires(Permission.VIEW_CAREHOME)
@@ -47,6 +53,7 @@ def carehome_list(request):
             "pagination": pagination,
             "rules": CARE_HOME_RULES,
             "can_import": may(request.user, Permission.IMPORT_CAREHOMES),
+            "can_add": may(request.user, Permission.ADD_CAREHOME),
             "can_assign": may(request.user, Permission.ADD_ASSIGNMENT),
         },
     )
@@ -162,3 +169,60 @@ def carehome_outbreak(request, pk):
             else f"{home.name}: the outbreak is cleared."
         ),
     )
+
+
+def _edit_page(request, *, form, home=None, focus=None, status=200):
+    return render(
+        request,
+        "carehomes/edit.jinja",
+        {
+            "page_title": f"Change the details of {home.name}" if home else "Add a care home",
+            "form": form,
+            "home": home,
+            # The field a "Change" link named gets the focus (not when the error summary has it).
+            "focus": focus if focus in CareHomeForm.FIELDS_IN_ORDER and not form.errors else None,
+        },
+        status=status,
+    )
+
+
+def carehome_edit(request, pk):
+    """The project manager changes a home's details; what they change the CQC import keeps."""
+    home = get_object_or_404(CareHome, pk=pk)
+    require(request.user, Permission.CHANGE_CAREHOME, home)
+    if request.method != "POST":
+        form = CareHomeForm(initial=CareHomeForm.initial_for(home))
+        return _edit_page(request, form=form, home=home, focus=request.GET.get("field"))
+    form = CareHomeForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.care_home_update(by=request.user, care_home=home, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            labels = [str(form.fields[name].label).lower() for name in saved.changed_fields]
+            messages.success(
+                request,
+                f"{saved.name}: {and_list(labels)} saved."
+                if labels
+                else f"{saved.name}: nothing was changed.",
+            )
+            return redirect("carehomes:detail", pk=saved.pk)
+    return _edit_page(request, form=form, home=home, status=400)
+
+
+def carehome_add(request):
+    """The project manager adds a home by hand (one not yet in the CQC's file)."""
+    require(request.user, Permission.ADD_CAREHOME)
+    if request.method != "POST":
+        return _edit_page(request, form=CareHomeForm(), focus="name")
+    form = CareHomeForm(request.POST)
+    if form.is_valid():
+        try:
+            home = services.care_home_create_by_hand(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{home.name} added.")
+            return redirect("carehomes:detail", pk=home.pk)
+    return _edit_page(request, form=form, status=400)

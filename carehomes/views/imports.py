@@ -24,6 +24,7 @@ IMPORT_KINDS = {
         "preview": lambda data, name: cqc.cqc_import_preview(cqc_formats.parse_cqc(data, name)),
         "apply": cqc.cqc_import_apply,
         "noun": "care home",
+        "asks_many_missing": True,
     },
     "staff": {
         "permission": Permission.IMPORT_STAFF,
@@ -92,19 +93,29 @@ def _import_confirm(request, kind):
     confirm_form = ImportConfirmForm(request.POST)
     confirm_form.is_valid()
     skip = confirm_form.cleaned_data.get("skip_bad_rows", False)
+    options = {"skip_bad_rows": skip}
+    if spec.get("asks_many_missing"):
+        options["confirm_many_missing"] = confirm_form.cleaned_data.get("confirm_many_missing", False)
     try:
         preview, applied = spec["apply"](
-            by=request.user, data=stored["data"], filename=stored["filename"], skip_bad_rows=skip
+            by=request.user, data=stored["data"], filename=stored["filename"], **options
         )
     except readers.ImportFileError as error:
         messages.error(request, str(error))
         return redirect(spec["url"])
     if not applied:
-        confirm_form.add_error(
-            "skip_bad_rows",
-            "The file has rows with errors, so nothing was imported. Correct the file and upload it again, "
-            "or choose to skip the rows with errors.",
-        )
+        if preview.has_errors and not skip:
+            confirm_form.add_error(
+                "skip_bad_rows",
+                "The file has rows with errors, so nothing was imported. Correct the file and upload it again, "
+                "or choose to skip the rows with errors.",
+            )
+        if getattr(preview, "many_missing", False) and not options.get("confirm_many_missing"):
+            confirm_form.add_error(
+                "confirm_many_missing",
+                f"{preview.many_missing_message}, so nothing was imported. Upload the whole, current file, "
+                "or confirm that this is it.",
+            )
         return _import_page(
             request, kind, preview=preview, token=token, confirm_form=confirm_form, status=400
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupField
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
-from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff
+from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff, visit_problems
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
@@ -175,6 +175,12 @@ class VisitForm(forms.Form):
         for name in COUNT_FIELDS:
             if name in data and data[name] is None:
                 data[name] = 0
+        if self._errors:
+            # One round: with a field already wrong, the service is not asked, so ask its rules here.
+            for name, messages in visit_problems(**data).items():
+                field = "activities" if name.startswith("activity_") else name
+                if field in self.fields and field not in self._errors:
+                    self.add_error(field, messages)
         return data
 
     def visit_fields(self):

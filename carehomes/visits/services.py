@@ -131,6 +131,22 @@ def _check(visit):
         raise ValidationError(errors)
 
 
+def visit_problems(**fields):
+    """The visit rules that need no lock and no write, on whatever a form has parsed so far:
+    {field name: messages}. The form shows them beside its own errors, so every error shows in
+    one round (the service checks them all again when it saves)."""
+    visit = Visit()
+    activities = fields.pop("activities", None)
+    _apply(visit, {name: value for name, value in fields.items() if name in EDITABLE_FIELDS})
+    for code in Visit.ACTIVITIES:
+        setattr(visit, f"activity_{code}", code in (activities or ()))
+    try:
+        _check(visit)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def _mark_cover(visit):
     """A visit to a home the person was not assigned to on the day is cover."""
     visit.is_cover = not (

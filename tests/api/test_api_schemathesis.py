@@ -32,7 +32,8 @@ def test_no_endpoint_answers_500_or_breaks_its_schema(live_server, role_groups, 
     ActionFactory()
     GapReportFactory(week="2026-W40")
     _, secret = api_token_create(by=pm_user, name="Schemathesis", lifetime_days=30)
-    document = httpx.get(f"{live_server.url}/api/v1/openapi.json").json()
+    # The live server's first request imports every URL's views (seconds on a busy machine).
+    document = httpx.get(f"{live_server.url}/api/v1/openapi.json", timeout=120).json()
     schema = schemathesis.openapi.from_dict(document)
     headers = {"Authorization": f"Bearer {secret}"}
     failures = []

@@ -148,7 +148,7 @@ def test_directory_file_with_errors_imports_nothing(register):
 def test_directory_file_skipping_bad_rows_upserts_and_flags_missing(register, pm_user):
     changed, missing = register
     _preview, applied = cqc.cqc_import_apply(
-        by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True
+        by=pm_user, data=directory_file(), filename="x.csv", skip_bad_rows=True, confirm_many_missing=True
     )
     assert applied
     changed.refresh_from_db()
@@ -259,7 +259,7 @@ def test_hsca_csv_updates_beds_and_reads_flags(register):
     assert preview.format_name == cqc_formats.HSCA
     assert preview.skipped == 1
     assert [(e.row_number, "beds" in e.reason) for e in preview.errors] == [(5, True)]
-    _p, applied = cqc.cqc_import_apply(by=None, data=data, skip_bad_rows=True)
+    _p, applied = cqc.cqc_import_apply(by=None, data=data, skip_bad_rows=True, confirm_many_missing=True)
     assert applied
     changed.refresh_from_db()
     assert changed.beds == 48
@@ -380,7 +380,9 @@ def test_import_page_preview_then_confirm(client_for, pm_user, register):
     assert response.status_code == 400
     assert "nothing was imported" in response.content.decode()
     assert not CareHome.objects.filter(cqc_location_id="1-300000001").exists()
-    response = client.post("/care-homes/import/confirm/", {"token": token, "skip_bad_rows": "on"})
+    response = client.post(
+        "/care-homes/import/confirm/", {"token": token, "skip_bad_rows": "on", "confirm_many_missing": "on"}
+    )
     assert response.status_code == 302
     assert CareHome.objects.filter(cqc_location_id="1-300000001").exists()
 
@@ -405,7 +407,7 @@ def test_management_command_dry_run_saves_nothing(register, tmp_path):
     text = out.getvalue()
     assert "New: 1" in text and "Changed: 1" in text and "Dry run" in text
     assert not CareHome.objects.filter(cqc_location_id="1-600000001").exists()
-    call_command("import_cqc_locations", str(path), stdout=io.StringIO())
+    call_command("import_cqc_locations", str(path), "--confirm-many-missing", stdout=io.StringIO())
     assert CareHome.objects.filter(cqc_location_id="1-600000001").exists()
 
 
@@ -476,7 +478,11 @@ def test_every_cqc_import_run_is_recorded_for_the_imports_page(register, pm_user
     cqc.cqc_import_apply(by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv")
     assert not ImportRun.objects.exists(), "a file sent back to correct or skip its bad rows is not a run"
     cqc.cqc_import_apply(
-        by=pm_user, data=directory_file(), filename="01_November_2026_CQC_directory.csv", skip_bad_rows=True
+        by=pm_user,
+        data=directory_file(),
+        filename="01_November_2026_CQC_directory.csv",
+        skip_bad_rows=True,
+        confirm_many_missing=True,
     )
     with pytest.raises(readers.ImportFileError):
         cqc.cqc_import_apply(by=None, data=b"not,a,cqc,file\n", filename="wrong.csv")

@@ -1,6 +1,7 @@
 """Suggested named leads: the shortlist's ranking and reasons, and the optimal fill of the gaps."""
 
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
@@ -147,3 +148,31 @@ def test_fill_gaps_page_shows_a_proposal(client_for, pm_user):
 
 def test_fill_gaps_page_is_for_coordinators(client_for, slt_user):
     assert client_for(slt_user).get("/care-homes/fill-gaps/").status_code == 403
+
+
+def test_fill_gaps_reasons_follow_the_person_chosen_in_each_row(client_for, pm_user):
+    """Issue 14: each option carries its own reason (the page's script shows it when the row is
+    changed), and a proposal shown again after an error gives the reason for the person chosen."""
+    homes = CareHomeFactory.create_batch(2, locality="North")
+    alex = StaffMemberFactory(name="Alex Spare", hours_per_week=Decimal("6"))
+    sam = StaffMemberFactory(name="Sam Some", hours_per_week=Decimal("3"))
+    gone = StaffMemberFactory(name="Gone Person", hours_per_week=Decimal("2"), is_active=False)
+    client = client_for(pm_user)
+    html = client.get("/care-homes/fill-gaps/?locality=North&hours_per_week=2").content.decode()
+    assert 'src="/static/js/fill_gaps.js"' in html or "js/fill_gaps" in html
+    for home in homes:
+        assert (
+            f'data-reason-for="reason_{home.pk}"' in html
+            and f'id="reason_{home.pk}" aria-live="polite"' in html
+        )
+    assert re.search(rf'<option value="{sam.pk}" data-reason="3 hours a week spare[^"]*"', html)
+    assert re.search(rf'<option value="{alex.pk}" data-reason="\d+ hours a week spare[^"]*"', html)
+    assert 'data-reason="No named lead: the home stays on the gap list."' in html
+
+    # Sam chosen for the first home and an inactive person for the second: refused, shown again;
+    # the first row's reason is Sam's, not the proposed person's.
+    data = {"locality": "North", "hours_per_week": "2", "home": [h.pk for h in homes]}
+    data |= {f"staff_{homes[0].pk}": sam.pk, f"staff_{homes[1].pk}": gone.pk}
+    html = client.post("/care-homes/fill-gaps/", data).content.decode()
+    reason = re.search(rf'id="reason_{homes[0].pk}" aria-live="polite">([^<]*)<', html).group(1)
+    assert reason.startswith("3 hours a week spare"), reason

@@ -2,6 +2,7 @@
 actions, recording with duplicates, and the trust's CSV upload."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -227,3 +228,32 @@ def test_lost_follow_ups_are_first_in_the_project_managers_needs(client_for, pm_
     html = client_for(pm_user).get("/gaps/").content.decode()
     assert "1 lost discharge follow-up: not acknowledged within 1 working day" in html
     assert 'href="/discharges/?state=lost"' in html
+
+
+def test_pages_run_on_from_the_open_follow_ups_to_the_closed_ones(client_for, pm_user, monkeypatch):
+    """The open ones worst first, then the closed ones in routing order, with none lost or repeated
+    where a page holds both."""
+    monkeypatch.setattr("discharge.views.followups.PAGE_SIZE", 3)
+    now = timezone.now()
+    for n in range(4):
+        at = now - datetime.timedelta(hours=n)
+        DischargeFollowUpFactory(reference=f"PO-OPEN-{n}", received_at=at, routed_at=at)
+    for n in range(3):
+        at = now - datetime.timedelta(days=30 + n)
+        DischargeFollowUpFactory(
+            reference=f"PO-CLOSED-{n}",
+            received_at=at,
+            routed_at=at,
+            state=State.CLOSED_COMPLETE,
+            closed_at=now,
+        )
+    client = client_for(pm_user)
+    seen = []
+    for page in (1, 2, 3):
+        html = client.get(f"/discharges/?page={page}").content.decode()
+        seen.append(sorted(set(re.findall(r"PO-(?:OPEN|CLOSED)-\d", html)), key=html.index))
+    assert seen == [
+        ["PO-OPEN-3", "PO-OPEN-2", "PO-OPEN-1"],
+        ["PO-OPEN-0", "PO-CLOSED-2", "PO-CLOSED-1"],
+        ["PO-CLOSED-0"],
+    ]

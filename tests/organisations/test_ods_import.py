@@ -300,3 +300,17 @@ def test_only_a_coordinator_may_run_the_import_as_a_user(pharmacist_user, pm_use
 
     assert run.by == pm_user
     assert CareHome.objects.count() == 0
+
+
+def test_a_verbatim_epraccur_excerpt_closes_a_practice_and_leaves_out_other_cost_centres():
+    """Lines copied unchanged from a published epraccur file (verbatim/README.md says where from)."""
+    closing = PracticeFactory(ods_code="A81003", name="Victoria Medical Practice")
+
+    run_command(str(FILES / "verbatim" / "epraccur.csv"))
+
+    assert org("A81001").kind == Organisation.Kind.GP_PRACTICE
+    assert org("A81001").is_active and org("A81001").postcode == "TS18 1HU"
+    closing.refresh_from_db()
+    assert closing.is_active is False and closing.closed_on == datetime.date(2017, 10, 31)
+    # A school nursing service (setting 9) and a community care service (setting 14) are not practices.
+    assert not Organisation.objects.filter(ods_code__in=["Y06102", "Y06109"]).exists()

@@ -87,6 +87,9 @@ ACCESS = {
     "carehomes:staff_lookup": Rule(get=LEADERSHIP, post=NOBODY),
     "carehomes:detail": Rule(get=LEADERSHIP | {"pharmacist"}, post=PM, kwargs=pk("care_home")),
     "carehomes:import": Rule(get=PM),
+    # A home's details changed, or a home added by hand: the project manager (issue 14).
+    "carehomes:add": Rule(get=PM),
+    "carehomes:edit": Rule(get=PM, kwargs=pk("care_home")),
     "carehomes:import_confirm": Rule(get=NOBODY, post=PM),
     "carehomes:fill_gaps": Rule(get=PM),
     "carehomes:assignment_add": Rule(get=NOBODY, post=PM, kwargs=pk("care_home")),

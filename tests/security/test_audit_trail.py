@@ -177,6 +177,20 @@ def care_home_scenarios(w):
         w.pm,
         expect=[w.home],
     )
+    # Changed and added by hand by the project manager (issue 14).
+    w.changed(
+        lambda: carehome_services.care_home_update(
+            by=w.pm, care_home=w.home, name="Aire View House", beds=41
+        ),
+        w.pm,
+        expect=[w.home],
+    )
+    w.changed(
+        lambda: carehome_services.care_home_create_by_hand(
+            by=w.pm, name="Chapel Lodge", postcode="LS7 4AA", locality="Leeds North", home_type="residential"
+        ),
+        w.pm,
+    )
 
 
 def assignment_scenarios(w):

@@ -32,7 +32,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carehomes.models import Assignment, CareHome, Visit
+from carehomes.models import Assignment, CareHome, Specialism, Visit
 from carehomes.visits.services import COUNT_FIELDS
 from organisations.models import Membership, Organisation, StaffMember
 from tests.cqc_files import DIRECTORY_HEADER
@@ -283,8 +283,37 @@ def _home(c):
     return {"pk": c.home.pk}
 
 
+def home_fields(c):
+    """A care home's details form (edit and add by hand): every field, plausible and junk."""
+    return {
+        "name": ["Moor View Care Home", "Harehills Lodge", "x" * 201],
+        "cqc_location_id": ["", "1-101234567", c.other_home.cqc_location_id, "1-", "X-123"],
+        "address": ["1 Moor Road, Leeds", "x" * 301],
+        "postcode": ["LS1 3EX", "ls13ex", "NOT A POSTCODE"],
+        "phone": ["", "0113 496 0000", "+44 113 496 0000", "12345"],
+        "locality": ["Leeds North", ""],
+        "pcn": [c.pcn.ods_code or c.pcn.name, c.other_pcn.name, "NOPE1", ""],
+        "practice": ["", "B86001", c.pcn.name],
+        "beds": ["0", "42", "1000", "1001", "-1"],
+        "home_type": choices(CareHome.HomeType),
+        "specialisms": pks(*Specialism.objects.all()[:2]),
+    }
+
+
+def home_valid(c):
+    return {
+        "name": "Moor View Care Home",
+        "postcode": "LS1 3EX",
+        "locality": "Leeds North",
+        "beds": "42",
+        "home_type": "nursing",
+    }
+
+
 FORMS = [
     # Care homes, staff and assignments: the project manager.
+    Form("carehomes:edit", "pm", home_fields, home_valid, _home),
+    Form("carehomes:add", "pm", home_fields, home_valid),
     Form(
         "carehomes:assignment_add",
         "pm",
@@ -877,7 +906,10 @@ def test_imports_take_any_bytes(city, as_role, kind, data, skip):
     found = TOKEN.search(response.content.decode(errors="replace")) if response.status_code == 200 else None
     if found:
         # The preview was shown: confirm it. Errors and no skip: 400 and nothing imported.
-        confirm = {"token": found.group(1), **({"skip_bad_rows": skip} if skip else {})}
+        confirm = {
+            "token": found.group(1),
+            **({"skip_bad_rows": skip, "confirm_many_missing": skip} if skip else {}),
+        }
         send(client, "POST", reverse(confirm_url), role="pm", data=confirm)
 
 

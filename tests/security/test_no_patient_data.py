@@ -34,6 +34,8 @@ PROPERTY = settings(
 REDIRECTS = {301, 302, 303}
 # Free-text fields of each form (by URL name and role), as posted.
 FREE_TEXT = {
+    ("carehomes:edit", "pm"): ["name", "address", "locality"],
+    ("carehomes:add", "pm"): ["name", "address", "locality"],
     ("carehomes:visit_create", "pharmacist"): ["notes", "escalation_summary"],
     ("carehomes:visit_create", "pm"): ["notes", "escalation_summary"],
     ("carehomes:visit_edit", "pharmacist"): ["notes", "escalation_summary"],

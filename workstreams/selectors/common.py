@@ -1,10 +1,7 @@
-"""What the workstreams app's reads share: a count as a subquery, the hours field, the newest
-history records."""
+"""What the workstreams app's reads share: a count as a subquery, and the hours field."""
 
 from django.db.models import Count, DecimalField, IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
-
-from carehomes.selectors import HISTORY_LIMIT
 
 HOURS = DecimalField(max_digits=8, decimal_places=1)
 
@@ -17,7 +14,3 @@ def subquery_count(queryset, group_field):
         Value(0),
         output_field=IntegerField(),
     )
-
-
-def newest(records, limit=HISTORY_LIMIT):
-    return records.select_related("history_user").order_by("-history_date", "-history_id")[:limit]

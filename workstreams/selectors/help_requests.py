@@ -7,10 +7,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
-from carehomes.selectors import HISTORY_LIMIT, history_entries, staff_capacity
+from carehomes.selectors import staff_capacity
+from config.history import HISTORY_LIMIT, history_entries, newest
 from organisations.models import StaffMember
 from workstreams.models import SupportOffer, SupportRequest
-from workstreams.selectors.common import HOURS, newest, subquery_count
+from workstreams.selectors.common import HOURS, subquery_count
 
 
 def _current_status_expression(today):

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from carehomes import gaps
 from carehomes.models import Assignment, CareHome
-from carehomes.selectors import history_entries, staff_capacity
+from carehomes.selectors import staff_capacity
+from config.history import history_entries, newest
 from config.presenters import Need, plural
 from organisations.models import EngagementNote, Organisation, StaffMember
 from workstreams.models import SupportOffer, SupportRequest
-from workstreams.selectors.common import HOURS, newest, subquery_count
+from workstreams.selectors.common import HOURS, subquery_count
 from workstreams.selectors.help_requests import support_request_list
 
 

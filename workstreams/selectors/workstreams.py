@@ -3,9 +3,9 @@
 from django.db.models import OuterRef, Prefetch
 
 from carehomes.models import CareHome
-from carehomes.selectors import history_entries
+from config.history import history_entries, newest
 from workstreams.models import ProgressNote, Workstream
-from workstreams.selectors.common import newest, subquery_count
+from workstreams.selectors.common import subquery_count
 
 
 def workstream_list(*, status=None):

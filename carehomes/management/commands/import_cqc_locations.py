@@ -1,4 +1,5 @@
-"""manage.py import_cqc_locations FILE [--dry-run] [--skip-bad-rows]: bring the care-home register up to date."""
+"""manage.py import_cqc_locations FILE [--dry-run] [--skip-bad-rows] [--confirm-many-missing]: bring the
+care-home register up to date."""
 
 from pathlib import Path
 
@@ -19,8 +20,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-bad-rows", action="store_true", help="Import the good rows even if some rows have errors"
         )
+        parser.add_argument(
+            "--confirm-many-missing",
+            action="store_true",
+            help="Import even though the file would leave many of the hub's homes missing from it",
+        )
 
-    def handle(self, *args, file, dry_run=False, skip_bad_rows=False, **options):
+    def handle(self, *args, file, dry_run=False, skip_bad_rows=False, confirm_many_missing=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
@@ -32,7 +38,11 @@ class Command(BaseCommand):
                 preview, applied = cqc.cqc_import_preview(cqc_formats.parse_cqc(data, path.name)), False
             else:
                 preview, applied = cqc.cqc_import_apply(
-                    by=None, data=data, filename=path.name, skip_bad_rows=skip_bad_rows
+                    by=None,
+                    data=data,
+                    filename=path.name,
+                    skip_bad_rows=skip_bad_rows,
+                    confirm_many_missing=confirm_many_missing,
                 )
         except readers.ImportFileError as error:
             raise CommandError(str(error)) from error
@@ -41,10 +51,15 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was saved.")
         elif applied:
             self.stdout.write(self.style.SUCCESS("Imported."))
-        else:
+        elif preview.has_errors and not skip_bad_rows:
             raise CommandError(
                 "The file has rows with errors, so nothing was imported. "
                 "Correct the file, or run again with --skip-bad-rows."
+            )
+        else:
+            raise CommandError(
+                f"{preview.many_missing_message}, so nothing was imported. "
+                "Use the whole, current file, or run again with --confirm-many-missing."
             )
 
     def _report(self, preview):
@@ -55,9 +70,15 @@ class Command(BaseCommand):
             ("changed", "Changed"),
             ("unchanged", "Unchanged"),
             ("missing", "Missing from the file (flagged, not deleted)"),
+            ("kept", "Kept: changed in the hub"),
             ("skipped", "Skipped (not care homes)"),
             ("errors", "Rows with errors"),
         ):
             self.stdout.write(f"{label}: {s[key]}")
         for error in preview.errors:
             self.stdout.write(f"  Row {error.row_number}: {error.reason}")
+        for row, home, kept in preview.kept:
+            fields = "; ".join(f"{label} “{old}” (the file has “{new}”)" for label, old, new in kept)
+            self.stdout.write(f"  Row {row.row_number}: {home.name}: kept, changed in the hub: {fields}")
+        if preview.many_missing:
+            self.stdout.write(f"Warning: {preview.many_missing_message}.")

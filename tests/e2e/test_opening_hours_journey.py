@@ -1,0 +1,86 @@
+"""Journey (keyboard only): a community pharmacist enters their pharmacy's opening hours, is told
+what is wrong next to the box, mends it, and the stage-1 timer counts the hours."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from discharge import selectors
+from organisations.access import COMMUNITY_PHARMACY
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD, CommunityPharmacyFactory, user_with_role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def press(page, locator, key="Enter"):
+    """Move the keyboard focus to an element and press a key on it: no mouse."""
+    locator.focus()
+    page.keyboard.press(key)
+
+
+def type_into(page, locator, text):
+    locator.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_pharmacist_enters_opening_hours_by_keyboard(page):
+    pharmacy = CommunityPharmacyFactory(name="Moortown Pharmacy")
+    user_with_role(COMMUNITY_PHARMACY, username="chemist", organisation=pharmacy)
+    sign_in(page, "chemist", PASSWORD)
+    assert page.url.endswith("/discharges/mine/")
+
+    # From their home page to their pharmacy's hours
+    press(page, page.get_by_role("link", name="Moortown Pharmacy's opening hours"))
+    page.get_by_role("heading", level=1, name="Moortown Pharmacy - Opening hours").wait_for()
+    assert page.get_by_text("No hours are recorded yet").is_visible()
+    assert_accessible(page)
+
+    # Monday with a lunch close (the afternoon in a second session), one time mistyped; Sunday closed
+    for day in DAYS:
+        group = page.get_by_role("group", name=day, exact=True)
+        press(page, group.get_by_label("Closed" if day == "Sunday" else "Open"), " ")
+    type_into(page, page.get_by_label("Monday opens"), "9")
+    type_into(page, page.get_by_label("Monday closes"), "1pm")
+    press(page, page.locator("summary", has_text="Monday: a second or third session"))
+    expect(page.get_by_label("Monday second session opens")).to_be_visible()
+    type_into(page, page.get_by_label("Monday second session opens"), "2pm")
+    type_into(page, page.get_by_label("Monday second session closes"), "6:30pm")
+    for day in DAYS[1:6]:
+        type_into(page, page.get_by_label(f"{day} opens"), "9am")
+        type_into(page, page.get_by_label(f"{day} closes"), "18:00" if day != "Saturday" else "midday")
+    press(page, page.get_by_role("button", name="Save opening hours"))
+
+    # The error summary takes the focus, names the box, and what was typed is still there
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    message = "Enter the time Monday opens as a real time, like 9am, 6:30pm or 18:30."
+    expect(summary).to_contain_text(message)
+    assert page.title().startswith("Error: ")
+    expect(page.get_by_label("Monday opens")).to_have_value("9")
+    expect(page.get_by_label("Monday second session closes")).to_have_value("6:30pm")
+    assert selectors.opening_sessions(pharmacy) == []
+    assert_accessible(page)
+
+    # The summary's link goes to the box; mend it and save
+    press(page, summary.get_by_role("link", name=message))
+    expect(page.get_by_label("Monday opens")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("9am")
+    press(page, page.get_by_role("button", name="Save opening hours"))
+
+    banner = page.locator(".nhsuk-notification-banner--success")
+    banner.wait_for()
+    expect(banner).to_contain_text("opening hours are saved")
+    expect(page.get_by_role("cell", name="Added Monday 2pm to 6:30pm")).to_be_visible()
+    sessions = selectors.opening_sessions(pharmacy)
+    assert sessions[:2] == [
+        (0, datetime.time(9), datetime.time(13)),
+        (0, datetime.time(14), datetime.time(18, 30)),
+    ]
+    assert (5, datetime.time(9), datetime.time(12)) in sessions and len(sessions) == 7
+    assert_accessible(page)
+    assert not page.js_errors
