@@ -15,7 +15,8 @@ from django.utils import timezone
 from actionplan.models import Action, GapReport, Rag
 from actionplan.report_terms import TREND_WEEKS, parse_week
 from carehomes import gaps as gap_rules
-from carehomes.models import Assignment, CareHome, Visit
+from carehomes.hours_state import refresh_expired as refresh_expired_hours
+from carehomes.models import Assignment, CareHome, OrganisationHours, Visit
 from discharge.figures import weekly_rows as discharge_weekly_rows
 from organisations.access import SLT
 from organisations.models import Organisation, Sector, StaffMember
@@ -88,11 +89,41 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
     }
 
 
-def hours_by(*, as_of=None, homes=None, organisations=None):
+def _kept_hours(organisations=None):
+    """Each organisation's hours from its kept totals (`carehomes.hours_state`): one query over a
+    row per organisation, instead of summing every staff member and assignment."""
+    refresh_expired_hours()
+    kept = OrganisationHours.objects.filter(Q(staff_count__gt=0) | Q(assignment_count__gt=0))
+    if organisations is not None:
+        kept = kept.filter(organisation__in=organisations)
+    return {
+        org: {
+            "organisation_id": org,
+            "name": name,
+            "sector": sector,
+            "available": available if staff else Decimal(0),
+            "assigned": assigned if assignments else Decimal(0),
+        }
+        for org, name, sector, available, assigned, staff, assignments in kept.values_list(
+            "organisation",
+            "organisation__name",
+            "organisation__sector",
+            "available_hours",
+            "assigned_hours",
+            "staff_count",
+            "assignment_count",
+        )
+    }
+
+
+def hours_by(*, as_of=None, homes=None, organisations=None, raw=False):
     """Hours available (active staff) and assigned (current assignments), by organisation and by
-    sector. Two grouped queries; `homes` narrows assigned hours to those homes, `organisations`
-    narrows both to those employers."""
+    sector. `homes` narrows assigned hours to those homes, `organisations` narrows both to those
+    employers. For today and all homes, read from each organisation's kept totals (one query);
+    otherwise (or `raw`) two grouped queries over the staff and assignments."""
     as_of = as_of or timezone.localdate()
+    if homes is None and not raw and as_of == timezone.localdate():
+        return _by_sector(_kept_hours(organisations))
     staff = StaffMember.objects.filter(is_active=True).deployable()
     assignments = Assignment.objects.current(as_of)
     if homes is not None:
@@ -134,6 +165,11 @@ def hours_by(*, as_of=None, homes=None, organisations=None):
             },
         )
         entry["assigned"] = row["hours"] or Decimal(0)
+    return _by_sector(rows)
+
+
+def _by_sector(rows):
+    """The organisations' rows in name order, and their sums by sector."""
     sector_names = dict(Sector.choices)
     by_sector = {}
     for entry in rows.values():
@@ -255,6 +291,18 @@ def latest_headlines():
 
 
 TREND_EXTRA_KEYS = ("care_homes", "outbreak_not_visited", "pcns_no_hours", "open_requests")
+
+
+def previous_report_headlines(week):
+    """The week and headline figures of the newest current report before `week`'s, or None: what
+    a report's headline figures are compared with (one query)."""
+    row = (
+        GapReport.objects.filter(is_current=True, week__lt=week)
+        .order_by("-week")
+        .values_list("week", "data__headlines")
+        .first()
+    )
+    return {"week": row[0], "headlines": row[1] or {}} if row else None
 
 
 def trend_points(limit=52):

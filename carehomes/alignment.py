@@ -7,6 +7,7 @@ what it moved, which the import keeps on its run for the project manager's Impor
 
 from simple_history.utils import bulk_update_with_history
 
+from carehomes.hours_state import organisation_hours_refresh
 from carehomes.models import CareHome
 
 REASON = "ODS import: its GP practice moved to another PCN"
@@ -17,7 +18,7 @@ def care_homes_follow_practices(sender, *, moves, by=None, **kwargs):
     new_pcn_for = {practice.pk: (practice, new_pcn) for practice, _old, new_pcn in moves if new_pcn}
     if not new_pcn_for:
         return []
-    changed, answer = [], []
+    changed, answer, pcns = [], [], set()
     homes = CareHome.objects.filter(practice_id__in=list(new_pcn_for)).select_related("pcn").order_by("name")
     for home in homes:
         practice, new_pcn = new_pcn_for[home.practice_id]
@@ -34,10 +35,13 @@ def care_homes_follow_practices(sender, *, moves, by=None, **kwargs):
                 "new_pcn_code": new_pcn.ods_code,
             }
         )
+        pcns |= {home.pcn_id, new_pcn.pk}
         home.pcn = new_pcn
         changed.append(home)
     if changed:
         bulk_update_with_history(
             changed, CareHome, ["pcn"], batch_size=500, default_user=by, default_change_reason=REASON
         )
+        # A bulk update skips model signals: the PCNs' kept totals (homes aligned, hours in them) now.
+        organisation_hours_refresh(organisation_ids=pcns)
     return answer

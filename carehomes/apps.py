@@ -21,6 +21,10 @@ class CarehomesConfig(AppConfig):
 
         state.connect()
 
+        from carehomes import hours_state
+
+        hours_state.connect()
+
         from carehomes.visits import totals
 
         totals.connect()

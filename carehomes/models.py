@@ -337,3 +337,7 @@ class VisitDayTotal(models.Model):
 
     def __str__(self):
         return f"visits on {self.visited_on} ({self.mode}, cover={self.is_cover}, {self.activity or 'all'})"
+
+
+# Kept per-organisation hour totals live in their own module; imported here so Django registers them.
+from carehomes.hours_models import OrganisationHours  # noqa: E402, F401

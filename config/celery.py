@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "carehomes.tasks.check_care_home_state",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Every organisation's kept hour totals, the same way.
+    "organisation-hours-check": {
+        "task": "carehomes.tasks.check_organisation_hours",
+        "schedule": crontab(minute=40, hour=2),
+    },
     # The visit list's day totals recomputed from the visit table; drift logged and repaired.
     "visit-totals-check": {
         "task": "carehomes.tasks.check_visit_totals",

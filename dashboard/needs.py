@@ -19,28 +19,31 @@ COVER_VISIT_DAYS = 7
 
 
 def _gap_key(rule, care_home_id, pcn_id):
-    return f"{rule}:{care_home_id or ''}:{pcn_id or ''}"
+    return (rule, care_home_id or None, pcn_id or None)
 
 
-def new_gaps_since_last_report(gaps):
-    """How many of `gaps` (as now) were not in the latest weekly report; None with no report yet."""
+def new_gaps_since_last_report(gap_keys):
+    """How many of the gaps now (their (rule, care_home_id, pcn_id) keys) were not in the latest
+    weekly report; None with no report yet."""
     latest = GapReport.objects.filter(is_current=True).order_by("-week").values("data__gaps").first()
     if latest is None:
         return None
     before = {
         _gap_key(g.get("rule"), g.get("care_home_id"), g.get("pcn_id")) for g in latest["data__gaps"] or []
     }
-    return sum(1 for g in gaps if _gap_key(g.rule.code, g.care_home_id, g.pcn_id) not in before)
+    return sum(1 for key in gap_keys if _gap_key(*key) not in before)
 
 
-def project_manager_needs(*, gaps, today=None):
-    """Offers waiting for a decision, overdue actions, new gaps since last week, cover visits to check."""
+def project_manager_needs(*, gap_keys, today=None):
+    """Offers waiting for a decision, overdue actions, new gaps since last week, cover visits to check.
+
+    `gap_keys`: (rule, care_home_id, pcn_id) of every current gap (`dashboard.selectors.gap_keys`)."""
     today = today or timezone.localdate()
     offers = SupportOffer.objects.filter(status=SupportOffer.Status.OFFERED).count()
     overdue = Action.objects.filter(is_open=True, due_on__lt=today).count()
     since = today - datetime.timedelta(days=COVER_VISIT_DAYS)
     cover = Visit.objects.filter(is_cover=True, visited_on__gte=since).count()
-    new_gaps = new_gaps_since_last_report(gaps)
+    new_gaps = new_gaps_since_last_report(gap_keys)
     late = late_counts()
     needs = [
         # A lost discharge follow-up can harm a resident: first (issue 15, hazard H1).

@@ -7,6 +7,7 @@ only the headline figures out of each report's JSON.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -91,6 +92,67 @@ def gap_list(filters: Filters, *, today=None):
         )
 
     return cached("gaps", compute, today, filters)
+
+
+@dataclass(frozen=True)
+class GapPage:
+    """One page of the gap list: its gaps, its number, and the counts of every gap matching."""
+
+    gaps: list
+    number: int
+    counts: dict  # rule code -> gaps, worst rule first
+    total: int
+    keys: set | None = None  # (rule, care_home_id, pcn_id) of every gap matching, when asked for
+
+
+def gap_page(filters: Filters, *, page=None, today=None, keys=False):
+    """A page of the current gaps matching the filters, worst first, and how many there are of
+    each rule: a fixed handful of queries, building only the page's gaps (`carehomes.gaps.GapList`).
+    `keys` adds every matching gap's key (for "new since last week's report")."""
+    today = today or timezone.localdate()
+    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
+    size = settings.HUB["PAGE_SIZE"]
+    gaps = gap_rules.GapList(
+        homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
+    )
+    number = _page_number(page, len(gaps), size)
+    shown = list(gaps[(number - 1) * size : number * size])
+    return GapPage(shown, number, gaps.counts, len(gaps), gaps.keys() if keys else None)
+
+
+def _page_number(page, total, size):
+    """As `Paginator.get_page`: not a number -> 1, past the end -> the last page."""
+    last = max(1, -(-total // size))
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), last)
+
+
+def cached_gap_page(filters: Filters, *, page=None, today=None, keys=False):
+    today = today or timezone.localdate()
+    return cached(
+        "gap-page",
+        lambda: gap_page(filters, page=page, today=today, keys=keys),
+        today,
+        filters,
+        str(page),
+        keys,
+    )
+
+
+def gap_keys(filters: Filters, *, today=None):
+    """(rule, care_home_id, pcn_id) of every current gap matching the filters (to match a report's)."""
+    today = today or timezone.localdate()
+    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
+
+    def compute():
+        return gap_rules.GapList(
+            homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
+        ).keys()
+
+    return cached("gap-keys", compute, today, filters)
 
 
 def dashboard_figures(filters: Filters, *, today=None):

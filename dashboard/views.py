@@ -1,7 +1,7 @@
 """The citywide dashboard and the gap list: read-only, composed from the apps' selectors."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -97,8 +97,12 @@ def fix_link(gap):
 def gap_list(request):
     form = GapFilterForm(request.GET or None, options=selectors.filter_options())
     filters = _filters(form)
-    gaps = selectors.gap_list(filters)
-    page = Paginator(gaps, settings.HUB["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    # The project manager's "what needs you now" counts the gaps new since last week's report,
+    # citywide: read with this page's gaps when the list is not filtered.
+    wants_needs = may(request.user, Permission.ACCEPT_SUPPORTOFFER) and not request.htmx
+    citywide = filters == selectors.Filters()
+    result = selectors.cached_gap_page(filters, page=request.GET.get("page"), keys=wants_needs and citywide)
+    page = Page(result.gaps, result.number, Paginator(range(result.total), settings.HUB["PAGE_SIZE"]))
     for gap in page.object_list:
         gap.fix_url = fix_link(gap)
     kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
@@ -106,14 +110,10 @@ def gap_list(request):
     def page_url(number):
         return "?" + urlencode(kept | {"page": number})
 
-    counts = {}
-    for gap in gaps:
-        counts[gap.rule.code] = counts.get(gap.rule.code, 0) + 1
-    is_pm = may(request.user, Permission.ACCEPT_SUPPORTOFFER)
     needs = None
-    if is_pm and not request.htmx:
-        citywide = gaps if not form.has_changed() else selectors.gap_list(selectors.Filters())
-        needs = project_manager_needs(gaps=citywide)
+    if wants_needs:
+        keys = result.keys if citywide else selectors.gap_keys(selectors.Filters())
+        needs = project_manager_needs(gap_keys=keys)
     return render_page(
         request,
         "dashboard/gaps.jinja",
@@ -124,8 +124,8 @@ def gap_list(request):
             "form": form,
             "page": page,
             "page_url": page_url,
-            "total": len(gaps),
-            "counts": counts,
+            "total": result.total,
+            "counts": result.counts,
         },
         block="results",
     )

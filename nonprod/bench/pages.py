@@ -175,7 +175,8 @@ def clients_for(users):
     return {"slt": slt, "pm": pm, "pharmacist": pharmacist}
 
 
-def measure_pages(users, home, *, requests, warmup, writer=None):
+def measure_pages(users, home, *, requests, warmup, writer=None, only=None):
+    """Each page's timings; `only` names the pages to measure (every page when None)."""
     clients = clients_for(users)
     slt, pm, pharmacist = clients["slt"], clients["pm"], clients["pharmacist"]
     locality = home.locality
@@ -202,28 +203,35 @@ def measure_pages(users, home, *, requests, warmup, writer=None):
         }
 
     kw = {"requests": requests, "warmup": warmup, "writer": writer}
-    deep = (
-        Visit.objects.order_by("-visited_on", "-pk").values_list("visited_on", "pk")[
-            1999 * settings.HUB["PAGE_SIZE"] - 1
-        ]
-        if Visit.objects.count() > 2000 * settings.HUB["PAGE_SIZE"]
-        else Visit.objects.order_by("visited_on", "pk").values_list("visited_on", "pk").first()
-    )
-    pages = {
-        "/dashboard/": timed(slt, "GET", "/dashboard/", **kw),
-        "/gaps/": timed(pm, "GET", "/gaps/", **kw),
-        "/care-homes/": timed(pm, "GET", "/care-homes/", **kw),
-        "/care-homes/ (filtered)": timed(pm, "GET", f"/care-homes/?locality={locality}&has_gap=yes", **kw),
-        "care-home detail": timed(pm, "GET", f"/care-homes/{home.pk}/", **kw),
-        "visit POST": timed(pharmacist, "POST", "/visits/new/", data_factory=visit_data, **kw),
-        "visit list page 1": timed(pm, "GET", "/visits/", **kw),
-        "visit list page 2,000": timed(pm, "GET", f"/visits/?older={deep[0].isoformat()}.{deep[1]}", **kw),
+
+    def deep():
+        """The cursor of the visit list's page 2,000 (or of its oldest visit in a small data set)."""
+        day, pk = (
+            Visit.objects.order_by("-visited_on", "-pk").values_list("visited_on", "pk")[
+                1999 * settings.HUB["PAGE_SIZE"] - 1
+            ]
+            if Visit.objects.count() > 2000 * settings.HUB["PAGE_SIZE"]
+            else Visit.objects.order_by("visited_on", "pk").values_list("visited_on", "pk").first()
+        )
+        return f"{day.isoformat()}.{pk}"
+
+    plan = {
+        "/dashboard/": lambda: timed(slt, "GET", "/dashboard/", **kw),
+        "/gaps/": lambda: timed(pm, "GET", "/gaps/", **kw),
+        "/care-homes/": lambda: timed(pm, "GET", "/care-homes/", **kw),
+        "/care-homes/ (filtered)": lambda: timed(
+            pm, "GET", f"/care-homes/?locality={locality}&has_gap=yes", **kw
+        ),
+        "care-home detail": lambda: timed(pm, "GET", f"/care-homes/{home.pk}/", **kw),
+        "visit POST": lambda: timed(pharmacist, "POST", "/visits/new/", data_factory=visit_data, **kw),
+        "visit list page 1": lambda: timed(pm, "GET", "/visits/", **kw),
+        "visit list page 2,000": lambda: timed(pm, "GET", f"/visits/?older={deep()}", **kw),
     }
     for name, (role, path) in extra_pages(home=home, locality=locality).items():
-        pages[name] = timed(clients[role], "GET", path, **kw)
+        plan[name] = lambda role=role, path=path: timed(clients[role], "GET", path, **kw)
     for name, read in extra_reads(home=home, locality=locality).items():
-        pages[name] = timed_read(read, **kw)
-    return pages
+        plan[name] = lambda read=read: timed_read(read, **kw)
+    return {name: measure() for name, measure in plan.items() if only is None or name in only}
 
 
 def stale_reads(users, targets):

@@ -59,4 +59,5 @@ def print_results(results, write):
     for name, row in results["targets"].items():
         got = row.get("p95_ms", row.get("s"))
         want = row.get("target_p95_ms", row.get("target_s"))
-        write(f"  {name:<26}{got!s:>10} / {want!s:<6} {'met' if row['met'] else 'NOT met'}")
+        verdict = "not measured" if got is None else "met" if row["met"] else "NOT met"
+        write(f"  {name:<26}{got!s:>10} / {want!s:<6} {verdict}")

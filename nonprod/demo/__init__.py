@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from carehomes.hours_state import organisation_hours_rebuild
 from carehomes.state import carehome_state_rebuild
 from carehomes.visits.totals import visit_totals_rebuild
 from nonprod.demo.city import DEMO_LOGINS, DemoCity
@@ -74,5 +75,6 @@ def build_demo_city(*, today=None, password=None):
         city.build()
         # Assignments and visits were bulk-created (no signals): keep every home's state now.
         carehome_state_rebuild()
+        organisation_hours_rebuild()
         visit_totals_rebuild()
     return city.summary()

@@ -16,6 +16,7 @@ import random
 from django.db import connection, transaction
 from django.utils import timezone
 
+from carehomes.hours_state import organisation_hours_rebuild
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.state import carehome_state_rebuild
 from carehomes.visits.totals import visit_totals_rebuild
@@ -47,6 +48,7 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         reset_sequences([Organisation, StaffMember, CareHome, Assignment, Visit])
         # Rows went in by COPY / bulk_create (no signals): keep every home's state now.
         carehome_state_rebuild()
+        organisation_hours_rebuild()
         visit_totals_rebuild()
     data_changed()
     if connection.vendor == "postgresql":

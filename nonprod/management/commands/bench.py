@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from carehomes.models import CareHome
 from nonprod import scale
-from nonprod.bench import pages, reference, report
+from nonprod.bench import pages as bench_pages
+from nonprod.bench import reference, report
 from nonprod.bench.api import measure_api
+from nonprod.bench.demo import measure_demo, print_demo_results
 from nonprod.bench.writer import WRITER_RATE, Writer
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 
@@ -34,8 +36,27 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=40, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=5)
         parser.add_argument("--output", default="bench-results.json")
+        parser.add_argument(
+            "--pages",
+            default="",
+            help='Only these pages, comma-separated by their names in the table (e.g. "/dashboard/,/gaps/").',
+        )
+        parser.add_argument("--no-api", action="store_true", help="Leave out the read API's measurements.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Time every page at demo size instead (a database holding `seed_demo`'s city); "
+            "writes bench-demo-results.json unless --output is given.",
+        )
 
-    def handle(self, *args, homes, requests, warmup, output, **options):
+    def handle(self, *args, homes, requests, warmup, output, pages="", no_api=False, demo=False, **options):
+        if demo:
+            results = measure_demo(requests=requests, warmup=warmup)
+            path = "bench-demo-results.json" if output == "bench-results.json" else output
+            Path(path).write_text(json.dumps(results, indent=2))
+            print_demo_results(results, self.stdout.write)
+            return
+        only = {name.strip() for name in pages.split(",") if name.strip()} or None
         if scale.current_counts().care_homes < homes:
             self.stdout.write(f"Building the scale data set ({homes} homes)…")
             started = time.monotonic()
@@ -52,11 +73,11 @@ class Command(BaseCommand):
             "warmup_per_page": warmup,
             "timing": "server time in-process (Django test client), ms",
         }
-        users, home = pages.bench_users()
+        users, home = bench_pages.bench_users()
         cutoff = timezone.localdate() - datetime.timedelta(days=settings.HUB["NO_VISIT_DAYS"])
         gapped = Q(state__last_visited_on__isnull=True) | Q(state__last_visited_on__lt=cutoff)
         targets = list(
-            CareHome.objects.filter(gapped).exclude(pk=home.pk).order_by("pk")[: pages.STALE_CHECKS]
+            CareHome.objects.filter(gapped).exclude(pk=home.pk).order_by("pk")[: bench_pages.STALE_CHECKS]
         )
         writer_homes = list(
             CareHome.objects.exclude(pk__in=[t.pk for t in targets])
@@ -82,24 +103,24 @@ class Command(BaseCommand):
                 results = {"pages": {}}
                 for mode, on in (("uncached", False), ("cached", True)):
                     with override_settings(HUB={**settings.HUB, "CACHE_FIGURES": on}):
-                        results["pages"][mode] = pages.measure_pages(
-                            users, home, requests=requests, warmup=warmup, writer=writer
+                        results["pages"][mode] = bench_pages.measure_pages(
+                            users, home, requests=requests, warmup=warmup, writer=writer, only=only
                         )
                 with override_settings(HUB={**settings.HUB, "CACHE_FIGURES": True}):
-                    results["stale_reads"] = pages.stale_reads(users, targets)
+                    results["stale_reads"] = bench_pages.stale_reads(users, targets)
             finally:
                 writer.stop.set()
                 if threaded:
                     writer.join()
             results["writer"] = writer.summary()
             results["gap_report_s"] = reference.time_gap_report()
-            results["api"] = measure_api(requests=requests, warmup=warmup)
+            if not no_api:
+                results["api"] = measure_api(requests=requests, warmup=warmup)
             raw_ms = reference.time_raw_sql(repeats=max(5, requests // 4))
             results["raw_sql_ms"] = round(raw_ms, 2)
             for mode in ("cached", "uncached"):
-                results[f"dashboard_{mode}_vs_raw_sql"] = round(
-                    results["pages"][mode]["/dashboard/"]["p50_ms"] / raw_ms, 2
-                )
+                dashboard = results["pages"][mode].get("/dashboard/")
+                results[f"dashboard_{mode}_vs_raw_sql"] = dashboard and round(dashboard["p50_ms"] / raw_ms, 2)
         conditions["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         results["sign_in_cpu_ms"] = reference.sign_in_cpu_ms()
         results["targets"] = report.targets(results)

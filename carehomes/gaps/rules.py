@@ -1,0 +1,105 @@
+"""The gap rules, what a gap is, and the registry through which apps above carehomes add theirs."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    fix: str  # what fixes it, shown as the link text
+
+
+NO_LEAD = Rule("no_lead", "No named lead", HIGH, "Assign a named lead")
+OUTBREAK_NOT_VISITED = Rule(
+    "outbreak_not_visited", "Outbreak and no visit since it began", HIGH, "Log a visit"
+)
+NO_RECENT_VISIT = Rule("no_recent_visit", "No recent visit", MEDIUM, "Log a visit")
+LEAD_OVER_CAPACITY = Rule("lead_over_capacity", "Lead over capacity", MEDIUM, "Rebalance the lead's homes")
+PCN_NO_HOURS = Rule("pcn_no_hours", "PCN has committed no hours", MEDIUM, "Talk to the PCN")
+
+CARE_HOME_RULES = (NO_LEAD, OUTBREAK_NOT_VISITED, NO_RECENT_VISIT, LEAD_OVER_CAPACITY)
+RULES = {r.code: r for r in (*CARE_HOME_RULES, PCN_NO_HOURS)}
+
+
+@dataclass
+class Gap:
+    rule: Rule
+    reason: str
+    care_home_id: int | None = None
+    care_home_name: str = ""
+    pcn_id: int | None = None
+    pcn_name: str = ""
+    locality: str = ""
+    organisation_ids: list[int] = field(default_factory=list)
+    # For a gap about neither a home nor a PCN (e.g. a trust): what it is about.
+    subject_name: str = ""
+
+    @property
+    def severity(self):
+        return self.rule.severity
+
+    @property
+    def sort_key(self):
+        return (SEVERITY_ORDER[self.rule.severity], self.rule.code, self.subject)
+
+    @property
+    def subject(self):
+        return self.care_home_name or self.pcn_name or self.subject_name
+
+    def as_dict(self):
+        return {
+            "rule": self.rule.code,
+            "name": self.rule.name,
+            "severity": self.rule.severity,
+            "reason": self.reason,
+            "care_home_id": self.care_home_id,
+            "care_home": self.care_home_name,
+            "pcn_id": self.pcn_id,
+            "pcn": self.pcn_name,
+            "locality": self.locality,
+            "subject": self.subject,
+        }
+
+
+# Rules from the apps above carehomes (which carehomes never imports), registered at start-up:
+# each source says its rules and collects its gaps; the gap list composes them with its own.
+@dataclass(frozen=True)
+class GapSource:
+    rules: tuple
+    # collect(homes=<CareHome queryset or None>, today=<date>) -> list[Gap]: every gap of its rules.
+    collect: object
+    # Optional, so that a page of the gap list costs a page, not every gap (`carehomes.gaps.lists`):
+    # count(homes=, today=) -> {rule code: number of gaps};
+    # page(code=, homes=, today=, offset=, limit=) -> that rule's gaps [offset:offset+limit], in
+    #   order of `Gap.subject` by code point (as Python sorts strings);
+    # keys(homes=, today=) -> {(rule code, care_home_id, pcn_id)} of every gap.
+    count: object = None
+    page: object = None
+    keys: object = None
+
+
+GAP_SOURCES: list[GapSource] = []
+
+
+def register_gap_source(*, rules, collect, count=None, page=None, keys=None):
+    """Add gap rules kept by another app (e.g. discharge); idempotent per rule set."""
+    if any(source.rules == tuple(rules) for source in GAP_SOURCES):
+        return
+    GAP_SOURCES.append(GapSource(tuple(rules), collect, count, page, keys))
+    RULES.update({rule.code: rule for rule in rules})
+
+
+def rule_order(code):
+    """Where a rule's gaps come in the list: worst first, then by rule code."""
+    return (SEVERITY_ORDER[RULES[code].severity], code)
+
+
+def no_visit_days():
+    return settings.HUB["NO_VISIT_DAYS"]
