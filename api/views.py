@@ -39,6 +39,7 @@ def token_list(request):
                 request,
                 "api/token_created.jinja",
                 {"page_title": "Your new API token", "token": token, "secret": secret},
+                status=201,  # Created: shown once, in this answer (not behind a redirect that would keep it)
             )
     tokens = list(selectors.api_token_list(user=request.user))
     return render(

@@ -21,7 +21,7 @@ def test_making_a_token_shows_it_once_and_keeps_only_its_digest(client_for, phar
 
     response = client.post("/account/api-tokens/", {"name": "Power BI visits", "lifetime_days": "90"})
 
-    assert response.status_code == 200
+    assert response.status_code == 201  # Created, and shown in this answer only
     token = ApiToken.objects.get()
     secret = re.search(r"chph_[A-Za-z0-9_-]+", response.content.decode())[0]
     assert secret.startswith("chph_") and len(secret) > 40
@@ -79,7 +79,7 @@ def test_only_a_superuser_makes_a_service_account_token_that_publishes(client_fo
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = ApiToken.objects.get(name="ICB dashboard")
     assert token.publishes and token.created_by == superuser
     assert token.user.username == "service-icb-analytics"

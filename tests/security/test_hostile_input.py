@@ -123,11 +123,11 @@ def send(client, method, url, *, role, data=None, htmx=False, files=None):
         assert response.status_code < 500, f"{response.status_code}: {what}"
         # A refusal is a 4xx, or the page shown again with the NHS.UK error summary (htmx answers a
         # refused form with 200 and the form's block); a success redirects (or, for htmx, answers
-        # the refreshed block with no error summary).
+        # the refreshed block with no error summary; a made API token is shown once, as 201 Created).
         refused = (
             response.status_code >= 400
             or shows_error_summary(response)
-            or (response.status_code not in REDIRECTS and not htmx)
+            or (response.status_code not in REDIRECTS | {201} and not htmx)
         )
         if method == "GET" or refused:
             changed = changed_tables(before, table_snapshot())
