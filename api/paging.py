@@ -81,10 +81,6 @@ def _moment(value):
     return value.isoformat() if value is not None else ""
 
 
-def _as_is(value):
-    return value  # numbers and dates: the csv module writes them as ISO text already; None as ""
-
-
 def csv_converters(schema):
     """One converter per column, chosen once from the schema's type: text is made formula-safe,
     lists are joined with semicolons, booleans are true/false, times are ISO 8601."""
@@ -100,7 +96,7 @@ def csv_converters(schema):
         elif "str" in kind:
             converters.append(safe_cell)
         else:
-            converters.append(_as_is)
+            converters.append(None)  # numbers and dates: the csv module writes them as ISO text already
     return list(zip(schema.model_fields, converters, strict=True))
 
 
@@ -126,7 +122,9 @@ def csv_chunks(resource, request, query):
                 suppress_small_numbers(results, resource.schema)
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows([convert(row[c]) for c, convert in plan] for row in results)
+            writer.writerows(
+                [row[c] if convert is None else convert(row[c]) for c, convert in plan] for row in results
+            )
             total += len(results)
             yield buffer.getvalue()
     finally:

@@ -25,8 +25,11 @@ def safe_cell(value):
     Text beginning with a formula trigger gets a leading apostrophe (OWASP CSV injection advice).
     Numbers, dates and None pass through unchanged.
     """
-    value = xml_safe(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if not isinstance(value, str):
+        return value
+    if not value.isprintable():  # printable text holds nothing XML cannot (the usual case: no regex)
+        value = _XML_ILLEGAL.sub("", value)
+    if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

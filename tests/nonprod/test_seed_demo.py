@@ -6,6 +6,7 @@ rolled back afterwards, so no other test module sees it.
 """
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -25,6 +26,7 @@ from actionplan.models import Action, ActionPlan, Meeting
 from carehomes.gaps import current_gaps
 from carehomes.models import Assignment, CareHome, Visit
 from config.patient_data import contains_nhs_number
+from nonprod.bench.demo import SIZE_TARGET_BYTES, demo_urls
 from organisations.access import ORGANISATION_LEAD, PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT
 from organisations.models import Membership, Organisation, StaffMember, Team
 from tests.snapshots import table_snapshot
@@ -343,44 +345,32 @@ def test_demo_city_kept_state_matches_the_raw_tables(demo_city):
     assert drift() == {}
 
 
-# Pages each demo sign-in opens, and the largest HTML allowed at demo size (issue 18).
-PAGE_BUDGET_BYTES = 80 * 1024
-DEMO_PAGES = {
-    "pm": [
-        "/dashboard/",
-        "/gaps/",
-        "/care-homes/",
-        "/care-homes/{home}/",
-        "/visits/",
-        "/visits/new/",
-        "/staff/",
-        "/organisations/",
-        "/workstreams/",
-        "/help-requests/",
-        "/action-plan/",
-        "/reports/",
-        "/reports/{week}/",
-    ],
-    "slt": ["/dashboard/", "/gaps/"],
-    "pharmacist": ["/my-care-homes/", "/visits/", "/visits/new/"],
-}
+# Pages each demo sign-in opens, and the largest HTML allowed at demo size (issue 18): the same
+# list `manage.py bench --demo` times.
+PAGE_BUDGET_BYTES = SIZE_TARGET_BYTES
 
 
 def test_every_page_at_demo_size_is_at_most_80_kb(demo_city, client):
-    from actionplan.models import GapReport
-
-    home = CareHome.objects.order_by("pk").values_list("pk", flat=True).first()
-    week = GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", flat=True).first()
     sizes = {}
-    for username, paths in DEMO_PAGES.items():
+    for name, (username, url) in demo_urls().items():
         client.force_login(
             get_user_model().objects.get(username=username),
             backend="django.contrib.auth.backends.ModelBackend",
         )
-        for path in paths:
-            url = path.format(home=home, week=week)
-            response = client.get(url)
-            assert response.status_code == 200, url
-            sizes[f"{username} {url}"] = len(response.content)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        sizes[name] = len(response.content)
     too_big = {page: size for page, size in sizes.items() if size > PAGE_BUDGET_BYTES}
     assert not too_big, too_big
+
+
+def test_bench_demo_times_every_demo_page(demo_city, tmp_path):
+    output = tmp_path / "demo.json"
+    out = io.StringIO()
+
+    call_command("bench", demo=True, requests=1, warmup=0, output=str(output), stdout=out)
+
+    results = json.loads(output.read_text())
+    assert set(results["pages"]) == set(demo_urls())
+    assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in results["pages"].values())
+    assert "pm /visits/" in out.getvalue() and "p50 ≤ 25 ms" in out.getvalue()

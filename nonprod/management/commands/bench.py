@@ -23,6 +23,7 @@ from nonprod import scale
 from nonprod.bench import pages as bench_pages
 from nonprod.bench import reference, report
 from nonprod.bench.api import measure_api
+from nonprod.bench.demo import measure_demo, print_demo_results
 from nonprod.bench.writer import WRITER_RATE, Writer
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 
@@ -41,8 +42,20 @@ class Command(BaseCommand):
             help='Only these pages, comma-separated by their names in the table (e.g. "/dashboard/,/gaps/").',
         )
         parser.add_argument("--no-api", action="store_true", help="Leave out the read API's measurements.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Time every page at demo size instead (a database holding `seed_demo`'s city); "
+            "writes bench-demo-results.json unless --output is given.",
+        )
 
-    def handle(self, *args, homes, requests, warmup, output, pages, no_api, **options):
+    def handle(self, *args, homes, requests, warmup, output, pages="", no_api=False, demo=False, **options):
+        if demo:
+            results = measure_demo(requests=requests, warmup=warmup)
+            path = "bench-demo-results.json" if output == "bench-results.json" else output
+            Path(path).write_text(json.dumps(results, indent=2))
+            print_demo_results(results, self.stdout.write)
+            return
         only = {name.strip() for name in pages.split(",") if name.strip()} or None
         if scale.current_counts().care_homes < homes:
             self.stdout.write(f"Building the scale data set ({homes} homes)…")
