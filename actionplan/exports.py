@@ -28,7 +28,8 @@ from config.exports import docx_footer, pdf_footer, safe_cell, xml_safe
 # --- Word ----------------------------------------------------------------------------------------
 
 
-def _shade(cell, rag):
+def shade_rag_cell(cell, rag):
+    """A Word table cell in its RAG colour, its text bold in the colour that reads on it (4.5:1)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import RGBColor
@@ -60,7 +61,7 @@ def _docx_table(document, columns, rows, rag_column=None):
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
             cell.text = xml_safe(str(value))
             if index == rag_column:
-                _shade(cell, str(value).lower())
+                shade_rag_cell(cell, str(value).lower())
     return table
 
 
@@ -106,6 +107,17 @@ def to_docx(paper):
 # --- PDF -----------------------------------------------------------------------------------------
 
 
+def rag_pdf_paragraph(value, style):
+    """A RAG label for a PDF table cell whose background is its RAG colour: bold, in the text
+    colour that reads on that background (4.5:1); any other value as plain text."""
+    from reportlab.platypus import Paragraph
+
+    rag = str(value).lower()
+    if rag not in RAG_HEX:
+        return Paragraph(escape(str(value)), style)
+    return Paragraph(f'<font color="#{RAG_TEXT_HEX[rag]}"><b>{escape(str(value))}</b></font>', style)
+
+
 def to_pdf(paper):
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -121,7 +133,10 @@ def to_pdf(paper):
         return Paragraph(escape(str(text)), style)
 
     def table(columns, rows, rag_column=None, widths=None):
-        data = [[para(c, head_style) for c in columns]] + [[para(v) for v in row] for row in rows]
+        data = [[para(c, head_style) for c in columns]] + [
+            [rag_pdf_paragraph(v, cell_style) if i == rag_column else para(v) for i, v in enumerate(row)]
+            for row in rows
+        ]
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#768692")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),

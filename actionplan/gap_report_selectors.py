@@ -314,6 +314,18 @@ def latest_headlines():
 TREND_EXTRA_KEYS = ("care_homes", "outbreak_not_visited", "pcns_no_hours", "open_requests")
 
 
+def previous_report_headlines(week):
+    """The week and headline figures of the newest current report before `week`'s, or None: what
+    a report's headline figures are compared with (one query)."""
+    row = (
+        GapReport.objects.filter(is_current=True, week__lt=week)
+        .order_by("-week")
+        .values_list("week", "data__headlines")
+        .first()
+    )
+    return {"week": row[0], "headlines": row[1] or {}} if row else None
+
+
 def trend_points(limit=52):
     """Key figures of the last `limit` current reports, oldest first, without loading their gaps."""
     rows = (

@@ -121,7 +121,11 @@ def gap_report_email(*, report_id):
         ]
     )
     try:
-        attachment = (f"gap-report-{report.week}.pdf", report_pdf(report), "application/pdf")
+        attachment = (
+            f"gap-report-{report.week}.pdf",
+            report_pdf(report, gap_report_selectors.previous_report_headlines(report.week)),
+            "application/pdf",
+        )
     except Exception:  # noqa: BLE001 - the e-mail still goes; the report is on the hub
         log.exception("could not make the PDF of gap report %s for its email", report.week)
         attachment = None

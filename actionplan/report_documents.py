@@ -1,4 +1,4 @@
-"""The weekly gap report as PDF and Word, for the Silver Command command pack.
+"""The weekly gap report as PDF, Word and Excel, for the Silver Command command pack.
 
 The page, the PDF and the Word document show the same charts (`actionplan.charts`) and each
 chart's numbers as a table, so the figures can be read by a screen reader and copied into papers.
@@ -8,23 +8,28 @@ Everything here works from a report's frozen `data`, never from live tables.
 import io
 
 from actionplan.charts import chart_png, chart_tables, organisation_table
+from actionplan.exports import rag_pdf_paragraph, shade_rag_cell
+from actionplan.paper_rows import RAG_HEX, RAG_TEXT_HEX
 from actionplan.report_presenters import (
     change_rows,
     changes_summary,
     gap_rows,
+    headline_columns,
     headline_rows,
     intro_lines,
     rag_rows,
 )
 from actionplan.report_terms import week_title
 from config.dates import generated_on
-from config.exports import docx_footer, pdf_footer, xml_safe
+from config.exports import docx_footer, pdf_footer, safe_cell, xml_safe
 
 # ---------------------------------------------------------------------------------------------
 # PDF
 
 
-def report_pdf(report) -> bytes:
+def report_pdf(report, previous=None) -> bytes:
+    """The report as an A4 PDF; `previous` (`previous_report_headlines`) adds each headline
+    figure's change."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
@@ -47,21 +52,28 @@ def report_pdf(report) -> bytes:
     )
     width = A4[0] - 30 * mm
 
-    def table(columns, rows, widths=None, style=body):
+    def table(columns, rows, widths=None, style=body, rag_column=None):
         cells = [[Paragraph(f"<b>{c}</b>", style) for c in columns]]
-        cells += [[Paragraph(_escape(v), style) for v in row] for row in rows] or [
-            [Paragraph("None", style)] + [""] * (len(columns) - 1)
+        cells += [
+            [
+                rag_pdf_paragraph(v, style) if i == rag_column else Paragraph(_escape(v), style)
+                for i, v in enumerate(row)
+            ]
+            for row in rows
+        ] or [[Paragraph("None", style)] + [""] * (len(columns) - 1)]
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#aeb7bd")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
+        if rag_column is not None:
+            for index, row in enumerate(rows, start=1):
+                colour = RAG_HEX.get(str(row[rag_column]).lower())
+                if colour:
+                    cell = (rag_column, index)
+                    commands.append(("BACKGROUND", cell, cell, colors.HexColor(f"#{colour}")))
         t = Table(cells, colWidths=widths, repeatRows=1)
-        t.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#aeb7bd")),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
+        t.setStyle(TableStyle(commands))
         return t
 
     def chart(name, chart_table):
@@ -76,10 +88,20 @@ def report_pdf(report) -> bytes:
         Paragraph(f"Weekly gap report {report.week}", styles["Title"]),
         Paragraph(week_title(report.week), styles["Heading2"]),
         *(Paragraph(_escape(line), body) for line in intro_lines(report)),
+        Paragraph("What changed since last week", styles["Heading2"]),
+        Paragraph(_escape(changes_summary(data)), body),
+        Paragraph("Gaps opened", styles["Heading3"]),
+        table(["Rule", "Care home or PCN"], change_rows(data, "opened")),
+        Paragraph("Gaps closed", styles["Heading3"]),
+        table(["Rule", "Care home or PCN"], change_rows(data, "closed")),
         Paragraph("Headline figures", styles["Heading2"]),
-        table(["Figure", "Value"], headline_rows(data), [width * 0.7, width * 0.3]),
+        table(
+            headline_columns(report.week, previous),
+            headline_rows(data, previous),
+            [width * 0.5, width * 0.15, width * 0.35] if previous else [width * 0.7, width * 0.3],
+        ),
         Paragraph("Action plan RAG (open actions)", styles["Heading3"]),
-        table(["RAG", "Actions"], rag_rows(data), [width * 0.7, width * 0.3]),
+        table(["RAG", "Actions"], rag_rows(data), [width * 0.7, width * 0.3], rag_column=0),
         Paragraph("Week on week", styles["Heading2"]),
         chart("trend", tables["trend"]),
         table(tables["trend"]["columns"], tables["trend"]["rows"]),
@@ -93,12 +115,6 @@ def report_pdf(report) -> bytes:
         ),
         Paragraph("Discharges", styles["Heading2"]),
         table(["Figure", "Value"], discharge_rows(data), [width * 0.7, width * 0.3]),
-        Paragraph("What changed since last week", styles["Heading2"]),
-        Paragraph(_escape(changes_summary(data)), body),
-        Paragraph("Gaps opened", styles["Heading3"]),
-        table(["Rule", "Care home or PCN"], change_rows(data, "opened")),
-        Paragraph("Gaps closed", styles["Heading3"]),
-        table(["Rule", "Care home or PCN"], change_rows(data, "closed")),
         Paragraph(f"Every gap ({len(data.get('gaps', []))})", styles["Heading2"]),
         chart("gaps_by_rule", tables["gaps_by_rule"]),
         table(tables["gaps_by_rule"]["columns"], tables["gaps_by_rule"]["rows"]),
@@ -128,7 +144,8 @@ def _escape(value):
 # Word
 
 
-def report_docx(report) -> bytes:
+def report_docx(report, previous=None) -> bytes:
+    """The report as an A4 Word document; `previous` adds each headline figure's change."""
     from docx import Document
     from docx.shared import Cm, Mm, Pt
 
@@ -142,7 +159,7 @@ def report_docx(report) -> bytes:
     section.left_margin = section.right_margin = Cm(1.8)
     width = section.page_width - section.left_margin - section.right_margin
 
-    def table(columns, rows):
+    def table(columns, rows, rag_column=None):
         t = document.add_table(rows=1, cols=len(columns))
         t.style = "Table Grid"
         for cell, text in zip(t.rows[0].cells, columns, strict=True):
@@ -150,8 +167,10 @@ def report_docx(report) -> bytes:
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
-            for cell, text in zip(t.add_row().cells, row, strict=True):
+            for index, (cell, text) in enumerate(zip(t.add_row().cells, row, strict=True)):
                 cell.text = xml_safe(str(text))
+                if index == rag_column:
+                    shade_rag_cell(cell, str(text).lower())
         if not rows:
             t.add_row().cells[0].text = "None"
         document.add_paragraph()
@@ -178,11 +197,9 @@ def report_docx(report) -> bytes:
         if not rows:
             document.add_paragraph("None.")
     document.add_heading("Headline figures", level=1)
-    for label, value in headline_rows(data):
-        document.add_paragraph(xml_safe(f"{label}: {value}"), style="List Bullet")
+    table(headline_columns(report.week, previous), headline_rows(data, previous))
     document.add_heading("Action plan RAG (open actions)", level=2)
-    for label, value in rag_rows(data):
-        document.add_paragraph(xml_safe(f"{label}: {value}"), style="List Bullet")
+    table(["RAG", "Actions"], rag_rows(data), rag_column=0)
     document.add_heading("Week on week", level=1)
     chart("trend", tables["trend"])
     table(tables["trend"]["columns"], tables["trend"]["rows"])
@@ -202,4 +219,92 @@ def report_docx(report) -> bytes:
     docx_footer(document, generated_on(report.generated_at))
     buffer = io.BytesIO()
     document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+def report_xlsx(report, previous=None) -> bytes:
+    """The report's figures as a workbook, a sheet a table: headline figures (with their change)
+    and RAG, what changed, the trend, hours, discharges and every gap. Text passes `safe_cell`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    data = report.data
+    bold = Font(bold=True)
+    workbook = Workbook()
+
+    def sheet(title, heading, blocks):
+        ws = workbook.active if workbook.active.title == "Sheet" else workbook.create_sheet()
+        ws.title = title
+        ws.append([safe_cell(heading)])
+        ws["A1"].font = Font(bold=True, size=14)
+        for caption, columns, rows, rag_column in blocks:
+            ws.append([])
+            ws.append([safe_cell(caption)])
+            ws.cell(row=ws.max_row, column=1).font = bold
+            ws.append([safe_cell(c) for c in columns])
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+            for row in rows or [["None"]]:
+                ws.append([safe_cell(v) for v in row])
+                if rag_column is not None:
+                    cell = ws.cell(row=ws.max_row, column=rag_column + 1)
+                    rag = str(cell.value).lower()
+                    if rag in RAG_HEX:
+                        cell.fill = PatternFill("solid", fgColor=RAG_HEX[rag])
+                        cell.font = Font(bold=True, color=RAG_TEXT_HEX[rag])
+        ws.column_dimensions["A"].width = 60
+        for letter in "BCD":
+            ws.column_dimensions[letter].width = 24
+
+    tables = chart_tables(data)
+    title = f"Weekly gap report: {week_title(report.week)}"
+    sheet(
+        "Headline figures",
+        title,
+        [
+            (
+                "Headline figures",
+                headline_columns(report.week, previous),
+                headline_rows(data, previous),
+                None,
+            ),
+            ("Action plan RAG (open actions)", ["RAG", "Actions"], rag_rows(data), 0),
+        ],
+    )
+    sheet(
+        "What changed",
+        changes_summary(data),
+        [
+            ("Gaps opened", ["Rule", "Care home or PCN"], change_rows(data, "opened"), None),
+            ("Gaps closed", ["Rule", "Care home or PCN"], change_rows(data, "closed"), None),
+        ],
+    )
+    hours = organisation_table(data.get("hours", {}))
+    sheet(
+        "Trend and hours",
+        title,
+        [
+            (t["caption"], t["columns"], t["rows"], None)
+            for t in (tables["trend"], tables["hours_by_sector"], hours)
+        ],
+    )
+    sheet("Discharges", title, [("Discharge follow-ups", ["Figure", "Value"], discharge_rows(data), None)])
+    sheet(
+        "Every gap",
+        title,
+        [
+            (
+                "Gaps as they stood, worst first",
+                ["Severity", "Rule", "Care home or PCN", "Reason"],
+                gap_rows(data),
+                None,
+            )
+        ],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     return buffer.getvalue()

@@ -3,8 +3,9 @@ report's frozen `data`."""
 
 import datetime
 
-from actionplan.report_terms import HEADLINE_LABELS
+from actionplan.report_terms import HEADLINE_LABELS, parse_week, week_of
 from config.dates import generated_on, uk_date
+from config.presenters import change_phrase, iso_week_label
 
 
 def figure_text(value):
@@ -16,11 +17,37 @@ def figure_text(value):
     return str(value)
 
 
-def headline_rows(data):
+def change_heading(week, previous):
+    """The heading of the headline figures' change column: 'Change from last week', or since the
+    week compared with when the week before has no report; '' with nothing to compare with."""
+    if previous is None:
+        return ""
+    monday, _ = parse_week(week)
+    if previous["week"] == week_of(monday - datetime.timedelta(days=7)):
+        return "Change from last week"
+    return f"Change since {iso_week_label(previous['week'])}"
+
+
+def headline_columns(week, previous=None):
+    heading = change_heading(week, previous)
+    return ["Figure", "Value", heading] if heading else ["Figure", "Value"]
+
+
+def headline_rows(data, previous=None):
+    """[label, value] for each headline figure, and its change in words when `previous` (the
+    earlier report's week and headlines, from `previous_report_headlines`) is given."""
     headlines = data.get("headlines", {})
-    return [
-        [label, figure_text(headlines.get(key))] for key, label in HEADLINE_LABELS.items() if key in headlines
-    ]
+    before = (previous or {}).get("headlines") or {}
+    rows = []
+    for key, label in HEADLINE_LABELS.items():
+        if key not in headlines:
+            continue
+        row = [label, figure_text(headlines.get(key))]
+        if previous is not None:
+            change = change_phrase(headlines.get(key), before.get(key), percent=key.startswith("pct_"))
+            row.append(change or "Not in that report")
+        rows.append(row)
+    return rows
 
 
 def rag_rows(data):

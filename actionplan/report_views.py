@@ -94,6 +94,7 @@ def report_detail(request, week):
         for name, table in tables.items()
     ]
     versions = gap_report_selectors.gap_report_versions(week)
+    previous = gap_report_selectors.previous_report_headlines(report.week)
     return render_page(
         request,
         "actionplan/reports/detail.jinja",
@@ -103,7 +104,8 @@ def report_detail(request, week):
             "data": data,
             "week_title": week_title(report.week),
             "intro_lines": report_presenters.intro_lines(report),
-            "headlines": report_presenters.headline_rows(data),
+            "headline_columns": report_presenters.headline_columns(report.week, previous),
+            "headlines": report_presenters.headline_rows(data, previous),
             "rag_rows": report_presenters.rag_rows(data),
             "charts": charts,
             "organisation_table": report_charts.organisation_table(data.get("hours", {})),
@@ -128,17 +130,33 @@ def _download(content, filename, content_type):
 def report_pdf(request, week):
     report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     suffix = f"-v{report.version}" if report.version > 1 else ""
-    return _download(report_documents.report_pdf(report), f"gap-report-{week}{suffix}.pdf", "application/pdf")
+    previous = gap_report_selectors.previous_report_headlines(report.week)
+    return _download(
+        report_documents.report_pdf(report, previous), f"gap-report-{week}{suffix}.pdf", "application/pdf"
+    )
 
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_docx(request, week):
     report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
     suffix = f"-v{report.version}" if report.version > 1 else ""
+    previous = gap_report_selectors.previous_report_headlines(report.week)
     return _download(
-        report_documents.report_docx(report),
+        report_documents.report_docx(report, previous),
         f"gap-report-{week}{suffix}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@requires(Permission.VIEW_GAPREPORT)
+def report_xlsx(request, week):
+    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
+    suffix = f"-v{report.version}" if report.version > 1 else ""
+    previous = gap_report_selectors.previous_report_headlines(report.week)
+    return _download(
+        report_documents.report_xlsx(report, previous),
+        f"gap-report-{week}{suffix}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

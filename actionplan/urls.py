@@ -33,6 +33,7 @@ urlpatterns = [
     path("reports/<isoweek:week>/", report_views.report_detail, name="report_detail"),
     path("reports/<isoweek:week>.pdf", report_views.report_pdf, name="report_pdf"),
     path("reports/<isoweek:week>.docx", report_views.report_docx, name="report_docx"),
+    path("reports/<isoweek:week>.xlsx", report_views.report_xlsx, name="report_xlsx"),
     path("charts/<str:digest>.png", report_views.chart, name="chart"),
     path("staff/<int:pk>/subject-access.json", views.subject_access_download, name="subject_access"),
 ]

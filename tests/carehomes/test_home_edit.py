@@ -430,3 +430,21 @@ def test_the_count_setting_warns_too(register, settings):
 def test_the_warning_writes_numbers_with_thousands_separators():
     preview = cqc.CqcPreview(parsed=cqc_formats.ParsedFile("x"), missing=[object()] * 412, hub_homes=1050)
     assert preview.many_missing_message.startswith("This file would leave 412 of 1,050 homes missing")
+
+
+def test_the_command_line_import_refuses_many_missing_without_its_flag(big_register, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "HSCA.csv"
+    path.write_bytes(to_csv(hsca_rows()))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="would leave 19 of 20 homes missing"):
+        call_command("import_cqc_locations", str(path), "--skip-bad-rows", stdout=out)
+    assert "Warning: This file would leave 19 of 20 homes missing" in out.getvalue()
+    assert not CareHome.objects.filter(registration_status=CareHome.Registration.MISSING).exists()
+    call_command(
+        "import_cqc_locations", str(path), "--skip-bad-rows", "--confirm-many-missing", stdout=io.StringIO()
+    )
+    assert CareHome.objects.filter(registration_status=CareHome.Registration.MISSING).count() == 19

@@ -174,3 +174,20 @@ def test_dashboard_tables_are_plain_markup_with_a_caption_and_scoped_headers(cli
     templates = Path(settings.BASE_DIR, "templates", "dashboard")
     for name in ("index.jinja", "macros.jinja"):
         assert "components/tables/macro.jinja" not in (templates / name).read_text()
+
+
+def test_gap_list_table_is_plain_responsive_markup_with_scoped_headers(client_for, pm_user):
+    CareHomeFactory.create_batch(3)
+    html = client_for(pm_user).get(reverse("dashboard:gaps")).content.decode()
+    table = re.search(r"<table.*?</table>", html, re.S).group(0)
+    assert "<caption" in table and "Current gaps, worst first" in table
+    headers = re.findall(r"<th\b[^>]*>", table)
+    assert len(headers) == 6 and all('scope="col"' in h for h in headers)
+    rows = table.count('<tr class="nhsuk-table__row" role="row">') - 1
+    assert rows == 6  # each home: no named lead, never visited
+    assert table.count('<span class="nhsuk-table__heading" aria-hidden="true">Reason </span>') == rows
+    assert not re.search(r"<t[dh]\b[^>]*>\s*\n", table)
+    assert (
+        "components/tables/macro.jinja"
+        not in Path(settings.BASE_DIR, "templates/dashboard/gaps.jinja").read_text()
+    )

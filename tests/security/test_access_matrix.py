@@ -174,6 +174,7 @@ ACCESS = {
     "actionplan:report_detail": Rule(get=LEADERSHIP, post=PM, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_pdf": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:report_docx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
+    "actionplan:report_xlsx": Rule(get=LEADERSHIP, kwargs=(("week", REPORT_WEEK),)),
     "actionplan:chart": Rule(get=LEADERSHIP, kwargs=(("digest", CHART_DIGEST),)),
     # API tokens: everyone with a role makes and lists their own; only the owner sees or revokes
     # one (anyone else: 404). The API itself (/api/v1/) takes tokens, not sessions: see

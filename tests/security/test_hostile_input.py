@@ -739,6 +739,7 @@ READ_ONLY = {
     "actionplan:report_detail",
     "actionplan:report_pdf",
     "actionplan:report_docx",
+    "actionplan:report_xlsx",
     "actionplan:subject_access",
     "actionplan:chart",
     "discharge:list",
