@@ -245,7 +245,8 @@ def care_home_choices(user):
     Any home may be chosen (cover happens); the user's own come first so the usual choice is quick.
     """
     member = staff_member_for(user)
-    homes = CareHome.objects.only("pk", "name", "postcode")
+    # With what the visit rules read of the chosen home (beds, registration date): no second query.
+    homes = CareHome.objects.only("pk", "name", "postcode", "beds", "registered_on")
     if member is None:
         return homes.order_by("name")
     mine = Assignment.objects.current().filter(staff=member).values("care_home_id")
