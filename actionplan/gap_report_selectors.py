@@ -16,7 +16,7 @@ from actionplan.models import Action, GapReport, Rag
 from actionplan.report_terms import TREND_WEEKS, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.hours_state import refresh_expired as refresh_expired_hours
-from carehomes.models import Assignment, CareHome, OrganisationHours, Visit
+from carehomes.models import Assignment, CareHome, OrganisationHours, Visit, VisitDayTotal
 from discharge.figures import weekly_rows as discharge_weekly_rows
 from organisations.access import SLT
 from organisations.models import Organisation, Sector, StaffMember
@@ -41,6 +41,7 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
     the same homes already computed, saves counting the gaps again.
     """
     as_of = as_of or timezone.localdate()
+    narrowed = homes is not None
     homes = CareHome.objects.all() if homes is None else homes
     pcns = Organisation.objects.filter(kind=Organisation.Kind.PCN) if pcns is None else pcns
     starts, ends = week_range or (as_of - datetime.timedelta(days=6), as_of)
@@ -57,13 +58,7 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
     in_outbreak = (
         homes.exclude(outbreak_status=CareHome.Outbreak.NONE).filter(outbreak_started_on__lte=as_of).count()
     )
-    week_visits = Visit.objects.filter(care_home__in=homes.values("pk"), visited_on__range=(starts, ends))
-    activity = week_visits.aggregate(
-        smrs=Count("pk", filter=Q(activity_smr=True)),
-        cover=Count("pk", filter=Q(is_cover=True)),
-        residents=Sum("residents_reviewed"),
-        **{f"i_{code}": Sum(f"interventions_{code}") for code in Visit.INTERVENTIONS},
-    )
+    activity = _week_activity(homes if narrowed else None, starts, ends)
     pcns_no_hours = gap_rules.pcns_with_gaps(pcns).count()
     open_requests = SupportRequest.objects.filter(status__in=SupportRequest.OPEN_STATUSES).count()
     rag = dict.fromkeys(Rag.values, 0) | dict(
@@ -78,7 +73,7 @@ def headline_figures(*, homes=None, pcns=None, as_of=None, week_range=None, gaps
         "outbreak_not_visited": counts["outbreak_not_visited"],
         "smrs_in_week": activity["smrs"] or 0,
         "residents_reviewed_in_week": activity["residents"] or 0,
-        "interventions_in_week": sum(activity[f"i_{code}"] or 0 for code in Visit.INTERVENTIONS),
+        "interventions_in_week": activity["interventions"] or 0,
         "cover_visits_in_week": activity["cover"] or 0,
         "open_requests": open_requests,
         "pcns_no_hours": pcns_no_hours,
@@ -114,6 +109,32 @@ def _kept_hours(organisations=None):
             "assignment_count",
         )
     }
+
+
+def _week_activity(homes, starts, ends):
+    """SMRs, cover visits, residents reviewed and interventions on visits from `starts` to `ends`.
+
+    For every home, from the visit day totals kept by the writers (`carehomes.visits.totals`): a
+    row per day, mode and cover flag instead of the week's visits; for some homes, from their visits.
+    """
+    if homes is None:
+        days = VisitDayTotal.objects.filter(visited_on__range=(starts, ends))
+        every = Q(activity=VisitDayTotal.ALL)
+        return days.aggregate(
+            smrs=Sum("visits", filter=Q(activity="smr")),
+            cover=Sum("visits", filter=every & Q(is_cover=True)),
+            residents=Sum("residents_reviewed", filter=every),
+            interventions=Sum("interventions", filter=every),
+        )
+    week_visits = Visit.objects.filter(care_home__in=homes.values("pk"), visited_on__range=(starts, ends))
+    activity = week_visits.aggregate(
+        smrs=Count("pk", filter=Q(activity_smr=True)),
+        cover=Count("pk", filter=Q(is_cover=True)),
+        residents=Sum("residents_reviewed"),
+        **{f"i_{code}": Sum(f"interventions_{code}") for code in Visit.INTERVENTIONS},
+    )
+    activity["interventions"] = sum(activity.pop(f"i_{code}") or 0 for code in Visit.INTERVENTIONS)
+    return activity
 
 
 def hours_by(*, as_of=None, homes=None, organisations=None, raw=False):

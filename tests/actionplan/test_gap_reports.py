@@ -235,3 +235,23 @@ def test_generate_gap_report_command(city, capsys):
     call_command("generate_gap_report", "--week", WEEK, "--regenerate")
     assert GapReport.objects.filter(week=WEEK, is_current=True).get().version == 2
     assert "version 2" in capsys.readouterr().out
+
+
+def test_week_activity_is_the_same_from_the_day_totals_as_from_one_homes_visits(frozen_today):
+    """Every home's week reads the kept visit day totals, some homes' their visits: both count an
+    SMR only where there was one, cover visits, residents and every kind of intervention."""
+    from actionplan.gap_report_selectors import headline_figures
+    from carehomes.models import CareHome
+    from tests.factories import CareHomeFactory, VisitFactory
+
+    home = CareHomeFactory()
+    VisitFactory(care_home=home, visited_on=frozen_today, residents_reviewed=3, interventions_started=2)
+    VisitFactory(
+        care_home=home, visited_on=frozen_today, activity_smr=False, activity_other=True, is_cover=True
+    )
+    VisitFactory(care_home=home, visited_on=frozen_today - datetime.timedelta(days=7))  # the week before
+
+    for homes in (None, CareHome.objects.filter(pk=home.pk)):
+        h = headline_figures(homes=homes, as_of=frozen_today)
+        assert (h["smrs_in_week"], h["cover_visits_in_week"]) == (1, 1)
+        assert (h["residents_reviewed_in_week"], h["interventions_in_week"]) == (8, 4)
