@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from actionplan.report_terms import previous_week, week_of
+from carehomes import gaps as gap_rules
 from config.presenters import change_phrase, iso_week_label, plural
 
 # Weeks of the trend shown open above "Show all weeks".
@@ -137,3 +138,11 @@ def trend_weeks(table):
     }
     every = {"caption": f"All {len(rows)} weeks, newest first", "columns": table["columns"], "rows": rows}
     return recent, every
+
+
+def gap_counts(counts):
+    """Each rule's gap count for people: its name, never its code ("No named lead: 8"), worst first."""
+    return [
+        (gap_rules.RULES[code].name, n)
+        for code, n in sorted(counts.items(), key=lambda kv: gap_rules.rule_order(kv[0]))
+    ]

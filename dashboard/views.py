@@ -125,7 +125,7 @@ def gap_list(request):
             "page": page,
             "page_url": page_url,
             "total": result.total,
-            "counts": result.counts,
+            "counts": presenters.gap_counts(result.counts),
         },
         block="results",
     )

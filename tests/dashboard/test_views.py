@@ -134,6 +134,16 @@ def test_gap_list_is_worst_first_with_reasons_and_fix_links(client_for, pm_user)
     assert f'href="{reverse("organisations:detail", args=[pcn.pk])}">Talk to the PCN' in html
 
 
+def test_gap_list_counts_each_rule_by_its_name_not_its_code(client_for, pm_user):
+    build_city(1, locality="Leeds North")
+    html = client_for(pm_user).get(reverse("dashboard:gaps")).content.decode()
+
+    counts = html.split('data-testid="gap-counts">')[1].split("</ul>")[0]
+    assert "<li>No named lead: 1</li>" in counts
+    assert "<li>Outbreak and no visit since it began: 1</li>" in counts
+    assert "_" not in counts and "no lead" not in counts  # no internal codes reach the page
+
+
 def test_gap_list_filters_by_rule_locality_pcn_and_organisation(client_for, pm_user):
     trust, north = build_city(1, locality="Leeds North")
     _, east = build_city(2, locality="Leeds East")
