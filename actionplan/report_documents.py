@@ -47,7 +47,7 @@ def report_pdf(report, previous=None) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"Weekly gap report {report.week}",
+        title=f"Weekly gap report: {week_title(report.week)}",
         author="Care Home Pharmacy Hub",
     )
     width = A4[0] - 30 * mm
@@ -85,7 +85,7 @@ def report_pdf(report, previous=None) -> bytes:
 
     tables = chart_tables(data)
     story = [
-        Paragraph(f"Weekly gap report {report.week}", styles["Title"]),
+        Paragraph("Weekly gap report", styles["Title"]),
         Paragraph(week_title(report.week), styles["Heading2"]),
         *(Paragraph(_escape(line), body) for line in intro_lines(report)),
         Paragraph("What changed since last week", styles["Heading2"]),
@@ -151,7 +151,7 @@ def report_docx(report, previous=None) -> bytes:
 
     data = report.data
     document = Document()
-    document.core_properties.title = f"Weekly gap report {report.week}"
+    document.core_properties.title = f"Weekly gap report: {week_title(report.week)}"
     document.styles["Normal"].font.size = Pt(10)
     section = document.sections[0]
     # A4, like the PDF (python-docx's template is US Letter).
@@ -183,7 +183,7 @@ def report_docx(report, previous=None) -> bytes:
         document.inline_shapes[-1]._inline.docPr.set("descr", xml_safe(alt))
 
     tables = chart_tables(data)
-    document.add_heading(f"Weekly gap report {report.week}", level=0)
+    document.add_heading("Weekly gap report", level=0)
     document.add_paragraph(week_title(report.week))
     for line in intro_lines(report):
         document.add_paragraph(xml_safe(line))

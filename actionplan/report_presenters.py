@@ -5,7 +5,7 @@ import datetime
 
 from actionplan.report_terms import HEADLINE_LABELS, parse_week, week_of
 from config.dates import generated_on, uk_date
-from config.presenters import change_phrase, iso_week_label
+from config.presenters import change_phrase, iso_week_label, plural
 
 
 def figure_text(value):
@@ -101,6 +101,6 @@ def changes_summary(data):
     if not changes.get("previous_week"):
         return "No earlier report to compare with."
     return (
-        f"Since {changes['previous_week']}: {len(changes.get('opened', []))} gaps opened and "
+        f"Since {iso_week_label(changes['previous_week'])}: {plural(len(changes.get('opened', [])), 'gap')} opened and "
         f"{len(changes.get('closed', []))} closed."
     )

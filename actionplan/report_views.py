@@ -99,7 +99,7 @@ def report_detail(request, week):
         request,
         "actionplan/reports/detail.jinja",
         {
-            "page_title": f"Weekly gap report {report.week}",
+            "page_title": f"Weekly gap report: {week_title(report.week)}",
             "report": report,
             "data": data,
             "week_title": week_title(report.week),

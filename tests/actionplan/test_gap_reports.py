@@ -204,7 +204,7 @@ def _pdf_text(content):
 def test_pdf_holds_the_figures_and_reasons(city):
     report = gap_report_generate(week=WEEK)
     text = _pdf_text(report_pdf(report))
-    assert f"Weekly gap report {WEEK}" in text
+    assert "Weekly gap report" in text and f"{week_title(WEEK)}" in text
     assert "% with a named lead" in text and "75" in text
     assert "Orphan House has no named lead" in text
     assert "Leeds Teaching Hospitals" in text
