@@ -7,6 +7,7 @@ the SLT dashboard counts it. Keyboard where people type, and an axe check on eve
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from discharge.models import DischargeFollowUp
 from discharge.states import State
@@ -117,8 +118,11 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     page.goto(f"/visits/new/?care_home={home.pk}")
     page.get_by_label("Post-discharge review").focus()
     page.keyboard.press("Space")
+    page.get_by_label("On site").focus()  # how the visit was made is never chosen for the user
+    page.keyboard.press("Space")
     page.get_by_label("Minutes spent").fill("30")
     press(page, page.get_by_role("button", name="Save visit"))
+    expect(page.locator(".nhsuk-notification-banner--success")).to_be_visible()
 
     # Then the onward review is closed by that visit
     follow_up.refresh_from_db()
