@@ -11,6 +11,7 @@ from carehomes.models import (
     normalise_postcode,
     validate_uk_phone,
 )
+from carehomes.services import HOME_FIELDS
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation
 
@@ -119,19 +120,7 @@ class CareHomeForm(forms.Form):
         },
     )
 
-    FIELDS_IN_ORDER = (
-        "name",
-        "cqc_location_id",
-        "address",
-        "postcode",
-        "phone",
-        "locality",
-        "pcn",
-        "practice",
-        "beds",
-        "home_type",
-        "specialisms",
-    )
+    FIELDS_IN_ORDER = HOME_FIELDS  # the service says what may be changed, in the form's order
 
     @classmethod
     def initial_for(cls, home):
