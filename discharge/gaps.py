@@ -42,6 +42,18 @@ def _days(since, today):
     return (today - since).days
 
 
+def _about_home(home):
+    """What a gap about a care home says of the home (from a `values()` row), for the list's filters."""
+    return {
+        "care_home_id": home["pk"],
+        "care_home_name": home["name"],
+        "pcn_id": home["pcn_id"],
+        "pcn_name": home["pcn__name"] or "",
+        "locality": home["locality"],
+        "organisation_ids": [i for i in (home["pcn_id"],) if i],
+    }
+
+
 def _not_followed_up(homes, since, until, today):
     """Homes with follow-ups received since `since` still open: one index-only aggregate over the open
     ones (partial index `followup_open_received_idx`), then the names of just those homes."""
@@ -71,12 +83,7 @@ def _not_followed_up(homes, since, until, today):
                 f"{home['name']} has {count} discharge{'s' if count != 1 else ''} from the last "
                 f"{config['GAP_RECENT_DAYS']} days not yet followed up (the oldest received "
                 f"{_days(oldest, today)} days ago).",
-                care_home_id=home["pk"],
-                care_home_name=home["name"],
-                pcn_id=home["pcn_id"],
-                pcn_name=home["pcn__name"] or "",
-                locality=home["locality"],
-                organisation_ids=[i for i in (home["pcn_id"],) if i],
+                **_about_home(home),
             )
         )
     return gaps
@@ -125,12 +132,7 @@ def _no_supplying_pharmacy(homes):
             NO_SUPPLYING_PHARMACY,
             f"{home['name']} has no supplying pharmacy recorded, so discharge follow-ups have no default "
             "pharmacy to go to.",
-            care_home_id=home["pk"],
-            care_home_name=home["name"],
-            pcn_id=home["pcn_id"],
-            pcn_name=home["pcn__name"] or "",
-            locality=home["locality"],
-            organisation_ids=[i for i in (home["pcn_id"],) if i],
+            **_about_home(home),
         )
         for home in without.order_by("name").values("pk", "name", "pcn_id", "pcn__name", "locality")
     ]
