@@ -27,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, OrganisationHours
+from carehomes.state import refresh_rows_past_valid_until
 from organisations.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -124,12 +125,9 @@ def organisation_hours_rebuild():
 
 def refresh_expired(today=None):
     """Recompute the rows whose totals no longer hold today (an assignment started or ended)."""
-    today = today or timezone.localdate()
-    expired = list(OrganisationHours.objects.filter(valid_until__lt=today).values_list("pk", flat=True))
-    if expired:
-        with transaction.atomic():
-            organisation_hours_refresh(organisation_ids=expired)
-    return len(expired)
+    return refresh_rows_past_valid_until(
+        OrganisationHours, lambda ids: organisation_hours_refresh(organisation_ids=ids), today
+    )
 
 
 def _plain(values):

@@ -148,14 +148,21 @@ def carehome_state_rebuild():
     return len(facts)
 
 
-def refresh_expired(today=None):
-    """Recompute the rows whose stored lead or load figures no longer hold today."""
+def refresh_rows_past_valid_until(model, refresh, today=None):
+    """Recompute the kept rows of `model` whose `valid_until` has passed (`refresh` takes their keys)."""
     today = today or timezone.localdate()
-    expired = list(CareHomeState.objects.filter(valid_until__lt=today).values_list("pk", flat=True))
+    expired = list(model.objects.filter(valid_until__lt=today).values_list("pk", flat=True))
     if expired:
         with transaction.atomic():
-            carehome_state_refresh(care_home_ids=expired)
+            refresh(expired)
     return len(expired)
+
+
+def refresh_expired(today=None):
+    """Recompute the rows whose stored lead or load figures no longer hold today."""
+    return refresh_rows_past_valid_until(
+        CareHomeState, lambda ids: carehome_state_refresh(care_home_ids=ids), today
+    )
 
 
 def _stored():
