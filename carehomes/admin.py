@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from carehomes.models import Assignment, CareHome, CareHomeState, Specialism, Visit, VisitDayTotal
+from carehomes.models import (
+    Assignment,
+    CareHome,
+    CareHomeState,
+    OrganisationHours,
+    Specialism,
+    Visit,
+    VisitDayTotal,
+)
 
 
 @admin.register(Specialism)
@@ -96,4 +104,21 @@ class VisitDayTotalAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganisationHours)
+class OrganisationHoursAdmin(admin.ModelAdmin):
+    """Read-only: each organisation's hour totals are kept by the writers and checked nightly."""
+
+    list_display = ("organisation", "staff_count", "available_hours", "assigned_hours", "pcn_home_count")
+    search_fields = ("organisation__name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -164,7 +164,9 @@ def test_changes_since_the_week_before(city):
     assert ("outbreak_not_visited", "Outbreak Lodge") in opened  # it began on W48's Thursday
 
 
-def test_new_report_is_emailed_to_slt_with_the_pdf(city, django_capture_on_commit_callbacks):
+def test_new_report_is_emailed_to_slt_with_the_pdf(
+    city, django_capture_on_commit_callbacks, celery_in_process
+):
     slt = user_with_role(SLT)
     user_with_role(PROJECT_MANAGER)  # not emailed
     with django_capture_on_commit_callbacks(execute=True):

@@ -127,7 +127,9 @@ def test_the_weekly_report_says_when_it_was_made_in_words(monday_morning):
 
 
 @pytest.mark.django_db
-def test_the_weekly_report_email_names_the_week_in_dates(monday_morning, django_capture_on_commit_callbacks):
+def test_the_weekly_report_email_names_the_week_in_dates(
+    monday_morning, django_capture_on_commit_callbacks, celery_in_process
+):
     from django.core import mail
 
     from actionplan.gap_report_services import gap_report_generate
