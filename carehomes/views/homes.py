@@ -12,13 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import (
-    AssignmentForm,
-    CareHomeFilterForm,
-    HandOverForm,
-    OutbreakForm,
-    SupplyingPharmacyForm,
-)
+from carehomes.assignment_forms import AssignmentForm, HandOverForm
+from carehomes.forms import CareHomeFilterForm, OutbreakForm, SupplyingPharmacyForm
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
