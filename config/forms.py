@@ -1,4 +1,5 @@
-"""What every app's forms share: ids parsed by form fields, and a service's refusal put on the form."""
+"""What every app's forms share: ids parsed by form fields, a service's refusal put on the form, and
+a posted form answered one way."""
 
 import re
 
@@ -19,6 +20,21 @@ def add_service_errors(form, error: ValidationError, *, field_for=None):
     for name, messages in error.message_dict.items():
         field = field_for(name) if field_for else name
         form.add_error(field if field in form.fields else None, messages)
+
+
+def answer_write(form, write, *, done, refused):
+    """The one way a posted form that writes is answered. When `form` parses, `write(cleaned_data)`
+    (one service) and `done(what it wrote)`: a notice and a redirect. When the form or the service
+    refuses (the service's errors put on the form by `add_service_errors`), `refused()`: the page
+    again with the errors next to the fields, keeping what was typed."""
+    if form.is_valid():
+        try:
+            written = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return done(written)
+    return refused()
 
 
 def id_from_text(value):

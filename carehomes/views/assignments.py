@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carehomes import selectors, services
 from carehomes.assignment_forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
 from carehomes.models import Assignment, CareHome
-from carehomes.views.homes import answer_form, home_response
+from carehomes.views.homes import answer_form, answer_home_form, home_response
 from carehomes.views.staff import staff_response
 from config.dates import uk_date
 from config.forms import add_service_errors
@@ -29,12 +29,12 @@ def _who_is_now_what(assignment):
 
 @require_POST
 def assignment_add(request, pk):
-    home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, Permission.ADD_ASSIGNMENT, home)
-    return answer_form(
-        AssignmentForm(request.POST, care_home=home),
-        lambda data: services.assignment_create(by=request.user, care_home=home, **data),
-        partial(home_response, request, home.pk),
+    return answer_home_form(
+        request,
+        pk,
+        Permission.ADD_ASSIGNMENT,
+        lambda home: AssignmentForm(request.POST, care_home=home),
+        services.assignment_create,
         form_name="assign_form",
         notice=_who_is_now_what,
     )
