@@ -1,15 +1,11 @@
-"""Forms for care homes, staff and assignments. They parse; the services decide."""
-
-import datetime
-from decimal import Decimal
+"""Forms for care homes and staff (assignments: carehomes/assignment_forms.py). They parse; the services decide."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from carehomes.models import Assignment, CareHome, Specialism
+from carehomes.models import CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, LookupField
@@ -192,59 +188,6 @@ def use_staff_lookup_if_large(form, name, label):
         form.fields[name].queryset = queryset
 
 
-HOURS_FIELD = {
-    "label": "Hours a week",
-    "min_value": None,
-    "max_digits": 4,
-    "decimal_places": 1,
-    "error_messages": {
-        "required": "Enter the hours a week, for example 2.5.",
-        "invalid": "Enter the hours a week as a number, for example 2.5.",
-    },
-    "validators": [
-        MinValueValidator(Decimal("0.5"), "Enter at least 0.5 hours a week."),
-        MaxValueValidator(168),
-    ],
-}
-
-
-def check_dates(form, data):
-    """An assignment's own rule (Assignment.clean), asked by the form so it shows with the others."""
-    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in form.errors:
-        form.add_error("ends_on", "The end date must be on or after the start date.")
-    return data
-
-
-class AssignmentForm(forms.Form):
-    """Add a person to a home (from the home's page: pick the person)."""
-
-    staff = StaffChoiceField(
-        label="Person",
-        queryset=StaffMember.objects.none(),
-        empty_label="Choose a person",
-        error_messages={"required": "Choose the person to assign."},
-    )
-    role = forms.ChoiceField(
-        label="Role",
-        choices=Assignment.Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose lead or support."},
-    )
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date")
-    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_staff_lookup_if_large(self, "staff", "Person")
-        self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
-
-    def clean(self):
-        return check_dates(self, super().clean())
-
-
 class HomeChoiceField(LookupField):
     """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
     script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
@@ -263,61 +206,6 @@ class HomeChoiceField(LookupField):
 
     def by_text(self, text):
         return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)
-
-
-class StaffAssignmentForm(forms.Form):
-    """Add a person to a home (from the person's page: name the home)."""
-
-    care_home = HomeChoiceField(
-        label="Care home",
-        help_text="Its CQC location ID (for example 1-101234567) or its exact name.",
-        max_length=200,
-        error_messages={"required": "Enter the care home's CQC location ID or name."},
-    )
-    role = AssignmentForm.base_fields["role"]
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date")
-    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
-
-    def clean(self):
-        return check_dates(self, super().clean())
-
-
-class HandOverForm(forms.Form):
-    staff = StaffChoiceField(
-        label="New named lead",
-        queryset=StaffMember.objects.none(),
-        empty_label="Choose a person",
-        error_messages={"required": "Choose the new named lead."},
-    )
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date", help_text="The current lead's assignment ends the day before.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_staff_lookup_if_large(self, "staff", "New named lead")
-        self.initial.setdefault("starts_on", timezone.localdate())
-
-    def clean_starts_on(self):
-        starts_on = self.cleaned_data["starts_on"]
-        if starts_on == datetime.date.min:  # the current lead ends the day before: no such day
-            raise forms.ValidationError("Enter a real date, for example 2026-11-23.")
-        return starts_on
-
-
-class EndAssignmentForm(forms.Form):
-    ends_on = _date_field(
-        "End date", help_text="The last day of the assignment. It can be today, or a date to come."
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("ends_on", timezone.localdate())
 
 
 class StaffLeaveForm(forms.Form):

@@ -162,10 +162,19 @@ def staff_committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
     """Hours a week the person is already assigned over the period of a new assignment.
 
     Counts every assignment not yet ended (current or starting later) that overlaps the period
-    from `starts_on` (or today, whichever is later) to `ends_on`.
+    from `starts_on` (or today, whichever is later) to `ends_on`. With the start not known (a form
+    whose start date is wrong), counts only what overlaps the period whatever its start: what is
+    still running on the end date, or with no end date what has no end either, so a refusal made
+    on it is never wrong.
     """
-    since = max(starts_on, timezone.localdate())
-    qs = Assignment.objects.filter(staff=staff).not_ended(since)
+    today = timezone.localdate()
+    qs = Assignment.objects.filter(staff=staff)
+    if starts_on is not None:
+        qs = qs.not_ended(max(starts_on, today))
+    elif ends_on is not None:
+        qs = qs.not_ended(max(ends_on, today))
+    else:
+        qs = qs.open()
     if ends_on:
         qs = qs.filter(starts_on__lte=ends_on)
     if exclude_pk:

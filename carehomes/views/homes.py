@@ -11,13 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import (
-    AssignmentForm,
-    CareHomeFilterForm,
-    HandOverForm,
-    OutbreakForm,
-    SupplyingPharmacyForm,
-)
+from carehomes.assignment_forms import AssignmentForm, HandOverForm
+from carehomes.forms import CareHomeFilterForm, OutbreakForm, SupplyingPharmacyForm
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
@@ -143,11 +138,12 @@ def answer_form(form, write, respond, *, form_name, notice):
 
 def answer_home_form(request, pk, permission, form, service, *, form_name, notice):
     """A form on a home's page: the home (404 when there is none) and `permission` on it, then
-    `service(by=the user, care_home=the home, **what the form parsed)` answered by `answer_form`."""
+    `service(by=the user, care_home=the home, **what the form parsed)` answered by `answer_form`.
+    `form` is the bound form, or `form(home)` makes it when it asks rules about the home."""
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, permission, home)
     return answer_form(
-        form,
+        form(home) if callable(form) else form,
         lambda data: service(by=request.user, care_home=home, **data),
         partial(home_response, request, home.pk),
         form_name=form_name,

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors
-from carehomes.forms import StaffAssignmentForm, StaffFilterForm, StaffLeaveForm
+from carehomes.assignment_forms import StaffAssignmentForm
+from carehomes.forms import StaffFilterForm, StaffLeaveForm
 from carehomes.views.homes import assignments_response
 from config.forms import add_service_errors
 from config.pagination import paginate
