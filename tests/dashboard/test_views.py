@@ -105,6 +105,20 @@ def test_dashboard_costs_the_same_queries_at_two_sizes(client_for, slt_user):
     )
 
 
+def test_dashboard_and_gap_list_never_load_a_weekly_reports_gaps(client_for, slt_user, pm_user):
+    """A national report's gaps are megabytes of JSON, decompressed whole to read any part of
+    it: the trend, the week-on-week figures and "new gaps since last week" read the headline
+    figures and gap keys kept beside it."""
+    build_city(2)
+    gap_report_backfill(weeks=3)
+    for client, page in ((client_for(slt_user), "dashboard:index"), (client_for(pm_user), "dashboard:gaps")):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse(page)).content.decode()
+        assert "Week on week" in html or "since last week" in html
+        read = [q["sql"] for q in queries if '"actionplan_gapreport"' in q["sql"]]
+        assert read and not [sql for sql in read if '"actionplan_gapreport"."data"' in sql], read
+
+
 @pytest.mark.parametrize("user", ["pharmacist_user", "orglead_user"])
 def test_dashboard_and_gaps_are_for_slt_and_project_manager(client_for, request, user, pm_user):
     client = client_for(request.getfixturevalue(user))
