@@ -8,7 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
-from config.forms import AutocompleteSelect, lookup_attrs, lookup_key
+from config.forms import AutocompleteSelect, LookupField
 from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
 
@@ -151,32 +151,27 @@ def home_lookup_text(home):
     return f"{text} ({home.cqc_location_id})" if home.cqc_location_id else text
 
 
-class StaffLookupField(forms.CharField):
+class StaffLookupField(LookupField):
     """A person by GPhC registration number or exact name (for a country-sized staff list). With
     script, the box is an autocomplete over the staff look-up; a suggestion ends "(GPhC 2012345)"."""
+
+    key_prefix = "GPhC"
+    not_found = "No pharmacist or technician has the GPhC number or name “{text}”."
+    ambiguous = "More than one person has that name: enter their GPhC number."
 
     def __init__(self, *args, queryset, **kwargs):
         self.queryset = queryset
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup")))
-        )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lookup_url=reverse_lazy("carehomes:staff_lookup"), **kwargs)
 
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        key = lookup_key(text, "GPhC")
-        chosen = Q(gphc_number=key) if key else Q(pk__in=[])
-        people = list(self.queryset.filter(chosen)[:1]) or list(
-            self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2]
-        )
-        if not people:
-            raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
-        if len(people) > 1:
-            raise forms.ValidationError("More than one person has that name: enter their GPhC number.")
-        return people[0]
+    def rows(self):
+        return self.queryset
+
+    def by_key(self, key):
+        return Q(gphc_number=key)
+
+    def by_text(self, text):
+        return Q(gphc_number=text) | Q(name__iexact=text)
 
 
 def use_staff_lookup_if_large(form, name, label):
@@ -193,30 +188,24 @@ def use_staff_lookup_if_large(form, name, label):
         form.fields[name].queryset = queryset
 
 
-class HomeChoiceField(forms.CharField):
+class HomeChoiceField(LookupField):
     """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
     script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup")))
-        )
-        super().__init__(*args, **kwargs)
+    not_found = "No care home has the CQC location ID or name “{text}”."
+    ambiguous = "More than one care home has that name: enter its CQC location ID."
 
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        key = lookup_key(text)
-        chosen = Q(cqc_location_id__iexact=key) if key else Q(pk__in=[])
-        homes = list(CareHome.objects.filter(chosen)[:1]) or list(
-            CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2]
-        )
-        if not homes:
-            raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")
-        if len(homes) > 1:
-            raise forms.ValidationError("More than one care home has that name: enter its CQC location ID.")
-        return homes[0]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, lookup_url=reverse_lazy("carehomes:home_lookup"), **kwargs)
+
+    def rows(self):
+        return CareHome.objects.all()
+
+    def by_key(self, key):
+        return Q(cqc_location_id__iexact=key)
+
+    def by_text(self, text):
+        return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)
 
 
 class StaffLeaveForm(forms.Form):

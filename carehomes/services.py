@@ -17,6 +17,7 @@ from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_committed_hours
 from carehomes.state import carehome_state_refresh
 from config.dates import uk_date
+from config.history import save_checked
 from config.presenters import hours as hours_text
 from organisations.access import require
 from organisations.models import Organisation, StaffMember
@@ -100,9 +101,7 @@ def assignment_end(*, by, assignment, ends_on) -> Assignment:
             {"ends_on": f"The end date must be on or after the start date ({uk_date(assignment.starts_on)})."}
         )
     assignment.ends_on = ends_on
-    assignment.full_clean()
-    assignment._history_user = by
-    assignment.save()
+    save_checked(assignment, by=by)
     return assignment
 
 
@@ -205,9 +204,7 @@ def carehome_set_supplying_pharmacy(*, by, care_home, pharmacy) -> CareHome:
     require(by, Permission.CHANGE_CAREHOME, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     care_home.supplying_pharmacy = pharmacy
-    care_home.full_clean()
-    care_home._history_user = by
-    care_home.save()
+    save_checked(care_home, by=by)
     return care_home
 
 
@@ -228,9 +225,7 @@ def staff_hours_update(*, by, staff, hours_per_week) -> StaffMember:
             }
         )
     staff.hours_per_week = hours_per_week
-    staff.full_clean()
-    staff._history_user = by
-    staff.save()
+    save_checked(staff, by=by)
     return staff
 
 

@@ -99,3 +99,41 @@ def lookup_key(text, prefix=""):
             return None
         key = key[len(prefix) :].strip()
     return key or None
+
+
+class LookupField(forms.CharField):
+    """One row typed into a look-up box: the key its chosen suggestion ends with (`key_prefix`
+    before it, if any), else a key or a name typed exactly; an error when none or several match.
+    A subclass names the rows (`rows()`), how a key and a text match (`by_key`, `by_text`) and
+    the two messages (`not_found` with `{text}`, `ambiguous`)."""
+
+    key_prefix = ""
+    not_found = ""
+    ambiguous = ""
+
+    def __init__(self, *args, lookup_url, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs=lookup_attrs(lookup_url)))
+        super().__init__(*args, **kwargs)
+
+    def rows(self):
+        raise NotImplementedError
+
+    def by_key(self, key):
+        raise NotImplementedError
+
+    def by_text(self, text):
+        raise NotImplementedError
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        key = lookup_key(text, self.key_prefix)
+        found = (list(self.rows().filter(self.by_key(key))[:1]) if key else []) or list(
+            self.rows().filter(self.by_text(text))[:2]
+        )
+        if not found:
+            raise ValidationError(self.not_found.format(text=text))
+        if len(found) > 1:
+            raise ValidationError(self.ambiguous)
+        return found[0]

@@ -19,6 +19,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from carehomes.kept import drifted, kept_rows_check
 from carehomes.models import Visit, VisitDayTotal
+from config.querysets import filter_given
 
 FIGURES = VisitDayTotal.FIGURES
 KEY = ("activity", "visited_on", "mode", "is_cover")
@@ -83,15 +84,13 @@ def add_to_totals(deltas):
 def visit_totals_from_days(*, date_from=None, date_to=None, activity="", mode="", cover=False, **_):
     """Every visit's totals (or those of one activity, mode, cover, date range) from the day rows:
     one query over at most a row per day and mode, whatever the number of visits."""
-    rows = VisitDayTotal.objects.filter(activity=activity or VisitDayTotal.ALL)
-    if date_from:
-        rows = rows.filter(visited_on__gte=date_from)
-    if date_to:
-        rows = rows.filter(visited_on__lte=date_to)
-    if mode:
-        rows = rows.filter(mode=mode)
-    if cover:
-        rows = rows.filter(is_cover=True)
+    rows = filter_given(
+        VisitDayTotal.objects.filter(activity=activity or VisitDayTotal.ALL),
+        visited_on__gte=date_from,
+        visited_on__lte=date_to,
+        mode=mode,
+        is_cover=bool(cover),
+    )
     return rows.aggregate(**{name: Coalesce(Sum(name), 0) for name in FIGURES})
 
 
