@@ -48,13 +48,14 @@ ONE_WAY = {
     "dashboard.forms.GapFilterForm": "a filter",
     "discharge.forms.FollowUpFilterForm": "a filter",
     "carehomes.views.lookups.LookupForm": "a look-up's query string (no answer is an error)",
+    "discharge.views.lookups.LookupForm": "a look-up's query string (no answer is an error)",
     "actionplan.report_views.ReportVersionForm": "a link's query string, not a form people fill in",
     "actionplan.report_views.GenerateReportForm": "one optional field (the week)",
     # One thing to get wrong.
     "accounts.forms.HubPasswordResetForm": "one field (an e-mail address)",
     "actionplan.forms.ActionVersionForm": "one hidden field (the version the page showed)",
     "actionplan.forms.ExportRequestForm": "no field a person fills in",
-    "carehomes.forms.EndAssignmentForm": "one field (the end date)",
+    "carehomes.assignment_forms.EndAssignmentForm": "one field (the end date)",
     "carehomes.forms.StaffLeaveForm": "one field (the date they left)",
     "carehomes.forms.ImportUploadForm": "one field (the file)",
     "carehomes.forms.ImportConfirmForm": "one optional tick box",
@@ -81,6 +82,7 @@ def cases(world):
     from accounts.forms import HubPasswordChangeForm, HubSetPasswordForm, SignInForm
     from actionplan import forms as plan
     from api.forms import ApiTokenForm, ServiceTokenForm
+    from carehomes import assignment_forms as assign
     from carehomes import fill_gaps_forms as fill
     from carehomes import forms as homes
     from carehomes.home_forms import CareHomeForm
@@ -142,8 +144,8 @@ def cases(world):
             [],
         ),
         # The end date before the start date: the assignment's own rule, asked with the form's own.
-        homes.AssignmentForm: (
-            homes.AssignmentForm(
+        assign.AssignmentForm: (
+            assign.AssignmentForm(
                 data={
                     "staff": person.pk,
                     "role": "support",
@@ -154,8 +156,8 @@ def cases(world):
             ["hours_per_week", "ends_on"],
             ["The end date must be on or after the start date."],
         ),
-        homes.StaffAssignmentForm: (
-            homes.StaffAssignmentForm(
+        assign.StaffAssignmentForm: (
+            assign.StaffAssignmentForm(
                 data={
                     "care_home": home.cqc_location_id,
                     "role": "support",
@@ -166,7 +168,12 @@ def cases(world):
             ["hours_per_week", "ends_on"],
             ["The end date must be on or after the start date."],
         ),
-        homes.HandOverForm: (homes.HandOverForm(data={}), ["staff", "hours_per_week"], []),
+        # More hours than the person has spare: a rule of the service, asked although the date is missing.
+        assign.HandOverForm: (
+            assign.HandOverForm(data={"staff": person.pk, "hours_per_week": "12"}, care_home=home),
+            ["hours_per_week", "starts_on"],
+            ["has only 10 hours a week spare"],
+        ),
         homes.OutbreakForm: (
             homes.OutbreakForm(data={"status": "plague", **not_a_date("started_on")}),
             ["status", "started_on"],
