@@ -12,7 +12,7 @@ from discharge.views.followups import (
     report_download,
     report_list,
 )
-from discharge.views.opening_hours import pharmacy_opening_hours
+from discharge.views.opening_hours import pharmacy_opening_hours, pharmacy_opening_hours_default
 
 __all__ = [
     "followup_act",
@@ -23,6 +23,7 @@ __all__ = [
     "followup_upload",
     "followup_upload_confirm",
     "pharmacy_opening_hours",
+    "pharmacy_opening_hours_default",
     "report_download",
     "report_list",
 ]
