@@ -8,6 +8,7 @@ urlpatterns = [
     path("discharges/", views.followup_list, name="list"),
     path("discharges/mine/", views.followup_mine, name="mine"),
     path("discharges/new/", views.followup_create, name="create"),
+    path("discharges/care-homes/lookup/", views.care_home_lookup_view, name="care_home_lookup"),
     path("discharges/upload/", views.followup_upload, name="upload"),
     path("discharges/upload/confirm/", views.followup_upload_confirm, name="upload_confirm"),
     path("discharges/reports/", views.report_list, name="reports"),

@@ -188,6 +188,7 @@ ACCESS = {
     "discharge:list": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
     "discharge:mine": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
     "discharge:create": Rule(get=PM | TRUSTS),
+    "discharge:care_home_lookup": Rule(get=PM | TRUSTS, post=NOBODY),
     "discharge:upload": Rule(get=PM | TRUSTS),
     "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
     "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
