@@ -18,6 +18,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from actionplan.report_presenters import figure_text  # noqa: E402
+from config.dates import iso_week_label, iso_week_tick  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
@@ -35,13 +36,15 @@ plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.righ
 
 
 def trend_table(points):
-    """Columns and rows of the week-on-week trend (oldest first)."""
+    """Columns and rows of the week-on-week trend (oldest first), each week as people read it
+    ("23 to 29 November 2026 (week 48)"); `weeks` keeps the ISO weeks the chart's axis is drawn from."""
     return {
         "caption": "Week on week: % of care homes with a named lead and visited in the last 28 days",
         "columns": ["Week", "% with a named lead", "% visited in 28 days", "Gaps"],
+        "weeks": [p["week"] for p in points],
         "rows": [
             [
-                p["week"],
+                iso_week_label(p["week"]),
                 figure_text(p.get("pct_with_lead")),
                 figure_text(p.get("pct_visited_28d")),
                 figure_text(p.get("gaps")),
@@ -111,7 +114,7 @@ def _numbers(values):
 
 
 def _draw_trend(ax, table, ticks=8):
-    weeks = [r[0] for r in table["rows"]]
+    weeks = table.get("weeks") or [r[0] for r in table["rows"]]
     ax.plot(
         weeks, _numbers(r[1] for r in table["rows"]), marker="o", color=NHS_BLUE, label="% with a named lead"
     )
@@ -126,7 +129,10 @@ def _draw_trend(ax, table, ticks=8):
     ax.set_ylabel("% of care homes")
     ax.legend(loc="lower left", frameon=False)
     step = max(1, len(weeks) // ticks)
-    ax.set_xticks(range(0, len(weeks), step), [w[2:] for w in weeks[::step]], rotation=30, ha="right")
+    ax.set_xticks(
+        range(0, len(weeks), step), [iso_week_tick(w) for w in weeks[::step]], rotation=30, ha="right"
+    )
+    ax.set_xlabel("Week beginning")
 
 
 def _draw_bars(ax, table, series_labels):

@@ -15,7 +15,7 @@ from organisations.tasks import backoff_seconds, import_ods_monthly
 pytestmark = pytest.mark.django_db
 
 FILES = Path(__file__).parent / "ods_files"
-REPORTS = ["eicb", "eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+REPORTS = ["eicb", "eccg", "etr", "edispensary", "epcn", "epraccur", "epcncorepartnerdetails"]
 
 
 class ExportService:
@@ -188,3 +188,23 @@ def test_the_task_is_on_the_beat_schedule_monthly():
     entry = app.conf.beat_schedule["monthly-ods-import"]
     assert entry["task"] == import_ods_monthly.name
     assert entry["schedule"].day_of_month == {2}
+
+
+def test_the_default_reports_are_ones_the_export_service_publishes():
+    """The default ODS_REPORTS once asked for `edispn`, which the service refuses: every monthly run failed."""
+    from django.core.management import call_command
+
+    from organisations.ods_fetch import check_ods_reports
+
+    assert check_ods_reports() == []
+    call_command("check", fail_level="WARNING")
+
+
+def test_a_report_name_the_service_does_not_publish_is_warned_of(settings):
+    from organisations.ods_fetch import check_ods_reports
+
+    settings.ODS_REPORTS = ["epraccur", "edispn"]
+
+    (warning,) = check_ods_reports()
+    assert warning.id == "organisations.W001"
+    assert "edispn" in warning.msg and "edispensary" in warning.hint
