@@ -98,3 +98,21 @@ def test_a_second_run_of_the_verbatim_files_changes_nothing():
 
     assert first.created > 0
     assert (second.created, second.updated, second.closed) == (0, 0, 0)
+
+
+def test_a_2025_leeds_epraccur_excerpt_files_a_practice_under_its_sub_icb_and_closes_another():
+    oakwood = OrganisationFactory(
+        ods_code="B86654", name="Oakwood Surgery", kind=Organisation.Kind.GP_PRACTICE
+    )
+
+    run_command("eccg.csv", "epraccur-leeds-2025.csv")
+
+    highfield = org("B86004")
+    assert highfield.kind == Organisation.Kind.GP_PRACTICE
+    assert highfield.parent == org("15F")  # no PCN membership read: its commissioner
+    assert highfield.postcode == "LS16 7RX"
+    oakwood.refresh_from_db()
+    assert oakwood.is_active is False
+    assert oakwood.closed_on == datetime.date(2025, 2, 28)
+    # An out-of-hours service (setting 2) and community care beds (setting 14) are not GP practices.
+    assert not Organisation.objects.filter(ods_code__in=["Y01231", "Y05993"]).exists()
