@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from actionplan.models import Action, GapReport, Rag
-from actionplan.report_terms import TREND_WEEKS, parse_week
+from actionplan.report_terms import TREND_WEEKS, gap_key, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.hours_state import refresh_expired as refresh_expired_hours
 from carehomes.models import Assignment, CareHome, OrganisationHours, Visit, VisitDayTotal
@@ -216,7 +216,7 @@ def _by_sector(rows):
 
 
 def _gap_key(gap):
-    return f"{gap['rule']}:{gap.get('care_home_id') or ''}:{gap.get('pcn_id') or ''}"
+    return gap_key(gap["rule"], gap.get("care_home_id"), gap.get("pcn_id"))
 
 
 def _changes(gaps, previous):
@@ -276,7 +276,7 @@ def compute_report_data(week, *, as_of=None, backfilled=False):
     earlier = list(
         GapReport.objects.filter(is_current=True, week__lt=week)
         .order_by("-week")
-        .values_list("week", "data__headlines")[: TREND_WEEKS - 1]
+        .values_list("week", "headlines")[: TREND_WEEKS - 1]
     )
     return {
         "week": week,
@@ -305,7 +305,7 @@ def latest_headlines():
     row = (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values_list("data__headlines", flat=True)
+        .values_list("headlines", flat=True)
         .first()
     )
     return row or None
@@ -320,7 +320,7 @@ def previous_report_headlines(week):
     row = (
         GapReport.objects.filter(is_current=True, week__lt=week)
         .order_by("-week")
-        .values_list("week", "data__headlines")
+        .values_list("week", "headlines")
         .first()
     )
     return {"week": row[0], "headlines": row[1] or {}} if row else None
@@ -331,7 +331,7 @@ def trend_points(limit=52):
     rows = (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values_list("week", "data__headlines", "data__backfilled")[:limit]
+        .values_list("week", "headlines", "backfilled")[:limit]
     )
     return [
         {
@@ -360,7 +360,7 @@ def gap_report_list():
     return (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+        .values("week", "version", "generated_at", "headlines", "backfilled")
     )
 
 
