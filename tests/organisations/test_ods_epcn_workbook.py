@@ -4,6 +4,7 @@ where from) with a Leeds practice that moved PCN, Chapeltown Family Surgery (B86
 import csv
 import dataclasses
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -215,3 +216,18 @@ def test_a_workbook_without_the_partner_sheet_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="no sheet of that name"):
         a_month(changed(tmp_path, without))
+
+
+def test_the_published_epcn_zip_with_its_specification_beside_the_workbook_is_read(tmp_path):
+    path = tmp_path / "ePCN.zip"
+    with zipfile.ZipFile(path, "w") as archive:  # as NHS Digital publishes it: workbook and PDF
+        archive.writestr("ePCN.xlsx", EXCERPT.read_bytes())
+        archive.writestr("ePCN.xlsx Specification.pdf", b"%PDF-1.4 not read")
+
+    out = run_command(VERBATIM / "eccg.csv", VERBATIM / "epraccur-leeds-2025.csv", path)
+
+    assert (
+        "ePCN.xlsx (PCN Core Partner Details): Practice–PCN membership (epcncorepartnerdetails), 9 rows"
+        in out
+    )
+    assert org("B86108").parent == org(BURMANTOFTS)
