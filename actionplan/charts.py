@@ -203,17 +203,32 @@ def chart_data_uri(name, table):
 
 def chart_url(name, table, variant=""):
     """The address of a chart as a file, named by the hash of what it shows; drawn and stored
-    the first time those numbers are shown (one query a chart after that). `variant="phone"` is
-    the narrower drawing with larger text a phone shows instead."""
+    the first time those numbers are shown. `variant="phone"` is the narrower drawing with
+    larger text a phone shows instead."""
+    return chart_urls([(name, table, variant)])[0]
+
+
+def chart_urls(charts):
+    """The addresses of a page's charts, each (name, table, variant): one query for all of them
+    once seen, and a drawing stored for each not seen before."""
     from django.urls import reverse
 
     from actionplan.models import ChartImage
 
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown chart variant {variant!r}")
-    table_json = json.dumps(table, sort_keys=True)
-    key = f"{name}:{variant}" if variant else name
-    digest = hashlib.sha256(f"{key}\n{table_json}".encode()).hexdigest()[:40]
-    if not ChartImage.objects.filter(digest=digest).exists():
-        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json, variant)})
-    return reverse("actionplan:chart", args=[digest])
+    found = []
+    for name, table, variant in charts:
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown chart variant {variant!r}")
+        table_json = json.dumps(table, sort_keys=True)
+        key = f"{name}:{variant}" if variant else name
+        found.append(
+            (hashlib.sha256(f"{key}\n{table_json}".encode()).hexdigest()[:40], name, table_json, variant)
+        )
+    stored = set(ChartImage.objects.filter(digest__in=[f[0] for f in found]).values_list("digest", flat=True))
+    for digest, name, table_json, variant in found:
+        if digest not in stored:
+            ChartImage.objects.get_or_create(
+                digest=digest, defaults={"png": _render(name, table_json, variant)}
+            )
+            stored.add(digest)
+    return [reverse("actionplan:chart", args=[f[0]]) for f in found]

@@ -10,7 +10,7 @@ from carehomes.models import Assignment, CareHome, Visit
 from config.querysets import filter_given
 from discharge import timers
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp, PharmacyOpeningHours
-from discharge.states import CLOSED_STATES, OPEN_STATES, State
+from discharge.states import CLOSED_STATES, OPEN_STATES, WORKING_STATES, State
 from organisations.access import (
     COMMUNITY_PHARMACY,
     PHARMACY_PROFESSIONAL,
@@ -339,6 +339,13 @@ def opening_sessions(pharmacy):
         .order_by("weekday", "opens_at")
         .values_list("weekday", "opens_at", "closes_at")
     )
+
+
+def waiting_for_stage1_count(pharmacy):
+    """How many follow-ups at the pharmacy still wait for stage 1 (their deadline moves with its hours)."""
+    return DischargeFollowUp.objects.filter(
+        pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
+    ).count()
 
 
 def opening_hours_history(pharmacy, limit=50):

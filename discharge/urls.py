@@ -22,6 +22,11 @@ urlpatterns = [
         views.pharmacy_opening_hours,
         name="opening_hours",
     ),
+    path(
+        "discharges/pharmacies/<int:pk>/opening-hours/default/",
+        views.pharmacy_opening_hours_default,
+        name="opening_hours_default",
+    ),
     path("discharges/<int:pk>/", views.followup_detail, name="detail"),
     path("discharges/<int:pk>/<slug:action>/", views.followup_act, name="act"),
 ]

@@ -202,6 +202,7 @@ ACCESS = {
     ),
     # A community pharmacy's opening hours (the stage-1 timer counts them): its own staff and the PM.
     "discharge:opening_hours": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
+    "discharge:opening_hours_default": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
 }
 
 
