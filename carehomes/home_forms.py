@@ -110,7 +110,7 @@ class CareHomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of home.", "invalid_choice": "Choose the type of home."},
     )
-    specialisms = ModelIdsField(
+    specialisms = ModelIdsField(  # a posted value that cannot be an id is refused, not sent to the database
         label="Specialisms",
         queryset=Specialism.objects.order_by("name"),
         required=False,
