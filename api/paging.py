@@ -11,6 +11,9 @@ import csv
 import io
 import itertools
 
+from django.db import connection
+
+from api.csv_copy import copy_csv_chunks
 from api.resources import suppress_small_numbers
 from api.schemas import BadQuery
 from api.services import api_token_use_record
@@ -100,8 +103,29 @@ def csv_converters(schema):
     return list(zip(schema.model_fields, converters, strict=True))
 
 
+def written_by_postgres(resource, token):
+    return (
+        resource.copy_columns is not None
+        and connection.vendor == "postgresql"
+        and not (resource.aggregate and token.publishes)
+    )
+
+
 def csv_chunks(resource, request, query):
-    """The header, then the rows a chunk at a time (keyset on id): constant memory whatever the size."""
+    """The header, then the rows a chunk at a time: written by PostgreSQL where the resource allows
+    (`api.csv_copy`), else keyset chunks on id through Python. Constant memory whatever the size."""
+    token = request.auth
+    if written_by_postgres(resource, token):
+        yield from copy_csv_chunks(
+            resource,
+            resource.rows(request.user, query),
+            lambda rows: api_token_use_record(token=token, resource=request.path, rows=rows),
+        )
+        return
+    yield from _python_csv_chunks(resource, request, query)
+
+
+def _python_csv_chunks(resource, request, query):
     columns = resource.columns
     plan = csv_converters(resource.schema)
     token = request.auth

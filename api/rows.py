@@ -16,6 +16,7 @@ from django.utils import timezone
 from actionplan.models import Rag
 from actionplan.report_terms import week_of
 from actionplan.selectors import action_list
+from api.csv_copy import column, sql_text, text_from_choices
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.selectors import carehome_list, visible_care_homes
@@ -256,6 +257,24 @@ def visit_present(rows):
         row["interventions_total"] = sum(r[name] for name in INTERVENTION_FIELDS)
         out.append(row)
     return out
+
+
+def visit_copy_columns():
+    """`visit_present`'s derived columns in SQL over `visit_rows`' columns, already as the CSV shows
+    them (for the COPY path, `api.csv_copy`): the ISO week, the mode's label, the activity codes
+    joined with semicolons, the interventions' total. Codes are identifiers: nothing to make safe."""
+    activities = ", ".join(
+        f"CASE WHEN {column(name)} THEN {sql_text(code)} END" for name, code in ACTIVITY_FIELDS.items()
+    )
+    return {
+        "week": f"""to_char({column("visited_on")}, 'IYYY-"W"IW')""",
+        "mode": text_from_choices(column("mode"), {code: code for code in Visit.Mode.values}),
+        "mode_label": text_from_choices(column("mode"), dict(Visit.Mode.choices)),
+        "activities": f"NULLIF(concat_ws(';', {activities}), '')",
+        "interventions_total": "("
+        + " + ".join(f"{column(name)}::bigint" for name in INTERVENTION_FIELDS)
+        + ")",
+    }
 
 
 # actions -----------------------------------------------------------------------------------
