@@ -40,8 +40,5 @@ RUN SECRET_KEY=build-time-only-not-a-secret DEBUG=False python manage.py collect
 USER hub
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--timeout", "120", \
-     "--max-requests", "1000", "--max-requests-jitter", "100", \
-     "--access-logfile", "-", "--error-logfile", "-"]
+# Processes, preloading, timeouts and logs: config/gunicorn.conf.py.
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "config.wsgi:application"]

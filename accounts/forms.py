@@ -24,29 +24,28 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class HubPasswordChangeForm(PasswordChangeForm):
+MISMATCH = "The two new passwords are not the same. Enter the same password twice."
+
+
+class _ClearsRequirement:
+    """A new password saved: the person is no longer asked to change it."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        services.password_change_requirement_clear(user=user)
+        return user
+
+
+class HubPasswordChangeForm(_ClearsRequirement, PasswordChangeForm):
     error_messages = {
         **PasswordChangeForm.error_messages,
         "password_incorrect": "Your current password is not right. Enter it again.",
-        "password_mismatch": "The two new passwords are not the same. Enter the same password twice.",
+        "password_mismatch": MISMATCH,
     }
 
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        services.password_change_requirement_clear(user=user)
-        return user
 
-
-class HubSetPasswordForm(SetPasswordForm):
-    error_messages = {
-        **SetPasswordForm.error_messages,
-        "password_mismatch": "The two new passwords are not the same. Enter the same password twice.",
-    }
-
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        services.password_change_requirement_clear(user=user)
-        return user
+class HubSetPasswordForm(_ClearsRequirement, SetPasswordForm):
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": MISMATCH}
 
 
 class HubPasswordResetForm(PasswordResetForm):

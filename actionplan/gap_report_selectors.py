@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from actionplan.models import Action, GapReport, Rag
-from actionplan.report_terms import TREND_WEEKS, parse_week
+from actionplan.report_terms import TREND_WEEKS, gap_key, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.hours_state import refresh_expired as refresh_expired_hours
 from carehomes.models import Assignment, CareHome, OrganisationHours, Visit, VisitDayTotal
@@ -216,7 +216,12 @@ def _by_sector(rows):
 
 
 def _gap_key(gap):
-    return f"{gap['rule']}:{gap.get('care_home_id') or ''}:{gap.get('pcn_id') or ''}"
+    return gap_key(gap["rule"], gap.get("care_home_id"), gap.get("pcn_id"))
+
+
+def report_gap_keys(data):
+    """The `GapReport.gap_keys` of a report's data: every gap's key, sorted."""
+    return sorted({_gap_key(g) for g in data.get("gaps", [])})
 
 
 def _changes(gaps, previous):

@@ -137,6 +137,10 @@ class GapReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(default=dict)
+    # Every gap's key in `data` ("rule:care_home_id:pcn_id", `report_terms.gap_key`): what the
+    # project manager's "new gaps since last week's report" compares with, read without loading
+    # the report's gaps (megabytes of JSON at national scale) on every gap-list load.
+    gap_keys = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-week", "-version"]

@@ -44,14 +44,21 @@ def latest_update(action):
     return f"{date_text(action.latest_update_on)}: {action.latest_update_text}"
 
 
+def _action_cells(a):
+    """An action's first cells in every table of actions: what, whose, and when due."""
+    return [
+        a.reference,
+        a.description,
+        a.owner.name if a.owner else "",
+        a.owner_organisation.name,
+        date_text(a.due_on),
+    ]
+
+
 def action_rows(paper):
     return [
         [
-            a.reference,
-            a.description,
-            a.owner.name if a.owner else "",
-            a.owner_organisation.name,
-            date_text(a.due_on),
+            *_action_cells(a),
             rag_text(a.rag),
             ("Open" + (" (overdue)" if a in paper.overdue else ""))
             if a.is_open
@@ -77,18 +84,7 @@ def closed_rows(paper):
 
 
 def overdue_rows(paper):
-    return [
-        [
-            a.reference,
-            a.description,
-            a.owner.name if a.owner else "",
-            a.owner_organisation.name,
-            date_text(a.due_on),
-            (paper.today - a.due_on).days,
-            rag_text(a.rag),
-        ]
-        for a in paper.overdue
-    ]
+    return [[*_action_cells(a), (paper.today - a.due_on).days, rag_text(a.rag)] for a in paper.overdue]
 
 
 def headline_rows(paper):

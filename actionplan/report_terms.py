@@ -29,6 +29,11 @@ HEADLINE_LABELS = {
 }
 
 
+def gap_key(rule, care_home_id=None, pcn_id=None) -> str:
+    """How a gap is matched between weeks: "no_lead:12:" (a home's), "pcn_no_hours::40" (a PCN's)."""
+    return f"{rule}:{care_home_id or ''}:{pcn_id or ''}"
+
+
 def week_of(day: datetime.date) -> str:
     """The ISO week of a date: 2026-11-23 -> "2026-W48"."""
     year, week, _ = day.isocalendar()

@@ -62,21 +62,26 @@ def _page_url(number):
     return f"?page={number}"
 
 
-@requires(Permission.VIEW_GAPREPORT)
-def report_list(request):
-    page = Paginator(gap_report_selectors.gap_report_list(), 26).get_page(request.GET.get("page"))
-    can_generate = may(request.user, Permission.ADD_GAPREPORT)
+def _list_page(request, *, page_number, form, status=200):
     return render_page(
         request,
         "actionplan/reports/list.jinja",
         {
             "page_title": "Weekly gap reports",
-            "page": page,
-            "form": GenerateReportForm(initial={"week": previous_week()}) if can_generate else None,
-            "can_generate": can_generate,
+            "page": Paginator(gap_report_selectors.gap_report_list(), 26).get_page(page_number),
+            "form": form,
+            "can_generate": form is not None,
             "page_url": _page_url,
         },
+        status=status,
     )
+
+
+@requires(Permission.VIEW_GAPREPORT)
+def report_list(request):
+    can_generate = may(request.user, Permission.ADD_GAPREPORT)
+    form = GenerateReportForm(initial={"week": previous_week()}) if can_generate else None
+    return _list_page(request, page_number=request.GET.get("page"), form=form)
 
 
 @requires(Permission.VIEW_GAPREPORT)
@@ -120,44 +125,44 @@ def report_detail(request, week):
     )
 
 
-def _download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+DOCUMENTS = {
+    "pdf": (report_documents.report_pdf, "application/pdf"),
+    "docx": (
+        report_documents.report_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (
+        report_documents.report_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def _report_download(request, week, extension):
+    """The week's report (or the `?version=` asked for) as a document to save, named by week and
+    version (`gap-report-2026-W48-v2.pdf`), compared with the report of the week before."""
+    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
+    suffix = f"-v{report.version}" if report.version > 1 else ""
+    previous = gap_report_selectors.previous_report_headlines(report.week)
+    write, content_type = DOCUMENTS[extension]
+    response = HttpResponse(write(report, previous), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="gap-report-{week}{suffix}.{extension}"'
     return response
 
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_pdf(request, week):
-    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
-    suffix = f"-v{report.version}" if report.version > 1 else ""
-    previous = gap_report_selectors.previous_report_headlines(report.week)
-    return _download(
-        report_documents.report_pdf(report, previous), f"gap-report-{week}{suffix}.pdf", "application/pdf"
-    )
+    return _report_download(request, week, "pdf")
 
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_docx(request, week):
-    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
-    suffix = f"-v{report.version}" if report.version > 1 else ""
-    previous = gap_report_selectors.previous_report_headlines(report.week)
-    return _download(
-        report_documents.report_docx(report, previous),
-        f"gap-report-{week}{suffix}.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    return _report_download(request, week, "docx")
 
 
 @requires(Permission.VIEW_GAPREPORT)
 def report_xlsx(request, week):
-    report = _report_or_404(week, ReportVersionForm(request.GET).version_or_none())
-    suffix = f"-v{report.version}" if report.version > 1 else ""
-    previous = gap_report_selectors.previous_report_headlines(report.week)
-    return _download(
-        report_documents.report_xlsx(report, previous),
-        f"gap-report-{week}{suffix}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _report_download(request, week, "xlsx")
 
 
 @require_POST
@@ -168,19 +173,7 @@ def report_generate(request):
 
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
-        reports = gap_report_selectors.gap_report_list()
-        return render_page(
-            request,
-            "actionplan/reports/list.jinja",
-            {
-                "page_title": "Weekly gap reports",
-                "page": Paginator(reports, 26).get_page(1),
-                "form": form,
-                "can_generate": True,
-                "page_url": _page_url,
-            },
-            status=400,
-        )
+        return _list_page(request, page_number=1, form=form, status=400)
     week, regenerate = form.cleaned_data["week"], form.cleaned_data["regenerate"]
     requested_at = timezone.now()
     kwargs = {

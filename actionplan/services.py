@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionplan.models import Action, ActionPlan, ActionUpdate, Meeting, Rag, Section
 from actionplan.selectors import action_changes_since
 from config.dates import uk_date
+from config.history import save_checked
 from organisations.access import require
 from organisations.permissions import Permission
 
@@ -45,13 +46,6 @@ def check_owner(owner, owner_organisation):
         )
 
 
-def _save(action, *, by, reason):
-    action._history_user = by
-    action._change_reason = reason
-    action.full_clean()
-    action.save()
-
-
 @transaction.atomic
 def section_create(*, by, name, code, plan=None):
     """The PM adds a section to the plan (pharmacy support is one; others join it)."""
@@ -60,9 +54,7 @@ def section_create(*, by, name, code, plan=None):
         plan, _ = ActionPlan.objects.get_or_create(name=DEFAULT_PLAN_NAME)
     position = (plan.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = Section(plan=plan, name=name.strip(), code=code.strip().upper(), position=position)
-    section.full_clean()
-    section._history_user = by
-    section.save()
+    save_checked(section, by=by)
     return section
 
 
@@ -89,7 +81,7 @@ def action_create(
         rag=rag,
         workstream=workstream,
     )
-    _save(action, by=by, reason="Action added")
+    save_checked(action, by=by, reason="Action added")
     return action
 
 
@@ -128,7 +120,7 @@ def action_update(*, by, action, version, **fields):
         return current
     check_owner(current.owner, current.owner_organisation)
     current.version += 1
-    _save(current, by=by, reason="Details edited")
+    save_checked(current, by=by, reason="Details edited")
     return current
 
 
@@ -142,7 +134,7 @@ def action_close(*, by, action, closed_on=None, version=None):
     current.is_open = False
     current.closed_on = closed_on or timezone.localdate()
     current.version += 1
-    _save(current, by=by, reason="Closed")
+    save_checked(current, by=by, reason="Closed")
     return current
 
 
@@ -156,7 +148,7 @@ def action_reopen(*, by, action, version=None):
     current.is_open = True
     current.closed_on = None
     current.version += 1
-    _save(current, by=by, reason="Reopened")
+    save_checked(current, by=by, reason="Reopened")
     return current
 
 
@@ -175,13 +167,11 @@ def actionupdate_create(*, by, action, text, written_on=None, rag=""):
         raise ValidationError({"text": "Enter the update."})
     current = Action.objects.select_for_update(of=("self",)).select_related("section").get(pk=action.pk)
     update = ActionUpdate(action=current, written_on=written_on, text=text.strip(), rag=rag or "", author=by)
-    update.full_clean()
-    update._history_user = by
-    update.save()
+    save_checked(update, by=by)
     if rag and rag != current.rag:
         current.rag = rag
         current.version += 1
-        _save(current, by=by, reason=f"RAG set by the update of {uk_date(written_on)}")
+        save_checked(current, by=by, reason=f"RAG set by the update of {uk_date(written_on)}")
     return update
 
 
@@ -194,7 +184,5 @@ def meeting_create(*, by, held_on, title=""):
     meeting = Meeting(held_on=held_on)
     if title and title.strip():
         meeting.title = title.strip()
-    meeting.full_clean()
-    meeting._history_user = by
-    meeting.save()
+    save_checked(meeting, by=by)
     return meeting

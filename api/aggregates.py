@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actionplan.models import GapReport, Rag
 from actionplan.report_terms import parse_week, week_of
-from api.rows import updated
+from api.rows import in_home_area, updated
 from api.schemas import BadQuery
 from carehomes import gaps as gap_rules
 from dashboard.selectors import Filters, filtered_homes, filtered_pcns
@@ -187,11 +187,7 @@ def discharge_rows(user, query, after=None, chunk=1000):
     from discharge.selectors import visible_followups
     from discharge.states import CLOSED_STATES, State
 
-    qs = visible_followups(user).exclude(state=State.DUPLICATE)
-    if query.locality:
-        qs = qs.filter(care_home__locality=query.locality)
-    if query.pcn:
-        qs = qs.filter(care_home__pcn_id=query.pcn)
+    qs = in_home_area(visible_followups(user).exclude(state=State.DUPLICATE), query)
     if query.organisation:
         qs = qs.filter(Q(trust_id=query.organisation) | Q(pharmacy_id=query.organisation))
     week = query.week_range()

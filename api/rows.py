@@ -21,6 +21,7 @@ from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.selectors import carehome_list, visible_care_homes
 from carehomes.visits.selectors import visits_for
+from config.querysets import filter_given
 from dashboard.selectors import Filters, filtered_homes
 from organisations.models import Organisation, Sector
 from workstreams.selectors import organisation_list
@@ -34,6 +35,20 @@ def label(choices):
 def updated(qs, query, field_name="updated_at"):
     since = query.clean_updated_since()
     return qs.filter(**{f"{field_name}__gte": since}) if since else qs
+
+
+# Rows about a care home and a staff member (assignments, visits): their names and the
+# person's organisation beside the ids.
+HOME_AND_STAFF_NAMES = {
+    "care_home_name": F("care_home__name"),
+    "staff_name": F("staff__name"),
+    "staff_organisation_id": F("staff__organisation_id"),
+}
+
+
+def in_home_area(qs, query):
+    """Rows of the homes in the query's locality and PCN (when it names them)."""
+    return filter_given(qs, care_home__locality=query.locality, care_home__pcn_id=query.pcn)
 
 
 # organisations ----------------------------------------------------------------------------
@@ -160,11 +175,7 @@ _assignment_role = label(Assignment.Role.choices)
 
 
 def assignment_rows(user, query):
-    qs = Assignment.objects.filter(care_home__in=visible_care_homes(user).values("pk"))
-    if query.locality:
-        qs = qs.filter(care_home__locality=query.locality)
-    if query.pcn:
-        qs = qs.filter(care_home__pcn_id=query.pcn)
+    qs = in_home_area(Assignment.objects.filter(care_home__in=visible_care_homes(user).values("pk")), query)
     if query.organisation:
         qs = qs.filter(
             Q(staff__organisation_id=query.organisation) | Q(staff__second_organisation_id=query.organisation)
@@ -181,9 +192,7 @@ def assignment_rows(user, query):
             "starts_on",
             "ends_on",
             "updated_at",
-            care_home_name=F("care_home__name"),
-            staff_name=F("staff__name"),
-            staff_organisation_id=F("staff__organisation_id"),
+            **HOME_AND_STAFF_NAMES,
         )
     )
 
@@ -211,11 +220,7 @@ INTERVENTION_FIELDS = [f"interventions_{code}" for code in Visit.INTERVENTIONS]
 def visit_rows(user, query):
     """The visits the visit list shows this person (a PM all, a pharmacy professional their own).
     Never the notes or the escalation text."""
-    qs = visits_for(user)
-    if query.locality:
-        qs = qs.filter(care_home__locality=query.locality)
-    if query.pcn:
-        qs = qs.filter(care_home__pcn_id=query.pcn)
+    qs = in_home_area(visits_for(user), query)
     if query.organisation:
         qs = qs.filter(staff__organisation_id=query.organisation)
     week = query.week_range()
@@ -237,9 +242,7 @@ def visit_rows(user, query):
             "is_cover",
             "updated_at",
             *ACTIVITY_FIELDS,
-            care_home_name=F("care_home__name"),
-            staff_name=F("staff__name"),
-            staff_organisation_id=F("staff__organisation_id"),
+            **HOME_AND_STAFF_NAMES,
         )
     )
 

@@ -1,18 +1,14 @@
-"""Forms for care homes, staff and assignments. They parse; the services decide."""
-
-import datetime
-from decimal import Decimal
+"""Forms for care homes and staff (assignments: carehomes/assignment_forms.py). They parse; the services decide."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from carehomes.models import Assignment, CareHome, Specialism
+from carehomes.models import CareHome, Specialism
 from config.choices import fit_choices
 from config.date_input import NhsDateField
-from config.forms import AutocompleteSelect, lookup_attrs, lookup_key
+from config.forms import AutocompleteSelect, LookupField
 from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
 
@@ -155,32 +151,27 @@ def home_lookup_text(home):
     return f"{text} ({home.cqc_location_id})" if home.cqc_location_id else text
 
 
-class StaffLookupField(forms.CharField):
+class StaffLookupField(LookupField):
     """A person by GPhC registration number or exact name (for a country-sized staff list). With
     script, the box is an autocomplete over the staff look-up; a suggestion ends "(GPhC 2012345)"."""
+
+    key_prefix = "GPhC"
+    not_found = "No pharmacist or technician has the GPhC number or name “{text}”."
+    ambiguous = "More than one person has that name: enter their GPhC number."
 
     def __init__(self, *args, queryset, **kwargs):
         self.queryset = queryset
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:staff_lookup")))
-        )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lookup_url=reverse_lazy("carehomes:staff_lookup"), **kwargs)
 
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        key = lookup_key(text, "GPhC")
-        chosen = Q(gphc_number=key) if key else Q(pk__in=[])
-        people = list(self.queryset.filter(chosen)[:1]) or list(
-            self.queryset.filter(Q(gphc_number=text) | Q(name__iexact=text))[:2]
-        )
-        if not people:
-            raise forms.ValidationError(f"No pharmacist or technician has the GPhC number or name “{text}”.")
-        if len(people) > 1:
-            raise forms.ValidationError("More than one person has that name: enter their GPhC number.")
-        return people[0]
+    def rows(self):
+        return self.queryset
+
+    def by_key(self, key):
+        return Q(gphc_number=key)
+
+    def by_text(self, text):
+        return Q(gphc_number=text) | Q(name__iexact=text)
 
 
 def use_staff_lookup_if_large(form, name, label):
@@ -197,138 +188,24 @@ def use_staff_lookup_if_large(form, name, label):
         form.fields[name].queryset = queryset
 
 
-HOURS_FIELD = {
-    "label": "Hours a week",
-    "min_value": None,
-    "max_digits": 4,
-    "decimal_places": 1,
-    "error_messages": {
-        "required": "Enter the hours a week, for example 2.5.",
-        "invalid": "Enter the hours a week as a number, for example 2.5.",
-    },
-    "validators": [
-        MinValueValidator(Decimal("0.5"), "Enter at least 0.5 hours a week."),
-        MaxValueValidator(168),
-    ],
-}
-
-
-def check_dates(form, data):
-    """An assignment's own rule (Assignment.clean), asked by the form so it shows with the others."""
-    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in form.errors:
-        form.add_error("ends_on", "The end date must be on or after the start date.")
-    return data
-
-
-class AssignmentForm(forms.Form):
-    """Add a person to a home (from the home's page: pick the person)."""
-
-    staff = StaffChoiceField(
-        label="Person",
-        queryset=StaffMember.objects.none(),
-        empty_label="Choose a person",
-        error_messages={"required": "Choose the person to assign."},
-    )
-    role = forms.ChoiceField(
-        label="Role",
-        choices=Assignment.Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose lead or support."},
-    )
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date")
-    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_staff_lookup_if_large(self, "staff", "Person")
-        self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
-
-    def clean(self):
-        return check_dates(self, super().clean())
-
-
-class HomeChoiceField(forms.CharField):
+class HomeChoiceField(LookupField):
     """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
     script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=lookup_attrs(reverse_lazy("carehomes:home_lookup")))
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        key = lookup_key(text)
-        chosen = Q(cqc_location_id__iexact=key) if key else Q(pk__in=[])
-        homes = list(CareHome.objects.filter(chosen)[:1]) or list(
-            CareHome.objects.filter(Q(cqc_location_id__iexact=text) | Q(name__iexact=text))[:2]
-        )
-        if not homes:
-            raise forms.ValidationError(f"No care home has the CQC location ID or name “{text}”.")
-        if len(homes) > 1:
-            raise forms.ValidationError("More than one care home has that name: enter its CQC location ID.")
-        return homes[0]
-
-
-class StaffAssignmentForm(forms.Form):
-    """Add a person to a home (from the person's page: name the home)."""
-
-    care_home = HomeChoiceField(
-        label="Care home",
-        help_text="Its CQC location ID (for example 1-101234567) or its exact name.",
-        max_length=200,
-        error_messages={"required": "Enter the care home's CQC location ID or name."},
-    )
-    role = AssignmentForm.base_fields["role"]
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date")
-    ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
+    not_found = "No care home has the CQC location ID or name “{text}”."
+    ambiguous = "More than one care home has that name: enter its CQC location ID."
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
+        super().__init__(*args, lookup_url=reverse_lazy("carehomes:home_lookup"), **kwargs)
 
-    def clean(self):
-        return check_dates(self, super().clean())
+    def rows(self):
+        return CareHome.objects.all()
 
+    def by_key(self, key):
+        return Q(cqc_location_id__iexact=key)
 
-class HandOverForm(forms.Form):
-    staff = StaffChoiceField(
-        label="New named lead",
-        queryset=StaffMember.objects.none(),
-        empty_label="Choose a person",
-        error_messages={"required": "Choose the new named lead."},
-    )
-    hours_per_week = forms.DecimalField(**HOURS_FIELD)
-    starts_on = _date_field("Start date", help_text="The current lead's assignment ends the day before.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_staff_lookup_if_large(self, "staff", "New named lead")
-        self.initial.setdefault("starts_on", timezone.localdate())
-
-    def clean_starts_on(self):
-        starts_on = self.cleaned_data["starts_on"]
-        if starts_on == datetime.date.min:  # the current lead ends the day before: no such day
-            raise forms.ValidationError("Enter a real date, for example 2026-11-23.")
-        return starts_on
-
-
-class EndAssignmentForm(forms.Form):
-    ends_on = _date_field(
-        "End date", help_text="The last day of the assignment. It can be today, or a date to come."
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("ends_on", timezone.localdate())
+    def by_text(self, text):
+        return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)
 
 
 class StaffLeaveForm(forms.Form):

@@ -16,7 +16,6 @@ Bulk writes that skip signals (the ODS import moving homes to a new PCN, COPY) c
 """
 
 import datetime
-import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -26,11 +25,9 @@ from django.db.models import Count, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
+from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until
 from carehomes.models import Assignment, CareHome, OrganisationHours
-from carehomes.state import refresh_rows_past_valid_until
 from organisations.models import StaffMember
-
-log = logging.getLogger(__name__)
 
 DAY = datetime.timedelta(days=1)
 ZERO = {
@@ -144,32 +141,15 @@ def drift(today=None) -> dict[int, tuple]:
         row["organisation"]: _plain(row)
         for row in OrganisationHours.objects.values("organisation", *OrganisationHours.FACTS)
     }
-    found = {}
-    for pk in computed.keys() | stored.keys():
-        mine, theirs = stored.get(pk, ZERO), computed.get(pk, ZERO)
-        if mine != theirs:
-            found[pk] = (mine, theirs)
-    return found
+    return drifted(stored, computed, missing=ZERO)
 
 
 def organisation_hours_check(*, repair=True) -> int:
     """Recompute every organisation's totals; log any drift as an error and repair it. Returns the
     number of organisations that had drifted (it should be zero)."""
-    with transaction.atomic():
-        found = drift()
-        if found:
-            sample = sorted(found)[:10]
-            log.error(
-                "organisation hours drift in %s organisation(s), e.g. %s: %s",
-                len(found),
-                sample,
-                {pk: found[pk] for pk in sample[:3]},
-            )
-            if repair:
-                _write({pk: theirs for pk, (_, theirs) in found.items()})
-        else:
-            log.info("organisation hours checked: no drift")
-    return len(found)
+    return kept_rows_check(
+        what="organisation hours", rows="organisation(s)", drift=drift, write=_write, repair=repair
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from django.utils import timezone
 from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit, not_ended_by
 from carehomes.rules import cover_access_since
-from config.history import HISTORY_LIMIT, history_entries, newest
+from config.history import HISTORY_LIMIT, history_merged, newest
+from config.querysets import filter_given
 from organisations.access import is_leadership, staff_member_for
 from organisations.models import Organisation, StaffMember
 
@@ -80,14 +81,7 @@ def carehome_list(
             | Q(postcode__istartswith=search.upper())
             | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact)
         )
-    if locality:
-        qs = qs.filter(locality=locality)
-    if pcn:
-        qs = qs.filter(pcn_id=pcn)
-    if home_type:
-        qs = qs.filter(home_type=home_type)
-    if specialism:
-        qs = qs.filter(specialisms__code=specialism)
+    qs = filter_given(qs, locality=locality, pcn_id=pcn, home_type=home_type, specialisms__code=specialism)
     # Narrowed to a locality, PCN or search, the gap rules are cheapest looked up per home;
     # across the whole register, deciding them for every home at once is cheaper.
     qs = with_gap_facts(qs, few=bool(search or locality or pcn))
@@ -151,16 +145,14 @@ def carehome_gaps(care_home):
 
 def carehome_history(care_home, limit=HISTORY_LIMIT):
     """Changes to the home and its assignments, newest first (who, when, which fields)."""
-    home_records = newest(care_home.history.all(), limit)
-    assignment_records = (
-        Assignment.history.filter(care_home_id=care_home.pk)
-        .select_related("history_user", "staff")
-        .order_by("-history_date", "-history_id")[: limit * 2]
+    return history_merged(
+        (newest(care_home.history.all(), limit), lambda r: "Care home details"),
+        (
+            newest(Assignment.history.filter(care_home_id=care_home.pk).select_related("staff"), limit * 2),
+            lambda r: f"Assignment: {r.staff.name} ({r.get_role_display().lower()})",
+        ),
+        limit=limit,
     )
-    entries = history_entries(home_records, lambda r: "Care home details") + history_entries(
-        assignment_records, lambda r: f"Assignment: {r.staff.name} ({r.get_role_display().lower()})"
-    )
-    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
 
 
 # Staff -------------------------------------------------------------------------------------------
@@ -170,10 +162,19 @@ def staff_committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
     """Hours a week the person is already assigned over the period of a new assignment.
 
     Counts every assignment not yet ended (current or starting later) that overlaps the period
-    from `starts_on` (or today, whichever is later) to `ends_on`.
+    from `starts_on` (or today, whichever is later) to `ends_on`. With the start not known (a form
+    whose start date is wrong), counts only what overlaps the period whatever its start: what is
+    still running on the end date, or with no end date what has no end either, so a refusal made
+    on it is never wrong.
     """
-    since = max(starts_on, timezone.localdate())
-    qs = Assignment.objects.filter(staff=staff).not_ended(since)
+    today = timezone.localdate()
+    qs = Assignment.objects.filter(staff=staff)
+    if starts_on is not None:
+        qs = qs.not_ended(max(starts_on, today))
+    elif ends_on is not None:
+        qs = qs.not_ended(max(ends_on, today))
+    else:
+        qs = qs.open()
     if ends_on:
         qs = qs.filter(starts_on__lte=ends_on)
     if exclude_pk:
@@ -268,16 +269,14 @@ def staff_recent_visits(staff, limit=10):
 
 def staff_history(staff, limit=HISTORY_LIMIT):
     """Changes to the person and their assignments, newest first."""
-    own = newest(staff.history.all(), limit)
-    assignment_records = (
-        Assignment.history.filter(staff_id=staff.pk)
-        .select_related("history_user", "care_home")
-        .order_by("-history_date", "-history_id")[: limit * 2]
+    return history_merged(
+        (newest(staff.history.all(), limit), lambda r: "Staff details"),
+        (
+            newest(Assignment.history.filter(staff_id=staff.pk).select_related("care_home"), limit * 2),
+            lambda r: f"Assignment: {r.care_home.name} ({r.get_role_display().lower()})",
+        ),
+        limit=limit,
     )
-    entries = history_entries(own, lambda r: "Staff details") + history_entries(
-        assignment_records, lambda r: f"Assignment: {r.care_home.name} ({r.get_role_display().lower()})"
-    )
-    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
 
 
 def staff_filter_choices():

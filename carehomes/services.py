@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from carehomes.assignment_rules import assignment_problems, lead_hand_over_problems
 from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_committed_hours
 from carehomes.state import carehome_state_refresh
 from config.dates import uk_date
+from config.history import save_checked
 from config.presenters import hours as hours_text
 from organisations.access import require
 from organisations.models import Organisation, StaffMember
@@ -24,38 +26,18 @@ from organisations.permissions import Permission
 LEAD_CONSTRAINT = "assignment_one_open_lead_per_home"
 
 
-def _second_lead_message(lead, care_home):
-    return (
-        f"{care_home.name} already has a named lead ({lead.staff.name}). "
-        "Hand the lead over, or add this person as support."
-    )
-
-
 def _check_assignment(*, care_home, staff, role, hours_per_week, starts_on, ends_on):
-    errors = {}
-    if not staff.is_active:
-        errors["staff"] = f"{staff.name} is not active, so cannot be assigned to a care home."
-    if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = "The end date must be on or after the start date."
-    if hours_per_week is None or Decimal(hours_per_week) <= 0:
+    """The rules the forms ask too (carehomes.assignment_rules), asked again here under the locks."""
+    errors = assignment_problems(
+        care_home=care_home,
+        staff=staff,
+        role=role,
+        hours_per_week=hours_per_week,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    if hours_per_week is None:
         errors["hours_per_week"] = "Enter the hours a week, for example 2.5."
-    if role == Assignment.Role.LEAD and "ends_on" not in errors:
-        leads = Assignment.objects.filter(care_home=care_home, role=Assignment.Role.LEAD).not_ended(starts_on)
-        if ends_on:
-            leads = leads.filter(starts_on__lte=ends_on)
-        lead = leads.select_related("staff").first()
-        if lead:
-            errors["role"] = _second_lead_message(lead, care_home)
-    if "hours_per_week" not in errors and "ends_on" not in errors:
-        spare = staff.hours_per_week - staff_committed_hours(staff, starts_on=starts_on, ends_on=ends_on)
-        if Decimal(hours_per_week) > spare:
-            spare = max(spare, Decimal("0"))
-            errors["hours_per_week"] = (
-                f"{staff.name} has only {hours_text(spare)} hours a week spare; "
-                f"enter {hours_text(spare)} or fewer."
-                if spare > 0
-                else f"{staff.name} has no hours a week spare: they are fully assigned."
-            )
     if errors:
         raise ValidationError(errors)
 
@@ -119,9 +101,7 @@ def assignment_end(*, by, assignment, ends_on) -> Assignment:
             {"ends_on": f"The end date must be on or after the start date ({uk_date(assignment.starts_on)})."}
         )
     assignment.ends_on = ends_on
-    assignment.full_clean()
-    assignment._history_user = by
-    assignment.save()
+    save_checked(assignment, by=by)
     return assignment
 
 
@@ -136,15 +116,16 @@ def lead_hand_over(*, by, care_home, staff, hours_per_week, starts_on) -> Assign
     require(by, Permission.ADD_ASSIGNMENT, care_home)
     require(by, Permission.CHANGE_ASSIGNMENT, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
-    current = (
+    current = list(
         Assignment.objects.select_for_update()
         .filter(care_home=care_home, role=Assignment.Role.LEAD)
         .not_ended(starts_on)
         .order_by("starts_on")
     )
+    problems = lead_hand_over_problems(care_home=care_home, staff=staff, starts_on=starts_on)
+    if problems:
+        raise ValidationError(problems)
     for lead in current:
-        if lead.staff_id == staff.pk:
-            raise ValidationError({"staff": f"{staff.name} is already the named lead for {care_home.name}."})
         lead.ends_on = max(lead.starts_on, starts_on - datetime.timedelta(days=1))
         lead._history_user = by
         lead.save()
@@ -223,9 +204,7 @@ def carehome_set_supplying_pharmacy(*, by, care_home, pharmacy) -> CareHome:
     require(by, Permission.CHANGE_CAREHOME, care_home)
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     care_home.supplying_pharmacy = pharmacy
-    care_home.full_clean()
-    care_home._history_user = by
-    care_home.save()
+    save_checked(care_home, by=by)
     return care_home
 
 
@@ -246,9 +225,7 @@ def staff_hours_update(*, by, staff, hours_per_week) -> StaffMember:
             }
         )
     staff.hours_per_week = hours_per_week
-    staff.full_clean()
-    staff._history_user = by
-    staff.save()
+    save_checked(staff, by=by)
     return staff
 
 

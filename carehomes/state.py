@@ -22,7 +22,6 @@ past it before a read (one indexed query when there are none).
 """
 
 import datetime
-import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -31,10 +30,9 @@ from django.db.models import Max
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until
 from carehomes.models import Assignment, CareHome, CareHomeState, Visit
 from organisations.models import StaffMember
-
-log = logging.getLogger(__name__)
 
 FIELDS = [
     "last_visited_on",
@@ -148,16 +146,6 @@ def carehome_state_rebuild():
     return len(facts)
 
 
-def refresh_rows_past_valid_until(model, refresh, today=None):
-    """Recompute the kept rows of `model` whose `valid_until` has passed (`refresh` takes their keys)."""
-    today = today or timezone.localdate()
-    expired = list(model.objects.filter(valid_until__lt=today).values_list("pk", flat=True))
-    if expired:
-        with transaction.atomic():
-            refresh(expired)
-    return len(expired)
-
-
 def refresh_expired(today=None):
     """Recompute the rows whose stored lead or load figures no longer hold today."""
     return refresh_rows_past_valid_until(
@@ -185,39 +173,18 @@ def _same(a, b):
 def drift(today=None) -> dict[int, tuple]:
     """Homes whose stored state differs from a recomputation: {home: (stored, computed)}."""
     refresh_expired(today)
-    computed = compute(today=today)
-    stored = _stored()
-    found = {}
-    for pk in computed.keys() | stored.keys():
-        mine, theirs = stored.get(pk), computed.get(pk)
-        if mine is None or theirs is None or not _same(mine, theirs):
-            found[pk] = (mine, theirs)
-    return found
+    return drifted(_stored(), compute(today=today), same=_same)
+
+
+def _repair(fixed):
+    CareHomeState.objects.filter(pk__in=[pk for pk, facts in fixed.items() if facts is None]).delete()
+    _write({pk: facts for pk, facts in fixed.items() if facts is not None})
 
 
 def carehome_state_check(*, repair=True) -> int:
     """Recompute every home's state from the raw tables; log any drift as an error and repair it.
-
-    Drift should be zero: every writer keeps the state in its own transaction. Returns the
-    number of homes that had drifted.
-    """
-    with transaction.atomic():
-        found = drift()
-        if found:
-            sample = sorted(found)[:10]
-            log.error(
-                "care-home state drift in %s home(s), e.g. %s: %s",
-                len(found),
-                sample,
-                {pk: found[pk] for pk in sample[:3]},
-            )
-            if repair:
-                gone = [pk for pk, (_, theirs) in found.items() if theirs is None]
-                CareHomeState.objects.filter(pk__in=gone).delete()
-                _write({pk: theirs for pk, (_, theirs) in found.items() if theirs is not None})
-        else:
-            log.info("care-home state checked: no drift")
-    return len(found)
+    Returns the number of homes that had drifted (it should be zero)."""
+    return kept_rows_check(what="care-home state", rows="home(s)", drift=drift, write=_repair, repair=repair)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What every app's forms share: ids parsed by form fields, and a service's refusal put on the form."""
+"""What every app's forms share: ids parsed by form fields, a service's refusal put on the form, and
+a posted form answered one way."""
 
 import re
 
@@ -19,6 +20,21 @@ def add_service_errors(form, error: ValidationError, *, field_for=None):
     for name, messages in error.message_dict.items():
         field = field_for(name) if field_for else name
         form.add_error(field if field in form.fields else None, messages)
+
+
+def answer_write(form, write, *, done, refused):
+    """The one way a posted form that writes is answered. When `form` parses, `write(cleaned_data)`
+    (one service) and `done(what it wrote)`: a notice and a redirect. When the form or the service
+    refuses (the service's errors put on the form by `add_service_errors`), `refused()`: the page
+    again with the errors next to the fields, keeping what was typed."""
+    if form.is_valid():
+        try:
+            written = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return done(written)
+    return refused()
 
 
 def id_from_text(value):
@@ -83,3 +99,41 @@ def lookup_key(text, prefix=""):
             return None
         key = key[len(prefix) :].strip()
     return key or None
+
+
+class LookupField(forms.CharField):
+    """One row typed into a look-up box: the key its chosen suggestion ends with (`key_prefix`
+    before it, if any), else a key or a name typed exactly; an error when none or several match.
+    A subclass names the rows (`rows()`), how a key and a text match (`by_key`, `by_text`) and
+    the two messages (`not_found` with `{text}`, `ambiguous`)."""
+
+    key_prefix = ""
+    not_found = ""
+    ambiguous = ""
+
+    def __init__(self, *args, lookup_url, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs=lookup_attrs(lookup_url)))
+        super().__init__(*args, **kwargs)
+
+    def rows(self):
+        raise NotImplementedError
+
+    def by_key(self, key):
+        raise NotImplementedError
+
+    def by_text(self, text):
+        raise NotImplementedError
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        key = lookup_key(text, self.key_prefix)
+        found = (list(self.rows().filter(self.by_key(key))[:1]) if key else []) or list(
+            self.rows().filter(self.by_text(text))[:2]
+        )
+        if not found:
+            raise ValidationError(self.not_found.format(text=text))
+        if len(found) > 1:
+            raise ValidationError(self.ambiguous)
+        return found[0]

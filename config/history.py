@@ -2,6 +2,8 @@
 records of any app's models.
 
     entries = history_entries(newest(home.history.all()), lambda record: "Care home details")
+    # several kinds of record (a home's and its assignments') in one section, newest first:
+    entries = history_merged((newest(home.history.all()), describe_home), (newest(assignments), describe))
 
 Each entry says when, who ("The system" for the hub's own changes, with the reason it recorded),
 what kind of change and, for a change, each field's label with its old and new value as people
@@ -74,3 +76,21 @@ def history_entries(records, describe):
             }
         )
     return entries
+
+
+def history_merged(*sources, limit=HISTORY_LIMIT):
+    """One "History" section from several kinds of record (a home's and its assignments'): each
+    source a pair `(records, describe)`, the entries newest first, at most `limit`."""
+    entries = [entry for records, describe in sources for entry in history_entries(records, describe)]
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]
+
+
+def save_checked(obj, *, by, reason=None):
+    """Every service's write of a row: checked (`full_clean`, the messages people read), then saved
+    with its history record naming `by` (and the `reason`, when one is given)."""
+    obj.full_clean()
+    obj._history_user = by
+    if reason is not None:
+        obj._change_reason = reason
+    obj.save()
+    return obj

@@ -9,6 +9,7 @@ from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_context
 
 from config import presenters
+from config.component_cache import CSRF_SLOT, remembered
 from config.date_input import parts_of
 
 
@@ -20,6 +21,19 @@ def url(name, *args, **kwargs):
 def page_has_errors(context):
     """True when any form the page shows has errors: its title then starts "Error: " (NHS.UK)."""
     return any(isinstance(value, BaseForm) and value.is_bound and value.errors for value in context.values())
+
+
+def compile_every_template():
+    """Load (compile) every Jinja template of the hub and of nhsuk-frontend-jinja into the
+    environment's cache: about 1.5 s of CPU that a web process would otherwise spend on its
+    first requests. Touches no database."""
+    from django.template import engines
+
+    env = engines["jinja2"].env
+    names = env.list_templates(filter_func=lambda name: name.endswith(".jinja"))
+    for name in names:
+        env.get_template(name)
+    return len(names)
 
 
 def environment(**options):
@@ -49,6 +63,8 @@ def environment(**options):
             "choice_items": presenters.choice_items,
             "date_parts": parts_of,
             "page_has_errors": page_has_errors,
+            "remembered": remembered,
+            "CSRF_SLOT": CSRF_SLOT,
         }
     )
     env.filters.update(presenters.FILTERS)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from actionplan.models import Action, GapReport
-from carehomes.models import Visit
+from actionplan.report_terms import gap_key
+from carehomes.visits.totals import visit_totals_from_days
 from config.presenters import Need, plural
 from discharge.selectors import late_counts
 from workstreams.models import SupportOffer
@@ -18,20 +19,15 @@ from workstreams.models import SupportOffer
 COVER_VISIT_DAYS = 7
 
 
-def _gap_key(rule, care_home_id, pcn_id):
-    return (rule, care_home_id or None, pcn_id or None)
-
-
 def new_gaps_since_last_report(gap_keys):
     """How many of the gaps now (their (rule, care_home_id, pcn_id) keys) were not in the latest
-    weekly report; None with no report yet."""
-    latest = GapReport.objects.filter(is_current=True).order_by("-week").values("data__gaps").first()
-    if latest is None:
+    weekly report; None with no report yet. Reads the report's kept keys, not its gaps."""
+    latest = GapReport.objects.filter(is_current=True).order_by("-week").values_list("gap_keys", flat=True)
+    before = latest.first()
+    if before is None:
         return None
-    before = {
-        _gap_key(g.get("rule"), g.get("care_home_id"), g.get("pcn_id")) for g in latest["data__gaps"] or []
-    }
-    return sum(1 for key in gap_keys if _gap_key(*key) not in before)
+    before = set(before)
+    return sum(1 for key in gap_keys if gap_key(*key) not in before)
 
 
 def project_manager_needs(*, gap_keys, today=None):
@@ -42,7 +38,7 @@ def project_manager_needs(*, gap_keys, today=None):
     offers = SupportOffer.objects.filter(status=SupportOffer.Status.OFFERED).count()
     overdue = Action.objects.filter(is_open=True, due_on__lt=today).count()
     since = today - datetime.timedelta(days=COVER_VISIT_DAYS)
-    cover = Visit.objects.filter(is_cover=True, visited_on__gte=since).count()
+    cover = visit_totals_from_days(date_from=since, cover=True)["visits"]
     new_gaps = new_gaps_since_last_report(gap_keys)
     late = late_counts()
     needs = [

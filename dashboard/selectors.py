@@ -15,6 +15,7 @@ from actionplan.gap_report_selectors import headline_figures, hours_by, trend_po
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
 from config.freshness import cached
+from config.querysets import filter_given
 from organisations.models import Organisation
 
 TREND_WEEKS = 12
@@ -55,11 +56,7 @@ def filter_options():
 
 def filtered_homes(filters: Filters, *, today=None):
     """Care homes in the locality, aligned to the PCN, and led by (or aligned to) the organisation."""
-    homes = CareHome.objects.all()
-    if filters.locality:
-        homes = homes.filter(locality=filters.locality)
-    if filters.pcn_id:
-        homes = homes.filter(pcn_id=filters.pcn_id)
+    homes = filter_given(CareHome.objects.all(), locality=filters.locality, pcn_id=filters.pcn_id)
     if filters.organisation_id:
         org = filters.organisation_id
         led = Assignment.objects.current(today).filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD)

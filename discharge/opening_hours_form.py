@@ -83,6 +83,15 @@ def _name(weekday, n, end):
     return f"{WEEKDAYS(weekday).name.lower()[:3]}_{n}_{end}"
 
 
+def _time_problem(text, parsed, what):
+    """What is wrong with a typed opening or closing time ("Monday's second session opens"), or None."""
+    if not text:
+        return f"Enter the time {what}, {EXAMPLE}."
+    if parsed is None:
+        return f"Enter the time {what} as a real time, {EXAMPLE}."
+    return None
+
+
 class OpeningHoursForm(forms.Form):
     """`sessions` (after is_valid): [(weekday, opens_at, closes_at), ...] for the service."""
 
@@ -147,20 +156,14 @@ class OpeningHoursForm(forms.Form):
                 which = f"{label}'s {ORDINALS[n]} session" if n > 1 else label
                 opens = parse_time(opens_text)
                 closes = parse_time(closes_text, closing=True)
-                ok = True
-                if not opens_text:
-                    self.add_error(opens_name, f"Enter the time {which} opens, {EXAMPLE}.")
-                    ok = False
-                elif opens is None:
-                    self.add_error(opens_name, f"Enter the time {which} opens as a real time, {EXAMPLE}.")
-                    ok = False
-                if not closes_text:
-                    self.add_error(closes_name, f"Enter the time {which} closes, {EXAMPLE}.")
-                    ok = False
-                elif closes is None:
-                    self.add_error(closes_name, f"Enter the time {which} closes as a real time, {EXAMPLE}.")
-                    ok = False
-                if not ok:
+                problems = {
+                    opens_name: _time_problem(opens_text, opens, f"{which} opens"),
+                    closes_name: _time_problem(closes_text, closes, f"{which} closes"),
+                }
+                for name, problem in problems.items():
+                    if problem:
+                        self.add_error(name, problem)
+                if any(problems.values()):
                     continue
                 if closes <= opens:
                     self.add_error(closes_name, f"The time {which} closes must be after the time it opens.")

@@ -7,6 +7,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
+from config.querysets import filter_given
 from discharge import timers
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp, PharmacyOpeningHours
 from discharge.states import CLOSED_STATES, OPEN_STATES, State
@@ -99,15 +100,9 @@ def followup_list(
     with is_lost / is_overdue / is_stalled. Filters: trust, pharmacy, PCN, home (ids), state (a
     State or one of TIMER_FILTERS), week (ISO week of receipt)."""
     c = current_cutoffs(now)
-    queryset = visible_followups(user)
-    if trust:
-        queryset = queryset.filter(trust_id=trust)
-    if pharmacy:
-        queryset = queryset.filter(pharmacy_id=pharmacy)
-    if pcn:
-        queryset = queryset.filter(pcn_id=pcn)
-    if care_home:
-        queryset = queryset.filter(care_home_id=care_home)
+    queryset = filter_given(
+        visible_followups(user), trust_id=trust, pharmacy_id=pharmacy, pcn_id=pcn, care_home_id=care_home
+    )
     if state in State.values:
         queryset = queryset.filter(state=state)
     elif state == "lost":

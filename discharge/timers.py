@@ -15,7 +15,9 @@ and never stale. The hourly Celery task (`discharge.tasks`) only sends the alert
 
 Each rule is monotonic in the time of receipt, so for a given moment it becomes one cut-off
 instant per schedule, and a list filters and sorts by it in the database: the same few queries
-for ten follow-ups or a million.
+for ten follow-ups or a million. Each follow-up also keeps its two deadlines (`lost_at`,
+`stage1_due_at`) for the figures; `discharge.deadline_fill` fills many of them at once in SQL with
+exactly these functions' results.
 """
 
 import datetime

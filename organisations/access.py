@@ -172,34 +172,17 @@ def is_superuser(user):
     return bool(getattr(user, "is_superuser", False))
 
 
-@rules.predicate
-def is_slt(user):
-    return has_role(user, SLT)
+def _holds(role, name):
+    """The rule "the user holds this role"."""
+    return rules.Predicate(lambda user: has_role(user, role), name=name)
 
 
-@rules.predicate
-def is_project_manager(user):
-    return has_role(user, PROJECT_MANAGER)
-
-
-@rules.predicate
-def is_pharmacy_professional(user):
-    return has_role(user, PHARMACY_PROFESSIONAL)
-
-
-@rules.predicate
-def is_organisation_lead(user):
-    return has_role(user, ORGANISATION_LEAD)
-
-
-@rules.predicate
-def is_trust_discharge_team(user):
-    return has_role(user, TRUST_DISCHARGE_TEAM)
-
-
-@rules.predicate
-def is_community_pharmacy(user):
-    return has_role(user, COMMUNITY_PHARMACY)
+is_slt = _holds(SLT, "is_slt")
+is_project_manager = _holds(PROJECT_MANAGER, "is_project_manager")
+is_pharmacy_professional = _holds(PHARMACY_PROFESSIONAL, "is_pharmacy_professional")
+is_organisation_lead = _holds(ORGANISATION_LEAD, "is_organisation_lead")
+is_trust_discharge_team = _holds(TRUST_DISCHARGE_TEAM, "is_trust_discharge_team")
+is_community_pharmacy = _holds(COMMUNITY_PHARMACY, "is_community_pharmacy")
 
 
 @rules.predicate
@@ -219,6 +202,8 @@ def acts_for_organisation(user, obj):
 
 
 is_coordinator = is_superuser | is_project_manager
+# An organisation lead acting for their own organisation (or something it owns).
+leads_own_organisation = is_organisation_lead & acts_for_organisation
 is_member_of_hub = is_superuser | has_any_role
 is_leadership = is_superuser | is_slt | is_project_manager
 is_signed_in = rules.is_authenticated

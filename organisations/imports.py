@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.history import save_checked
 from config.patient_data import patient_data_problem
 from config.readers import MAX_ROWS, ImportFileError, RowError, cell, find_header, read_rows
 from organisations.access import require
@@ -208,13 +209,9 @@ def staff_import_apply(*, by, data: bytes, filename="", skip_bad_rows=False) -> 
                 hours_per_week=row.hours_per_week,
                 funding=row.funding,
             )
-            member.full_clean()
-            member._history_user = by
-            member.save()
+            save_checked(member, by=by)
         for row, member, _changes in preview.changed:
             member.name, member.role = row.name, row.role
             member.organisation, member.hours_per_week = row.organisation, row.hours_per_week
-            member.full_clean()
-            member._history_user = by
-            member.save()
+            save_checked(member, by=by)
     return preview, True

@@ -296,6 +296,21 @@ def _open_now(closed_on, today=None):
     return closed_on is None or closed_on > today
 
 
+def _organisation(number, cells, *, postcode, opened, closed, parent, status_active=True):
+    """An organisation's row from the columns where this kind of file keeps each field."""
+    closed_on = parse_date(cells[closed], "close date")
+    return OrganisationRow(
+        line=number,
+        ods_code=_code(cells[0]),
+        name=_name(cells[1]),
+        postcode=normalise_postcode(cells[postcode]),
+        opened_on=parse_date(cells[opened], "open date"),
+        closed_on=closed_on,
+        is_active=status_active and _open_now(closed_on),
+        parent_code=cells[parent].upper(),
+    )
+
+
 def _practice(number, cells):
     setting = cells[25].upper()
     if setting not in GP_PRACTICE_SETTINGS:
@@ -303,45 +318,17 @@ def _practice(number, cells):
     status = cells[12].upper()
     if status not in STATUSES:
         raise ValueError(f"the status “{cells[12]}” is not one of A, C, D, P, ACTIVE or INACTIVE")
-    closed_on = parse_date(cells[11], "close date")
-    return OrganisationRow(
-        line=number,
-        ods_code=_code(cells[0]),
-        name=_name(cells[1]),
-        postcode=normalise_postcode(cells[9]),
-        opened_on=parse_date(cells[10], "open date"),
-        closed_on=closed_on,
-        is_active=STATUSES[status] and _open_now(closed_on),
-        parent_code=cells[14].upper(),
+    return _organisation(
+        number, cells, postcode=9, opened=10, closed=11, parent=14, status_active=STATUSES[status]
     )
 
 
 def _standard(number, cells):
-    closed_on = parse_date(cells[11], "close date")
-    return OrganisationRow(
-        line=number,
-        ods_code=_code(cells[0]),
-        name=_name(cells[1]),
-        postcode=normalise_postcode(cells[9]),
-        opened_on=parse_date(cells[10], "open date"),
-        closed_on=closed_on,
-        is_active=_open_now(closed_on),
-        parent_code=cells[3].upper(),
-    )
+    return _organisation(number, cells, postcode=9, opened=10, closed=11, parent=3)
 
 
 def _pcn(number, cells):
-    closed_on = parse_date(cells[5], "close date")
-    return OrganisationRow(
-        line=number,
-        ods_code=_code(cells[0]),
-        name=_name(cells[1]),
-        postcode=normalise_postcode(cells[11]),
-        opened_on=parse_date(cells[4], "open date"),
-        closed_on=closed_on,
-        is_active=_open_now(closed_on),
-        parent_code=cells[2].upper(),
-    )
+    return _organisation(number, cells, postcode=11, opened=4, closed=5, parent=2)
 
 
 def _membership(number, cells):

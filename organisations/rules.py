@@ -3,12 +3,11 @@
 import rules
 
 from organisations.access import (
-    acts_for_organisation,
     is_coordinator,
     is_leadership,
     is_member_of_hub,
-    is_organisation_lead,
     is_slt,
+    leads_own_organisation,
 )
 from organisations.permissions import Permission
 
@@ -25,12 +24,10 @@ rules.add_perm(Permission.ADD_MEMBERSHIP, is_coordinator)
 # who has every permission), never the project manager alone.
 rules.add_perm(Permission.SEAT_LEADERSHIP, is_slt)
 rules.add_perm(Permission.VIEW_ENGAGEMENTNOTE, is_leadership)
-rules.add_perm(
-    Permission.VIEW_ORGANISATION_STAFF, is_leadership | (is_organisation_lead & acts_for_organisation)
-)
+rules.add_perm(Permission.VIEW_ORGANISATION_STAFF, is_leadership | leads_own_organisation)
 rules.add_perm(Permission.ADD_ENGAGEMENTNOTE, is_leadership)
 # An organisation lead's own page: their organisation only.
-rules.add_perm(Permission.LEAD_ORGANISATION, is_coordinator | (is_organisation_lead & acts_for_organisation))
+rules.add_perm(Permission.LEAD_ORGANISATION, is_coordinator | leads_own_organisation)
 rules.add_perm(Permission.VIEW_HISTORY, is_leadership)
 # Reference data: the ODS import, the record of every import run, choosing a new trust's kind.
 rules.add_perm(Permission.IMPORT_ODS, is_coordinator)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.dates import uk_datetime
+from config.history import save_checked
 from config.mail import absolute_url, email_queue
 from config.patient_data import patient_data_problem
 from config.security import end_sessions
@@ -114,9 +115,7 @@ def membership_create(*, by, team, staff, organisation, role=Membership.Role.MEM
     if Membership.objects.filter(team=team, staff=staff).exists():
         raise ValidationError({"staff": f"{staff.name} is already on the {team.name}."})
     membership = Membership(team=team, staff=staff, organisation=organisation, role=role)
-    membership.full_clean()
-    membership._history_user = by
-    membership.save()
+    save_checked(membership, by=by)
     granted = _role_granted_by(team, role)
     if granted:
         with leadership_announced():
@@ -158,9 +157,7 @@ def pcn_engagement_update(*, by, pcn, engagement, committed_hours, clinical_dire
     pcn.engagement = engagement
     pcn.committed_hours = committed_hours
     pcn.clinical_director = clinical_director
-    pcn.full_clean()
-    pcn._history_user = by
-    pcn.save()
+    save_checked(pcn, by=by)
     return pcn
 
 
@@ -171,9 +168,7 @@ def engagement_note_create(*, by, pcn, held_on, with_whom, summary) -> Engagemen
     if not pcn.is_pcn:
         raise ValidationError({"summary": "Conversation notes are kept for PCNs only."})
     note = EngagementNote(pcn=pcn, held_on=held_on, with_whom=with_whom, summary=summary, recorded_by=by)
-    note.full_clean()
-    note._history_user = by
-    note.save()
+    save_checked(note, by=by)
     return note
 
 
@@ -317,9 +312,7 @@ def trust_kind_choose(*, by, organisation, kind) -> Organisation:
         raise ValidationError({"kind": f"{organisation.name} is not an NHS trust."})
     organisation.kind = kind
     organisation.sector = TRUST_SECTORS[kind]
-    organisation.full_clean()
-    organisation._history_user = by
-    organisation.save()
+    save_checked(organisation, by=by)
     return organisation
 
 
@@ -369,7 +362,5 @@ def staff_member_add(
         hours_per_week=hours_per_week,
         gphc_number=gphc_number or None,
     )
-    staff.full_clean()
-    staff._history_user = by
-    staff.save()
+    save_checked(staff, by=by)
     return staff

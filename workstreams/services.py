@@ -16,6 +16,7 @@ from carehomes import services as carehome_services
 from carehomes.models import Assignment
 from carehomes.selectors import staff_capacity
 from config.dates import uk_date
+from config.history import save_checked
 from config.mail import absolute_url, email_queue
 from config.presenters import hours as hours_text
 from organisations.access import SLT, organisation_ids_for, require
@@ -73,9 +74,7 @@ def workstream_update(
 
 def _workstream_save(workstream, participating_organisations, care_homes, *, by):
     """Checked and saved, then its organisations and homes (which need the saved row)."""
-    workstream.full_clean()
-    workstream._history_user = by
-    workstream.save()
+    save_checked(workstream, by=by)
     workstream.participating_organisations.set(participating_organisations)
     workstream.care_homes.set(care_homes)
     return workstream
@@ -88,9 +87,7 @@ def progress_note_create(*, by, workstream, written_on, text) -> ProgressNote:
     if written_on and written_on > timezone.localdate():
         raise ValidationError({"written_on": "The date of a progress note cannot be in the future."})
     note = ProgressNote(workstream=workstream, written_on=written_on, text=text, author=by)
-    note.full_clean()
-    note._history_user = by
-    note.save()
+    save_checked(note, by=by)
     return note
 
 
@@ -162,9 +159,7 @@ def support_request_create(
         urgency=urgency,
         raised_by=by,
     )
-    support_request.full_clean()
-    support_request._history_user = by
-    support_request.save()
+    save_checked(support_request, by=by)
     support_request.care_homes.set(care_homes)
 
     where = ", ".join(h.name for h in care_homes) or support_request.locality
@@ -257,9 +252,7 @@ def support_offer_create(
         note=note,
         offered_by=by,
     )
-    offer.full_clean()
-    offer._history_user = by
-    offer.save()
+    save_checked(offer, by=by)
     if support_request.status == SupportRequest.Status.OPEN:
         support_request.status = SupportRequest.Status.OFFERED
         support_request._history_user = by

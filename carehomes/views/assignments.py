@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehomes import selectors, services
-from carehomes.forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
+from carehomes.assignment_forms import AssignmentForm, EndAssignmentForm, HandOverForm, StaffAssignmentForm
 from carehomes.models import Assignment, CareHome
-from carehomes.views.homes import answer_form, home_response
+from carehomes.views.homes import answer_form, answer_home_form, home_response
 from carehomes.views.staff import staff_response
 from config.dates import uk_date
 from config.forms import add_service_errors
@@ -29,12 +29,12 @@ def _who_is_now_what(assignment):
 
 @require_POST
 def assignment_add(request, pk):
-    home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, Permission.ADD_ASSIGNMENT, home)
-    return answer_form(
-        AssignmentForm(request.POST),
-        lambda data: services.assignment_create(by=request.user, care_home=home, **data),
-        partial(home_response, request, home.pk),
+    return answer_home_form(
+        request,
+        pk,
+        Permission.ADD_ASSIGNMENT,
+        lambda home: AssignmentForm(request.POST, care_home=home),
+        services.assignment_create,
         form_name="assign_form",
         notice=_who_is_now_what,
     )
@@ -44,7 +44,7 @@ def assignment_add(request, pk):
 def lead_hand_over(request, pk):
     home = get_object_or_404(CareHome, pk=pk)
     require(request.user, Permission.CHANGE_ASSIGNMENT, home)
-    form = HandOverForm(request.POST, prefix="handover")
+    form = HandOverForm(request.POST, prefix="handover", care_home=home)
     if form.is_valid() and request.POST.get("confirmed") != "yes":
         return _hand_over_confirmation(request, home, form.cleaned_data)
     return answer_form(
@@ -133,7 +133,7 @@ def staff_assign(request, pk):
     require(request.user, Permission.ADD_ASSIGNMENT)
     member = get_object_or_404(StaffMember, pk=pk)
     return answer_form(
-        StaffAssignmentForm(request.POST),
+        StaffAssignmentForm(request.POST, staff=member),
         lambda data: services.assignment_create(by=request.user, staff=member, **data),
         partial(staff_response, request, member.pk),
         form_name="assign_form",

@@ -4,7 +4,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,18 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
-from carehomes.forms import (
-    AssignmentForm,
-    CareHomeFilterForm,
-    HandOverForm,
-    OutbreakForm,
-    SupplyingPharmacyForm,
-)
+from carehomes.assignment_forms import AssignmentForm, HandOverForm
+from carehomes.forms import CareHomeFilterForm, OutbreakForm, SupplyingPharmacyForm
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
 from config.dates import uk_date
-from config.forms import add_service_errors
+from config.forms import answer_write
 from config.pagination import paginate
 from config.rendering import render_page
 from organisations.access import may, require, requires
@@ -105,46 +99,66 @@ def carehome_detail(request, pk):
     return render(request, "carehomes/detail.jinja", home_context(request, home))
 
 
-def home_response(request, home_pk, *, notice=None, status=200, **forms):
-    """After a write on a home's page: the refreshed block for htmx, else a redirect (or the page with errors)."""
-    home = selectors.carehome_detail(user=request.user, pk=home_pk)
+def assignments_response(request, *, url, template, context, notice=None, status=200):
+    """After a write on a home's or a person's page: for htmx the page's refreshed assignments block
+    (`context(notice=…)`), else a redirect to them with `notice` as a banner, or the page with errors."""
     if status == 200 and not request.htmx:
         if notice:
             messages.success(request, notice)
-        return redirect(reverse("carehomes:detail", args=[home.pk]) + "#assignments")
-    context = home_context(request, home, notice=notice, **forms)
+        return redirect(url + "#assignments")
     return render_page(
+        request, template, context(notice=notice), block="assignments", status=200 if request.htmx else status
+    )
+
+
+def home_response(request, home_pk, *, notice=None, status=200, **forms):
+    """After a write on a home's page (see `assignments_response`)."""
+    home = selectors.carehome_detail(user=request.user, pk=home_pk)
+    return assignments_response(
         request,
-        "carehomes/detail.jinja",
-        context,
-        block="assignments",
-        status=200 if request.htmx else status,
+        url=reverse("carehomes:detail", args=[home.pk]),
+        template="carehomes/detail.jinja",
+        context=lambda notice: home_context(request, home, notice=notice, **forms),
+        notice=notice,
+        status=status,
     )
 
 
 def answer_form(form, write, respond, *, form_name, notice):
-    """The one way a form on a home's or a person's page is answered. When it parses,
-    `write(cleaned_data)` (one service) and the page (`respond`: `home_response` or
-    `staff_response`) with `notice(what was written)`; when the form or the service refuses, the
+    """A form on a home's or a person's page, answered by `answer_write`: written, the page
+    (`respond`: `home_response` or `staff_response`) with `notice(what was written)`; refused, the
     page again with status 400 and the errors next to the fields, keeping what was typed."""
-    if form.is_valid():
-        try:
-            written = write(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return respond(notice=notice(written))
-    return respond(status=400, **{form_name: form})
+    return answer_write(
+        form,
+        write,
+        done=lambda written: respond(notice=notice(written)),
+        refused=lambda: respond(status=400, **{form_name: form}),
+    )
+
+
+def answer_home_form(request, pk, permission, form, service, *, form_name, notice):
+    """A form on a home's page: the home (404 when there is none) and `permission` on it, then
+    `service(by=the user, care_home=the home, **what the form parsed)` answered by `answer_form`.
+    `form` is the bound form, or `form(home)` makes it when it asks rules about the home."""
+    home = get_object_or_404(CareHome, pk=pk)
+    require(request.user, permission, home)
+    return answer_form(
+        form(home) if callable(form) else form,
+        lambda data: service(by=request.user, care_home=home, **data),
+        partial(home_response, request, home.pk),
+        form_name=form_name,
+        notice=notice,
+    )
 
 
 @require_POST
 def carehome_supplying_pharmacy(request, pk):
-    home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, Permission.CHANGE_CAREHOME, home)
-    return answer_form(
+    return answer_home_form(
+        request,
+        pk,
+        Permission.CHANGE_CAREHOME,
         SupplyingPharmacyForm(request.POST),
-        lambda data: services.carehome_set_supplying_pharmacy(by=request.user, care_home=home, **data),
-        partial(home_response, request, home.pk),
+        services.carehome_set_supplying_pharmacy,
         form_name="pharmacy_form",
         notice=lambda home: (
             f"{home.name}: supplied by {home.supplying_pharmacy.name}."
@@ -156,12 +170,12 @@ def carehome_supplying_pharmacy(request, pk):
 
 @require_POST
 def carehome_outbreak(request, pk):
-    home = get_object_or_404(CareHome, pk=pk)
-    require(request.user, Permission.CHANGE_CAREHOME, home)
-    return answer_form(
+    return answer_home_form(
+        request,
+        pk,
+        Permission.CHANGE_CAREHOME,
         OutbreakForm(request.POST),
-        lambda data: services.carehome_outbreak_update(by=request.user, care_home=home, **data),
-        partial(home_response, request, home.pk),
+        services.carehome_outbreak_update,
         form_name="outbreak_form",
         notice=lambda home: (
             f"{home.name}: {home.get_outbreak_status_display().lower()} since {uk_date(home.outbreak_started_on)}."
@@ -186,6 +200,19 @@ def _edit_page(request, *, form, home=None, focus=None, status=200):
     )
 
 
+def _answer_edit(request, form, write, *, home=None, saved_message):
+    """The home's details form posted: `write(what it parsed)` (one service), then the home's page
+    with `saved_message(the home)`; refused, the form again with status 400."""
+
+    def done(saved):
+        messages.success(request, saved_message(saved))
+        return redirect("carehomes:detail", pk=saved.pk)
+
+    return answer_write(
+        form, write, done=done, refused=lambda: _edit_page(request, form=form, home=home, status=400)
+    )
+
+
 def carehome_edit(request, pk):
     """The project manager changes a home's details; what they change the CQC import keeps."""
     home = get_object_or_404(CareHome, pk=pk)
@@ -194,21 +221,18 @@ def carehome_edit(request, pk):
         form = CareHomeForm(initial=CareHomeForm.initial_for(home))
         return _edit_page(request, form=form, home=home, focus=request.GET.get("field"))
     form = CareHomeForm(request.POST)
-    if form.is_valid():
-        try:
-            saved = services.care_home_update(by=request.user, care_home=home, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            labels = [str(form.fields[name].label).lower() for name in saved.changed_fields]
-            messages.success(
-                request,
-                f"{saved.name}: {and_list(labels)} saved."
-                if labels
-                else f"{saved.name}: nothing was changed.",
-            )
-            return redirect("carehomes:detail", pk=saved.pk)
-    return _edit_page(request, form=form, home=home, status=400)
+
+    def saved_message(saved):
+        labels = [str(form.fields[name].label).lower() for name in saved.changed_fields]
+        return f"{saved.name}: {and_list(labels)} saved." if labels else f"{saved.name}: nothing was changed."
+
+    return _answer_edit(
+        request,
+        form,
+        lambda data: services.care_home_update(by=request.user, care_home=home, **data),
+        home=home,
+        saved_message=saved_message,
+    )
 
 
 def carehome_add(request):
@@ -216,13 +240,9 @@ def carehome_add(request):
     require(request.user, Permission.ADD_CAREHOME)
     if request.method != "POST":
         return _edit_page(request, form=CareHomeForm(), focus="name")
-    form = CareHomeForm(request.POST)
-    if form.is_valid():
-        try:
-            home = services.care_home_create_by_hand(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{home.name} added.")
-            return redirect("carehomes:detail", pk=home.pk)
-    return _edit_page(request, form=form, status=400)
+    return _answer_edit(
+        request,
+        CareHomeForm(request.POST),
+        lambda data: services.care_home_create_by_hand(by=request.user, **data),
+        saved_message=lambda home: f"{home.name} added.",
+    )

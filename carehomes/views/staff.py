@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehomes import selectors
-from carehomes.forms import StaffAssignmentForm, StaffFilterForm, StaffLeaveForm
+from carehomes.assignment_forms import StaffAssignmentForm
+from carehomes.forms import StaffFilterForm, StaffLeaveForm
+from carehomes.views.homes import assignments_response
 from config.forms import add_service_errors
 from config.pagination import paginate
-from config.rendering import render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -65,17 +66,16 @@ def staff_detail(request, pk):
 
 
 def staff_response(request, staff_pk, *, notice=None, status=200, **forms):
-    if status == 200 and not request.htmx:
-        if notice:
-            messages.success(request, notice)
-        return redirect(reverse("carehomes:staff_detail", args=[staff_pk]) + "#assignments")
-    member = selectors.staff_detail(pk=staff_pk)
-    return render_page(
+    """After a write on a person's page (see `assignments_response`)."""
+    return assignments_response(
         request,
-        "carehomes/staff_detail.jinja",
-        staff_context(request, member, notice=notice, **forms),
-        block="assignments",
-        status=200 if request.htmx else status,
+        url=reverse("carehomes:staff_detail", args=[staff_pk]),
+        template="carehomes/staff_detail.jinja",
+        context=lambda notice: staff_context(
+            request, selectors.staff_detail(pk=staff_pk), notice=notice, **forms
+        ),
+        notice=notice,
+        status=status,
     )
 
 

@@ -12,6 +12,7 @@ from carehomes.gaps import gaps_for_home, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.totals import visit_totals_from_days
 from config.dates import for_people
+from config.querysets import filter_given
 from organisations.access import is_coordinator, staff_member_for
 
 INTERVENTIONS_TOTAL = sum(
@@ -44,17 +45,11 @@ def visit_filter(
         )
     if staff:
         queryset = queryset.filter(staff__name__icontains=staff.strip())
-    if date_from:
-        queryset = queryset.filter(visited_on__gte=date_from)
-    if date_to:
-        queryset = queryset.filter(visited_on__lte=date_to)
     if activity:
         queryset = queryset.filter(Visit.with_activity(activity))
-    if mode:
-        queryset = queryset.filter(mode=mode)
-    if cover:
-        queryset = queryset.filter(is_cover=True)
-    return queryset
+    return filter_given(
+        queryset, visited_on__gte=date_from, visited_on__lte=date_to, mode=mode, is_cover=bool(cover)
+    )
 
 
 @dataclass

@@ -4,56 +4,54 @@ from django.db import migrations, models
 
 
 def backfill_deadlines(apps, schema_editor):
-    """Every follow-up's two deadlines, from its routing time and its pharmacy's hours as they are now."""
-    from discharge import timers
+    """Every follow-up's two deadlines, from its routing time and its pharmacy's hours as they are now.
+
+    Set-based (`discharge.deadline_fill`): one UPDATE for the pharmacies on the default hours and one
+    per distinct recorded week, each row finding its deadline by binary search over a short table of
+    pieces; the same values as `timers.deadlines` row by row (tests/discharge/test_deadline_fill.py).
+    """
+    from discharge import deadline_fill
 
     follow_ups = apps.get_model("discharge", "DischargeFollowUp")
     hours = apps.get_model("discharge", "PharmacyOpeningHours")
-    rows = {}
-    for pharmacy_id, weekday, opens_at, closes_at in hours.objects.values_list(
-        "pharmacy_id", "weekday", "opens_at", "closes_at"
-    ):
-        rows.setdefault(pharmacy_id, []).append((weekday, opens_at, closes_at))
-    schedules = {pk: timers.schedule_from_rows(r) for pk, r in rows.items()}
-    default = timers.default_schedule()
-    batch = []
-    for follow_up in follow_ups.objects.only("pk", "routed_at", "pharmacy_id").iterator(chunk_size=2000):
-        follow_up.lost_at, follow_up.stage1_due_at = timers.deadlines(
-            follow_up.routed_at, schedules.get(follow_up.pharmacy_id) or default
-        )
-        batch.append(follow_up)
-        if len(batch) == 2000:
-            follow_ups.objects.bulk_update(batch, ["lost_at", "stage1_due_at"])
-            batch = []
-    follow_ups.objects.bulk_update(batch, ["lost_at", "stage1_due_at"])
+    deadline_fill.fill_deadlines(
+        follow_ups.objects.using(schema_editor.connection.alias).all(),
+        hours.objects.using(schema_editor.connection.alias).values_list(
+            "pharmacy_id", "weekday", "opens_at", "closes_at"
+        ),
+        schema_editor.connection,
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discharge', '0003_open_followups_received_index'),
+        ("discharge", "0003_open_followups_received_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dischargefollowup',
-            name='lost_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='lost if not acknowledged before'),
+            model_name="dischargefollowup",
+            name="lost_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="lost if not acknowledged before"
+            ),
         ),
         migrations.AddField(
-            model_name='dischargefollowup',
-            name='stage1_due_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='stage 1 due by'),
+            model_name="dischargefollowup",
+            name="stage1_due_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="stage 1 due by"),
         ),
         migrations.AddField(
-            model_name='historicaldischargefollowup',
-            name='lost_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='lost if not acknowledged before'),
+            model_name="historicaldischargefollowup",
+            name="lost_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="lost if not acknowledged before"
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldischargefollowup',
-            name='stage1_due_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='stage 1 due by'),
+            model_name="historicaldischargefollowup",
+            name="stage1_due_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="stage 1 due by"),
         ),
         migrations.RunPython(backfill_deadlines, migrations.RunPython.noop),
     ]

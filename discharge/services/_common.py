@@ -3,6 +3,7 @@ validate the note, save with who and why."""
 
 from django.core.exceptions import ValidationError
 
+from config.history import save_checked
 from discharge import states
 from discharge.models import DischargeFollowUp, validate_note
 from organisations.access import require
@@ -46,8 +47,5 @@ def save(follow_up, *, by, reason="", note=None):
     note = clean_note(note)
     if note:
         follow_up.note = note
-    follow_up.full_clean()
-    follow_up._history_user = by
-    follow_up._change_reason = reason
-    follow_up.save()
+    save_checked(follow_up, by=by, reason=reason)
     return follow_up

@@ -7,6 +7,7 @@ Monday to Saturday 9am to 6pm (`discharge.timers`).
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.history import save_checked
 from discharge import timers
 from discharge.models import DischargeFollowUp, PharmacyOpeningHours
 from discharge.states import WORKING_STATES
@@ -60,10 +61,7 @@ def pharmacy_set_opening_hours(*, by, pharmacy, sessions) -> list[PharmacyOpenin
         if (weekday, opens_at, closes_at) in current:
             continue
         row = PharmacyOpeningHours(pharmacy=pharmacy, weekday=weekday, opens_at=opens_at, closes_at=closes_at)
-        row.full_clean()
-        row._history_user = by
-        row._change_reason = "Opening hours changed"
-        row.save()
+        save_checked(row, by=by, reason="Opening hours changed")
     _reset_deadlines(pharmacy)
     return list(PharmacyOpeningHours.objects.filter(pharmacy=pharmacy))
 

@@ -21,6 +21,15 @@ function keepDescribedBy(input, ids) {
   new MutationObserver(apply).observe(input, { attributes: true, attributeFilter: ["aria-describedby"] });
 }
 
+// The list of suggestions is named by the field's label ("Named lead for Aire View"), not by the
+// library's default (the input, which a screen reader would read as whatever has been typed).
+export function menuLabelledBy(id) {
+  const label = document.querySelector(`label[for="${CSS.escape(id)}"]`);
+  if (!label) return {};
+  if (!label.id) label.id = `${id}-label`;
+  return { "aria-labelledby": label.id };
+}
+
 function describedBy(element) {
   return (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
 }
@@ -30,14 +39,25 @@ function inputClasses(element) {
   return "nhsuk-input" + (error ? " nhsuk-input--error" : "");
 }
 
+// The select's value changed under the script: tell its listeners (fill_gaps.js follows the choice).
+function choose(select, value) {
+  if (select.value === value) return;
+  select.value = value;
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
 function enhanceSelect(ac, select) {
   const id = select.id;
   const ids = describedBy(select);
   const classes = inputClasses(select);
   const chosen = select.selectedOptions[0];
+  // data-autocomplete-keep-empty: the empty option is a real choice ("Leave without a lead").
+  const keepEmpty = select.dataset.autocompleteKeepEmpty === "true";
   ac.enhanceSelectElement({
     selectElement: select,
-    defaultValue: chosen && chosen.value ? chosen.textContent.trim() : "",
+    defaultValue: chosen && (chosen.value || keepEmpty) ? chosen.textContent.trim() : "",
+    preserveNullOptions: keepEmpty,
+    menuAttributes: menuLabelledBy(id),
     showAllValues: true,
     dropdownArrow: () => "",
     inputClasses: classes,
@@ -46,14 +66,15 @@ function enhanceSelect(ac, select) {
       // Called with nothing when the box loses focus without a new choice: keep the choice made.
       if (text === undefined) return;
       const match = [...select.options].find((o) => o.textContent.trim() === text.trim());
-      if (match) match.selected = true;
+      if (match) choose(select, match.value);
     },
   });
   const input = document.getElementById(id);
   keepDescribedBy(input, ids);
   // A box emptied and left also empties the choice, so the form never posts a stale person.
-  input?.addEventListener("change", () => { if (!input.value.trim()) select.value = ""; });
-  input?.addEventListener("blur", () => { if (!input.value.trim()) select.value = ""; });
+  const emptied = () => { if (!input.value.trim()) choose(select, ""); };
+  input?.addEventListener("change", emptied);
+  input?.addEventListener("blur", emptied);
 }
 
 function enhanceLookup(ac, original) {
@@ -70,6 +91,7 @@ function enhanceLookup(ac, original) {
     defaultValue: original.value,
     minLength: 2,
     confirmOnBlur: false,
+    menuAttributes: menuLabelledBy(original.id),
     inputClasses: inputClasses(original),
     tNoResults: () => "No matches: check the spelling, or type the ID",
     tStatusQueryTooShort: (n) => `Type ${n} or more characters to see matches`,

@@ -80,7 +80,7 @@ def test_future_assignments_count_against_capacity(pm_user):
     AssignmentFactory(staff=staff, hours_per_week=Decimal("3"), starts_on=TODAY + datetime.timedelta(days=7))
     with pytest.raises(ValidationError) as error:
         create(pm_user, staff=staff, hours_per_week=Decimal("2"))
-    assert "only 1 hours a week spare" in error.value.message_dict["hours_per_week"][0]
+    assert "only 1 hour a week spare" in error.value.message_dict["hours_per_week"][0]
 
 
 def test_assignment_create_refuses_dates_out_of_order(pm_user):

@@ -54,7 +54,7 @@ ONE_WAY = {
     "accounts.forms.HubPasswordResetForm": "one field (an e-mail address)",
     "actionplan.forms.ActionVersionForm": "one hidden field (the version the page showed)",
     "actionplan.forms.ExportRequestForm": "no field a person fills in",
-    "carehomes.forms.EndAssignmentForm": "one field (the end date)",
+    "carehomes.assignment_forms.EndAssignmentForm": "one field (the end date)",
     "carehomes.forms.StaffLeaveForm": "one field (the date they left)",
     "carehomes.forms.ImportUploadForm": "one field (the file)",
     "carehomes.forms.ImportConfirmForm": "one optional tick box",
@@ -81,6 +81,7 @@ def cases(world):
     from accounts.forms import HubPasswordChangeForm, HubSetPasswordForm, SignInForm
     from actionplan import forms as plan
     from api.forms import ApiTokenForm, ServiceTokenForm
+    from carehomes import assignment_forms as assign
     from carehomes import fill_gaps_forms as fill
     from carehomes import forms as homes
     from carehomes.home_forms import CareHomeForm
@@ -142,8 +143,8 @@ def cases(world):
             [],
         ),
         # The end date before the start date: the assignment's own rule, asked with the form's own.
-        homes.AssignmentForm: (
-            homes.AssignmentForm(
+        assign.AssignmentForm: (
+            assign.AssignmentForm(
                 data={
                     "staff": person.pk,
                     "role": "support",
@@ -154,8 +155,8 @@ def cases(world):
             ["hours_per_week", "ends_on"],
             ["The end date must be on or after the start date."],
         ),
-        homes.StaffAssignmentForm: (
-            homes.StaffAssignmentForm(
+        assign.StaffAssignmentForm: (
+            assign.StaffAssignmentForm(
                 data={
                     "care_home": home.cqc_location_id,
                     "role": "support",
@@ -166,7 +167,12 @@ def cases(world):
             ["hours_per_week", "ends_on"],
             ["The end date must be on or after the start date."],
         ),
-        homes.HandOverForm: (homes.HandOverForm(data={}), ["staff", "hours_per_week"], []),
+        # More hours than the person has spare: a rule of the service, asked although the date is missing.
+        assign.HandOverForm: (
+            assign.HandOverForm(data={"staff": person.pk, "hours_per_week": "12"}, care_home=home),
+            ["hours_per_week", "starts_on"],
+            ["has only 10 hours a week spare"],
+        ),
         homes.OutbreakForm: (
             homes.OutbreakForm(data={"status": "plague", **not_a_date("started_on")}),
             ["status", "started_on"],

@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan.gap_report_services import gap_report_generate
+from actionplan.report_terms import week_of
 from tests.factories import (
     ActionFactory,
     AssignmentFactory,
@@ -39,6 +41,20 @@ def test_the_project_managers_home_page_starts_with_what_needs_them(client_for, 
     assert "1 cover visit in the last 7 days to check" in html
     assert html.index("What needs you now") < html.index("Every current gap")
     assert reverse("carehomes:fill_gaps") in html
+
+
+def test_the_project_manager_sees_the_gaps_new_since_last_weeks_report(client_for, pm_user):
+    # Given last week's report, made while one home had no lead and no visit
+    old = CareHomeFactory(name="Old Gap House")
+    report = gap_report_generate(week=week_of(TODAY - datetime.timedelta(days=7)), notify=False)
+    assert f"no_lead:{old.pk}:{old.pcn_id}" in report.gap_keys
+    # When a second home like it joins the same PCN
+    CareHomeFactory(name="New Gap House", pcn=old.pcn)
+
+    html = client_for(pm_user).get(reverse("dashboard:gaps")).content.decode()
+
+    # Then only its two gaps (no lead, no recent visit) are new
+    assert "2 new gaps since last week&#39;s report" in html
 
 
 def test_slt_sees_no_project_manager_list_on_the_gap_list(client_for, slt_user):

@@ -148,48 +148,65 @@ def test_pm_imports_a_cqc_file_that_keeps_hub_changes_after_confirming_the_missi
     assert CareHome.objects.filter(registration_status=CareHome.Registration.MISSING).count() == 4
 
 
-def test_fill_the_gaps_reasons_follow_a_changed_row_by_keyboard(page):
+def test_fill_the_gaps_rows_are_autocompletes_whose_reasons_follow_the_choice(page):
     from decimal import Decimal
 
+    from carehomes.models import Assignment
     from tests.factories import StaffMemberFactory
 
+    # Given two homes without a lead in North and two people with spare hours
     first, second = (
         CareHomeFactory(name="Aire View", locality="North"),
         CareHomeFactory(name="Beck House", locality="North"),
     )
     StaffMemberFactory(name="Alex Spare", hours_per_week=Decimal("6"))
-    StaffMemberFactory(name="Sam Some", hours_per_week=Decimal("3"))
+    StaffMemberFactory(name="Sam Some", hours_per_week=Decimal("5"))
     user_with_role(PROJECT_MANAGER, username="the-pm")
     sign_in(page, "the-pm", PASSWORD)
+
+    # When the PM asks for a proposal, each row's person is a type-ahead box over the short list
     page.goto("/care-homes/fill-gaps/?locality=North&hours_per_week=2")
-    select = page.get_by_label("Named lead for Aire View")
+    box = page.get_by_role("combobox", name="Named lead for Aire View")
+    other = page.get_by_role("combobox", name="Named lead for Beck House")
+    expect(box).to_have_value(re.compile(r"\(proposed\)$"))
+    expect(page.locator(f"select#staff_{first.pk}-select")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
     reason = page.locator(f"#reason_{first.pk}")
-    proposed = select.locator("option:checked").inner_text()
-    before = reason.inner_text()
-    assert before.endswith("hours a week spare.") or "spare" in before
     assert_accessible(page)
 
-    # Move the first row's choice to the next person with the keyboard: its reason follows
-    select.focus()
-    page.keyboard.press("ArrowDown")
-    chosen = select.locator("option:checked").inner_text()
-    assert chosen != proposed
-    expected = select.locator("option:checked").get_attribute("data-reason")
-    expect(reason).to_have_text(re.compile("^" + re.escape(expected)))
-    # Leaving the row without a lead says so
-    page.keyboard.press("Home")
+    # Typing "leave" offers "Leave without a lead"; choosing it says the home stays a gap
+    type_into(page, box, "leave")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(1)
+    # (read out as the row's list, its one option highlighted, so Enter takes it)
+    expect(page.get_by_role("listbox")).to_match_aria_snapshot(
+        '- listbox "Named lead for Aire View":\n  - option "Leave without a lead"'
+    )
+    status = page.locator(f"[id^='staff_{first.pk}__status--']")
+    expect(status.filter(has_text="Leave without a lead 1 of 1 is highlighted")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(box).to_have_value("Leave without a lead")
     expect(reason).to_have_text("No named lead: the home stays on the gap list.")
-    # The same person chosen in both rows: each row says so
-    other = page.get_by_label("Named lead for Beck House")
-    name = other.locator("option:checked").inner_text().replace(" (proposed)", "")
-    select.focus()
-    for _ in range(6):  # at most every option
-        if select.locator("option:checked").inner_text().replace(" (proposed)", "") == name:
-            break
-        page.keyboard.press("ArrowDown")
+
+    # Choosing the person the other row has: both rows say so, and a screen reader hears it
+    name = other.input_value().replace(" (proposed)", "")
+    type_into(page, box, name.split()[0])
+    options = page.get_by_role("option", name=re.compile("^" + re.escape(name)))
+    expect(options).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(re.compile("^" + re.escape(name)))
+    expect(box).to_have_attribute("aria-expanded", "false")
     expect(reason).to_contain_text("Also chosen for 1 other home in this proposal")
+    expect(reason).to_have_attribute("aria-live", "polite")
     expect(page.locator(f"#reason_{second.pk}")).to_contain_text(
         "Also chosen for 1 other home in this proposal"
     )
+    assert_accessible(page)
+
+    # Then accepting (keyboard) makes that person the lead of both homes
+    press(page, page.get_by_role("button", name="Accept all"))
+    expect(page.get_by_text("2 care homes now have a named lead.")).to_be_visible()
+    leads = {a.care_home_id: a.staff.name for a in Assignment.objects.select_related("staff")}
+    assert leads == {first.pk: name, second.pk: name}
     assert_accessible(page)
     assert not page.js_errors

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_capacity
-from config.history import HISTORY_LIMIT, history_entries, newest
+from config.history import history_merged, newest
 from organisations.models import StaffMember
 from workstreams.models import SupportOffer, SupportRequest
 from workstreams.selectors.common import HOURS, subquery_count
@@ -127,7 +127,7 @@ def staff_to_offer(*, organisation_ids=None):
 def support_request_history(support_request):
     """Changes to the request and to every offer made to it, newest first."""
     offers = SupportOffer.history.filter(request_id=support_request.pk).select_related("staff")
-    entries = history_entries(newest(support_request.history.all()), lambda r: "Request for help") + (
-        history_entries(newest(offers), lambda r: f"Offer of {r.staff.name}")
+    return history_merged(
+        (newest(support_request.history.all()), lambda r: "Request for help"),
+        (newest(offers), lambda r: f"Offer of {r.staff.name}"),
     )
-    return sorted(entries, key=lambda e: e["when"], reverse=True)[:HISTORY_LIMIT]

@@ -14,6 +14,7 @@ from carehomes.models import Assignment, CareHome
 from carehomes.selectors import staff_capacity
 from config.history import history_entries, newest
 from config.presenters import Need, plural
+from config.querysets import filter_given
 from organisations.models import EngagementNote, Organisation, StaffMember
 from workstreams.models import SupportOffer, SupportRequest
 from workstreams.selectors.common import HOURS, subquery_count
@@ -41,11 +42,7 @@ def organisation_list(*, kind=None, sector=None, today=None):
         ),
         homes_aligned=subquery_count(CareHome.objects.filter(pcn=OuterRef("pk")), "pcn"),
     )
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if sector:
-        queryset = queryset.filter(sector=sector)
-    return queryset.order_by("name")
+    return filter_given(queryset, kind=kind, sector=sector).order_by("name")
 
 
 def pcns_without_committed_hours():
