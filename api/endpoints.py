@@ -81,8 +81,8 @@ def _register(resource):
     )
     def csv_view(request, query: Query[ListQuery]):
         _check(request, resource)
-        if query.week:
-            query.week_range()
+        query.week_range()  # a bad query is a 400 now, not an error mid-stream
+        query.clean_updated_since()
         response = StreamingHttpResponse(
             csv_chunks(resource, request, query), content_type="text/csv; charset=utf-8"
         )
