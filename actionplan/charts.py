@@ -18,6 +18,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from actionplan.report_presenters import figure_text  # noqa: E402
+from config.dates import iso_week_label, iso_week_tick  # noqa: E402
 
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
@@ -35,13 +36,15 @@ plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.righ
 
 
 def trend_table(points):
-    """Columns and rows of the week-on-week trend (oldest first)."""
+    """Columns and rows of the week-on-week trend (oldest first), each week as people read it
+    ("23 to 29 November 2026 (week 48)"); `weeks` keeps the ISO weeks the chart's axis is drawn from."""
     return {
         "caption": "Week on week: % of care homes with a named lead and visited in the last 28 days",
         "columns": ["Week", "% with a named lead", "% visited in 28 days", "Gaps"],
+        "weeks": [p["week"] for p in points],
         "rows": [
             [
-                p["week"],
+                iso_week_label(p["week"]),
                 figure_text(p.get("pct_with_lead")),
                 figure_text(p.get("pct_visited_28d")),
                 figure_text(p.get("gaps")),
@@ -111,7 +114,7 @@ def _numbers(values):
 
 
 def _draw_trend(ax, table, ticks=8):
-    weeks = [r[0] for r in table["rows"]]
+    weeks = table.get("weeks") or [r[0] for r in table["rows"]]
     ax.plot(
         weeks, _numbers(r[1] for r in table["rows"]), marker="o", color=NHS_BLUE, label="% with a named lead"
     )
@@ -126,7 +129,10 @@ def _draw_trend(ax, table, ticks=8):
     ax.set_ylabel("% of care homes")
     ax.legend(loc="lower left", frameon=False)
     step = max(1, len(weeks) // ticks)
-    ax.set_xticks(range(0, len(weeks), step), [w[2:] for w in weeks[::step]], rotation=30, ha="right")
+    ax.set_xticks(
+        range(0, len(weeks), step), [iso_week_tick(w) for w in weeks[::step]], rotation=30, ha="right"
+    )
+    ax.set_xlabel("Week beginning")
 
 
 def _draw_bars(ax, table, series_labels):
@@ -197,17 +203,32 @@ def chart_data_uri(name, table):
 
 def chart_url(name, table, variant=""):
     """The address of a chart as a file, named by the hash of what it shows; drawn and stored
-    the first time those numbers are shown (one query a chart after that). `variant="phone"` is
-    the narrower drawing with larger text a phone shows instead."""
+    the first time those numbers are shown. `variant="phone"` is the narrower drawing with
+    larger text a phone shows instead."""
+    return chart_urls([(name, table, variant)])[0]
+
+
+def chart_urls(charts):
+    """The addresses of a page's charts, each (name, table, variant): one query for all of them
+    once seen, and a drawing stored for each not seen before."""
     from django.urls import reverse
 
     from actionplan.models import ChartImage
 
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown chart variant {variant!r}")
-    table_json = json.dumps(table, sort_keys=True)
-    key = f"{name}:{variant}" if variant else name
-    digest = hashlib.sha256(f"{key}\n{table_json}".encode()).hexdigest()[:40]
-    if not ChartImage.objects.filter(digest=digest).exists():
-        ChartImage.objects.get_or_create(digest=digest, defaults={"png": _render(name, table_json, variant)})
-    return reverse("actionplan:chart", args=[digest])
+    found = []
+    for name, table, variant in charts:
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown chart variant {variant!r}")
+        table_json = json.dumps(table, sort_keys=True)
+        key = f"{name}:{variant}" if variant else name
+        found.append(
+            (hashlib.sha256(f"{key}\n{table_json}".encode()).hexdigest()[:40], name, table_json, variant)
+        )
+    stored = set(ChartImage.objects.filter(digest__in=[f[0] for f in found]).values_list("digest", flat=True))
+    for digest, name, table_json, variant in found:
+        if digest not in stored:
+            ChartImage.objects.get_or_create(
+                digest=digest, defaults={"png": _render(name, table_json, variant)}
+            )
+            stored.add(digest)
+    return [reverse("actionplan:chart", args=[f[0]]) for f in found]

@@ -150,8 +150,9 @@ class ActionFilterForm(forms.Form):
 
 class ExportForm(forms.Form):
     section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label=None)
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
-    format = forms.ChoiceField(choices=list(EXPORT_FORMATS.items()), widget=forms.RadioSelect, initial="docx")
+    # No meeting recorded yet: the paper is dated today (the view decides), so none is needed.
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None, required=False)
+    format = forms.ChoiceField(label="Format", choices=list(EXPORT_FORMATS.items()), widget=forms.RadioSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,8 +183,7 @@ require_messages(
     ExportForm,
     {
         "section": "Choose the section to export.",
-        "meeting": "Choose the meeting.",
-        "format": "Choose Word, PDF or Excel.",
+        "format": "Select Word, PDF, Excel or CSV.",
     },
 )
 
@@ -234,6 +234,7 @@ class ExportRequestForm(forms.Form):
         error_messages={"invalid_choice": "There is no meeting “%(value)s”. Choose one from the list."},
     )
     format = forms.CharField(required=False)
+    download = forms.BooleanField(required=False)  # the export page's Download button was pressed
 
     def clean_format(self):
         fmt = self.cleaned_data["format"].strip().lower()

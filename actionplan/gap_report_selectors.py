@@ -219,11 +219,6 @@ def _gap_key(gap):
     return gap_key(gap["rule"], gap.get("care_home_id"), gap.get("pcn_id"))
 
 
-def report_gap_keys(data):
-    """The `GapReport.gap_keys` of a report's data: every gap's key, sorted."""
-    return sorted({_gap_key(g) for g in data.get("gaps", [])})
-
-
 def _changes(gaps, previous):
     """Gaps opened and closed since the previous report (matched by rule and home or PCN)."""
     if previous is None:
@@ -281,7 +276,7 @@ def compute_report_data(week, *, as_of=None, backfilled=False):
     earlier = list(
         GapReport.objects.filter(is_current=True, week__lt=week)
         .order_by("-week")
-        .values_list("week", "data__headlines")[: TREND_WEEKS - 1]
+        .values_list("week", "headlines")[: TREND_WEEKS - 1]
     )
     return {
         "week": week,
@@ -310,7 +305,7 @@ def latest_headlines():
     row = (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values_list("data__headlines", flat=True)
+        .values_list("headlines", flat=True)
         .first()
     )
     return row or None
@@ -325,7 +320,7 @@ def previous_report_headlines(week):
     row = (
         GapReport.objects.filter(is_current=True, week__lt=week)
         .order_by("-week")
-        .values_list("week", "data__headlines")
+        .values_list("week", "headlines")
         .first()
     )
     return {"week": row[0], "headlines": row[1] or {}} if row else None
@@ -336,7 +331,7 @@ def trend_points(limit=52):
     rows = (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values_list("week", "data__headlines", "data__backfilled")[:limit]
+        .values_list("week", "headlines", "backfilled")[:limit]
     )
     return [
         {
@@ -365,7 +360,7 @@ def gap_report_list():
     return (
         GapReport.objects.filter(is_current=True)
         .order_by("-week")
-        .values("week", "version", "generated_at", "data__headlines", "data__backfilled")
+        .values("week", "version", "generated_at", "headlines", "backfilled")
     )
 
 

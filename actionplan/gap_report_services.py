@@ -66,7 +66,6 @@ def gap_report_generate(
                 generated_at=timezone.now(),
                 generated_by=by,
                 data=data,
-                gap_keys=gap_report_selectors.report_gap_keys(data),
             )
             report.full_clean()
             report.save()

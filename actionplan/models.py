@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from actionplan.report_terms import gap_key
 from config.dates import uk_date
 from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
@@ -137,9 +138,13 @@ class GapReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(default=dict)
-    # Every gap's key in `data` ("rule:care_home_id:pcn_id", `report_terms.gap_key`): what the
-    # project manager's "new gaps since last week's report" compares with, read without loading
-    # the report's gaps (megabytes of JSON at national scale) on every gap-list load.
+    # Kept from `data` by save(), so that reading them never loads the report's gaps (megabytes
+    # of JSON at national scale, which PostgreSQL decompresses whole to take out one key):
+    # the headline figures and "backfilled" (the dashboard's trend, the list of reports, the API),
+    # and every gap's key ("rule:care_home_id:pcn_id", `report_terms.gap_key`), what the project
+    # manager's "new gaps since last week's report" compares with.
+    headlines = models.JSONField(default=dict, blank=True)
+    backfilled = models.BooleanField(default=False)
     gap_keys = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -153,6 +158,21 @@ class GapReport(models.Model):
 
     def __str__(self):
         return f"Gap report {self.week}" + (f" (version {self.version})" if self.version > 1 else "")
+
+    def save(self, *args, **kwargs):
+        self.keep_summary()
+        if kwargs.get("update_fields") is not None and "data" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "headlines", "backfilled", "gap_keys"}
+        super().save(*args, **kwargs)
+
+    def keep_summary(self):
+        """Set the fields kept from `data` (bulk writes, which skip save(), call it themselves)."""
+        data = self.data or {}
+        self.headlines = data.get("headlines") or {}
+        self.backfilled = bool(data.get("backfilled"))
+        self.gap_keys = sorted(
+            {gap_key(g.get("rule"), g.get("care_home_id"), g.get("pcn_id")) for g in data.get("gaps") or []}
+        )
 
     @property
     def year(self):

@@ -4,7 +4,7 @@ rows and parts, from a `selectors.Paper`. The writers are in `actionplan.exports
 from django.utils.text import slugify
 
 from actionplan.report_terms import HEADLINE_LABELS
-from config.dates import uk_date
+from config.dates import iso_week_label, uk_date
 
 RAG_HEX = {"red": "D5281B", "amber": "FFB81C", "green": "007F3B"}
 RAG_TEXT_HEX = {"red": "FFFFFF", "amber": "212B32", "green": "FFFFFF"}
@@ -112,7 +112,11 @@ def headline_rows(paper):
 def headline_intro(paper):
     if not paper.headlines:
         return "No weekly gap report yet."
-    return f"From the weekly gap report for {paper.headlines_week}." if paper.headlines_week else ""
+    return (
+        f"From the weekly gap report for {iso_week_label(paper.headlines_week)}."
+        if paper.headlines_week
+        else ""
+    )
 
 
 def paper_sections(paper):

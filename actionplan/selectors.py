@@ -259,12 +259,7 @@ class Paper:
 
 def latest_headlines():
     """The latest weekly gap report's headline figures as (week, dict), or ("", None)."""
-    row = (
-        GapReport.objects.filter(is_current=True)
-        .order_by("-week")
-        .values_list("week", "data__headlines")
-        .first()
-    )
+    row = GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", "headlines").first()
     if row is None:
         return "", None
     week, headlines = row

@@ -287,19 +287,23 @@ def action_plan_export(request):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    initial = {"format": fmt if fmt in EXPORT_FORMATS else "docx"}
+    initial = {"format": fmt} if fmt in EXPORT_FORMATS else {}
     if section is not None:
         initial["section"] = section.pk
     if meeting is not None and meeting.pk:
         initial["meeting"] = meeting.pk
+    # Downloaded without choosing a format: the page again, with "Select Word, …" by the radios.
+    form = ExportForm(data=initial) if error is None and request_form.cleaned_data["download"] else None
+    if form is None or form.is_valid():
+        form = ExportForm(initial=initial)
     context = {
         "page_title": "Export a section for a meeting",
-        "form": ExportForm(initial=initial),
+        "form": form,
         "export_error": error,
         "has_sections": selectors.sections_in_order().exists(),
         "has_meetings": bool(selectors.meeting_list()),
     }
-    return render(request, "actionplan/export.jinja", context, status=400 if error else 200)
+    return render(request, "actionplan/export.jinja", context, status=400 if error or form.errors else 200)
 
 
 def subject_access_download(request, pk):

@@ -132,7 +132,7 @@ def gap_report_rows(user, query):
     return (
         updated(qs, query, "generated_at")
         .order_by("pk")
-        .values("id", "week", "version", "generated_at", headlines=F("data__headlines"))
+        .values("id", "week", "version", "generated_at", "headlines")
     )
 
 

@@ -57,7 +57,7 @@ class AssignmentForm(forms.Form):
         label="Role",
         choices=Assignment.Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose lead or support."},
+        error_messages={"required": "Select named lead or support."},
     )
     hours_per_week = forms.DecimalField(**HOURS_FIELD)
     starts_on = _date_field("Start date")
@@ -68,7 +68,6 @@ class AssignmentForm(forms.Form):
         self.care_home = care_home
         use_staff_lookup_if_large(self, "staff", "Person")
         self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
 
     def clean(self):
         data = super().clean()
@@ -95,7 +94,6 @@ class StaffAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.staff = staff
         self.initial.setdefault("starts_on", timezone.localdate())
-        self.initial.setdefault("role", Assignment.Role.SUPPORT)
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import CareHome, Specialism
-from config.choices import fit_choices
+from config.choices import fit_choices, more_than
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, LookupField
 from organisations.forms import PharmacyField
@@ -177,7 +177,7 @@ class StaffLookupField(LookupField):
 def use_staff_lookup_if_large(form, name, label):
     """Swap the person select for a GPhC-number-or-name box when the staff list is large."""
     queryset = assignable_staff()
-    if queryset.count() > STAFF_SELECT_LIMIT:
+    if more_than(queryset, STAFF_SELECT_LIMIT):
         form.fields[name] = StaffLookupField(
             label=label,
             queryset=queryset,

@@ -26,7 +26,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -208,9 +209,23 @@ def _remember_visit_home(sender, instance, **kwargs):
         )
 
 
-def _visit_changed(sender, instance, **kwargs):
+def _visit_changed(sender, instance, created=False, **kwargs):
+    if created and _visit_added(instance):
+        return
     carehome_state_refresh(
         care_home_ids={instance.care_home_id, getattr(instance, "_state_previous_home", None)}
+    )
+
+
+def _visit_added(visit):
+    """A new visit can only move its home's last visit later: one UPDATE instead of recomputing
+    the home (four reads and an upsert). Two writers at once both land: the row lock orders them
+    and each keeps the later date. False when the home has no state row yet (then recompute)."""
+    day = Value(visit.visited_on)
+    return bool(
+        CareHomeState.objects.filter(care_home_id=visit.care_home_id).update(
+            last_visited_on=Greatest(Coalesce("last_visited_on", day), day)
+        )
     )
 
 

@@ -1,7 +1,7 @@
 """The one date formatter: every date, time and ISO week a person reads is written here.
 
-"3 December 2026", "9:50am", "3 December 2026 at 9:50am", "23 to 29 November 2026 (week 48)" and a
-document's "Generated on …" footer, as the NHS content style guide writes them. Templates use them
+"3 December 2026", "9:50am", "3 December 2026 at 9:50am", "23 to 29 November 2026 (week 48)" (a chart's
+axis: "23 Nov 2026") and a document's "Generated on …" footer, as the NHS content style guide writes them. Templates use them
 as filters (config.presenters.FILTERS); Python messages, documents and e-mails call them.
 tests/config/test_dates_for_people.py finds any date written by hand elsewhere.
 This module imports no app, so models may use it.
@@ -68,6 +68,22 @@ def iso_week_label(week):
     else:
         start = f"{monday:%-d}"
     return f"{start} to {sunday:%-d %B %Y} (week {int(number)})"
+
+
+def iso_week_tick(week):
+    """'2026-W48' -> '23 Nov 2026': the Monday of the week, short enough for a chart's axis (the
+    week's table, under the chart, says it in full). Anything that is not an ISO week is returned
+    as it was."""
+    monday = _monday(week)
+    return f"{monday:%-d %b %Y}" if monday else str(week or "")
+
+
+def _monday(week):
+    try:
+        year, number = str(week or "").split("-W")
+        return datetime.date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        return None
 
 
 def for_people(value):

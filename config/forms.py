@@ -137,3 +137,25 @@ class LookupField(forms.CharField):
         if len(found) > 1:
             raise ValidationError(self.ambiguous)
         return found[0]
+
+
+def share_choices(*fields):
+    """Read a model select's options once for several selects on one page that list the same rows
+    (a home's page offers the same people to "Assign someone" and "Hand the lead"): each select
+    would otherwise run its query and build every option again. Fields that are not model selects
+    over the same query are left alone. Validation still reads each field's own queryset."""
+    selects = [field for field in fields if isinstance(field, forms.ModelChoiceField)]
+    if len(selects) < 2:
+        return
+    first = selects[0]
+    same = [
+        field
+        for field in selects[1:]
+        if type(field) is type(first)
+        and field.empty_label == first.empty_label
+        and str(field.queryset.query) == str(first.queryset.query)
+    ]
+    if same:
+        options = list(first.choices)
+        for field in (first, *same):
+            field.choices = options

@@ -347,10 +347,12 @@ DISCHARGE = {
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="carehomes-demo")
 
 # The monthly ODS import: the export service's report URL (empty: the monthly task does nothing),
-# which reports to fetch, and how long to wait for each.
+# which reports to fetch, and how long to wait for each. The names are the export service's own
+# (organisations.ods_fetch.PUBLISHED_REPORTS says where the list comes from); no ICB report, as
+# which report holds the ICBs is not confirmed.
 ODS_EXPORT_URL = env.str("ODS_EXPORT_URL", default="")
 ODS_REPORTS = env.list(
-    "ODS_REPORTS", default=["eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+    "ODS_REPORTS", default=["eccg", "etr", "edispensary", "epcn", "epraccur", "epcncorepartnerdetails"]
 )
 ODS_FETCH_TIMEOUT = env.int("ODS_FETCH_TIMEOUT", default=120)
 # The first retry after a network failure waits this long; each next one twice as long (at most an hour).

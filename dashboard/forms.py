@@ -3,7 +3,7 @@
 from django import forms
 
 from carehomes.gaps import RULES
-from config.choices import fit_choices
+from config.choices import fit_rows
 
 
 class FilterForm(forms.Form):
@@ -19,28 +19,25 @@ class FilterForm(forms.Form):
 
     def __init__(self, data=None, *, options, **kwargs):
         super().__init__(data, **kwargs)
-        fit_choices(
+        fit_rows(
             self,
             "locality",
-            [("", "All localities")] + [(x, x) for x in options["localities"]],
+            options["localities"],
+            fields=("locality", "locality"),
+            blank="All localities",
             noun="locality",
         )
-        fit_choices(
-            self,
-            "pcn",
-            [("", "All PCNs")] + [(str(pk), name) for pk, name in options["pcns"]],
-            noun="PCN",
-            coerce=int,
-            empty_value=None,
-        )
-        fit_choices(
-            self,
-            "organisation",
-            [("", "All organisations")] + [(str(pk), name) for pk, name in options["organisations"]],
-            noun="organisation",
-            coerce=int,
-            empty_value=None,
-        )
+        for name, noun, key in (("pcn", "PCN", "pcns"), ("organisation", "organisation", "organisations")):
+            fit_rows(
+                self,
+                name,
+                options[key],
+                fields=("pk", "name"),
+                blank=f"All {noun}s",
+                noun=noun,
+                coerce=int,
+                empty_value=None,
+            )
 
     def filter_values(self):
         """The chosen filters; anything invalid is ignored rather than refused (a stale link)."""

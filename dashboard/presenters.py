@@ -130,7 +130,7 @@ def figure_cards(*, headlines, trend, filters, query, today):
 def trend_weeks(table):
     """The trend's table for people: newest first, weeks as dates; the last few open, all behind
     "Show all weeks"."""
-    rows = [[iso_week_label(row[0]), *row[1:]] for row in reversed(table["rows"])]
+    rows = list(reversed(table["rows"]))
     recent = {
         "caption": f"The last {min(OPEN_WEEKS, len(rows))} weeks, newest first",
         "columns": table["columns"],

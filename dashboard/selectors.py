@@ -36,22 +36,20 @@ class Filters:
 
 
 def filter_options():
-    """Localities, PCNs and organisations to choose from: three queries."""
-    localities = list(
-        CareHome.objects.exclude(locality="")
+    """Localities, PCNs and organisations to choose from, as (value, label) querysets: each read
+    once by the form, a city's whole and a country's not at all (`config.choices.fit_rows`)."""
+    return {
+        "localities": CareHome.objects.exclude(locality="")
         .order_by("locality")
-        .values_list("locality", flat=True)
-        .distinct()
-    )
-    pcns = list(
-        Organisation.objects.filter(kind=Organisation.Kind.PCN).order_by("name").values_list("pk", "name")
-    )
-    organisations = list(
-        Organisation.objects.exclude(kind=Organisation.Kind.GP_PRACTICE)
+        .values_list("locality", "locality")
+        .distinct(),
+        "pcns": Organisation.objects.filter(kind=Organisation.Kind.PCN)
         .order_by("name")
-        .values_list("pk", "name")
-    )
-    return {"localities": localities, "pcns": pcns, "organisations": organisations}
+        .values_list("pk", "name"),
+        "organisations": Organisation.objects.exclude(kind=Organisation.Kind.GP_PRACTICE)
+        .order_by("name")
+        .values_list("pk", "name"),
+    }
 
 
 def filtered_homes(filters: Filters, *, today=None):

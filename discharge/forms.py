@@ -3,14 +3,18 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import CareHome
 from config.choices import fit_choices
 from config.date_input import NhsDateField
 from config.dates import uk_date
+from config.forms import LookupField
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
+from discharge.care_home_lookup import care_home_key
 from discharge.models import (
     ISSUES,
     PARTICIPANTS,
@@ -86,27 +90,25 @@ class FollowUpFilterForm(forms.Form):
         }
 
 
-class CareHomeField(forms.CharField):
-    """A care home typed by its CQC location ID (1-...), or picked by name from the list."""
+class CareHomeField(LookupField):
+    """A care home typed by its CQC location ID (1-...) or exact name; with script, the box is an
+    autocomplete over the discharge look-up (discharge/care_home_lookup.py), whose suggestion ends
+    with the home's key in brackets."""
 
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        home = CareHome.objects.filter(cqc_location_id=text).first()
-        if home is None:
-            matches = list(CareHome.objects.filter(name__iexact=text)[:2])
-            if len(matches) == 1:
-                home = matches[0]
-            elif matches:
-                raise forms.ValidationError(
-                    f"More than one care home is called “{text}”. Enter its CQC location ID instead."
-                )
-        if home is None:
-            raise forms.ValidationError(
-                f"No care home has the CQC location ID or name “{text}”. Check it, for example 1-101234567."
-            )
-        return home
+    not_found = "No care home has the CQC location ID or name “{text}”. Check it, for example 1-101234567."
+    ambiguous = "More than one care home has that name. Enter its CQC location ID instead."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, lookup_url=reverse_lazy("discharge:care_home_lookup"), **kwargs)
+
+    def rows(self):
+        return CareHome.objects.all()
+
+    def by_key(self, key):
+        return care_home_key(key)
+
+    def by_text(self, text):
+        return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)
 
 
 class FollowUpForm(forms.Form):
@@ -131,8 +133,9 @@ class FollowUpForm(forms.Form):
     )
     care_home = CareHomeField(
         label="Care home",
-        max_length=200,
-        help_text="The care home's CQC location ID (for example 1-101234567) or its exact name.",
+        max_length=400,  # a chosen suggestion: name, town, postcode and key
+        help_text="Type its name or postcode and choose it, or enter its CQC location ID "
+        "(for example 1-101234567).",
         error_messages={"required": "Enter the care home the resident went back to."},
     )
     pharmacy = PharmacyField(

@@ -280,6 +280,23 @@ class DischargeFollowUp(TimeStamped):
                 condition=Q(state__in=FINISHED_STATE_VALUES),
                 name="followup_finished_routed_idx",
             ),
+            # The open follow-ups (a few thousand nationally, of 200,000 a year) with every column the
+            # list's urgency, its filters and the "needs you now" counts read: index-only scans.
+            models.Index(
+                fields=[
+                    "routed_at",
+                    "id",
+                    "state",
+                    "stage1_at",
+                    "received_at",
+                    "pharmacy",
+                    "trust",
+                    "care_home",
+                    "pcn",
+                ],  # fmt: skip
+                condition=~Q(state__in=FINISHED_STATE_VALUES),
+                name="followup_open_cover_idx",
+            ),
             # The gap rule "discharge not yet followed up" reads only the open ones received lately.
             models.Index(
                 fields=["received_at", "care_home"],

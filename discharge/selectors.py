@@ -10,7 +10,7 @@ from carehomes.models import Assignment, CareHome, Visit
 from config.querysets import filter_given
 from discharge import timers
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp, PharmacyOpeningHours
-from discharge.states import CLOSED_STATES, OPEN_STATES, State
+from discharge.states import CLOSED_STATES, OPEN_STATES, WORKING_STATES, State
 from organisations.access import (
     COMMUNITY_PHARMACY,
     PHARMACY_PROFESSIONAL,
@@ -154,7 +154,10 @@ class WorstFirst:
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
         opened = self._opened()
-        rows = list(self.open_ones[start:stop]) if start < opened else []
+        # The page's open ones are picked by urgency from the follow-ups alone, then read with their
+        # trust, pharmacy, home and PCN: joining first would join every open one before sorting.
+        page = self.open_ones.values("pk")[start:stop]
+        rows = list(self.open_ones.filter(pk__in=page)) if start < opened else []
         if stop is None or stop > opened:
             rows += list(self.closed_ones[max(0, start - opened) : None if stop is None else stop - opened])
         return rows
@@ -280,28 +283,27 @@ def lost_from(follow_up):
 
 
 def late_counts(*, now=None):
-    """Lost and overdue follow-ups citywide (for the project manager's "what needs you now")."""
+    """Lost and overdue follow-ups citywide (for the project manager's "what needs you now"). Only
+    open ones can be late: read those (a few thousand) through the open-state index."""
     c = current_cutoffs(now)
-    return DischargeFollowUp.objects.aggregate(
+    return DischargeFollowUp.objects.filter(state__in=list(OPEN_STATES)).aggregate(
         lost=Count("pk", filter=timers.lost_q(c)), overdue=Count("pk", filter=timers.overdue_q(c))
     )
 
 
 def needs_me_now(*, user, now=None):
-    """Lost, overdue and stalled counts among the follow-ups the user may see (one query)."""
+    """Lost, overdue and stalled counts among the follow-ups the user may see, and their open onward
+    referrals (two queries, each through its partial index: open follow-ups, open onward referrals;
+    one query with an OR of the two reads every follow-up)."""
     c = current_cutoffs(now)
-    # Only open follow-ups and open onward referrals can count: read those through their indexes.
-    candidates = Q(state__in=list(OPEN_STATES)) | Q(onward_referral=True, onward_closed_at__isnull=True)
-    return (
-        visible_followups(user)
-        .filter(candidates)
-        .aggregate(
-            lost=Count("pk", filter=timers.lost_q(c)),
-            overdue=Count("pk", filter=timers.overdue_q(c)),
-            stalled=Count("pk", filter=timers.stalled_q(c)),
-            onward=Count("pk", filter=Q(onward_referral=True, onward_closed_at__isnull=True)),
-        )
+    visible = visible_followups(user)
+    counts = visible.filter(state__in=list(OPEN_STATES)).aggregate(
+        lost=Count("pk", filter=timers.lost_q(c)),
+        overdue=Count("pk", filter=timers.overdue_q(c)),
+        stalled=Count("pk", filter=timers.stalled_q(c)),
     )
+    counts["onward"] = visible.filter(onward_referral=True, onward_closed_at__isnull=True).count()
+    return counts
 
 
 def reporting_trusts(user):
@@ -339,6 +341,13 @@ def opening_sessions(pharmacy):
         .order_by("weekday", "opens_at")
         .values_list("weekday", "opens_at", "closes_at")
     )
+
+
+def waiting_for_stage1_count(pharmacy):
+    """How many follow-ups at the pharmacy still wait for stage 1 (their deadline moves with its hours)."""
+    return DischargeFollowUp.objects.filter(
+        pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
+    ).count()
 
 
 def opening_hours_history(pharmacy, limit=50):

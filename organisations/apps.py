@@ -8,8 +8,10 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.core import checks
         from django.db.models.signals import m2m_changed
 
+        from organisations.ods_fetch import check_ods_reports
         from organisations.roles import grant_role_permissions
         from organisations.seats import on_groups_changed
 
@@ -18,3 +20,4 @@ class OrganisationsConfig(AppConfig):
         m2m_changed.connect(
             on_groups_changed, sender=get_user_model().groups.through, dispatch_uid="hub_leadership_seats"
         )
+        checks.register(check_ods_reports)

@@ -23,7 +23,6 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(
         label="Role on the team",
         choices=Membership.Role.choices,
-        initial=Membership.Role.MEMBER,
         widget=forms.RadioSelect,
     )
 
@@ -31,8 +30,6 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         if roles is not None:  # only the seats this person may give
             self.fields["role"].choices = [c for c in Membership.Role.choices if c[0] in roles]
-            if Membership.Role.MEMBER not in roles:
-                self.fields["role"].initial = roles[0]
         self.fields["staff"].queryset = (
             StaffMember.objects.filter(is_active=True)
             .exclude(memberships__team=team)
@@ -90,7 +87,7 @@ class TrustKindForm(forms.Form):
     )
 
 
-require_messages(MembershipForm, {"staff": "Choose the person.", "role": "Choose their role on the team."})
+require_messages(MembershipForm, {"staff": "Choose the person.", "role": "Select their role on the team."})
 require_messages(
     EngagementForm,
     {

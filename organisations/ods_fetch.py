@@ -11,7 +11,67 @@ import datetime
 import requests
 from django.conf import settings
 
-# Reports with no changes-only form: always fetched whole.
+# The export service's permitted report names, from NHS England's DSE API guide ("Automate/Schedule
+# the Download of Report Packages"), as quoted in kanedata/find-that-charity at 77239228e35f
+# (ftc/management/commands/import_nhsods.py). None is named for ICBs; pharmacies are `edispensary`.
+PUBLISHED_REPORTS = frozenset(
+    [
+        "eabeydispgp",
+        "eauth",
+        "ebranchs",
+        "ecarehomehq",
+        "ecarehomesite",
+        "eccg",
+        "eccgsite",
+        "econcur",
+        "ecsu",
+        "ecsusite",
+        "ect",
+        "ectsite",
+        "edconcur",
+        "edispensary",
+        "educate",
+        "egdpprac",
+        "egmcmem",
+        "egpcur",
+        "ehospice",
+        "eiom",
+        "ejustice",
+        "enonnhs",
+        "ensa",
+        "enurse",
+        "eopthq",
+        "eoptsite",
+        "eother",
+        "epcdp",
+        "epcmem",
+        "epcn",
+        "epcncorepartnerdetails",
+        "epharmacyhq",
+        "ephp",
+        "ephpsite",
+        "eplab",
+        "epraccur",
+        "epracmem",
+        "eschools",
+        "espha",
+        "etr",
+        "etreat",
+        "etrust",
+        "ets",
+        "lauth",
+        "lauthsite",
+        "ngpcur",
+        "niorg",
+        "nlhscgpr",
+        "npraccur",
+        "succ",
+        "wlhb",
+        "wlhbsite",
+    ]
+)
+# Reports with no changes-only form (same guide): always fetched whole. Of the hub's, only the
+# practice-PCN membership report.
 WHOLE_ONLY = frozenset({"epcncorepartnerdetails"})
 
 
@@ -53,3 +113,22 @@ def fetch_reports(since: datetime.date | None = None, *, session=None) -> list[t
         content = response.content
         files.append((f"{name}.zip" if content[:4] == b"PK\x03\x04" else f"{name}.csv", content))
     return files
+
+
+def check_ods_reports(app_configs=None, **kwargs):
+    """`manage.py check`: warn of an ODS_REPORTS name the export service does not publish (it would
+    refuse it, and with it the whole monthly import)."""
+    from django.core.checks import Warning as CheckWarning
+
+    unknown = [name for name in settings.ODS_REPORTS if name not in PUBLISHED_REPORTS]
+    if not unknown:
+        return []
+    return [
+        CheckWarning(
+            f"ODS_REPORTS names {', '.join(unknown)}, which the ODS export service does not publish; it "
+            "would refuse the request and the monthly import would fail.",
+            hint="Use the service's report names, e.g. edispensary for community pharmacies "
+            "(tests/organisations/ods_files/README.md lists them, with the source).",
+            id="organisations.W001",
+        )
+    ]

@@ -8,7 +8,7 @@ fails loudly (ODSLayoutError) instead of shifting fields into the wrong places.
     report.kind, report.rows                      # "practices", [OrganisationRow, ...]
 
 A file's kind comes from its name (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB
-report, edispn) and, when the name says nothing, from its shape (column count and code pattern).
+report, edispensary) and, when the name says nothing, from its shape (column count and code pattern).
 A zip of several reports (what the export service sends when asked for more than one) is read
 member by member with `read_reports`.
 """
@@ -39,12 +39,12 @@ KIND_LABELS = {
     TRUSTS: "NHS trusts (etr)",
     SUB_ICBS: "Sub-ICB locations (eccg)",
     ICBS: "Integrated care boards",
-    PHARMACIES: "Community pharmacies (edispn)",
+    PHARMACIES: "Community pharmacies (edispensary)",
 }
 # Applied in this order, so that a parent exists before its children point at it.
 APPLY_ORDER = [ICBS, SUB_ICBS, TRUSTS, PHARMACIES, PCNS, PRACTICES, MEMBERSHIPS]
 
-# The standard ODS organisation layout (etr, eccg, the ICB report, edispn) and epraccur: 27 columns.
+# The standard ODS organisation layout (etr, eccg, the ICB report, edispensary) and epraccur: 27 columns.
 COLUMNS = {
     PRACTICES: 27,
     PCNS: 12,
@@ -63,7 +63,7 @@ NAME_PATTERNS = [
     (re.compile(r"eccg|sub.?icb"), SUB_ICBS),
     (re.compile(r"eicb|icb"), ICBS),
     (re.compile(r"etr\b|etr[._-]|trusts?\b"), TRUSTS),
-    (re.compile(r"edispn|pharmac|dispens"), PHARMACIES),
+    (re.compile(r"edispensary|edispn|pharmac|dispens"), PHARMACIES),
 ]
 UNSUPPORTED_NAMES = re.compile(r"\bets\b|ets[._-]|succ|ebranch|egdp|egpcur")
 
@@ -71,6 +71,10 @@ UNSUPPORTED_NAMES = re.compile(r"\bets\b|ets[._-]|succ|ebranch|egdp|egpcur")
 STATUSES = {"A": True, "ACTIVE": True, "C": False, "INACTIVE": False, "D": False, "P": False}
 # Prescribing setting 4, or (newer extracts) the ODS role id of a GP practice.
 GP_PRACTICE_SETTINGS = {"4", "RO76"}
+# eccg lists every "clinical commissioning group" code: sub-ICB locations carry the role RO319 in
+# column 14; commissioning hubs (RO218) and sub-ICB reporting entities (RO327) are skipped. Codes
+# closed before roles were published (the old CCGs) have none and are read as sub-ICB locations.
+SUB_ICB_ROLES = {"", "RO319"}
 
 PCN_CODE = re.compile(r"^U\d{5}$")
 TRUST_CODE = re.compile(r"^[RT][A-Z0-9]{2}$")
@@ -125,7 +129,7 @@ class OdsReport:
     sha256: str
     rows: list = field(default_factory=list)
     problems: list = field(default_factory=list)
-    skipped: int = 0  # cost centres that are not GP practices
+    skipped: int = 0  # cost centres that are not GP practices, commissioning hubs, reporting entities
     lines: int = 0
 
     @property
@@ -165,7 +169,7 @@ def kind_from_name(name: str):
     if UNSUPPORTED_NAMES.search(low):
         raise OdsFileError(
             f"{name} is an ODS report the hub does not import. It imports epraccur, epcn, "
-            "epcncorepartnerdetails, etr, eccg, the ICB report and edispn."
+            "epcncorepartnerdetails, etr, eccg, the ICB report and edispensary."
         )
     for pattern, kind in NAME_PATTERNS:
         if pattern.search(low):
@@ -327,6 +331,12 @@ def _standard(number, cells):
     return _organisation(number, cells, postcode=9, opened=10, closed=11, parent=3)
 
 
+def _sub_icb(number, cells):
+    if cells[13].upper() not in SUB_ICB_ROLES:
+        return None
+    return _standard(number, cells)
+
+
 def _pcn(number, cells):
     return _organisation(number, cells, postcode=11, opened=4, closed=5, parent=2)
 
@@ -348,7 +358,7 @@ PARSERS = {
     PCNS: _pcn,
     MEMBERSHIPS: _membership,
     TRUSTS: _standard,
-    SUB_ICBS: _standard,
+    SUB_ICBS: _sub_icb,
     ICBS: _standard,
     PHARMACIES: _standard,
 }

@@ -102,7 +102,6 @@ class SupportRequestForm(forms.Form):
     urgency = forms.ChoiceField(
         label="How urgent is it?",
         choices=SupportRequest.Urgency.choices,
-        initial=SupportRequest.Urgency.ROUTINE,
         widget=forms.RadioSelect,
     )
 
@@ -195,7 +194,7 @@ require_messages(
         "title": "Enter what you need.",
         "hours_per_week": "Enter the hours a week, for example 4.",
         "needed_by": "Enter the date you need help by.",
-        "urgency": "Choose how urgent it is.",
+        "urgency": "Select how urgent it is.",
     },
 )
 require_messages(

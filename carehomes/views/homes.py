@@ -17,7 +17,7 @@ from carehomes.gaps import CARE_HOME_RULES
 from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
 from config.dates import uk_date
-from config.forms import answer_write
+from config.forms import answer_write, share_choices
 from config.pagination import paginate
 from config.rendering import render_page
 from organisations.access import may, require, requires
@@ -80,6 +80,7 @@ def home_context(request, home, **forms):
     if can_assign:
         context["assign_form"] = forms.get("assign_form") or AssignmentForm()
         context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
+        share_choices(context["assign_form"].fields["staff"], context["handover_form"].fields["staff"])
         context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
             initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}
         )

@@ -10,6 +10,7 @@ from carehomes.forms import STAFF_SELECT_LIMIT, HomeChoiceField, StaffLookupFiel
 from carehomes.models import CareHome, Visit
 from carehomes.visits import selectors
 from carehomes.visits.services import COUNT_FIELDS, COUNT_LABELS, may_choose_staff, visit_problems
+from config.choices import more_than
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
@@ -115,7 +116,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = selectors.care_home_choices(user)
-        if CareHome.objects.count() > HOME_SELECT_LIMIT:
+        if more_than(CareHome.objects.all(), HOME_SELECT_LIMIT):
             # A country's homes cannot be a select: offer the user's own, and any other by CQC ID or name.
             chosen = self.data.get(self.add_prefix("care_home")) or self.initial.get("care_home")
             chosen = str(getattr(chosen, "pk", chosen) or "")
@@ -132,7 +133,7 @@ class VisitForm(forms.Form):
             self.fields["care_home"].queryset = choices
         if may_choose_staff(user):
             active = StaffMember.objects.filter(is_active=True).deployable()
-            if active.count() > STAFF_SELECT_LIMIT:
+            if more_than(active, STAFF_SELECT_LIMIT):
                 self.fields["staff"] = StaffLookupField(
                     label="Who made the visit",
                     queryset=active,

@@ -125,7 +125,12 @@ def _check(visit):
     try:
         # The model's two check constraints (minutes 1 to 720, counts not negative) are the rules
         # checked above with their messages: not asked of the database again, a query each.
-        visit.full_clean(exclude=["submission_token", "created_by", *errors], validate_constraints=False)
+        # A home and a person handed over as rows already read (the form's choice, the signed-in
+        # person) are not looked up again either; the foreign keys still hold at the insert.
+        read = [name for name in ("care_home", "staff") if visit._state.fields_cache.get(name) is not None]
+        visit.full_clean(
+            exclude=["submission_token", "created_by", *read, *errors], validate_constraints=False
+        )
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             errors.setdefault(field_name, messages)

@@ -12,7 +12,7 @@ merged (kept, pointing at the one to track), a misrouted follow-up is redirected
 
 from discharge.services.intake import DuplicateReference, PossibleDuplicate, followup_record
 from discharge.services.onward import followup_close_onward_referral, onward_referrals_closed_by_visit
-from discharge.services.opening_hours import pharmacy_set_opening_hours
+from discharge.services.opening_hours import pharmacy_reset_opening_hours, pharmacy_set_opening_hours
 from discharge.services.transitions import (
     STAGES,
     followup_acknowledge,
@@ -44,5 +44,6 @@ __all__ = [
     "followup_report_readmission",
     "followup_resume",
     "onward_referrals_closed_by_visit",
+    "pharmacy_reset_opening_hours",
     "pharmacy_set_opening_hours",
 ]

@@ -5,10 +5,10 @@ Monday to Saturday 9am to 6pm (`discharge.timers`).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from config.history import save_checked
-from discharge import timers
+from discharge import deadline_fill, timers
 from discharge.models import DischargeFollowUp, PharmacyOpeningHours
 from discharge.states import WORKING_STATES
 from organisations.access import require
@@ -42,21 +42,11 @@ def pharmacy_set_opening_hours(*, by, pharmacy, sessions) -> list[PharmacyOpenin
     Only what changed is written: sessions no longer open are deleted and new ones created, each
     with a history row saying who; saving the same hours again changes nothing.
     """
-    require(by, Permission.CHANGE_OPENING_HOURS, pharmacy)
-    if pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY:
-        raise ValidationError({"pharmacy": "Opening hours are kept for community pharmacies only."})
+    current = _lock_and_read(by, pharmacy)
     wanted = _check(sessions)
-    # Lock the pharmacy's row so two people saving at once write one after the other.
-    Organisation.objects.select_for_update().filter(pk=pharmacy.pk).first()
-    current = {
-        (row.weekday, row.opens_at, row.closes_at): row
-        for row in PharmacyOpeningHours.objects.filter(pharmacy=pharmacy)
-    }
     for key, row in current.items():
         if key not in wanted:
-            row._history_user = by
-            row._change_reason = "Opening hours changed"
-            row.delete()
+            _delete(row, by, "Opening hours changed")
     for weekday, opens_at, closes_at in wanted:
         if (weekday, opens_at, closes_at) in current:
             continue
@@ -64,6 +54,39 @@ def pharmacy_set_opening_hours(*, by, pharmacy, sessions) -> list[PharmacyOpenin
         save_checked(row, by=by, reason="Opening hours changed")
     _reset_deadlines(pharmacy)
     return list(PharmacyOpeningHours.objects.filter(pharmacy=pharmacy))
+
+
+@transaction.atomic
+def pharmacy_reset_opening_hours(*, by, pharmacy) -> int:
+    """Back to the default hours (`DISCHARGE` settings, Monday to Saturday 9am to 6pm): every recorded
+    session is removed, each with a history row saying who, and the follow-ups still waiting for
+    stage 1 at the pharmacy are due by the default hours. Returns how many sessions were removed."""
+    current = _lock_and_read(by, pharmacy)
+    if not current:
+        raise ValidationError("No opening hours are recorded: the timer already counts the default hours.")
+    for row in current.values():
+        _delete(row, by, "Back to the default hours")
+    _reset_deadlines(pharmacy)
+    return len(current)
+
+
+def _lock_and_read(by, pharmacy):
+    """Check who may change the hours, lock the pharmacy's row (two people saving at once write one
+    after the other) and read its recorded sessions: {(weekday, opens_at, closes_at): row}."""
+    require(by, Permission.CHANGE_OPENING_HOURS, pharmacy)
+    if pharmacy.kind != Organisation.Kind.COMMUNITY_PHARMACY:
+        raise ValidationError({"pharmacy": "Opening hours are kept for community pharmacies only."})
+    Organisation.objects.select_for_update().filter(pk=pharmacy.pk).first()
+    return {
+        (row.weekday, row.opens_at, row.closes_at): row
+        for row in PharmacyOpeningHours.objects.filter(pharmacy=pharmacy)
+    }
+
+
+def _delete(row, by, reason):
+    row._history_user = by
+    row._change_reason = reason
+    row.delete()
 
 
 def _reset_deadlines(pharmacy):
@@ -74,9 +97,5 @@ def _reset_deadlines(pharmacy):
     schedule = timers.schedule_from_rows(rows) or timers.default_schedule()
     waiting = DischargeFollowUp.objects.filter(
         pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
-    ).only("pk", "routed_at", "lost_at", "stage1_due_at")
-    changed = []
-    for follow_up in waiting:
-        follow_up.lost_at, follow_up.stage1_due_at = timers.deadlines(follow_up.routed_at, schedule)
-        changed.append(follow_up)
-    DischargeFollowUp.objects.bulk_update(changed, ["lost_at", "stage1_due_at"], batch_size=500)
+    )
+    deadline_fill.fill_schedule(waiting, schedule, connection)

@@ -12,9 +12,11 @@ from discharge.views.followups import (
     report_download,
     report_list,
 )
-from discharge.views.opening_hours import pharmacy_opening_hours
+from discharge.views.lookups import care_home_lookup_view
+from discharge.views.opening_hours import pharmacy_opening_hours, pharmacy_opening_hours_default
 
 __all__ = [
+    "care_home_lookup_view",
     "followup_act",
     "followup_create",
     "followup_detail",
@@ -23,6 +25,7 @@ __all__ = [
     "followup_upload",
     "followup_upload_confirm",
     "pharmacy_opening_hours",
+    "pharmacy_opening_hours_default",
     "report_download",
     "report_list",
 ]

@@ -137,7 +137,7 @@ def bench_users():
 
 
 def timed(client, method, path, data_factory=None, requests=40, warmup=5, before=None, writer=None):
-    timings = []
+    timings, cpu = [], []
     queries = 0
     for i in range(warmup + requests):
         if writer is not None and not writer.is_alive():
@@ -146,9 +146,11 @@ def timed(client, method, path, data_factory=None, requests=40, warmup=5, before
         if before:
             before()
         with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
+            started, thread_started = time.perf_counter(), time.thread_time()
             response = client.post(path, data) if method == "POST" else client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
+            # This thread's CPU only: the background writer's thread is not counted.
+            spent = (time.thread_time() - thread_started) * 1000
         expected = 302 if method == "POST" else 200
         if response.status_code != expected:
             errors = getattr(response, "context", None) and response.context.get("form")
@@ -156,11 +158,13 @@ def timed(client, method, path, data_factory=None, requests=40, warmup=5, before
             raise RuntimeError(f"{method} {path} answered {response.status_code}, not {expected}. {detail}")
         if i >= warmup:
             timings.append(elapsed)
+            cpu.append(spent)
             queries = len(ctx.captured_queries)
             size = len(response.content)
     return {
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(percentile(timings, 95), 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
         "queries": queries,
         "bytes": size,
         "requests": requests,

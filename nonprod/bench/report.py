@@ -35,10 +35,11 @@ def print_results(results, write):
     )
     for mode, pages in results["pages"].items():
         write(f"\nfigure caching {'on' if mode == 'cached' else 'off'} ({mode}), writer on")
-        write(f"{'page':<26}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}{'KB':>8}")
+        write(f"{'page':<26}{'p50 ms':>10}{'p95 ms':>10}{'CPU ms':>8}{'queries':>9}{'KB':>8}")
         for name, row in pages.items():
             write(
-                f"{name:<26}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['queries']:>9}{row['bytes'] / 1024:>8.1f}"
+                f"{name:<26}{row['p50_ms']:>10}{row['p95_ms']:>10}{row.get('cpu_p50_ms', '')!s:>8}"
+                f"{row['queries']:>9}{row['bytes'] / 1024:>8.1f}"
             )
     w = results["writer"]
     write(

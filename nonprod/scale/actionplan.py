@@ -26,5 +26,7 @@ def gap_reports(rng, made, homes, weeks):
                 data={"backfilled": True, "headlines": headlines, "gaps": []},
             )
         )
+    for report in reports:
+        report.keep_summary()  # bulk_create skips save()
     existing = set(GapReport.objects.filter(is_current=True).values_list("week", flat=True))
     GapReport.objects.bulk_create([r for r in reports if r.week not in existing], batch_size=500)

@@ -119,6 +119,18 @@ def test_report_freezes_headline_figures(city):
     assert sector["name"] == "Secondary care" and sector["assigned"] == 8
 
 
+def test_a_report_keeps_its_headlines_and_gap_keys_beside_its_data(city):
+    report = gap_report_generate(week=WEEK)
+    backfilled = gap_report_backfill(weeks=2)[0]
+    report.refresh_from_db()
+    assert report.headlines == report.data["headlines"] and report.headlines["care_homes"] == 4
+    assert report.backfilled is False and backfilled.backfilled is True
+    assert report.gap_keys == sorted(
+        f"{g['rule']}:{g.get('care_home_id') or ''}:{g.get('pcn_id') or ''}" for g in report.data["gaps"]
+    )
+    assert len(report.gap_keys) == 4
+
+
 def test_one_report_per_week_however_often_asked(city):
     first = gap_report_generate(week=WEEK)
     again = gap_report_generate(week=WEEK)

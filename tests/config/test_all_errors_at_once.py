@@ -48,6 +48,7 @@ ONE_WAY = {
     "dashboard.forms.GapFilterForm": "a filter",
     "discharge.forms.FollowUpFilterForm": "a filter",
     "carehomes.views.lookups.LookupForm": "a look-up's query string (no answer is an error)",
+    "discharge.views.lookups.LookupForm": "a look-up's query string (no answer is an error)",
     "actionplan.report_views.ReportVersionForm": "a link's query string, not a form people fill in",
     "actionplan.report_views.GenerateReportForm": "one optional field (the week)",
     # One thing to get wrong.

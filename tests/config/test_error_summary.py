@@ -39,5 +39,5 @@ def test_every_error_summary_link_goes_to_its_field_with_the_same_words(client_f
         )
         by_field = next(found for found in messages if found)[0].text_content()
         assert text in by_field
-    assert ("#id_role", "Choose lead or support.") in links
+    assert ("#id_role", "Select named lead or support.") in links
     assert "This field is required." not in response.content.decode()

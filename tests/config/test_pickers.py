@@ -12,9 +12,6 @@ from tests.config.test_form_messages import _hub_forms
 PICKED = (StaffMember, CareHome)
 # Choosing several homes at once stays a list of checkboxes (the autocomplete picks one).
 MULTIPLE = (forms.CheckboxSelectMultiple, forms.MultipleHiddenInput, forms.HiddenInput)
-# Typed, not picked, on purpose: a trust's discharge team may not see the care-home pages, so a
-# look-up scoped to what they may see would offer nothing; they type the CQC ID or exact name.
-TYPED_ON_PURPOSE = {"discharge.forms.FollowUpForm.care_home"}
 
 
 def _offenders(form_class, fields):
@@ -27,7 +24,6 @@ def _offenders(form_class, fields):
                 bad.append(f"{where}: a select of {model.__name__} without AutocompleteSelect")
         elif (
             type(field).__name__ in ("HomeChoiceField", "StaffLookupField", "CareHomeField")
-            and where not in TYPED_ON_PURPOSE
             and "data-lookup-url" not in field.widget.attrs
         ):
             bad.append(f"{where}: a typed look-up without data-lookup-url")

@@ -105,6 +105,20 @@ def test_dashboard_costs_the_same_queries_at_two_sizes(client_for, slt_user):
     )
 
 
+def test_dashboard_and_gap_list_never_load_a_weekly_reports_gaps(client_for, slt_user, pm_user):
+    """A national report's gaps are megabytes of JSON, decompressed whole to read any part of
+    it: the trend, the week-on-week figures and "new gaps since last week" read the headline
+    figures and gap keys kept beside it."""
+    build_city(2)
+    gap_report_backfill(weeks=3)
+    for client, page in ((client_for(slt_user), "dashboard:index"), (client_for(pm_user), "dashboard:gaps")):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse(page)).content.decode()
+        assert "Week on week" in html or "since last week" in html
+        read = [q["sql"] for q in queries if '"actionplan_gapreport"' in q["sql"]]
+        assert read and not [sql for sql in read if '"actionplan_gapreport"."data"' in sql], read
+
+
 @pytest.mark.parametrize("user", ["pharmacist_user", "orglead_user"])
 def test_dashboard_and_gaps_are_for_slt_and_project_manager(client_for, request, user, pm_user):
     client = client_for(request.getfixturevalue(user))
@@ -164,6 +178,55 @@ def test_gap_list_filters_by_rule_locality_pcn_and_organisation(client_for, pm_u
     assert total(f"?organisation={trust.pk}") == "2"  # the home it leads: outbreak, never visited
     assert total(f"?organisation={other.pk}") == "0"
     assert total(f"?rule=outbreak_not_visited&pcn={east.pk}") == "2"
+
+
+def test_past_a_citys_size_the_filters_take_a_typed_name(client_for, pm_user, monkeypatch):
+    # Given more PCNs and organisations than a select holds (here, more than 1)
+    monkeypatch.setattr("config.choices.LONG_LIST", 1)
+    trust, north = build_city(1, locality="Leeds North")
+    build_city(2, locality="Leeds East")
+    client = client_for(pm_user)
+    url = reverse("dashboard:gaps")
+
+    def page(query):
+        return client.get(url + query).content.decode()
+
+    def total(html):
+        return html.split('data-testid="gap-total">')[1].split(" gap")[0]
+
+    # Then the filters are boxes to type in, not selects of every name
+    first = page("")
+    assert 'name="organisation" ' in first and f'value="{trust.pk}"' not in first
+    # And a name typed in any case, or the id of a stale link, filters the list and is shown back
+    for typed in ("leeds teaching hospitals", str(trust.pk)):
+        html = page(f"?organisation={typed.replace(' ', '+')}")
+        assert total(html) == "2"
+        assert 'value="Leeds Teaching Hospitals"' in html
+    assert total(page("?pcn=PCN+Leeds+North")) == "4"
+    # And a name nobody has leaves the list whole (a stale link is not refused)
+    assert total(page("?organisation=Nowhere+Trust")) == "12"
+
+
+def test_filters_past_a_citys_size_cost_the_same_queries_at_two_sizes(client_for, pm_user, monkeypatch):
+    monkeypatch.setattr("config.choices.LONG_LIST", 1)
+    client = client_for(pm_user)
+    trust, _ = build_city(1)
+    build_city(1, trust=trust, locality="Leeds East")  # two of each already: boxes at both sizes
+    query = f"?organisation={trust.pk}&pcn=PCN+Leeds+North"
+    for page in ("dashboard:gaps", "dashboard:index"):
+        client.get(reverse(page) + query)  # charts drawn once, as on any later load
+    small = [
+        query_count(client, reverse(page) + q)
+        for page in ("dashboard:gaps", "dashboard:index")
+        for q in ("", query)
+    ]
+    for n in range(4):
+        build_city(1, locality=f"Leeds {n}")
+    assert [
+        query_count(client, reverse(page) + q)
+        for page in ("dashboard:gaps", "dashboard:index")
+        for q in ("", query)
+    ] == small
 
 
 def test_gap_list_costs_the_same_queries_at_two_sizes(client_for, pm_user):

@@ -62,9 +62,16 @@ def test_pm_changes_an_actions_rag_with_an_update_and_downloads_the_section_as_w
     assert Action.objects.get(pk=action.pk).rag == Rag.RED
     assert_accessible(page)
 
-    # When they download the pharmacy section for the next meeting as Word
+    # When they download the pharmacy section for the next meeting, no format is chosen for them
     page.goto("/action-plan/export/")
     assert_accessible(page)
+    page.get_by_role("button", name="Download").click()
+    expect(page.get_by_role("alert")).to_contain_text("Select Word, PDF, Excel or CSV.")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+
+    # So they choose Word
+    page.get_by_label("Word (.docx)").check()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download").click()
     download = info.value

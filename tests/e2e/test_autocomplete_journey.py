@@ -45,6 +45,8 @@ def test_pm_assigns_a_person_by_typing_part_of_their_name(page):
     page.keyboard.press("Enter")
     expect(person).to_have_value(re.compile(r"^Ben Okafor – "))
     assert_accessible(page)
+    page.get_by_label("Support", exact=True).focus()  # no role is chosen for them
+    page.keyboard.press("Space")
     page.get_by_label("Hours a week").fill("2")
     _submit_with_keyboard(page, "Assign")
 
@@ -81,6 +83,8 @@ def test_pm_finds_a_care_home_through_the_look_up(page, monkeypatch):
     page.keyboard.press("Enter")
     expect(home).to_have_value("Larchfield House, LS8 1CD (1-555000002)")
     assert_accessible(page)
+    page.get_by_label("Support", exact=True).focus()  # no role is chosen for them
+    page.keyboard.press("Space")
     page.get_by_label("Hours a week").fill("2")
     _submit_with_keyboard(page, "Assign")
 

@@ -68,7 +68,7 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     assert_accessible(page)
     page.get_by_label("Referral ID").fill("PO-771204")
     page.get_by_label("PharmOutcomes").check()
-    page.get_by_label("Care home", exact=True).fill("1-555000111")
+    page.get_by_role("combobox", name="Care home").fill("1-555000111")
     discharged = page.get_by_role("group", name="Discharge date")
     today = timezone.localdate()
     discharged.get_by_label("Day").fill(str(today.day))

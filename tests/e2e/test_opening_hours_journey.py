@@ -1,5 +1,6 @@
-"""Journey (keyboard only): a community pharmacist enters their pharmacy's opening hours, is told
-what is wrong next to the box, mends it, and the stage-1 timer counts the hours."""
+"""Journeys (keyboard only): a community pharmacist enters their pharmacy's opening hours, is told
+what is wrong next to the box, mends it, and the stage-1 timer counts the hours; the project manager
+takes a pharmacy back to the default hours through a page that says what will happen."""
 
 import datetime
 
@@ -7,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from discharge import selectors
-from organisations.access import COMMUNITY_PHARMACY
+from discharge.models import PharmacyOpeningHours
+from organisations.access import COMMUNITY_PHARMACY, PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, CommunityPharmacyFactory, user_with_role
 
@@ -82,5 +84,39 @@ def test_pharmacist_enters_opening_hours_by_keyboard(page):
         (0, datetime.time(14), datetime.time(18, 30)),
     ]
     assert (5, datetime.time(9), datetime.time(12)) in sessions and len(sessions) == 7
+    assert_accessible(page)
+    assert not page.js_errors
+
+
+def test_project_manager_goes_back_to_the_default_hours_by_keyboard(page):
+    pharmacy = CommunityPharmacyFactory(name="Moortown Pharmacy")
+    PharmacyOpeningHours.objects.bulk_create(
+        PharmacyOpeningHours(
+            pharmacy=pharmacy, weekday=day, opens_at=datetime.time(8), closes_at=datetime.time(20)
+        )
+        for day in range(7)
+    )
+    user_with_role(PROJECT_MANAGER, username="pm")
+    sign_in(page, "pm", PASSWORD)
+    page.goto(f"/discharges/pharmacies/{pharmacy.pk}/opening-hours/")
+    page.get_by_role("heading", level=1, name="Moortown Pharmacy - Opening hours").wait_for()
+
+    # The link to go back, then a page that says what will happen, before anything changes
+    press(page, page.get_by_role("link", name="Go back to the default hours"))
+    page.get_by_role(
+        "heading", level=1, name="Go back to the default opening hours for Moortown Pharmacy?"
+    ).wait_for()
+    expect(page.get_by_text("Monday 8am to 8pm")).to_be_visible()
+    expect(page.get_by_text("The recorded hours are removed.", exact=False)).to_be_visible()
+    assert_accessible(page)
+    assert len(selectors.opening_sessions(pharmacy)) == 7
+
+    press(page, page.get_by_role("button", name="Go back to the default hours"))
+    banner = page.locator(".nhsuk-notification-banner--success")
+    banner.wait_for()
+    expect(banner).to_contain_text("Moortown Pharmacy is back to the default hours")
+    assert page.get_by_text("No hours are recorded yet").is_visible()
+    expect(page.get_by_role("cell", name="Removed Monday 8am to 8pm", exact=False)).to_be_visible()
+    assert selectors.opening_sessions(pharmacy) == []
     assert_accessible(page)
     assert not page.js_errors

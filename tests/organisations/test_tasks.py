@@ -15,13 +15,14 @@ from organisations.tasks import backoff_seconds, import_ods_monthly
 pytestmark = pytest.mark.django_db
 
 FILES = Path(__file__).parent / "ods_files"
-REPORTS = ["eicb", "eccg", "etr", "edispn", "epcn", "epraccur", "epcncorepartnerdetails"]
+REPORTS = ["eicb", "eccg", "etr", "edispensary", "epcn", "epraccur", "epcncorepartnerdetails"]
 
 
 class ExportService:
     """The ODS export service as the task sees it: `?report=<name>[&lastChangeStart=...]`."""
 
-    def __init__(self, failures=None, bodies=None):
+    def __init__(self, failures=None, bodies=None, folder=FILES):
+        self.folder = folder
         self.requests = []
         self.failures = dict(failures or {})  # report -> how many times to answer 503 (-1: always)
         self.bodies = bodies or {}
@@ -35,7 +36,7 @@ class ExportService:
             return Response("Service unavailable", status=503)
         if name in self.bodies:
             return Response(self.bodies[name], content_type="application/octet-stream")
-        path = FILES / f"{name}.csv"
+        path = self.folder / f"{name}.csv"
         if not path.exists():
             return Response("No such report", status=404)
         return Response(path.read_bytes(), content_type="text/csv")
@@ -188,3 +189,42 @@ def test_the_task_is_on_the_beat_schedule_monthly():
     entry = app.conf.beat_schedule["monthly-ods-import"]
     assert entry["task"] == import_ods_monthly.name
     assert entry["schedule"].day_of_month == {2}
+
+
+def test_the_default_reports_are_ones_the_export_service_publishes():
+    """The default ODS_REPORTS once asked for `edispn`, which the service refuses: every monthly run failed."""
+    from django.core.management import call_command
+
+    from organisations.ods_fetch import check_ods_reports
+
+    assert check_ods_reports() == []
+    call_command("check", fail_level="WARNING")
+
+
+def test_a_report_name_the_service_does_not_publish_is_warned_of(settings):
+    from organisations.ods_fetch import check_ods_reports
+
+    settings.ODS_REPORTS = ["epraccur", "edispn"]
+
+    (warning,) = check_ods_reports()
+    assert warning.id == "organisations.W001"
+    assert "edispn" in warning.msg and "edispensary" in warning.hint
+
+
+def test_the_monthly_task_imports_verbatim_published_reports_served_by_name(export_service, settings):
+    """The export service answering with lines copied unchanged from published reports (verbatim/README.md)."""
+    settings.ODS_REPORTS = ["eccg", "etr", "edispensary", "epraccur"]
+    service = export_service(folder=FILES / "verbatim")
+
+    result = import_ods_monthly.apply().get()
+
+    assert result["outcome"] == "applied"
+    assert [args["report"] for args in service.requests] == settings.ODS_REPORTS
+    assert Organisation.objects.get(ods_code="15F").kind == Organisation.Kind.COMMISSIONER
+    assert Organisation.objects.get(ods_code="RY6").kind == Organisation.Kind.NHS_TRUST
+    assert Organisation.objects.get(ods_code="FA231").kind == Organisation.Kind.COMMUNITY_PHARMACY
+    assert Organisation.objects.get(ods_code="A81001").kind == Organisation.Kind.GP_PRACTICE
+    # Closed before the hub knew them, or not what the hub keeps: not created.
+    assert not Organisation.objects.filter(
+        ods_code__in=["02V", "13Q", "R1C", "FA008", "A81003", "Y06102"]
+    ).exists()

@@ -188,6 +188,7 @@ ACCESS = {
     "discharge:list": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
     "discharge:mine": Rule(get=LEADERSHIP | PHARMACISTS | TRUSTS | CHEMISTS),
     "discharge:create": Rule(get=PM | TRUSTS),
+    "discharge:care_home_lookup": Rule(get=PM | TRUSTS, post=NOBODY),
     "discharge:upload": Rule(get=PM | TRUSTS),
     "discharge:upload_confirm": Rule(get=NOBODY, post=PM | TRUSTS),
     "discharge:detail": Rule(get=LEADERSHIP | {"trust", "chemist", "pharmacist"}, kwargs=pk("follow_up")),
@@ -201,6 +202,7 @@ ACCESS = {
     ),
     # A community pharmacy's opening hours (the stage-1 timer counts them): its own staff and the PM.
     "discharge:opening_hours": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
+    "discharge:opening_hours_default": Rule(get=PM | {"chemist"}, kwargs=pk("pharmacy_own")),
 }
 
 

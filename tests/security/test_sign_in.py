@@ -35,6 +35,15 @@ def test_sign_in_with_right_password_reaches_the_hub(client, pm):
     assert client.get(PROTECTED).status_code == 200
 
 
+def test_a_refused_sign_in_does_not_send_the_password_back(client, pm):
+    response = sign_in(client, "pm-signin", "Typed-But-Wrong-42")
+
+    html = response.content.decode()
+    assert "Enter a correct username and password" in html
+    assert 'name="password"' in html
+    assert "Typed-But-Wrong-42" not in html
+
+
 def test_sign_in_locked_after_five_failures_from_one_address(client, pm):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert sign_in(client, "pm-signin", "wrong-password-123").status_code == 200

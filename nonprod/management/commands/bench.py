@@ -8,6 +8,7 @@ API and a raw-SQL reference, prints a table and writes bench-results.json.
 import datetime
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -74,7 +75,8 @@ class Command(BaseCommand):
             Path(path).write_text(json.dumps(results, indent=2))
             print_demo_results(results, self.stdout.write)
             return
-        only = {name.strip() for name in pages.split(",") if name.strip()} or None
+        # A comma followed by a digit is a thousands separator inside a name ("visit list page 2,000").
+        only = {name.strip() for name in re.split(r",(?!\d)", pages) if name.strip()} or None
         if scale.current_counts().care_homes < homes:
             self.stdout.write(f"Building the scale data set ({homes} homes)…")
             started = time.monotonic()

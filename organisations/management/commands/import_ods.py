@@ -11,7 +11,7 @@ from organisations.models import ImportRun
 class Command(BaseCommand):
     help = (
         "Import the ODS reports (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB report, "
-        "edispn; CSV or a zip of them) in one transaction; --dry-run shows what would change."
+        "edispensary; CSV or a zip of them) in one transaction; --dry-run shows what would change."
     )
 
     def add_arguments(self, parser):
@@ -41,7 +41,10 @@ class Command(BaseCommand):
             ("created", "Created"),
             ("updated", "Updated"),
             ("closed", "Closed (made inactive, not deleted)"),
-            ("skipped", "Skipped (not GP practices, closed before the hub knew them, or unknown practices)"),
+            (
+                "skipped",
+                "Skipped (not GP practices or sub-ICB locations, closed before the hub knew them, or unknown practices)",
+            ),
             ("errors", "Rows with errors (left out)"),
         ):
             self.stdout.write(f"{label}: {summary[key]}")

@@ -255,6 +255,30 @@ def test_visit_list_costs_the_same_queries_at_two_sizes(client_for, pm_user):
     assert small == large
 
 
+def visit_post_queries(client, home, earlier):
+    VisitFactory.create_batch(earlier, care_home=home, visited_on=TODAY - datetime.timedelta(days=40))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/visits/new/", form_data(home, confirm_duplicate="on")).status_code == 302
+    return len(queries)
+
+
+def test_logging_a_visit_costs_the_same_queries_at_two_sizes(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    client.get("/visits/new/")  # warm the session
+    small = visit_post_queries(client, home, 2)
+    large = visit_post_queries(client, home, 30)
+    assert small == large
+
+
+def test_a_back_dated_visit_leaves_the_homes_last_visit_at_the_later_date(client_for, pharmacist, home):
+    client = client_for(pharmacist)
+    client.post("/visits/new/", form_data(home, visited_on=(TODAY - datetime.timedelta(days=2)).isoformat()))
+    client.post("/visits/new/", form_data(home, visited_on=(TODAY - datetime.timedelta(days=40)).isoformat()))
+    [shown] = with_gap_facts(CareHome.objects.filter(pk=home.pk))
+    assert shown.last_visited_on == TODAY - datetime.timedelta(days=2)
+    assert not shown.gap_no_recent_visit
+
+
 def test_csv_export_of_own_visits_makes_text_cells_safe(client_for, pharmacist, home):
     VisitFactory(care_home=home, staff=pharmacist.staff_member, notes="=HYPERLINK(1)")
     VisitFactory(care_home=home)  # a colleague's, not exported

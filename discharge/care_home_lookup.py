@@ -1,0 +1,50 @@
+"""The care-home look-up of the discharge form: what a trust's discharge team may find.
+
+A trust team records where a resident went back to, but may not see the care-home pages (their
+leads, visits, gaps). So this look-up answers only what a discharge needs, a home's name, town
+and postcode (and its CQC location ID, the key the form reads back), for the homes a resident can
+be discharged to: every home of the hub's area (the care-home table is the hub's area) that is
+not deregistered. A home missing from the latest CQC file is still offered: it may still be open.
+"""
+
+from django.db.models import Q
+
+from carehomes.models import CareHome
+from config.forms import id_from_text
+
+LOOKUP_LIMIT = 20
+# How a suggestion names a home added by hand that has no CQC location ID yet: its hub number.
+HUB_KEY = "hub"
+
+
+def care_home_lookup(*, search):
+    """Homes a resident may be discharged to whose name contains, or CQC ID or postcode starts
+    with, `search` (two characters at least); at most LOOKUP_LIMIT, by name."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return CareHome.objects.none()
+    return (
+        CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED)
+        .filter(
+            Q(name__icontains=search)
+            | Q(cqc_location_id__istartswith=search)
+            | Q(postcode__istartswith=search.upper())
+        )
+        .only("pk", "name", "locality", "postcode", "cqc_location_id")
+        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    )
+
+
+def care_home_lookup_text(home):
+    """ "Larch Court, Leeds, LS6 2AB (1-101234567)": name, town, postcode, then the key in brackets."""
+    key = home.cqc_location_id or f"{HUB_KEY} {home.pk}"
+    return f"{home.name}, {home.locality}, {home.postcode} ({key})"
+
+
+def care_home_key(key):
+    """Which home a suggestion's key names: its CQC location ID, or "hub <number>" for a home with
+    none yet (a number is never a key for a home that has a CQC ID)."""
+    if key.lower().startswith(HUB_KEY + " "):
+        number = id_from_text(key[len(HUB_KEY) :])
+        return Q(pk=number, cqc_location_id__isnull=True) if number else Q(pk__in=[])
+    return Q(cqc_location_id__iexact=key)
