@@ -12,6 +12,7 @@ from carehomes.models import (
     validate_uk_phone,
 )
 from carehomes.services import HOME_FIELDS
+from config.forms import ModelIdsField
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation
 
@@ -109,7 +110,7 @@ class CareHomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of home.", "invalid_choice": "Choose the type of home."},
     )
-    specialisms = forms.ModelMultipleChoiceField(
+    specialisms = ModelIdsField(  # a posted value that cannot be an id is refused, not sent to the database
         label="Specialisms",
         queryset=Specialism.objects.order_by("name"),
         required=False,

@@ -44,8 +44,11 @@ def _key(value):
     Types are kept apart where the macros tell them apart: Markup from text (`is escaped`),
     True from 1, a list from a dict's items."""
     kind = type(value)
-    if kind is str or kind is int or kind is float or value is None:
+    if kind is str or kind is int or value is None:
         return value
+    if kind is float:
+        # 1.0 == 1 and they hash alike, but a macro writes "1.0" for one and "1" for the other.
+        return ("float", value)
     if kind is bool:
         return ("bool", value)
     if kind is Markup:

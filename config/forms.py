@@ -79,6 +79,18 @@ class AutocompleteSelect(forms.Select):
         super().__init__({"data-autocomplete": "select", **(attrs or {})}, choices)
 
 
+class AutocompleteCheckboxes(forms.CheckboxSelectMultiple):
+    """Several people or care homes chosen at once. Without script, a list of checkboxes; the hub's
+    script (static/js/multi_picker.js) hides them behind an accessible autocomplete to add one,
+    with the chosen listed below, each with its "Remove <name>" button. The checkboxes stay the
+    form's value, so what was chosen is kept when the form is refused."""
+
+    def __init__(self, attrs=None, choices=(), *, noun="care home", nouns="care homes"):
+        super().__init__(
+            {"data-multi-picker": "", "data-noun": noun, "data-nouns": nouns, **(attrs or {})}, choices
+        )
+
+
 def lookup_attrs(url):
     """The attributes that make a look-up box ("CQC ID or exact name") an autocomplete fed by `url`."""
     return {"data-lookup-url": url, "autocomplete": "off", "spellcheck": "false"}

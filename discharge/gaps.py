@@ -54,15 +54,22 @@ def _about_home(home):
     }
 
 
-def _not_followed_up(homes, since, until, today):
-    """Homes with follow-ups received since `since` still open: one index-only aggregate over the open
-    ones (partial index `followup_open_received_idx`), then the names of just those homes."""
-    config = settings.DISCHARGE
+def _recent_open(homes, since, until):
+    """Follow-ups received in the window and still open, read through `followup_open_received_idx`."""
     recent = DischargeFollowUp.objects.filter(received_at__gte=since, received_at__lt=until).exclude(
         state__in=FINISHED_STATE_VALUES
     )
-    if homes is not None:
-        recent = recent.filter(care_home__in=homes)
+    return recent.filter(care_home__in=homes) if homes is not None else recent
+
+
+def _not_followed_up(homes, since, until, today, only=None):
+    """Homes with follow-ups received since `since` still open: one index-only aggregate over the open
+    ones (partial index `followup_open_received_idx`), then the names of just those homes.
+    `only`: just these homes' gaps (a page of the list)."""
+    config = settings.DISCHARGE
+    recent = _recent_open(homes, since, until)
+    if only is not None:
+        recent = recent.filter(care_home_id__in=only)
     counts = {
         row["care_home_id"]: row
         for row in recent.values("care_home_id")
@@ -123,10 +130,16 @@ def _drop_offs(until, today):
     return gaps
 
 
-def _no_supplying_pharmacy(homes):
-    without = (homes if homes is not None else CareHome.objects.all()).filter(
+def _without_pharmacy(homes):
+    return (homes if homes is not None else CareHome.objects.all()).filter(
         Q(supplying_pharmacy__isnull=True), registration_status=CareHome.Registration.REGISTERED
     )
+
+
+def _no_supplying_pharmacy(homes, only=None):
+    without = _without_pharmacy(homes)
+    if only is not None:
+        without = without.filter(pk__in=only)
     return [
         Gap(
             NO_SUPPLYING_PHARMACY,
@@ -134,14 +147,21 @@ def _no_supplying_pharmacy(homes):
             "pharmacy to go to.",
             **_about_home(home),
         )
-        for home in without.order_by("name").values("pk", "name", "pcn_id", "pcn__name", "locality")
+        for home in sorted(
+            without.values("pk", "name", "pcn_id", "pcn__name", "locality"),
+            key=lambda h: (h["name"], h["pk"]),
+        )
     ]
+
+
+def _window(today):
+    since = _midnight(today - datetime.timedelta(days=settings.DISCHARGE["GAP_RECENT_DAYS"]))
+    return since, _midnight(today + datetime.timedelta(days=1))
 
 
 def discharge_gaps(*, homes=None, today):
     """The three discharge rules' gaps: five queries, whatever the number of homes or follow-ups."""
-    since = _midnight(today - datetime.timedelta(days=settings.DISCHARGE["GAP_RECENT_DAYS"]))
-    until = _midnight(today + datetime.timedelta(days=1))
+    since, until = _window(today)
     return [
         *_not_followed_up(homes, since, until, today),
         *_drop_offs(until, today),
@@ -149,5 +169,46 @@ def discharge_gaps(*, homes=None, today):
     ]
 
 
+# Paged at the source (`carehomes.gaps.GapList`): a page of the gap list builds only its gaps. -----
+
+
+def _home_keys(homes, today):
+    """{rule code: [(name, pk, pcn_id), ...]} of the homes with a home gap, in the list's order (by
+    name as Python orders it, then id): two index reads of three columns, no gap built."""
+    since, until = _window(today)
+    open_homes = CareHome.objects.filter(pk__in=_recent_open(homes, since, until).values("care_home_id"))
+    return {
+        NOT_FOLLOWED_UP.code: sorted(open_homes.values_list("name", "pk", "pcn_id")),
+        NO_SUPPLYING_PHARMACY.code: sorted(_without_pharmacy(homes).values_list("name", "pk", "pcn_id")),
+    }
+
+
+def discharge_gap_counts(*, homes=None, today):
+    counts = {code: len(rows) for code, rows in _home_keys(homes, today).items()}
+    counts[TRUST_DROP_OFF.code] = len(_drop_offs(_window(today)[1], today))
+    return counts
+
+
+def discharge_gap_page(*, code, homes=None, today, offset, limit):
+    since, until = _window(today)
+    if code == TRUST_DROP_OFF.code:
+        return sorted(_drop_offs(until, today), key=lambda g: g.subject)[offset : offset + limit]
+    chosen = [pk for _, pk, _ in _home_keys(homes, today)[code][offset : offset + limit]]
+    if code == NOT_FOLLOWED_UP.code:
+        return _not_followed_up(homes, since, until, today, only=chosen)
+    return _no_supplying_pharmacy(homes, only=chosen)
+
+
+def discharge_gap_keys(*, homes=None, today):
+    found = {(code, pk, pcn_id) for code, rows in _home_keys(homes, today).items() for _, pk, pcn_id in rows}
+    return found | {(TRUST_DROP_OFF.code, None, None) for _ in _drop_offs(_window(today)[1], today)}
+
+
 def register():
-    register_gap_source(rules=DISCHARGE_RULES, collect=discharge_gaps)
+    register_gap_source(
+        rules=DISCHARGE_RULES,
+        collect=discharge_gaps,
+        count=discharge_gap_counts,
+        page=discharge_gap_page,
+        keys=discharge_gap_keys,
+    )

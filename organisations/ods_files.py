@@ -10,7 +10,8 @@ fails loudly (ODSLayoutError) instead of shifting fields into the wrong places.
 A file's kind comes from its name (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB
 report, edispensary) and, when the name says nothing, from its shape (column count and code pattern).
 A zip of several reports (what the export service sends when asked for more than one) is read
-member by member with `read_reports`.
+member by member with `read_reports`, which also reads NHS Digital's ePCN.xlsx workbook (its PCN
+and core-partner sheets, through `ods_workbook`) alone or inside ePCN.zip.
 """
 
 import csv
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
+WORKBOOK_PART = "xl/workbook.xml"
 
 PRACTICES = "practices"
 PCNS = "pcns"
@@ -227,15 +229,27 @@ def read_report(data: bytes, name: str, *, kind=None) -> OdsReport:
         raise OdsFileError(f"{name} is empty.") from None
     kind = kind or kind_from_name(name) or kind_from_shape(first, name)
     report = OdsReport(name=name, kind=kind, sha256=hashlib.sha256(data).hexdigest())
-    expected = COLUMNS[kind]
-    parse = PARSERS[kind]
-    for number, cells in _chain_first(first_number, first, lines):
+    return parse_rows(report, _counted(report, _chain_first(first_number, first, lines)))
+
+
+def _counted(report, lines):
+    """The lines, each checked to have the report's published column count."""
+    expected = COLUMNS[report.kind]
+    for number, cells in lines:
         if len(cells) != expected:
             raise OdsLayoutError(
-                f"{name} has {len(cells)} columns on line {number}; the {report.label} report has "
-                f"{expected}. Its layout has changed, so nothing was imported: check the published "
+                f"{report.name} has {len(cells)} columns on line {number}; the {report.label} report "
+                f"has {expected}. Its layout has changed, so nothing was imported: check the published "
                 "layout before importing it."
             )
+        yield number, cells
+
+
+def parse_rows(report, lines) -> OdsReport:
+    """Each (line number, cells in the CSV report's column order) to a row of the report: the one
+    path from published cells to records, for the CSV reports and the ePCN workbook alike."""
+    parse = PARSERS[report.kind]
+    for number, cells in lines:
         report.lines += 1
         cells = [c.strip() for c in cells]
         try:
@@ -269,12 +283,27 @@ def read_reports(data: bytes, name: str):
     except zipfile.BadZipFile as error:
         raise OdsFileError(f"{name} is not a zip file the hub can open.") from error
     with archive:
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+        if WORKBOOK_PART in archive.namelist():
+            return read_workbook(data, name)  # a workbook (.xlsx is a zip too): the ePCN workbook
+        # The export service's zips hold CSV reports; NHS Digital's ePCN.zip holds ePCN.xlsx.
+        members = [m for m in archive.infolist() if m.filename.lower().endswith((".csv", ".xlsx"))]
         if not members:
-            raise OdsFileError(f"{name} holds no CSV report.")
+            raise OdsFileError(f"{name} holds no CSV report or ePCN workbook.")
         if sum(m.file_size for m in members) > MAX_MEMBER_BYTES:
             raise OdsFileError(f"{name} unpacks to more than {MAX_MEMBER_BYTES // 1024 // 1024} MB.")
-        return [read_report(archive.read(m), m.filename) for m in members]
+        reports = []
+        for member in members:
+            if member.filename.lower().endswith(".xlsx"):
+                reports += read_workbook(archive.read(member), member.filename)
+            else:
+                reports.append(read_report(archive.read(member), member.filename))
+        return reports
+
+
+def read_workbook(data: bytes, name: str):
+    from organisations.ods_workbook import read_epcn_workbook  # it builds on this module
+
+    return read_epcn_workbook(data, name)
 
 
 # One parser per kind: cells (already stripped) to a row, None to skip, ValueError for a bad row.

@@ -8,7 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
-from config.forms import AutocompleteSelect, ModelIdField, ModelIdsField
+from config.forms import AutocompleteCheckboxes, AutocompleteSelect, ModelIdField, ModelIdsField
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
@@ -42,7 +42,7 @@ class WorkstreamForm(forms.ModelForm):
         field_classes = {"participating_organisations": ModelIdsField, "care_homes": ModelIdsField}
         widgets = {
             "participating_organisations": forms.CheckboxSelectMultiple,
-            "care_homes": forms.CheckboxSelectMultiple,
+            "care_homes": AutocompleteCheckboxes,
             "lead": AutocompleteSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -92,7 +92,7 @@ class SupportRequestForm(forms.Form):
         label="Which care homes?",
         queryset=CareHome.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AutocompleteCheckboxes,
         help_text="Choose the homes, or enter the locality below.",
     )
     locality = forms.CharField(

@@ -10,7 +10,7 @@
 const LOOKUP_DELAY_MS = 250;
 
 // The input the library makes replaces the original: keep the hint and error message read out with it.
-function keepDescribedBy(input, ids) {
+export function keepDescribedBy(input, ids) {
   if (!input || !ids.length) return;
   const apply = () => {
     const now = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
@@ -30,7 +30,7 @@ export function menuLabelledBy(id) {
   return { "aria-labelledby": label.id };
 }
 
-function describedBy(element) {
+export function describedBy(element) {
   return (element.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
 }
 

@@ -4,10 +4,12 @@
 import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 import { startIdleWarning } from "./idle.js";
 import { enhancePickers } from "./autocomplete.js";
+import { enhanceMultiPickers } from "./multi_picker.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
 enhancePickers(document);
+enhanceMultiPickers(document);
 
 const ERROR_PREFIX = "Error: ";
 
@@ -26,6 +28,7 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   // Components in the new content take focus themselves on init (error summary, success banner).
   initAll({ scope });
   enhancePickers(scope);
+  enhanceMultiPickers(scope);
   const errorSummary = scope.querySelector(".nhsuk-error-summary");
   const banner = scope.querySelector(".nhsuk-notification-banner");
   const title = document.title.startsWith(ERROR_PREFIX)

@@ -111,6 +111,7 @@ def test_an_error_is_never_served_from_the_call_without_it(env):
         ({"text": "<b>bold</b>"}, {"html": Markup("<b>bold</b>")}),
         ({"text": "<b>bold</b>", "classes": ""}, {"text": Markup("<b>bold</b>"), "classes": ""}),
         ({"text": "Save", "disabled": True}, {"text": "Save", "disabled": 1}),
+        ({"text": 1}, {"text": 1.0}),
     ],
 )
 def test_parameters_the_macro_tells_apart_are_kept_apart(env, one, other):

@@ -5,13 +5,13 @@ import pytest
 from django import forms
 
 from carehomes.models import CareHome
-from config.forms import AutocompleteSelect
+from config.forms import AutocompleteCheckboxes, AutocompleteSelect
 from organisations.models import StaffMember
 from tests.config.test_form_messages import _hub_forms
 
 PICKED = (StaffMember, CareHome)
-# Choosing several homes at once stays a list of checkboxes (the autocomplete picks one).
-MULTIPLE = (forms.CheckboxSelectMultiple, forms.MultipleHiddenInput, forms.HiddenInput)
+# Parsed only: the page draws its own inputs (fill the gaps' rows).
+HIDDEN = (forms.MultipleHiddenInput, forms.HiddenInput)
 
 
 def _offenders(form_class, fields):
@@ -19,7 +19,10 @@ def _offenders(form_class, fields):
     for name, field in fields.items():
         where = f"{form_class.__module__}.{form_class.__qualname__}.{name}"
         model = getattr(getattr(field, "queryset", None), "model", None)
-        if model in PICKED and not isinstance(field.widget, MULTIPLE):
+        if model in PICKED and isinstance(field, forms.ModelMultipleChoiceField):
+            if not isinstance(field.widget, (AutocompleteCheckboxes, *HIDDEN)):
+                bad.append(f"{where}: several {model.__name__} chosen without AutocompleteCheckboxes")
+        elif model in PICKED and not isinstance(field.widget, HIDDEN):
             if not isinstance(field.widget, AutocompleteSelect):
                 bad.append(f"{where}: a select of {model.__name__} without AutocompleteSelect")
         elif (

@@ -93,3 +93,53 @@ def test_the_rules_run_the_same_few_queries_for_few_and_many_follow_ups_and_trus
     many = count()
     assert few[0] == many[0] == 5
     assert many[1] > few[1] + 10
+
+
+DISCHARGE_CODES = ["discharge_not_followed_up", "discharge_trust_drop_off", "no_supplying_pharmacy"]
+
+
+def _city_of_discharge_gaps(n):
+    for i in range(n):
+        DischargeFollowUpFactory(
+            received_at=days_ago(i % 10), routed_at=days_ago(i % 10), care_home__name=f"Home {n - i:03d}"
+        )
+        DischargeFollowUpFactory(received_at=days_ago(35 + i), routed_at=days_ago(35 + i))  # a quiet trust
+        CareHomeFactory(supplying_pharmacy=None, name=f"Nowhere {i:03d}")
+
+
+def test_a_page_of_the_gap_list_builds_the_same_gaps_as_collecting_them_all():
+    """The discharge source is paged where the gaps are made: any slice of the gap list has the
+    gaps, reasons and order that building every gap and slicing would give."""
+    from carehomes.gaps import GapList
+
+    _city_of_discharge_gaps(7)
+    everything = [g.as_dict() for g in current_gaps(rules=DISCHARGE_CODES)]
+    gaps = GapList(rules=DISCHARGE_CODES)
+    assert len(gaps) == len(everything) == 7 + 7 + 7
+    assert gaps.counts == {
+        "discharge_not_followed_up": 7,
+        "discharge_trust_drop_off": 7,
+        "no_supplying_pharmacy": 7,
+    }
+    for start, stop in [(0, 5), (5, 9), (6, 15), (13, 21), (0, 21)]:
+        assert [g.as_dict() for g in gaps[start:stop]] == everything[start:stop], (start, stop)
+    assert gaps.keys() == {(g["rule"], g["care_home_id"], g["pcn_id"]) for g in everything}
+
+
+def test_a_page_of_discharge_gaps_runs_the_same_queries_for_few_and_many():
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carehomes.gaps import GapList
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            shown = Paginator(GapList(rules=DISCHARGE_CODES), 4).get_page(1).object_list
+        return len(ctx.captured_queries), len(shown)
+
+    _city_of_discharge_gaps(5)
+    few = count()
+    _city_of_discharge_gaps(15)
+    many = count()
+    assert few[0] == many[0] and many[1] == 4

@@ -103,3 +103,77 @@ def test_a_trust_team_finds_the_care_home_of_a_discharge_by_typing(page):
     assert DischargeFollowUp.objects.get().care_home == ilkley
     assert_accessible(page)
     assert not page.js_errors
+
+
+def test_the_pm_chooses_several_care_homes_for_a_workstream_by_typing(page):
+    from organisations.access import PROJECT_MANAGER
+    from workstreams.models import Workstream
+
+    # Given homes and an organisation to lead the work
+    for name in ("Beck House", "Larch Court", "Larch Grange", "Moor Lodge"):  # Beck is the first box
+        CareHomeFactory(name=name)
+    OrganisationFactory(name="Leeds North PCN")
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+
+    # When the PM starts a workstream, the homes are a type-ahead box, not a list of checkboxes
+    page.goto("/workstreams/new/")
+    homes = page.get_by_role("group", name="Care homes")
+    add = homes.get_by_role("combobox", name="Add a care home")
+    expect(add).to_be_visible()
+    expect(homes.get_by_role("checkbox")).to_have_count(0)  # hidden: still the form's value
+    expect(homes.get_by_text("No care homes chosen yet")).to_be_visible()
+    assert_accessible(page)
+
+    # And types "larch": both Larch homes are offered; Enter takes the first, then the second
+    type_into(page, add, "larch")
+    expect(page.get_by_role("listbox", name="Add a care home")).to_match_aria_snapshot(
+        '- listbox "Add a care home":\n  - option "Larch Court"\n  - option "Larch Grange"'
+    )
+    page.keyboard.press("Enter")
+    expect(add).to_have_value("")
+    expect(add).to_be_focused()
+    status = page.locator("#id_care_homes-chosen-status")
+    expect(status).to_have_text("Larch Court added. 1 care home chosen.")
+    page.keyboard.type("larch")
+    expect(page.get_by_role("listbox", name="Add a care home").get_by_role("option")).to_have_count(
+        1
+    )  # one already chosen is not offered again
+    page.keyboard.press("Enter")
+    type_into(page, add, "beck")
+    page.keyboard.press("Enter")
+    chosen = homes.get_by_role("list", name="Chosen care homes (3)")
+    expect(chosen).to_match_aria_snapshot(
+        '- list "Chosen care homes (3)":\n'
+        '  - listitem:\n    - text: Beck House\n    - button "Remove Beck House"\n'
+        '  - listitem:\n    - text: Larch Court\n    - button "Remove Larch Court"\n'
+        '  - listitem:\n    - text: Larch Grange\n    - button "Remove Larch Grange"'
+    )
+    assert_accessible(page)
+
+    # When they remove Larch Court by keyboard, the focus moves to the next Remove button
+    press(page, chosen.get_by_role("button", name="Remove Larch Court"))
+    expect(status).to_have_text("Larch Court removed. 2 care homes chosen.")
+    expect(homes.get_by_role("button", name="Remove Larch Grange")).to_be_focused()
+    expect(homes.get_by_role("list", name="Chosen care homes (2)").get_by_role("listitem")).to_have_count(2)
+
+    # And save without a name: the form is refused, the homes chosen are kept
+    page.get_by_label("Lead organisation").select_option(label="Leeds North PCN")
+    press(page, page.get_by_role("button", name="Save workstream"))
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    homes = page.get_by_role("group", name="Care homes")
+    expect(homes.get_by_role("list", name="Chosen care homes (2)")).to_match_aria_snapshot(
+        '- list "Chosen care homes (2)":\n'
+        '  - listitem:\n    - text: Beck House\n    - button "Remove Beck House"\n'
+        '  - listitem:\n    - text: Larch Grange\n    - button "Remove Larch Grange"'
+    )
+    assert_accessible(page)
+
+    # Then with a name it is saved with exactly those homes
+    type_into(page, page.get_by_label("Name", exact=True), "Falls reviews")
+    press(page, page.get_by_role("button", name="Save workstream"))
+    expect(page.get_by_role("heading", name="Falls reviews", level=1)).to_be_visible()
+    names = sorted(Workstream.objects.get().care_homes.values_list("name", flat=True))
+    assert names == ["Beck House", "Larch Grange"]
+    assert_accessible(page)
+    assert not page.js_errors

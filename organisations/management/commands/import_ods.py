@@ -11,11 +11,14 @@ from organisations.models import ImportRun
 class Command(BaseCommand):
     help = (
         "Import the ODS reports (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB report, "
-        "edispensary; CSV or a zip of them) in one transaction; --dry-run shows what would change."
+        "edispensary; CSV or a zip of them; also the ePCN.xlsx workbook) in one transaction; --dry-run "
+        "shows what would change."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="ODS report files (CSV or zip)")
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE", help="ODS report files (CSV, zip or ePCN.xlsx)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing")
 
     def handle(self, *args, files, dry_run=False, **options):
