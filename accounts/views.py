@@ -118,7 +118,7 @@ def staff_sign_in(request, pk):
     """The PM's view of one staff member's sign-in: their login, and a password reset."""
     member = selectors.staff_member_for_sign_in(pk=pk)
     require(request.user, Permission.VIEW_SIGN_IN, member)
-    return render(request, "accounts/staff_sign_in.jinja", _staff_sign_in_context(member, request.user))
+    return _sign_in_page(request, member)
 
 
 @require_POST
@@ -128,12 +128,7 @@ def staff_invite(request, pk):
     try:
         invitation = services.invitation_create(staff=member, by=request.user, site_url=_site_url(request))
     except ValidationError as error:
-        return render(
-            request,
-            "accounts/staff_sign_in.jinja",
-            _staff_sign_in_context(member, request.user, invite_error=" ".join(error.messages)),
-            status=400,
-        )
+        return _sign_in_page(request, member, status=400, invite_error=" ".join(error.messages))
     messages.success(
         request,
         f"Invitation sent to {invitation.email}. The link works once, within {settings.INVITATION_DAYS} days.",
@@ -194,20 +189,20 @@ def staff_password_reset(request, pk):
     try:
         link = services.password_reset_link_create(staff=member, by=request.user)
     except ValidationError as error:
-        return render(
-            request,
-            "accounts/staff_sign_in.jinja",
-            _staff_sign_in_context(member, request.user, error=" ".join(error.messages)),
-            status=400,
-        )
+        return _sign_in_page(request, member, status=400, error=" ".join(error.messages))
     reset_url = request.build_absolute_uri(
         reverse("password_reset_confirm", kwargs={"uidb64": link.uidb64, "token": link.token})
     )
-    member = selectors.staff_member_for_sign_in(pk=pk)
+    return _sign_in_page(request, selectors.staff_member_for_sign_in(pk=pk), reset_url=reset_url)
+
+
+def _sign_in_page(request, member, *, status=200, **extra):
+    """A staff member's sign-in page, with what the last action left to say (`extra`)."""
     return render(
         request,
         "accounts/staff_sign_in.jinja",
-        _staff_sign_in_context(member, request.user, reset_url=reset_url),
+        _staff_sign_in_context(member, request.user, **extra),
+        status=status,
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actionplan.models import Action, ActionPlan, ActionUpdate, ChartImage, GapReport, Meeting, Section
+from config.admin import NoAddOrChangeAdmin
 
 
 class SectionInline(admin.TabularInline):
@@ -68,15 +69,9 @@ class GapReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChartImage)
-class ChartImageAdmin(admin.ModelAdmin):
+class ChartImageAdmin(NoAddOrChangeAdmin, admin.ModelAdmin):
     """Read-only: charts are drawn by the pages that show them, never edited."""
 
     list_display = ("digest", "created_at")
     search_fields = ("digest",)
     exclude = ("png",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -118,12 +118,32 @@ def rag_pdf_paragraph(value, style):
     return Paragraph(f'<font color="#{RAG_TEXT_HEX[rag]}"><b>{escape(str(value))}</b></font>', style)
 
 
-def to_pdf(paper):
+def pdf_table_style(rows, rag_column, *, grid, head):
+    """A PDF table's style: its `grid` (line width, colour), the heading row shaded `head`, cells
+    aligned to the top, and each RAG cell of `rag_column` in its RAG colour."""
     from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    line_width, line_colour = grid
+    commands = [
+        ("GRID", (0, 0), (-1, -1), line_width, colors.HexColor(line_colour)),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(head)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if rag_column is not None:
+        for index, row in enumerate(rows, start=1):
+            colour = RAG_HEX.get(str(row[rag_column]).lower())
+            if colour:
+                cell = (rag_column, index)
+                commands.append(("BACKGROUND", cell, cell, colors.HexColor(f"#{colour}")))
+    return TableStyle(commands)
+
+
+def to_pdf(paper):
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
     styles = getSampleStyleSheet()
     cell_style = styles["BodyText"].clone("cell", fontSize=8, leading=10)
@@ -137,25 +157,8 @@ def to_pdf(paper):
             [rag_pdf_paragraph(v, cell_style) if i == rag_column else para(v) for i, v in enumerate(row)]
             for row in rows
         ]
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#768692")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        if rag_column is not None:
-            for index, row in enumerate(rows, start=1):
-                colour = RAG_HEX.get(str(row[rag_column]).lower())
-                if colour:
-                    style.append(
-                        (
-                            "BACKGROUND",
-                            (rag_column, index),
-                            (rag_column, index),
-                            colors.HexColor(f"#{colour}"),
-                        )
-                    )
         result = Table(data, colWidths=widths, repeatRows=1)
-        result.setStyle(TableStyle(style))
+        result.setStyle(pdf_table_style(rows, rag_column, grid=(0.5, "#768692"), head="#E8EDEE"))
         return result
 
     out = io.BytesIO()

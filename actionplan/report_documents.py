@@ -8,7 +8,7 @@ Everything here works from a report's frozen `data`, never from live tables.
 import io
 
 from actionplan.charts import chart_png, chart_tables, organisation_table
-from actionplan.exports import rag_pdf_paragraph, shade_rag_cell
+from actionplan.exports import pdf_table_style, rag_pdf_paragraph, shade_rag_cell
 from actionplan.paper_rows import RAG_HEX, RAG_TEXT_HEX
 from actionplan.report_presenters import (
     change_rows,
@@ -30,11 +30,10 @@ from config.exports import docx_footer, pdf_footer, safe_cell, xml_safe
 def report_pdf(report, previous=None) -> bytes:
     """The report as an A4 PDF; `previous` (`previous_report_headlines`) adds each headline
     figure's change."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table
 
     data = report.data
     styles = getSampleStyleSheet()
@@ -61,19 +60,8 @@ def report_pdf(report, previous=None) -> bytes:
             ]
             for row in rows
         ] or [[Paragraph("None", style)] + [""] * (len(columns) - 1)]
-        commands = [
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#aeb7bd")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        if rag_column is not None:
-            for index, row in enumerate(rows, start=1):
-                colour = RAG_HEX.get(str(row[rag_column]).lower())
-                if colour:
-                    cell = (rag_column, index)
-                    commands.append(("BACKGROUND", cell, cell, colors.HexColor(f"#{colour}")))
         t = Table(cells, colWidths=widths, repeatRows=1)
-        t.setStyle(TableStyle(commands))
+        t.setStyle(pdf_table_style(rows, rag_column, grid=(0.25, "#aeb7bd"), head="#e8edee"))
         return t
 
     def chart(name, chart_table):

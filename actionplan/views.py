@@ -27,8 +27,8 @@ from actionplan.forms import (
 from actionplan.models import Action, Meeting
 from actionplan.subject_access import staff_for_subject_access, subject_access_data
 from config.dates import uk_date
-from config.forms import add_service_errors
-from config.rendering import render_confirm, render_page
+from config.forms import add_service_errors, answer_write
+from config.rendering import redirect_with_notice, render_confirm, render_page
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -80,15 +80,16 @@ def action_plan(request):
 @requires(Permission.ADD_ACTION)
 def action_create(request):
     form = ActionForm(request.POST or None, initial={"section": selectors.section_default()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added.")
-            return redirect("actionplan:action_detail", action.pk)
-    return render(request, "actionplan/action_form.jinja", {"page_title": "Add an action", "form": form})
+    return answer_write(
+        form,
+        lambda data: services.action_create(by=request.user, **data),
+        done=lambda action: redirect_with_notice(
+            request, f"Action {action.reference} added.", "actionplan:action_detail", action.pk
+        ),
+        refused=lambda: render(
+            request, "actionplan/action_form.jinja", {"page_title": "Add an action", "form": form}
+        ),
+    )
 
 
 @requires(Permission.VIEW_ACTION)
@@ -208,54 +209,58 @@ def actionupdate_create(request, pk):
     action = _get_action(pk)
     require(request.user, Permission.ADD_ACTIONUPDATE, action)
     form = ActionUpdateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.actionupdate_create(by=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Update added to {action.reference}.")
-            return redirect("actionplan:action_detail", action.pk)
     context = {"page_title": f"Add an update to {action.reference}", "form": form, "action": action}
-    return render(request, "actionplan/update_form.jinja", context)
+    return answer_write(
+        form,
+        lambda data: services.actionupdate_create(by=request.user, action=action, **data),
+        done=lambda _: redirect_with_notice(
+            request, f"Update added to {action.reference}.", "actionplan:action_detail", action.pk
+        ),
+        refused=lambda: render(request, "actionplan/update_form.jinja", context),
+    )
 
 
 @requires(Permission.VIEW_ACTION)
 def meeting_list(request):
     may_add = may(request.user, Permission.ADD_MEETING)
     form = MeetingForm(request.POST or None) if may_add else None
-    if request.method == "POST":
-        require(request.user, Permission.ADD_MEETING)
-        if form.is_valid():
-            try:
-                meeting = services.meeting_create(by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Meeting on {uk_date(meeting.held_on)} recorded.")
-                return redirect("actionplan:meeting_list")
-    context = {
-        "page_title": "Silver Command meetings",
-        "meetings": selectors.meeting_list(),
-        "next_meeting": selectors.meeting_default(),
-        "today": timezone.localdate(),
-        "form": form,
-    }
-    return render(request, "actionplan/meetings.jinja", context)
+
+    def page():
+        context = {
+            "page_title": "Silver Command meetings",
+            "meetings": selectors.meeting_list(),
+            "next_meeting": selectors.meeting_default(),
+            "today": timezone.localdate(),
+            "form": form,
+        }
+        return render(request, "actionplan/meetings.jinja", context)
+
+    if request.method != "POST":
+        return page()
+    require(request.user, Permission.ADD_MEETING)
+    return answer_write(
+        form,
+        lambda data: services.meeting_create(by=request.user, **data),
+        done=lambda meeting: redirect_with_notice(
+            request, f"Meeting on {uk_date(meeting.held_on)} recorded.", "actionplan:meeting_list"
+        ),
+        refused=page,
+    )
 
 
 @requires(Permission.ADD_SECTION)
 def section_create(request):
     form = SectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            section = services.section_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Section {section.name} added.")
-            return redirect(reverse("actionplan:index") + f"?section={section.pk}")
-    return render(request, "actionplan/section_form.jinja", {"page_title": "Add a section", "form": form})
+    return answer_write(
+        form,
+        lambda data: services.section_create(by=request.user, **data),
+        done=lambda section: redirect_with_notice(
+            request, f"Section {section.name} added.", reverse("actionplan:index") + f"?section={section.pk}"
+        ),
+        refused=lambda: render(
+            request, "actionplan/section_form.jinja", {"page_title": "Add a section", "form": form}
+        ),
+    )
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The API token pages on /account/api-tokens/: make, list, see use of and revoke tokens."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -9,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from api import selectors, services
 from api.forms import ApiTokenForm, ServiceTokenForm
 from api.models import ApiToken
-from config.forms import add_service_errors
+from config.forms import answer_write
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
@@ -29,24 +28,30 @@ def token_list(request):
     """Your tokens, and the form to make one. A new token's secret is shown once, in this answer."""
     form_class = ServiceTokenForm if may(request.user, Permission.ADD_SERVICE_TOKEN) else ApiTokenForm
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            token, secret = services.api_token_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return render(
-                request,
-                "api/token_created.jinja",
-                {"page_title": "Your new API token", "token": token, "secret": secret},
-                status=201,  # Created: shown once, in this answer (not behind a redirect that would keep it)
-            )
-    tokens = list(selectors.api_token_list(user=request.user))
-    return render(
-        request,
-        "api/token_list.jinja",
-        {"page_title": "API tokens", "form": form, "tokens": tokens},
-        status=400 if form.errors else 200,
+
+    def created(token_and_secret):
+        token, secret = token_and_secret
+        return render(
+            request,
+            "api/token_created.jinja",
+            {"page_title": "Your new API token", "token": token, "secret": secret},
+            status=201,  # Created: shown once, in this answer (not behind a redirect that would keep it)
+        )
+
+    return answer_write(
+        form,
+        lambda data: services.api_token_create(by=request.user, **data),
+        done=created,
+        refused=lambda: render(
+            request,
+            "api/token_list.jinja",
+            {
+                "page_title": "API tokens",
+                "form": form,
+                "tokens": list(selectors.api_token_list(user=request.user)),
+            },
+            status=400 if form.errors else 200,
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from carehomes.models import (
     Visit,
     VisitDayTotal,
 )
+from config.admin import NoAddOrChangeAdmin, ReadOnlyAdmin
 
 
 @admin.register(Specialism)
@@ -75,50 +76,26 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CareHomeState)
-class CareHomeStateAdmin(admin.ModelAdmin):
+class CareHomeStateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: the state is kept by the writers and checked nightly, never edited by hand."""
 
     list_display = ("care_home", "last_visited_on", "lead_staff", "lead_ends_on", "valid_until")
     search_fields = ("care_home__name",)
     list_select_related = ("care_home", "lead_staff")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(VisitDayTotal)
-class VisitDayTotalAdmin(admin.ModelAdmin):
+class VisitDayTotalAdmin(NoAddOrChangeAdmin, admin.ModelAdmin):
     """Read-only: the visit list's day totals are kept by the visit writers and checked nightly."""
 
     list_display = ("visited_on", "activity", "mode", "is_cover", "visits", "minutes")
     list_filter = ("mode", "is_cover")
     date_hierarchy = "visited_on"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrganisationHours)
-class OrganisationHoursAdmin(admin.ModelAdmin):
+class OrganisationHoursAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: each organisation's hour totals are kept by the writers and checked nightly."""
 
     list_display = ("organisation", "staff_count", "available_hours", "assigned_hours", "pcn_home_count")
     search_fields = ("organisation__name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -204,6 +204,11 @@ class AssignmentQuerySet(models.QuerySet):
     def open(self):
         """Assignments that have not been ended."""
         return self.filter(ends_on__isnull=True)
+
+    def hours_total(self):
+        """The hours a week of these assignments, one value per person: for a `Subquery` over
+        `filter(staff=OuterRef(...))` (a person's load)."""
+        return self.order_by().values("staff").annotate(total=Sum("hours_per_week")).values("total")
 
 
 class Assignment(TimeStamped):

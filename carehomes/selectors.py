@@ -185,14 +185,7 @@ def staff_committed_hours(staff, *, starts_on, ends_on=None, exclude_pk=None):
 def staff_capacity(queryset):
     """Annotate `assigned_hours` (current and future assignments not yet ended) and `spare_hours`."""
     today = timezone.localdate()
-    assigned = (
-        Assignment.objects.filter(staff=OuterRef("pk"))
-        .not_ended(today)
-        .order_by()
-        .values("staff")
-        .annotate(total=Sum("hours_per_week"))
-        .values("total")
-    )
+    assigned = Assignment.objects.filter(staff=OuterRef("pk")).not_ended(today).hours_total()
     return queryset.annotate(
         assigned_hours=Coalesce(
             Subquery(assigned, output_field=HOURS), Value(Decimal("0")), output_field=HOURS

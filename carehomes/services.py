@@ -55,22 +55,16 @@ def assignment_create(*, by, care_home, staff, role, hours_per_week, starts_on, 
     care_home = CareHome.objects.select_for_update().get(pk=care_home.pk)
     staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
     hours_per_week = Decimal(str(hours_per_week)) if hours_per_week is not None else None
-    _check_assignment(
-        care_home=care_home,
-        staff=staff,
-        role=role,
-        hours_per_week=hours_per_week,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    assignment = Assignment(
-        care_home=care_home,
-        staff=staff,
-        role=role,
-        hours_per_week=hours_per_week,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
+    fields = {
+        "care_home": care_home,
+        "staff": staff,
+        "role": role,
+        "hours_per_week": hours_per_week,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+    }
+    _check_assignment(**fields)
+    assignment = Assignment(**fields)
     assignment.full_clean()
     assignment._history_user = by
     try:

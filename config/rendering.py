@@ -1,7 +1,8 @@
 """Rendering pages, and named blocks of them for htmx requests (jinja2-fragments)."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import engines
 from jinja2_fragments import render_block
 
@@ -50,3 +51,10 @@ def render_confirm(
             "hidden": hidden or {},
         },
     )
+
+
+def redirect_with_notice(request, notice, to, *args, **kwargs):
+    """After a write: `notice` as the success banner of the next page, and a redirect there
+    (`to` as `django.shortcuts.redirect` takes it). The `done` of most `answer_write` calls."""
+    messages.success(request, notice)
+    return redirect(to, *args, **kwargs)

@@ -76,15 +76,22 @@ def filtered_pcns(filters: Filters):
     return pcns
 
 
+def _gap_scope(filters: Filters, today):
+    """The homes, PCNs and rules the filters choose, as the gap lists take them."""
+    return {
+        "homes": filtered_homes(filters, today=today),
+        "pcns": filtered_pcns(filters),
+        "today": today,
+        "rules": [filters.rule] if filters.rule in gap_rules.RULES else None,
+    }
+
+
 def gap_list(filters: Filters, *, today=None):
     """Every current gap matching the filters, worst first (two queries)."""
     today = today or timezone.localdate()
-    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
 
     def compute():
-        return gap_rules.current_gaps(
-            homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
-        )
+        return gap_rules.current_gaps(**_gap_scope(filters, today))
 
     return cached("gaps", compute, today, filters)
 
@@ -105,11 +112,8 @@ def gap_page(filters: Filters, *, page=None, today=None, keys=False):
     each rule: a fixed handful of queries, building only the page's gaps (`carehomes.gaps.GapList`).
     `keys` adds every matching gap's key (for "new since last week's report")."""
     today = today or timezone.localdate()
-    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
     size = settings.HUB["PAGE_SIZE"]
-    gaps = gap_rules.GapList(
-        homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
-    )
+    gaps = gap_rules.GapList(**_gap_scope(filters, today))
     number = _page_number(page, len(gaps), size)
     shown = list(gaps[(number - 1) * size : number * size])
     return GapPage(shown, number, gaps.counts, len(gaps), gaps.keys() if keys else None)
@@ -140,12 +144,9 @@ def cached_gap_page(filters: Filters, *, page=None, today=None, keys=False):
 def gap_keys(filters: Filters, *, today=None):
     """(rule, care_home_id, pcn_id) of every current gap matching the filters (to match a report's)."""
     today = today or timezone.localdate()
-    rules = [filters.rule] if filters.rule in gap_rules.RULES else None
 
     def compute():
-        return gap_rules.GapList(
-            homes=filtered_homes(filters, today=today), pcns=filtered_pcns(filters), today=today, rules=rules
-        ).keys()
+        return gap_rules.GapList(**_gap_scope(filters, today)).keys()
 
     return cached("gap-keys", compute, today, filters)
 

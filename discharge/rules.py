@@ -9,6 +9,7 @@ import rules
 
 from carehomes.rules import supports_home
 from organisations.access import (
+    acts_for,
     is_community_pharmacy,
     is_coordinator,
     is_leadership,
@@ -18,16 +19,8 @@ from organisations.access import (
 )
 from organisations.permissions import Permission
 
-
-@rules.predicate
-def is_own_trust(user, obj):
-    """The follow-up was sent by the user's trust (or `obj` is that trust)."""
-    if obj is None:
-        return False
-    trust_id = getattr(obj, "trust_id", None)
-    if trust_id is None and obj.__class__.__name__ == "Organisation":
-        trust_id = obj.pk
-    return trust_id in organisation_ids_for(user)
+# The follow-up was sent by the user's trust (or `obj` is that trust).
+is_own_trust = acts_for("trust_id", "is_own_trust")
 
 
 @rules.predicate

@@ -190,15 +190,22 @@ def has_any_role(user):
     return bool(role_names(user))
 
 
-@rules.predicate
-def acts_for_organisation(user, obj):
-    """True when the object's organisation (or the organisation itself) is the user's own."""
-    if obj is None:
-        return False
-    organisation_id = getattr(obj, "organisation_id", None)
-    if organisation_id is None and obj.__class__.__name__ == "Organisation":
-        organisation_id = obj.pk
-    return organisation_id in organisation_ids_for(user)
+def acts_for(field, name):
+    """The rule "the object's `field` (an organisation's id), or the object itself when it is an
+    organisation, is the user's own organisation" (their employer or second organisation)."""
+
+    def check(user, obj):
+        if obj is None:
+            return False
+        organisation_id = getattr(obj, field, None)
+        if organisation_id is None and obj.__class__.__name__ == "Organisation":
+            organisation_id = obj.pk
+        return organisation_id in organisation_ids_for(user)
+
+    return rules.Predicate(check, name=name)
+
+
+acts_for_organisation = acts_for("organisation_id", "acts_for_organisation")
 
 
 is_coordinator = is_superuser | is_project_manager

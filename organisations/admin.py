@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import NoAddOrChangeAdmin, ReadOnlyAdmin
 from organisations.models import EngagementNote, ImportRun, Membership, Organisation, StaffMember, Team
 
 
@@ -31,20 +32,8 @@ class StaffMemberAdmin(SimpleHistoryAdmin):
     list_select_related = ("organisation",)
 
 
-class ReadOnlyAdmin:
-    """Seats grant roles: they are given and taken on the Teams page, whose service checks who may
-    seat whom and tells the SLT (organisations/services.py). Here they are only read."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Seats grant roles: they are given and taken on the Teams page, whose service checks who may
+# seat whom and tells the SLT (organisations/services.py). Here they are only read.
 class MembershipInline(ReadOnlyAdmin, admin.TabularInline):
     model = Membership
     extra = 0
@@ -76,7 +65,7 @@ class EngagementNoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(NoAddOrChangeAdmin, admin.ModelAdmin):
     """Import runs are a record: read them, never change them by hand."""
 
     list_display = (
@@ -93,9 +82,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_filter = ("source", "via", "outcome")
     search_fields = ("file_name", "file_hash")
     list_select_related = ("by",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

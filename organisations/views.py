@@ -1,15 +1,15 @@
 """The leadership teams, and the project manager's Imports page. Thin: parse, call, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.forms import add_service_errors
+from config.forms import answer_write
 from config.pagination import paginate
-from config.rendering import render_confirm
+from config.rendering import redirect_with_notice, render_confirm
 from organisations import selectors, services
 from organisations.access import may, require, requires
 from organisations.forms import MembershipForm, TrustKindForm
@@ -67,22 +67,20 @@ def membership_add(request, pk):
     if not roles:
         raise PermissionDenied
     form = MembershipForm(request.POST, team=team)  # every seat parses; the service says who may give it
-    if form.is_valid():
-        staff = form.cleaned_data["staff"]
-        try:
-            services.membership_create(
-                by=request.user,
-                team=team,
-                staff=staff,
-                organisation=form.cleaned_data["organisation"] or staff.organisation,
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{staff.name} added to the {team.name}.")
-            return redirect("teams:detail", pk=pk)
-    return team_detail(request, pk, form=form)
+    return answer_write(
+        form,
+        lambda data: services.membership_create(
+            by=request.user,
+            team=team,
+            staff=data["staff"],
+            organisation=data["organisation"] or data["staff"].organisation,
+            role=data["role"],
+        ),
+        done=lambda membership: redirect_with_notice(
+            request, f"{membership.staff.name} added to the {team.name}.", "teams:detail", pk=pk
+        ),
+        refused=lambda: team_detail(request, pk, form=form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,18 +144,21 @@ def trust_kind(request, pk):
     except Organisation.DoesNotExist:
         raise Http404("No such trust.") from None
     form = TrustKindForm(request.POST if request.method == "POST" else None, initial={"kind": trust.kind})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.trust_kind_choose(by=request.user, organisation=trust, kind=form.cleaned_data["kind"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            trust.refresh_from_db()
-            messages.success(request, f"{trust.name} is now recorded as: {trust.get_kind_display()}.")
-            return redirect("imports:list")
-    return render(
-        request,
-        "organisations/trust_kind.jinja",
-        {"page_title": f"Choose the kind of {trust.name}", "trust": trust, "form": form},
-        status=400 if form.errors else 200,
+
+    def done(_):
+        trust.refresh_from_db()
+        return redirect_with_notice(
+            request, f"{trust.name} is now recorded as: {trust.get_kind_display()}.", "imports:list"
+        )
+
+    return answer_write(
+        form,
+        lambda data: services.trust_kind_choose(by=request.user, organisation=trust, kind=data["kind"]),
+        done=done,
+        refused=lambda: render(
+            request,
+            "organisations/trust_kind.jinja",
+            {"page_title": f"Choose the kind of {trust.name}", "trust": trust, "form": form},
+            status=400 if form.errors else 200,
+        ),
     )

@@ -35,14 +35,7 @@ def _per_home_rule_conditions(today):
     current_lead = Assignment.objects.filter(care_home=OuterRef("pk"), role=Assignment.Role.LEAD).current(
         today
     )
-    load = (
-        Assignment.objects.filter(staff=OuterRef("staff_id"))
-        .current(today)
-        .order_by()
-        .values("staff")
-        .annotate(total=Sum("hours_per_week"))
-        .values("total")
-    )
+    load = Assignment.objects.filter(staff=OuterRef("staff_id")).current(today).hours_total()
     over_capacity_lead = current_lead.annotate(
         load=Subquery(load, output_field=DecimalField(max_digits=6, decimal_places=1))
     ).filter(load__gt=F("staff__hours_per_week"))
@@ -188,14 +181,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
         .current(today)
         .order_by("starts_on", "pk")
     )
-    lead_load = (
-        Assignment.objects.filter(staff=OuterRef("lead_staff_id"))
-        .current(today)
-        .order_by()
-        .values("staff")
-        .annotate(total=Sum("hours_per_week"))
-        .values("total")
-    )
+    lead_load = Assignment.objects.filter(staff=OuterRef("lead_staff_id")).current(today).hours_total()
     queryset = with_gap_flags(queryset, today=today, few=few, raw=raw).annotate(
         lead_staff_id=Subquery(current_lead.values("staff_id")[:1]),
         lead_name=Subquery(current_lead.values("staff__name")[:1]),

@@ -3,10 +3,8 @@
 import datetime
 from functools import partial
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +14,8 @@ from carehomes.models import Assignment, CareHome
 from carehomes.views.homes import answer_form, answer_home_form, home_response
 from carehomes.views.staff import staff_response
 from config.dates import uk_date
-from config.forms import add_service_errors
+from config.forms import answer_write
+from config.rendering import redirect_with_notice
 from organisations.access import require
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -99,31 +98,27 @@ def assignment_end(request, pk):
         else reverse("carehomes:detail", args=[assignment.care_home_id])
     )
     form = EndAssignmentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.assignment_end(
-                by=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{assignment.staff.name}'s assignment to {assignment.care_home.name} ends on "
-                f"{uk_date(form.cleaned_data['ends_on'])}.",
-            )
-            return redirect(back)  # the success banner is at the top of the page, and takes focus
-    return render(
-        request,
-        "carehomes/assignment_end.jinja",
-        {
-            "page_title": f"End {assignment.staff.name}'s assignment to {assignment.care_home.name}?",
-            "assignment": assignment,
-            "form": form,
-            "back": back,
-            "from_page": "staff" if from_staff else "home",
-        },
-        status=400 if form.errors else 200,
+    return answer_write(
+        form,
+        lambda data: services.assignment_end(by=request.user, assignment=assignment, ends_on=data["ends_on"]),
+        # the success banner is at the top of the page it goes back to, and takes focus
+        done=lambda ended: redirect_with_notice(
+            request,
+            f"{assignment.staff.name}'s assignment to {assignment.care_home.name} ends on {uk_date(ended.ends_on)}.",
+            back,
+        ),
+        refused=lambda: render(
+            request,
+            "carehomes/assignment_end.jinja",
+            {
+                "page_title": f"End {assignment.staff.name}'s assignment to {assignment.care_home.name}?",
+                "assignment": assignment,
+                "form": form,
+                "back": back,
+                "from_page": "staff" if from_staff else "home",
+            },
+            status=400 if form.errors else 200,
+        ),
     )
 
 

@@ -1,9 +1,7 @@
 """Staff: the list with capacity used and available, and one person's page with their assignments."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,8 +9,9 @@ from carehomes import selectors
 from carehomes.assignment_forms import StaffAssignmentForm
 from carehomes.forms import StaffFilterForm, StaffLeaveForm
 from carehomes.views.homes import assignments_response
-from config.forms import add_service_errors
+from config.forms import answer_write
 from config.pagination import paginate
+from config.rendering import redirect_with_notice
 from organisations.access import may, require, requires
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -56,12 +55,16 @@ def staff_context(request, member, **forms):
     return context
 
 
-def staff_detail(request, pk):
-    require(request.user, Permission.VIEW_STAFF)
+def _member_or_404(pk):
     try:
-        member = selectors.staff_detail(pk=pk)
+        return selectors.staff_detail(pk=pk)
     except StaffMember.DoesNotExist:
         raise Http404 from None
+
+
+def staff_detail(request, pk):
+    require(request.user, Permission.VIEW_STAFF)
+    member = _member_or_404(pk)
     return render(request, "carehomes/staff_detail.jinja", staff_context(request, member))
 
 
@@ -82,23 +85,19 @@ def staff_response(request, staff_pk, *, notice=None, status=200, **forms):
 def staff_leave(request, pk):
     """The project manager records that someone has left: their sign-in, sessions and tokens end."""
     require(request.user, Permission.CHANGE_STAFFMEMBER)
-    try:
-        member = selectors.staff_detail(pk=pk)
-    except StaffMember.DoesNotExist:
-        raise Http404 from None
+    member = _member_or_404(pk)
     form = StaffLeaveForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                staff_member_leave(by=request.user, staff=member, left_on=form.cleaned_data["left_on"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"{member.name} has left. Their sign-in, sessions and API tokens have ended."
-                )
-                return redirect("carehomes:staff_detail", pk=pk)
-        status = 400
     context = {"page_title": f"{member.name} has left", "member": member, "form": form}
-    return render(request, "carehomes/staff_leave.jinja", context, status=status)
+    return answer_write(
+        form,
+        lambda data: staff_member_leave(by=request.user, staff=member, left_on=data["left_on"]),
+        done=lambda _: redirect_with_notice(
+            request,
+            f"{member.name} has left. Their sign-in, sessions and API tokens have ended.",
+            "carehomes:staff_detail",
+            pk=pk,
+        ),
+        refused=lambda: render(
+            request, "carehomes/staff_leave.jinja", context, status=400 if request.method == "POST" else 200
+        ),
+    )

@@ -240,6 +240,16 @@ def _announce(visit, by):
             log.error("visit_logged receiver %s failed for visit %s", receiver, visit.pk, exc_info=result)
 
 
+def _reason(by, visit, reason, for_what):
+    """The reason given for changing a visit, checked: free of patient data, and given when the
+    change needs one (the project manager's, or past the edit window)."""
+    reason = (reason or "").strip()
+    check_free_text(reason=reason)
+    if needs_reason(by=by, visit=visit) and not reason:
+        raise ValidationError({"reason": f"Give the reason for {for_what}."})
+    return reason
+
+
 @transaction.atomic
 def visit_update(*, by, visit, reason="", confirm_duplicate=False, **fields):
     """Change a visit: the visitor within the edit window, or the project manager with a reason.
@@ -248,12 +258,7 @@ def visit_update(*, by, visit, reason="", confirm_duplicate=False, **fields):
     """
     visit = Visit.objects.select_for_update().select_related("care_home", "staff").get(pk=visit.pk)
     require(by, Permission.CHANGE_VISIT, visit)
-    reason = (reason or "").strip()
-    check_free_text(reason=reason)
-    if needs_reason(by=by, visit=visit) and not reason:
-        raise ValidationError(
-            {"reason": "Give the reason for the correction, for example 'wrong care home'."}
-        )
+    reason = _reason(by, visit, reason, "the correction, for example 'wrong care home'")
     if "staff" in fields and fields["staff"] is None:
         fields.pop("staff")
     if "staff" in fields and fields["staff"] != visit.staff and not may_choose_staff(by):
@@ -276,12 +281,7 @@ def visit_delete(*, by, visit, reason=""):
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     require(by, Permission.CHANGE_VISIT, visit)
-    reason = (reason or "").strip()
-    check_free_text(reason=reason)
-    if needs_reason(by=by, visit=visit) and not reason:
-        raise ValidationError(
-            {"reason": "Give the reason for deleting this visit, for example 'logged twice'."}
-        )
+    reason = _reason(by, visit, reason, "deleting this visit, for example 'logged twice'")
     visit._history_user = by
     visit._change_reason = reason
     visit.delete()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.forms import add_service_errors
+from config.forms import add_service_errors, answer_write
 from config.rendering import render_page
 from discharge import forms, imports, report, selectors, services, states, timers
 from discharge.models import DischargeFollowUp
@@ -218,25 +218,24 @@ def followup_act(request, pk, action):
     follow_up = _get(request, pk)
     require(request.user, ACTIONS[action][1], follow_up)
     form = _form_for(action, follow_up, request.POST)
-    if form.is_valid():
-        try:
-            _run(action, by=request.user, follow_up=follow_up, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            label = ACTION_LABELS.get(action) or Transition(ACTIONS[action][0]).label
-            messages.success(request, f"{follow_up.reference}: done ({label.lower()}).")
-            target = reverse("discharge:detail", args=[follow_up.pk])
-            if request.htmx:
-                return HttpResponseClientRedirect(target)
-            return redirect(target)
-    follow_up = _get(request, pk)
-    return render_page(
-        request,
-        "discharge/detail.jinja",
-        _detail_context(request, follow_up, bound=form),
-        block="followup",
-        status=400,
+
+    def done(_):
+        label = ACTION_LABELS.get(action) or Transition(ACTIONS[action][0]).label
+        messages.success(request, f"{follow_up.reference}: done ({label.lower()}).")
+        target = reverse("discharge:detail", args=[follow_up.pk])
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+    return answer_write(
+        form,
+        lambda data: _run(action, by=request.user, follow_up=follow_up, data=data),
+        done=done,
+        refused=lambda: render_page(
+            request,
+            "discharge/detail.jinja",
+            _detail_context(request, _get(request, pk), bound=form),
+            block="followup",
+            status=400,
+        ),
     )
 
 

@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from config.forms import add_service_errors
-from config.rendering import render_confirm, render_page
+from config.forms import answer_write
+from config.rendering import redirect_with_notice, render_confirm, render_page
 from discharge import selectors, services, timers
 from discharge.opening_hours_form import OpeningHoursForm, describe_change, describe_sessions
 from organisations.access import require
@@ -27,32 +27,33 @@ def pharmacy_opening_hours(request, pk):
     pharmacy = _pharmacy(request, pk)
     current = selectors.opening_sessions(pharmacy)
     form = OpeningHoursForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pharmacy_set_opening_hours(by=request.user, pharmacy=pharmacy, sessions=form.sessions)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{pharmacy.name}'s opening hours are saved. The 72-hour stage 1 timer now counts them.",
-            )
-            return redirect("discharge:opening_hours", pharmacy.pk)
-    return render_page(
-        request,
-        "discharge/opening_hours.jinja",
-        {
-            "page_title": f"Opening hours: {pharmacy.name}",
-            "pharmacy": pharmacy,
-            "form": form,
-            "recorded": bool(current),
-            "default_name": timers.DEFAULT_SCHEDULE_NAME,
-            "history": [
-                {**entry, "lines": [describe_change(*change) for change in entry["changes"]]}
-                for entry in selectors.opening_hours_history(pharmacy)
-            ],
-        },
-        status=400 if request.method == "POST" else 200,
+    return answer_write(
+        form,
+        lambda _: services.pharmacy_set_opening_hours(
+            by=request.user, pharmacy=pharmacy, sessions=form.sessions
+        ),
+        done=lambda _: redirect_with_notice(
+            request,
+            f"{pharmacy.name}'s opening hours are saved. The 72-hour stage 1 timer now counts them.",
+            "discharge:opening_hours",
+            pharmacy.pk,
+        ),
+        refused=lambda: render_page(
+            request,
+            "discharge/opening_hours.jinja",
+            {
+                "page_title": f"Opening hours: {pharmacy.name}",
+                "pharmacy": pharmacy,
+                "form": form,
+                "recorded": bool(current),
+                "default_name": timers.DEFAULT_SCHEDULE_NAME,
+                "history": [
+                    {**entry, "lines": [describe_change(*change) for change in entry["changes"]]}
+                    for entry in selectors.opening_hours_history(pharmacy)
+                ],
+            },
+            status=400 if request.method == "POST" else 200,
+        ),
     )
 
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.dates import uk_date
-from config.forms import add_service_errors
+from config.forms import answer_write
 from config.presenters import hours_phrase
-from config.rendering import render_confirm
+from config.rendering import redirect_with_notice, render_confirm
 from organisations.access import (
     is_coordinator,
     may,
@@ -86,22 +86,20 @@ def request_create(request):
     require(request.user, Permission.ADD_SUPPORTREQUEST, organisation)
     homes = selectors.homes_for_organisation(organisation)
     form = SupportRequestForm(request.POST or None, homes=homes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            support_request = services.support_request_create(
-                by=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, "Your request for help has been raised. Every organisation can now see it."
-            )
-            return redirect("workstreams:request_detail", pk=support_request.pk)
-    return render_with_labels(
-        request,
-        "workstreams/request_form.jinja",
-        {"page_title": "Raise a request for help", "form": form, "organisation": organisation},
+    return answer_write(
+        form,
+        lambda data: services.support_request_create(by=request.user, organisation=organisation, **data),
+        done=lambda support_request: redirect_with_notice(
+            request,
+            "Your request for help has been raised. Every organisation can now see it.",
+            "workstreams:request_detail",
+            pk=support_request.pk,
+        ),
+        refused=lambda: render_with_labels(
+            request,
+            "workstreams/request_form.jinja",
+            {"page_title": "Raise a request for help", "form": form, "organisation": organisation},
+        ),
     )
 
 
@@ -159,17 +157,17 @@ def offer_create(request, pk):
     # Only the people this user may offer parse, so the form shown again after an error lists
     # only them; the service checks the organisation again.
     form = SupportOfferForm(request.POST, staff=staff)
-    if form.is_valid():
-        try:
-            services.support_offer_create(
-                by=request.user, support_request=support_request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Thank you: your offer has been sent to the project manager.")
-            return redirect("workstreams:request_detail", pk=pk)
-    return request_detail(request, pk, offer_form=form)
+    return answer_write(
+        form,
+        lambda data: services.support_offer_create(by=request.user, support_request=support_request, **data),
+        done=lambda _: redirect_with_notice(
+            request,
+            "Thank you: your offer has been sent to the project manager.",
+            "workstreams:request_detail",
+            pk=pk,
+        ),
+        refused=lambda: request_detail(request, pk, offer_form=form),
+    )
 
 
 @require_POST

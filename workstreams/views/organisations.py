@@ -1,15 +1,14 @@
 """The organisation pages: the list, one organisation with its PCN engagement, and "my organisation"."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehomes import services as carehome_services
-from config.forms import add_service_errors
+from config.forms import answer_write
 from config.presenters import hours_phrase
+from config.rendering import redirect_with_notice
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.access import (
@@ -105,15 +104,12 @@ def _leads_it(user, organisation):
 def engagement_update(request, pk):
     pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
     form = EngagementForm(request.POST, pcn=pcn)
-    if form.is_valid():
-        try:
-            organisation_services.pcn_engagement_update(by=request.user, pcn=pcn, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Engagement saved.")
-            return redirect("organisations:detail", pk=pk)
-    return organisation_detail(request, pk, engagement_form=form)
+    return answer_write(
+        form,
+        lambda data: organisation_services.pcn_engagement_update(by=request.user, pcn=pcn, **data),
+        done=lambda _: redirect_with_notice(request, "Engagement saved.", "organisations:detail", pk=pk),
+        refused=lambda: organisation_detail(request, pk, engagement_form=form),
+    )
 
 
 @require_POST
@@ -121,15 +117,12 @@ def engagement_update(request, pk):
 def engagement_note_add(request, pk):
     pcn = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.PCN)
     form = EngagementNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            organisation_services.engagement_note_create(by=request.user, pcn=pcn, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Conversation recorded.")
-            return redirect("organisations:detail", pk=pk)
-    return organisation_detail(request, pk, note_form=form)
+    return answer_write(
+        form,
+        lambda data: organisation_services.engagement_note_create(by=request.user, pcn=pcn, **data),
+        done=lambda _: redirect_with_notice(request, "Conversation recorded.", "organisations:detail", pk=pk),
+        refused=lambda: organisation_detail(request, pk, note_form=form),
+    )
 
 
 @requires(Permission.VIEW_MY_ORGANISATION)
@@ -159,24 +152,26 @@ def staff_add(request, pk):
     """An organisation lead adds one of their own people, so they have someone to offer."""
     organisation = _led_organisation(request, pk)
     form = StaffMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = organisation_services.staff_member_add(
-                by=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{member.name} is on {organisation.name}'s staff, with {hours_phrase(member.hours_per_week)} a week.",
-            )
-            return redirect(reverse("organisations:detail", args=[organisation.pk]) + "#staff")
-    return render_with_labels(
-        request,
-        "organisations/staff_form.jinja",
-        {"page_title": f"Add a person to {organisation.name}", "organisation": organisation, "form": form},
-        status=400 if form.errors else 200,
+    return answer_write(
+        form,
+        lambda data: organisation_services.staff_member_add(
+            by=request.user, organisation=organisation, **data
+        ),
+        done=lambda member: redirect_with_notice(
+            request,
+            f"{member.name} is on {organisation.name}'s staff, with {hours_phrase(member.hours_per_week)} a week.",
+            reverse("organisations:detail", args=[organisation.pk]) + "#staff",
+        ),
+        refused=lambda: render_with_labels(
+            request,
+            "organisations/staff_form.jinja",
+            {
+                "page_title": f"Add a person to {organisation.name}",
+                "organisation": organisation,
+                "form": form,
+            },
+            status=400 if form.errors else 200,
+        ),
     )
 
 
@@ -188,26 +183,25 @@ def staff_hours(request, pk, staff_pk):
     if member is None:
         raise Http404
     form = StaffHoursForm(request.POST or None, initial={"hours_per_week": member.hours_per_week})
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = carehome_services.staff_hours_update(
-                by=request.user, staff=member, hours_per_week=form.cleaned_data["hours_per_week"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{member.name} now has {hours_phrase(member.hours_per_week)} a week for care homes."
-            )
-            return redirect(reverse("organisations:detail", args=[organisation.pk]) + "#staff")
-    return render_with_labels(
-        request,
-        "organisations/staff_hours.jinja",
-        {
-            "page_title": f"Change {member.name}'s hours",
-            "organisation": organisation,
-            "member": member,
-            "form": form,
-        },
-        status=400 if form.errors else 200,
+    return answer_write(
+        form,
+        lambda data: carehome_services.staff_hours_update(
+            by=request.user, staff=member, hours_per_week=data["hours_per_week"]
+        ),
+        done=lambda changed: redirect_with_notice(
+            request,
+            f"{changed.name} now has {hours_phrase(changed.hours_per_week)} a week for care homes.",
+            reverse("organisations:detail", args=[organisation.pk]) + "#staff",
+        ),
+        refused=lambda: render_with_labels(
+            request,
+            "organisations/staff_hours.jinja",
+            {
+                "page_title": f"Change {member.name}'s hours",
+                "organisation": organisation,
+                "member": member,
+                "form": form,
+            },
+            status=400 if form.errors else 200,
+        ),
     )

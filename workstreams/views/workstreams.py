@@ -1,11 +1,10 @@
 """Workstreams: the list, one workstream with its progress notes, adding and editing them."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_errors
+from config.forms import answer_write
+from config.rendering import redirect_with_notice
 from organisations.access import (
     may,
     requires,
@@ -42,16 +41,15 @@ def workstream_list(request):
 @requires(Permission.ADD_WORKSTREAM)
 def workstream_create(request):
     form = WorkstreamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workstream = services.workstream_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Workstream “{workstream.name}” created.")
-            return redirect("workstreams:detail", pk=workstream.pk)
-    return render_with_labels(
-        request, "workstreams/workstream_form.jinja", {"page_title": "New workstream", "form": form}
+    return answer_write(
+        form,
+        lambda data: services.workstream_create(by=request.user, **data),
+        done=lambda workstream: redirect_with_notice(
+            request, f"Workstream “{workstream.name}” created.", "workstreams:detail", pk=workstream.pk
+        ),
+        refused=lambda: render_with_labels(
+            request, "workstreams/workstream_form.jinja", {"page_title": "New workstream", "form": form}
+        ),
     )
 
 
@@ -59,18 +57,17 @@ def workstream_create(request):
 def workstream_edit(request, pk):
     workstream = get_object_or_404(Workstream, pk=pk)
     form = WorkstreamForm(request.POST or None, instance=workstream)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.workstream_update(by=request.user, workstream=workstream, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Workstream saved.")
-            return redirect("workstreams:detail", pk=workstream.pk)
-    return render_with_labels(
-        request,
-        "workstreams/workstream_form.jinja",
-        {"page_title": f"Edit {workstream.name}", "form": form, "workstream": workstream},
+    return answer_write(
+        form,
+        lambda data: services.workstream_update(by=request.user, workstream=workstream, **data),
+        done=lambda _: redirect_with_notice(
+            request, "Workstream saved.", "workstreams:detail", pk=workstream.pk
+        ),
+        refused=lambda: render_with_labels(
+            request,
+            "workstreams/workstream_form.jinja",
+            {"page_title": f"Edit {workstream.name}", "form": form, "workstream": workstream},
+        ),
     )
 
 
@@ -100,12 +97,9 @@ def workstream_detail(request, pk, note_form=None):
 def progress_note_add(request, pk):
     workstream = get_object_or_404(Workstream, pk=pk)
     form = ProgressNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.progress_note_create(by=request.user, workstream=workstream, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Progress note added.")
-            return redirect("workstreams:detail", pk=pk)
-    return workstream_detail(request, pk, note_form=form)
+    return answer_write(
+        form,
+        lambda data: services.progress_note_create(by=request.user, workstream=workstream, **data),
+        done=lambda _: redirect_with_notice(request, "Progress note added.", "workstreams:detail", pk=pk),
+        refused=lambda: workstream_detail(request, pk, note_form=form),
+    )
