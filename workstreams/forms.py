@@ -94,6 +94,17 @@ class ChooseOrganisationForm(forms.Form):
     )
 
 
+class HomeOfField(HomeChoiceField):
+    """A home typed one a line, among `homes` only (the organisation's)."""
+
+    def __init__(self, homes, **kwargs):
+        super().__init__(**kwargs)
+        self.homes = homes
+
+    def rows(self):
+        return self.homes
+
+
 class SupportRequestForm(forms.Form):
     title = forms.CharField(validators=[validate_no_patient_data], label="What do you need?", max_length=200)
     details = forms.CharField(
@@ -126,9 +137,21 @@ class SupportRequestForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, homes, **kwargs):
+    def __init__(self, *args, homes, lookup_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["care_homes"].queryset = homes
+        if lookup_url and more_than(homes, HOME_SELECT_LIMIT):
+            # Too many to list: the chosen, and a look-up of this organisation's homes to add more.
+            field = ManyLookupField(
+                label="Which care homes?",
+                queryset=homes,
+                required=False,
+                lookup_url=lookup_url,
+                line_field=HomeOfField(homes),
+                help_text=self.fields["care_homes"].help_text,
+            )
+            field.label_from_instance = home_lookup_text
+            self.fields["care_homes"] = field
 
     def clean(self):
         """The service's rules here too, so every error shows in one round."""

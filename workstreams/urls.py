@@ -25,6 +25,11 @@ urlpatterns = [
     path("workstreams/<int:pk>/notes/", workstreams.progress_note_add, name="note_add"),
     path("help-requests/", help_requests.request_list, name="request_list"),
     path("help-requests/new/", help_requests.request_create, name="request_create"),
+    path(
+        "help-requests/organisations/<int:pk>/homes/",
+        help_requests.request_home_lookup,
+        name="request_home_lookup",
+    ),
     path("help-requests/<int:pk>/", help_requests.request_detail, name="request_detail"),
     path("help-requests/<int:pk>/offer/", help_requests.offer_create, name="offer_create"),
     path("help-requests/<int:pk>/withdraw/", help_requests.request_withdraw, name="request_withdraw"),

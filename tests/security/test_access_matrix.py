@@ -132,6 +132,7 @@ ACCESS = {
     # lead; offered by the PM or any organisation lead; accepted or declined by the PM.
     "workstreams:request_list": Rule(get=EVERY_ROLE, post=PM | ORGANISATION_LEADS),
     "workstreams:request_create": Rule(get=PM | ORGANISATION_LEADS),
+    "workstreams:request_home_lookup": Rule(get=PM | {"orglead"}, post=NOBODY, kwargs=pk("organisation")),
     "workstreams:request_detail": Rule(
         get=EVERY_ROLE, post=PM | ORGANISATION_LEADS, kwargs=pk("support_request")
     ),

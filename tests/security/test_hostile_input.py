@@ -732,6 +732,7 @@ READ_ONLY = {
     "workstreams:detail",
     "workstreams:request_list",
     "workstreams:request_detail",
+    "workstreams:request_home_lookup",
     "actionplan:index",
     "actionplan:action_detail",
     "actionplan:export",

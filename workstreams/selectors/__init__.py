@@ -9,6 +9,7 @@ related rows are fetched once with select_related / prefetch_related.
 from workstreams.selectors.help_requests import (
     STATUS_FILTERS,
     homes_for_organisation,
+    homes_for_organisation_lookup,
     homes_for_request,
     staff_to_offer,
     support_offers,
@@ -34,6 +35,7 @@ __all__ = [
     "FairShare",
     "OrganisationPage",
     "homes_for_organisation",
+    "homes_for_organisation_lookup",
     "homes_for_request",
     "organisation_history",
     "organisation_lead_needs",

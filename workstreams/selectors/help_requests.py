@@ -113,6 +113,24 @@ def homes_for_organisation(organisation, today=None):
     return CareHome.objects.filter(condition).order_by("name")
 
 
+def homes_for_organisation_lookup(organisation, *, search, limit=20):
+    """The request form's look-up: the homes the organisation may ask help for (as the form lists
+    them) whose name contains, or CQC ID or postcode starts with, `search`; at most `limit`."""
+    search = (search or "").strip()
+    if len(search) < 2:
+        return CareHome.objects.none()
+    return (
+        homes_for_organisation(organisation)
+        .filter(
+            Q(name__icontains=search)
+            | Q(cqc_location_id__istartswith=search)
+            | Q(postcode__istartswith=search.upper())
+        )
+        .only("pk", "name", "postcode", "cqc_location_id")
+        .order_by("name", "pk")[:limit]
+    )
+
+
 def staff_to_offer(*, organisation_ids=None):
     """Active staff who may be offered, with their spare hours; only the given organisations' when
     set (employed by, or second post in, one of them)."""

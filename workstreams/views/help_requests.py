@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carehomes.forms import home_lookup_text
+from carehomes.views.lookups import LookupForm
 from config.dates import uk_date
 from config.forms import answer_write
 from config.presenters import hours_phrase
@@ -85,7 +87,11 @@ def request_create(request):
         )
     require(request.user, Permission.ADD_SUPPORTREQUEST, organisation)
     homes = selectors.homes_for_organisation(organisation)
-    form = SupportRequestForm(request.POST or None, homes=homes)
+    form = SupportRequestForm(
+        request.POST or None,
+        homes=homes,
+        lookup_url=reverse("workstreams:request_home_lookup", kwargs={"pk": organisation.pk}),
+    )
     return answer_write(
         form,
         lambda data: services.support_request_create(by=request.user, organisation=organisation, **data),
@@ -101,6 +107,19 @@ def request_create(request):
             {"page_title": "Raise a request for help", "form": form, "organisation": organisation},
         ),
     )
+
+
+@require_GET
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def request_home_lookup(request, pk):
+    """The request form's care-home look-up (past a city's size): only the homes this organisation
+    may ask help for, and only for someone who may raise a request for it."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require(request.user, Permission.ADD_SUPPORTREQUEST, organisation)
+    form = LookupForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    homes = selectors.homes_for_organisation_lookup(organisation, search=search)
+    return JsonResponse({"results": [{"id": h.pk, "text": home_lookup_text(h)} for h in homes]})
 
 
 def _offer_staff(user, support_request):
