@@ -9,17 +9,15 @@ selector, log the use. Nothing else is written. The API object and its error ans
 import csv
 import datetime
 import io
-import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Schema
 from pydantic import create_model
 
 from api.models import Deletion
-from api.paging import csv_chunks, decode_cursor, encode_cursor, next_url, page
+from api.paging import csv_chunks, decode_cursor, encode_cursor, next_url, page, page_json
 from api.receivers import DELETION_TRACKED
 from api.resources import RESOURCES
 from api.schemas import BadQuery, DeletionOut, ListQuery
@@ -62,9 +60,10 @@ def _register(resource):
         _check(request, resource)
         body = page(resource, request, query)
         api_token_use_record(token=request.auth, resource=request.path, rows=len(body["results"]))
-        # Rows are already in the schema's shape (the schemathesis test holds every answer to it);
-        # encoding them directly costs a sixth of validating 1,000 rows through pydantic again.
-        return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), content_type="application/json")
+        # Rows are already in the schema's shape (the schemathesis test holds every answer to it, and
+        # tests/api/test_api_json.py every page to what ninja writes after validating it): encoding
+        # them directly costs a fifteenth of validating 1,000 rows through pydantic again.
+        return HttpResponse(page_json(body, resource.schema), content_type="application/json")
 
     @api.get(
         f"/{resource.name}.csv",
@@ -82,8 +81,8 @@ def _register(resource):
     )
     def csv_view(request, query: Query[ListQuery]):
         _check(request, resource)
-        if query.week:
-            query.week_range()
+        query.week_range()  # a bad query is a 400 now, not an error mid-stream
+        query.clean_updated_since()
         response = StreamingHttpResponse(
             csv_chunks(resource, request, query), content_type="text/csv; charset=utf-8"
         )

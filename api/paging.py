@@ -10,7 +10,13 @@ import binascii
 import csv
 import io
 import itertools
+import re
 
+import pydantic_core
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+
+from api.csv_copy import copy_csv_chunks
 from api.resources import suppress_small_numbers
 from api.schemas import BadQuery
 from api.services import api_token_use_record
@@ -69,6 +75,26 @@ def page(resource, request, query):
     }
 
 
+_django_json = DjangoJSONEncoder().default
+
+
+def page_json(body, schema):
+    """A page as JSON bytes, encoded by pydantic-core (a third of the time of `json.dumps` with
+    Django's encoder for 1,000 rows), with every value as Django's encoder (and so ninja's)
+    writes it: times go through Django's encoder first (milliseconds, "Z" for UTC), as would any
+    type pydantic-core does not know. The rows are already in the schema's shape, unvalidated."""
+    times = [name for name, info in schema.model_fields.items() if _TIME_TYPES.search(str(info.annotation))]
+    if times:
+        for row in body["results"]:
+            for name in times:
+                if row[name] is not None:
+                    row[name] = _django_json(row[name])
+    return pydantic_core.to_json(body, fallback=_django_json)
+
+
+_TIME_TYPES = re.compile(r"datetime\.(datetime|time|timedelta)")
+
+
 def _join(values):
     return safe_cell(";".join(values))
 
@@ -100,8 +126,29 @@ def csv_converters(schema):
     return list(zip(schema.model_fields, converters, strict=True))
 
 
+def written_by_postgres(resource, token):
+    return (
+        resource.copy_columns is not None
+        and connection.vendor == "postgresql"
+        and not (resource.aggregate and token.publishes)
+    )
+
+
 def csv_chunks(resource, request, query):
-    """The header, then the rows a chunk at a time (keyset on id): constant memory whatever the size."""
+    """The header, then the rows a chunk at a time: written by PostgreSQL where the resource allows
+    (`api.csv_copy`), else keyset chunks on id through Python. Constant memory whatever the size."""
+    token = request.auth
+    if written_by_postgres(resource, token):
+        yield from copy_csv_chunks(
+            resource,
+            resource.rows(request.user, query),
+            lambda rows: api_token_use_record(token=token, resource=request.path, rows=rows),
+        )
+        return
+    yield from _python_csv_chunks(resource, request, query)
+
+
+def _python_csv_chunks(resource, request, query):
     columns = resource.columns
     plan = csv_converters(resource.schema)
     token = request.auth

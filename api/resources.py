@@ -41,6 +41,9 @@ class Resource:
     updated_field: str | None = "updated_at"
     aggregate: bool = False
     computed: bool = False  # rows keyed by `key`, not by id (gaps, discharge aggregates)
+    # () -> {column: SQL} of the present function's derived columns: on PostgreSQL the CSV is then
+    # one COPY written by the server (api.csv_copy); without it, rows pass through Python.
+    copy_columns: Callable | None = None
     tags: tuple = field(default=())
 
     @property
@@ -85,7 +88,15 @@ RESOURCES = {
             updated_field=None,
             computed=True,
         ),
-        Resource("visits", "Visits", Permission.LIST_VISITS, VisitOut, rows.visit_rows, rows.visit_present),
+        Resource(
+            "visits",
+            "Visits",
+            Permission.LIST_VISITS,
+            VisitOut,
+            rows.visit_rows,
+            rows.visit_present,
+            copy_columns=rows.visit_copy_columns,
+        ),
         Resource(
             "gap-reports",
             "Weekly gap reports",

@@ -16,11 +16,13 @@ from django.utils import timezone
 from actionplan.models import Rag
 from actionplan.report_terms import week_of
 from actionplan.selectors import action_list
+from api.csv_copy import column, sql_text, text_from_choices
+from api.schemas import CareHomeOut
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.selectors import carehome_list, visible_care_homes
 from carehomes.visits.selectors import visits_for
-from config.querysets import filter_given
+from config.querysets import filter_given, ids_in
 from dashboard.selectors import Filters, filtered_homes
 from organisations.models import Organisation, Sector
 from workstreams.selectors import organisation_list
@@ -144,27 +146,29 @@ def carehome_rows(user, query):
     )
 
 
+CAREHOME_COLUMNS = list(CareHomeOut.model_fields)
+
+
 def carehome_present(rows):
+    """The rows (consumed) as `CareHomeOut` dicts, keys in the schema's order: its specialisms
+    (one query, the page's ids as one parameter), labels, and the codes of its open gaps."""
     specialisms = defaultdict(list)
     if rows:
-        through = CareHome.specialisms.through.objects.filter(carehome_id__in=[r["id"] for r in rows])
+        through = CareHome.specialisms.through.objects.filter(ids_in("carehome_id", [r["id"] for r in rows]))
         for home_id, code in through.order_by("specialism__code").values_list(
             "carehome_id", "specialism__code"
         ):
             specialisms[home_id].append(code)
     out = []
     for r in rows:
-        row = {k: v for k, v in r.items() if k not in GAP_FLAGS}
-        row |= {
-            "cqc_location_id": r["cqc_location_id"] or None,
-            "pcn_name": r["pcn_name"] or "",
-            "home_type_label": _home_type(r["home_type"]),
-            "registration_status_label": _registration(r["registration_status"]),
-            "outbreak_status_label": _outbreak(r["outbreak_status"]),
-            "specialisms": specialisms.get(r["id"], []),
-            "open_gaps": [code for flag, code in GAP_FLAGS.items() if r[flag]],
-        }
-        out.append(row)
+        r["cqc_location_id"] = r["cqc_location_id"] or None
+        r["pcn_name"] = r["pcn_name"] or ""
+        r["home_type_label"] = _home_type(r["home_type"])
+        r["registration_status_label"] = _registration(r["registration_status"])
+        r["outbreak_status_label"] = _outbreak(r["outbreak_status"])
+        r["specialisms"] = specialisms.get(r["id"], [])
+        r["open_gaps"] = [code for flag, code in GAP_FLAGS.items() if r[flag]]
+        out.append({name: r[name] for name in CAREHOME_COLUMNS})
     return out
 
 
@@ -259,6 +263,24 @@ def visit_present(rows):
         row["interventions_total"] = sum(r[name] for name in INTERVENTION_FIELDS)
         out.append(row)
     return out
+
+
+def visit_copy_columns():
+    """`visit_present`'s derived columns in SQL over `visit_rows`' columns, already as the CSV shows
+    them (for the COPY path, `api.csv_copy`): the ISO week, the mode's label, the activity codes
+    joined with semicolons, the interventions' total. Codes are identifiers: nothing to make safe."""
+    activities = ", ".join(
+        f"CASE WHEN {column(name)} THEN {sql_text(code)} END" for name, code in ACTIVITY_FIELDS.items()
+    )
+    return {
+        "week": f"""to_char({column("visited_on")}, 'IYYY-"W"IW')""",
+        "mode": text_from_choices(column("mode"), {code: code for code in Visit.Mode.values}),
+        "mode_label": text_from_choices(column("mode"), dict(Visit.Mode.choices)),
+        "activities": f"NULLIF(concat_ws(';', {activities}), '')",
+        "interventions_total": "("
+        + " + ".join(f"{column(name)}::bigint" for name in INTERVENTION_FIELDS)
+        + ")",
+    }
 
 
 # actions -----------------------------------------------------------------------------------

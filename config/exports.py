@@ -34,6 +34,32 @@ def safe_cell(value):
     return value
 
 
+# The same rule in SQL, for CSV that PostgreSQL writes itself (`COPY … TO STDOUT`, api/csv_copy.py).
+# Built from the constants above so the two cannot drift; tests/config/test_exports_sql.py feeds
+# the same hostile text through both. PostgreSQL text holds neither NUL nor a lone surrogate, so
+# these are all of _XML_ILLEGAL's characters a database value can contain. An E'' literal, so
+# the regular expression gets its \uXXXX escapes whatever standard_conforming_strings says.
+_XML_ILLEGAL_SQL = "E'[{}]'".format(
+    "".join(
+        f"\\\\u{code:04x}" for code in [*range(0x01, 0x20), 0xFFFE, 0xFFFF] if _XML_ILLEGAL.match(chr(code))
+    )
+)
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_STARTS)
+
+
+def safe_cell_sql(expression):
+    """SQL for `safe_cell(<expression>)` on a text column: XML-illegal characters removed, then an
+    apostrophe before a formula trigger. The usual value (none of those characters) costs one
+    regular-expression test and one comparison of its first character's code."""
+    cleaned = f"regexp_replace({expression}, {_XML_ILLEGAL_SQL}, '', 'g')"
+    return (
+        f"CASE WHEN {expression} ~ {_XML_ILLEGAL_SQL} "
+        f"THEN CASE WHEN ascii({cleaned}) IN ({_FORMULA_CODES}) THEN '''' ELSE '' END || {cleaned} "
+        f"WHEN ascii({expression}) IN ({_FORMULA_CODES}) THEN '''' || {expression} "
+        f"ELSE {expression} END"
+    )
+
+
 def safe_row(values):
     return [safe_cell(v) for v in values]
 

@@ -91,6 +91,56 @@ class AutocompleteCheckboxes(forms.CheckboxSelectMultiple):
         )
 
 
+class LookupCheckboxes(AutocompleteCheckboxes):
+    """AutocompleteCheckboxes past a city's size: only the rows chosen are drawn as checkboxes; the
+    script adds more through the look-up at `lookup_url` (scoped like the pages), and without
+    script more are typed into "<name>_add", one key or exact name a line (ManyLookupField)."""
+
+    def __init__(self, attrs=None, choices=(), *, lookup_url, **kwargs):
+        super().__init__({"data-lookup-url": lookup_url, **(attrs or {})}, choices, **kwargs)
+
+    def value_from_datadict(self, data, files, name):
+        return {"ids": super().value_from_datadict(data, files, name), "typed": data.get(f"{name}_add", "")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # as checkboxes: none posted means none chosen
+
+
+class ManyLookupField(ModelIdsField):
+    """Several rows from a country-sized list: those posted as ids (the checkboxes) and those typed
+    one a line, each read by `line_field` (a LookupField over the same rows); every line that
+    names no row, or several, is refused with its own message, and the ids must be in `queryset`."""
+
+    def __init__(self, *, queryset, lookup_url, line_field, noun="care home", nouns="care homes", **kwargs):
+        kwargs.setdefault("widget", LookupCheckboxes(lookup_url=lookup_url, noun=noun, nouns=nouns))
+        super().__init__(queryset=queryset, **kwargs)
+        self.line_field = line_field
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):  # what was posted, drawn again: the ids and the typed lines
+            return {"ids": super().prepare_value(value.get("ids") or []), "typed": value.get("typed") or ""}
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        if isinstance(value, dict):
+            ids, typed = list(value.get("ids") or []), value.get("typed") or ""
+        else:
+            ids, typed = list(value or []), ""
+        problems = []
+        for line in (line.strip() for line in str(typed).splitlines()):
+            if not line:
+                continue
+            try:
+                row = self.line_field.clean(line)
+            except ValidationError as error:
+                problems.extend(error.messages)
+            else:
+                ids.append(str(row.pk))
+        if problems:
+            raise ValidationError(problems)
+        return super().clean(list(dict.fromkeys(str(pk) for pk in ids)))
+
+
 def lookup_attrs(url):
     """The attributes that make a look-up box ("CQC ID or exact name") an autocomplete fed by `url`."""
     return {"data-lookup-url": url, "autocomplete": "off", "spellcheck": "false"}

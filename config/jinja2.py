@@ -61,6 +61,7 @@ def environment(**options):
             "SERVICE_NAME": settings.HUB["SERVICE_NAME"],
             "navigation_for": presenters.navigation_for,
             "choice_items": presenters.choice_items,
+            "picker_items": presenters.picker_items,
             "date_parts": parts_of,
             "page_has_errors": page_has_errors,
             "remembered": remembered,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.dates import generated_on, iso_week_label, uk_date, uk_datetime, uk_time  # noqa: F401
+from config.forms import id_from_text
 from organisations.access import (
     COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
@@ -198,6 +199,22 @@ class Need:
     text: str
     href: str
     items: list = field(default_factory=list)
+
+
+def picker_items(bound):
+    """What a several-at-once picker draws: its checkboxes' items, and the text typed to add more.
+    Past a city's size (a look-up box feeds it: config.forms.LookupCheckboxes), only the rows chosen
+    are drawn, read in one query; otherwise every choice, as choice_items."""
+    if not bound.field.widget.attrs.get("data-lookup-url"):
+        return choice_items(bound), ""
+    raw = bound.value()
+    ids, typed = (raw.get("ids") or [], raw.get("typed") or "") if isinstance(raw, dict) else (raw or [], "")
+    ids = [pk for pk in (id_from_text(getattr(v, "pk", v)) for v in ids) if pk]
+    rows = bound.field.queryset.filter(pk__in=ids) if ids else []
+    items = [
+        {"value": str(row.pk), "text": bound.field.label_from_instance(row), "checked": True} for row in rows
+    ]
+    return items, typed
 
 
 def choice_items(bound):

@@ -3,12 +3,22 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
+from carehomes.forms import HomeChoiceField, home_lookup_text
 from carehomes.models import CareHome
+from carehomes.visits.forms import HOME_SELECT_LIMIT
+from config.choices import more_than
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
-from config.forms import AutocompleteCheckboxes, AutocompleteSelect, ModelIdField, ModelIdsField
+from config.forms import (
+    AutocompleteCheckboxes,
+    AutocompleteSelect,
+    ManyLookupField,
+    ModelIdField,
+    ModelIdsField,
+)
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
@@ -53,6 +63,17 @@ class WorkstreamForm(forms.ModelForm):
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["participating_organisations"].queryset = Organisation.objects.order_by("name")
         self.fields["care_homes"].queryset = CareHome.objects.order_by("name")
+        if more_than(CareHome.objects.all(), HOME_SELECT_LIMIT):
+            # A country's homes cannot be a list of checkboxes: the chosen, and a look-up to add more.
+            homes = ManyLookupField(
+                label="Care homes",
+                queryset=CareHome.objects.order_by("name"),
+                required=False,
+                lookup_url=reverse_lazy("carehomes:home_lookup"),
+                line_field=HomeChoiceField(),
+            )
+            homes.label_from_instance = home_lookup_text
+            self.fields["care_homes"] = homes
         for name in Workstream.FREE_TEXT_FIELDS:
             self.fields[name].validators.append(validate_no_patient_data)
 

@@ -9,6 +9,10 @@
 // - the chosen homes as a list; "Remove" unticks one, says so, and moves the focus to the next
 //   Remove button (or the previous, or the box when none is left).
 // The box takes the field's id, so the error summary's link and the error message reach it.
+//
+// Past a city's size (data-lookup-url) only the chosen come as checkboxes: the box asks the
+// look-up (scoped like the pages) as the user types, and a home chosen from it is added as a new
+// ticked checkbox. The "type them one a line" box the page has for no script is taken away.
 import { describedBy, keepDescribedBy, menuLabelledBy } from "./autocomplete.js";
 
 function element(tag, attributes = {}, text = "") {
@@ -31,6 +35,9 @@ function enhance(ac, root) {
   const noun = root.dataset.noun || "care home";
   const nouns = root.dataset.nouns || `${noun}s`;
   const checkboxes = () => [...boxes.querySelectorAll("input[type=checkbox]")];
+  const url = root.dataset.lookupUrl;
+  const typed = root.querySelector(".hub-multi-picker__typed");
+  if (url && typed && !typed.querySelector("textarea")?.value.trim()) typed.remove();
 
   // The field's id (the error summary's link) moves from the first checkbox to the new box.
   const first = document.getElementById(id);
@@ -93,24 +100,63 @@ function enhance(ac, root) {
     announce(`${labelOf(checkbox)} removed. ${count()}.`);
   }
 
+  // Past a city's size: suggestions from the look-up, each remembered with its id.
+  const found = new Map();
+  let timer;
+  let controller;
+  function lookup(query, populate) {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      controller?.abort();
+      controller = new AbortController();
+      fetch(`${url}?q=${encodeURIComponent(query)}`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: controller.signal,
+      })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => {
+          const chosen = new Set(checkboxes().filter((c) => c.checked).map((c) => c.value));
+          const rows = data.results.filter((row) => !chosen.has(String(row.id)));
+          rows.forEach((row) => found.set(row.text, String(row.id)));
+          populate(rows.map((row) => row.text));
+        })
+        .catch(() => {});
+    }, 250);
+  }
+
+  function fromLookup(text) {
+    const value = found.get(text);
+    if (!value) return null;
+    let checkbox = checkboxes().find((c) => c.value === value);
+    if (!checkbox) {
+      const boxId = `${id}-added-${value}`;
+      const item = element("div", { class: "nhsuk-checkboxes__item" });
+      checkbox = element("input", { class: "nhsuk-checkboxes__input", type: "checkbox", name: root.dataset.name, value, id: boxId });
+      item.append(checkbox, element("label", { class: "nhsuk-label nhsuk-checkboxes__label", for: boxId }, text));
+      boxes.append(item);
+    }
+    return checkbox;
+  }
+
   ac({
     element: container,
     id,
     name: "",
-    minLength: 1,
+    minLength: url ? 2 : 1,
     confirmOnBlur: false,
     autoselect: true,
     displayMenu: "list",
     menuAttributes: menuLabelledBy(id),
     inputClasses: fieldset.closest(".nhsuk-form-group--error") ? "nhsuk-input nhsuk-input--error" : "nhsuk-input",
     tNoResults: () => `No ${nouns} match: check the spelling`,
-    source: (query, populate) => {
+    source: url ? lookup : (query, populate) => {
       const q = query.trim().toLowerCase();
       populate(checkboxes().filter((c) => !c.checked).map(labelOf).filter((text) => text.toLowerCase().includes(q)));
     },
     onConfirm: (text) => {
       if (text === undefined) return;
-      const checkbox = checkboxes().find((c) => !c.checked && labelOf(c) === text.trim());
+      const checkbox = url ? fromLookup(text) : checkboxes().find((c) => !c.checked && labelOf(c) === text.trim());
       if (!checkbox) return;
       checkbox.checked = true;
       draw();

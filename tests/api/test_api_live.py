@@ -190,9 +190,10 @@ def test_small_numbers_are_suppressed_for_a_publishing_token(api_client, superus
 
 
 def test_the_csv_streams_past_one_chunk(api_client, token_for, pm_user, monkeypatch):
-    from api import paging
+    from api import csv_copy, paging
 
-    monkeypatch.setattr(paging, "CSV_CHUNK", 3)
+    monkeypatch.setattr(paging, "CSV_CHUNK", 3)  # SQLite: rows through Python
+    monkeypatch.setattr(csv_copy, "ROWS_A_CHUNK", 3)  # PostgreSQL: rows written by COPY
     VisitFactory.create_batch(8)
 
     table = read_csv(api_client(token_for(pm_user)).get("/visits.csv"))

@@ -177,3 +177,57 @@ def test_the_pm_chooses_several_care_homes_for_a_workstream_by_typing(page):
     assert names == ["Beck House", "Larch Grange"]
     assert_accessible(page)
     assert not page.js_errors
+
+
+def test_past_a_citys_size_the_pm_adds_homes_through_the_look_up(page, monkeypatch):
+    from organisations.access import PROJECT_MANAGER
+    from workstreams import forms as workstream_forms
+    from workstreams.models import Workstream
+
+    # Given more homes than the form may list (so no checkbox is sent for them)
+    monkeypatch.setattr(workstream_forms, "HOME_SELECT_LIMIT", 2)
+    CareHomeFactory(name="Larch Court", postcode="LS6 2AB", cqc_location_id="1-555000001")
+    CareHomeFactory(name="Larch Grange", postcode="LS7 3CD", cqc_location_id="1-555000002")
+    CareHomeFactory(name="Moor Lodge", postcode="LS8 4EF", cqc_location_id="1-555000003")
+    OrganisationFactory(name="Leeds North PCN")
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+
+    # When the PM types into "Add a care home", the look-up answers
+    page.goto("/workstreams/new/")
+    homes = page.get_by_role("group", name="Care homes")
+    add = homes.get_by_role("combobox", name="Add a care home")
+    expect(page.get_by_label("Add care homes")).to_have_count(0)  # the no-script box is gone
+    assert_accessible(page)
+    type_into(page, add, "larch")
+    expect(page.get_by_role("listbox", name="Add a care home")).to_match_aria_snapshot(
+        '- listbox "Add a care home":\n'
+        '  - option "Larch Court, LS6 2AB (1-555000001)"\n'
+        '  - option "Larch Grange, LS7 3CD (1-555000002)"'
+    )
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_care_homes-chosen-status")).to_have_text(
+        "Larch Grange, LS7 3CD (1-555000002) added. 1 care home chosen."
+    )
+    type_into(page, add, "1-555000003")
+    expect(page.get_by_role("option", name="Moor Lodge, LS8 4EF (1-555000003)")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(homes.get_by_role("list", name="Chosen care homes (2)")).to_match_aria_snapshot(
+        '- list "Chosen care homes (2)":\n'
+        "  - listitem:\n    - text: Larch Grange, LS7 3CD (1-555000002)\n"
+        '    - button "Remove Larch Grange, LS7 3CD (1-555000002)"\n'
+        "  - listitem:\n    - text: Moor Lodge, LS8 4EF (1-555000003)\n"
+        '    - button "Remove Moor Lodge, LS8 4EF (1-555000003)"'
+    )
+    assert_accessible(page)
+
+    # Then, saved with a name and a lead organisation, the workstream has those two homes
+    type_into(page, page.get_by_label("Name", exact=True), "Falls reviews")
+    page.get_by_label("Lead organisation").select_option(label="Leeds North PCN")
+    press(page, page.get_by_role("button", name="Save workstream"))
+    expect(page.get_by_role("heading", name="Falls reviews", level=1)).to_be_visible()
+    names = sorted(Workstream.objects.get().care_homes.values_list("name", flat=True))
+    assert names == ["Larch Grange", "Moor Lodge"]
+    assert not page.js_errors

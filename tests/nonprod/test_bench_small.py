@@ -73,3 +73,17 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
     assert api["care-homes page of 1,000"]["rows"] == 120
     assert api["visits CSV"]["rows"] == Visit.objects.count()  # the scale set and the benchmark's own visits
     assert api["visits CSV"]["rows_per_s"] > 0
+
+
+def test_bench_api_only_times_the_read_api_alone(tmp_path):
+    output = tmp_path / "bench-api.json"
+
+    call_command("bench", homes=120, requests=2, warmup=1, api_only=True, output=str(output))
+
+    results = json.loads(output.read_text())
+    assert "pages" not in results and "writer" not in results
+    page = results["api"]["care-homes page of 1,000"]
+    assert page["rows"] == 120 and page["queries"] > 0 and page["bytes"] > 1000
+    assert 0 < page["cpu_p50_ms"] <= page["cpu_p95_ms"]
+    assert results["api"]["visits CSV"]["rows"] == Visit.objects.count()
+    assert results["conditions"]["load_average_at_end"]

@@ -23,7 +23,7 @@ from carehomes.models import CareHome
 from nonprod import scale
 from nonprod.bench import pages as bench_pages
 from nonprod.bench import reference, report
-from nonprod.bench.api import measure_api
+from nonprod.bench.api import measure_api, print_api_results
 from nonprod.bench.demo import measure_demo, print_demo_results
 from nonprod.bench.writer import WRITER_RATE, Writer
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER
@@ -44,13 +44,31 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-api", action="store_true", help="Leave out the read API's measurements.")
         parser.add_argument(
+            "--api-only",
+            action="store_true",
+            help="Time only the read API (a page of 1,000 care homes and the full visits CSV), no writer; "
+            "writes bench-api-results.json unless --output is given.",
+        )
+        parser.add_argument(
             "--demo",
             action="store_true",
             help="Time every page at demo size instead (a database holding `seed_demo`'s city); "
             "writes bench-demo-results.json unless --output is given.",
         )
 
-    def handle(self, *args, homes, requests, warmup, output, pages="", no_api=False, demo=False, **options):
+    def handle(
+        self,
+        *args,
+        homes,
+        requests,
+        warmup,
+        output,
+        pages="",
+        no_api=False,
+        api_only=False,
+        demo=False,
+        **options,
+    ):
         if demo:
             results = measure_demo(requests=requests, warmup=warmup)
             path = "bench-demo-results.json" if output == "bench-results.json" else output
@@ -66,6 +84,9 @@ class Command(BaseCommand):
             self.stdout.write(f"built in {time.monotonic() - started:.1f} s")
         counts = scale.current_counts()
 
+        if api_only:
+            self._api_only(counts, requests, warmup, output)
+            return
         conditions = {
             "started_at": timezone.now().isoformat(timespec="seconds"),
             "cpu_count": os.cpu_count(),
@@ -129,3 +150,25 @@ class Command(BaseCommand):
         results = {"conditions": conditions, "scale": counts.__dict__, **results}
         Path(output).write_text(json.dumps(results, indent=2))
         report.print_results(results, self.stdout.write)
+
+    def _api_only(self, counts, requests, warmup, output):
+        conditions = {
+            "started_at": timezone.now().isoformat(timespec="seconds"),
+            "cpu_count": os.cpu_count(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+            "database": connection.vendor,
+            "requests_per_page": requests,
+            "warmup_per_page": warmup,
+            "timing": "server time in-process (Django test client), ms; CPU is this process's",
+        }
+        with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, DEBUG=False):
+            api = measure_api(requests=requests, warmup=warmup)
+        conditions["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        results = {"conditions": conditions, "scale": counts.__dict__, "api": api}
+        path = "bench-api-results.json" if output == "bench-results.json" else output
+        Path(path).write_text(json.dumps(results, indent=2))
+        self.stdout.write(
+            f"{conditions['cpu_count']} CPUs, load average {conditions['load_average_at_start']} at start, "
+            f"{conditions['load_average_at_end']} at end; {counts.visits} visits"
+        )
+        print_api_results(api, self.stdout.write)
