@@ -6,7 +6,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,21 +24,17 @@ from actionplan.forms import (
     MeetingForm,
     SectionForm,
 )
-from actionplan.models import Action, Meeting
+from actionplan.models import Meeting
 from actionplan.subject_access import staff_for_subject_access, subject_access_data
 from config.dates import uk_date
 from config.forms import add_service_errors, answer_write
-from config.rendering import redirect_with_notice, render_confirm, render_page
+from config.rendering import found_or_404, redirect_with_notice, render_confirm, render_page
 from organisations.access import may, require, requires
-from organisations.models import StaffMember
 from organisations.permissions import Permission
 
 
 def _get_action(pk):
-    try:
-        return selectors.action_detail(pk)
-    except Action.DoesNotExist as exc:
-        raise Http404("No such action") from exc
+    return found_or_404(selectors.action_detail, pk)
 
 
 @requires(Permission.VIEW_ACTION)
@@ -314,10 +310,7 @@ def action_plan_export(request):
 def subject_access_download(request, pk):
     """The project manager downloads everything the hub holds about one person (a subject access request)."""
     require(request.user, Permission.CHANGE_STAFFMEMBER)
-    try:
-        staff = staff_for_subject_access(pk=pk)
-    except StaffMember.DoesNotExist:
-        raise Http404 from None
+    staff = found_or_404(staff_for_subject_access, pk=pk)
     content = json.dumps(
         subject_access_data(staff=staff), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
     )

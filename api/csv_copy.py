@@ -58,7 +58,7 @@ def _formatted(name, kind):
     if "bool" in kind:
         return f"CASE WHEN {sql} THEN 'true' WHEN NOT {sql} THEN 'false' END"
     if "datetime.datetime" in kind:
-        # datetime.isoformat() of an aware UTC time: microseconds only when there are some.
+        # As Python writes an aware UTC time in ISO 8601: microseconds only when there are some.
         utc = f"({sql} AT TIME ZONE 'UTC')"
         return (
             f"to_char({utc}, CASE WHEN date_trunc('second', {utc}) = {utc} "

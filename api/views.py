@@ -1,23 +1,19 @@
 """The API token pages on /account/api-tokens/: make, list, see use of and revoke tokens."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from api import selectors, services
 from api.forms import ApiTokenForm, ServiceTokenForm
-from api.models import ApiToken
 from config.forms import answer_write
+from config.rendering import found_or_404
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
 
 def _token_or_404(request, pk):
-    try:
-        token = selectors.api_token_detail(user=request.user, pk=pk)
-    except ApiToken.DoesNotExist as exc:
-        raise Http404("No such token") from exc
+    token = found_or_404(selectors.api_token_detail, user=request.user, pk=pk)
     require(request.user, Permission.VIEW_APITOKEN, token)
     return token
 

@@ -1,7 +1,8 @@
 """Rendering pages, and named blocks of them for htmx requests (jinja2-fragments)."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
 from jinja2_fragments import render_block
@@ -58,3 +59,14 @@ def redirect_with_notice(request, notice, to, *args, **kwargs):
     (`to` as `django.shortcuts.redirect` takes it). The `done` of most `answer_write` calls."""
     messages.success(request, notice)
     return redirect(to, *args, **kwargs)
+
+
+def found_or_404(read, /, *args, **kwargs):
+    """What the selector `read` finds, or a 404 page when there is no such record.
+
+    Views ask for one record through a selector, never the ORM (docs/architecture.md); a record
+    that does not exist (or that the selector's own scope hides) is "not found" to the user."""
+    try:
+        return read(*args, **kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None

@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.forms import answer_write
 from config.pagination import paginate
-from config.rendering import redirect_with_notice, render_confirm
+from config.rendering import found_or_404, redirect_with_notice, render_confirm
 from organisations import selectors, services
 from organisations.access import may, require, requires
 from organisations.forms import MembershipForm, TrustKindForm
-from organisations.models import ImportRun, Membership, Organisation, Team
+from organisations.models import Membership, Team
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
@@ -28,10 +27,7 @@ def team_list(request):
 
 @requires(Permission.VIEW_TEAM)
 def team_detail(request, pk, form=None):
-    try:
-        team = selectors.team_detail(pk)
-    except Team.DoesNotExist:
-        return get_object_or_404(Team, pk=pk)
+    team = found_or_404(selectors.team_detail, pk)
     roles = _roles_they_may_seat(request.user, team)
     may_manage = bool(roles)
     return render(
@@ -128,10 +124,7 @@ def import_list(request):
 
 @requires(Permission.VIEW_IMPORTRUN)
 def import_detail(request, pk):
-    try:
-        run = selectors.import_run_detail(pk)
-    except ImportRun.DoesNotExist:
-        raise Http404("No such import run.") from None
+    run = found_or_404(selectors.import_run_detail, pk)
     return render(
         request, "organisations/import_detail.jinja", {"page_title": f"Import run {run.pk}", "run": run}
     )
@@ -139,10 +132,7 @@ def import_detail(request, pk):
 
 @requires(Permission.CHANGE_ORGANISATION)
 def trust_kind(request, pk):
-    try:
-        trust = selectors.trust_needing_kind(pk)
-    except Organisation.DoesNotExist:
-        raise Http404("No such trust.") from None
+    trust = found_or_404(selectors.trust_needing_kind, pk)
     form = TrustKindForm(request.POST if request.method == "POST" else None, initial={"kind": trust.kind})
 
     def done(_):

@@ -3,7 +3,6 @@
 import datetime
 from functools import partial
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from carehomes.views.homes import answer_form, answer_home_form, home_response
 from carehomes.views.staff import staff_response
 from config.dates import uk_date
 from config.forms import answer_write
-from config.rendering import redirect_with_notice
+from config.rendering import found_or_404, redirect_with_notice
 from organisations.access import require
 from organisations.models import StaffMember
 from organisations.permissions import Permission
@@ -80,10 +79,7 @@ def _hand_over_confirmation(request, home, data):
 
 
 def _assignment_or_404(pk):
-    try:
-        return selectors.assignment_detail(pk=pk)
-    except Assignment.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(selectors.assignment_detail, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

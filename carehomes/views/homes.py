@@ -4,7 +4,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from carehomes.models import Assignment, CareHome
 from config.dates import uk_date
 from config.forms import answer_write, share_choices
 from config.pagination import paginate
-from config.rendering import render_page
+from config.rendering import found_or_404, render_page
 from organisations.access import may, require, requires
 from organisations.permissions import Permission
 
@@ -54,10 +53,7 @@ def carehome_list(request):
 
 
 def home_or_404(request, pk):
-    try:
-        home = selectors.carehome_detail(user=request.user, pk=pk)
-    except CareHome.DoesNotExist:
-        raise Http404 from None
+    home = found_or_404(selectors.carehome_detail, user=request.user, pk=pk)
     require(request.user, Permission.VIEW_CAREHOME, home)
     return home
 

@@ -1,6 +1,5 @@
 """Staff: the list with capacity used and available, and one person's page with their assignments."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +10,8 @@ from carehomes.forms import StaffFilterForm, StaffLeaveForm
 from carehomes.views.homes import assignments_response
 from config.forms import answer_write
 from config.pagination import paginate
-from config.rendering import redirect_with_notice
+from config.rendering import found_or_404, redirect_with_notice
 from organisations.access import may, require, requires
-from organisations.models import StaffMember
 from organisations.permissions import Permission
 from organisations.services import staff_member_leave
 
@@ -56,10 +54,7 @@ def staff_context(request, member, **forms):
 
 
 def _member_or_404(pk):
-    try:
-        return selectors.staff_detail(pk=pk)
-    except StaffMember.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(selectors.staff_detail, pk=pk)
 
 
 def staff_detail(request, pk):

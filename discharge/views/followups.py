@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import add_service_errors, answer_write
-from config.rendering import render_page
+from config.rendering import found_or_404, render_page
 from discharge import forms, imports, report, selectors, services, states, timers
-from discharge.models import DischargeFollowUp
 from discharge.opening_hours_form import describe_sessions
 from discharge.states import Transition
 from organisations.access import (
@@ -99,10 +98,7 @@ def followup_mine(request):
 
 
 def _get(request, pk):
-    try:
-        follow_up = selectors.followup_detail(pk=pk)
-    except DischargeFollowUp.DoesNotExist as error:
-        raise Http404 from error
+    follow_up = found_or_404(selectors.followup_detail, pk=pk)
     if not may(request.user, Permission.VIEW_DISCHARGEFOLLOWUP, follow_up):
         # Existence is private: someone else's follow-up is simply not found.
         raise Http404

@@ -72,6 +72,10 @@ MACHINE_USES = {
     ("organisations/ods_fetch.py", "since.isoformat()"): "a parameter of the ODS API",
     ("organisations/tasks.py", "since.isoformat()"): "a task's result",
     ("discharge/report.py", "{first:%B %Y}"): "a month (no day), as a title",
+    (
+        "organisations/ods_workbook.py",
+        'value.strftime("%Y%m%d")',
+    ): "a workbook cell as the ODS CSV report writes it",
 }
 
 

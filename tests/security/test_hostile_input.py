@@ -674,6 +674,8 @@ FORMS = [
         None,
         lambda c: {"pk": c.pharmacy.pk},
     ),
+    # Going back to the default hours: a confirmation with nothing to type.
+    Form("discharge:opening_hours_default", "pm", lambda c: {}, None, lambda c: {"pk": c.pharmacy.pk}),
     # API tokens: make one, revoke one.
     Form(
         "api_tokens:list",

@@ -12,7 +12,7 @@ from carehomes.views.lookups import LookupForm
 from config.dates import uk_date
 from config.forms import answer_write
 from config.presenters import hours_phrase
-from config.rendering import redirect_with_notice, render_confirm
+from config.rendering import found_or_404, redirect_with_notice, render_confirm
 from organisations.access import (
     is_coordinator,
     may,
@@ -134,10 +134,7 @@ def _offer_staff(user, support_request):
 
 @requires(Permission.VIEW_SUPPORTREQUEST)
 def request_detail(request, pk, offer_form=None, accept_errors=None):
-    try:
-        support_request = selectors.support_request_detail(pk)
-    except SupportRequest.DoesNotExist:
-        return get_object_or_404(SupportRequest, pk=pk)
+    support_request = found_or_404(selectors.support_request_detail, pk)
     is_open = support_request.is_open()
     staff = _offer_staff(request.user, support_request) if is_open else None
     if offer_form is None and staff is not None:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carehomes import services as carehome_services
 from config.forms import answer_write
 from config.presenters import hours_phrase
-from config.rendering import redirect_with_notice
+from config.rendering import found_or_404, redirect_with_notice
 from organisations import selectors as organisation_selectors
 from organisations import services as organisation_services
 from organisations.access import (
@@ -49,10 +49,7 @@ def organisation_list(request):
 
 @requires(Permission.VIEW_ORGANISATION)
 def organisation_detail(request, pk, engagement_form=None, note_form=None):
-    try:
-        data = selectors.organisation_page(pk)
-    except Organisation.DoesNotExist:
-        return get_object_or_404(Organisation, pk=pk)
+    data = found_or_404(selectors.organisation_page, pk)
     organisation = data.organisation
     may_engage = organisation.is_pcn and may(request.user, Permission.ADD_ENGAGEMENTNOTE, organisation)
     if may_engage:
@@ -139,10 +136,7 @@ def my_organisation(request):
 
 def _led_organisation(request, pk):
     """The organisation whose staff the user manages: their own as its lead, or any for the PM."""
-    try:
-        organisation = selectors.organisation_page(pk).organisation
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    organisation = found_or_404(selectors.organisation_page, pk).organisation
     require(request.user, Permission.LEAD_ORGANISATION, organisation)
     return organisation
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from config.forms import answer_write
-from config.rendering import redirect_with_notice
+from config.rendering import found_or_404, redirect_with_notice
 from organisations.access import (
     may,
     requires,
@@ -73,10 +73,7 @@ def workstream_edit(request, pk):
 
 @requires(Permission.VIEW_WORKSTREAM)
 def workstream_detail(request, pk, note_form=None):
-    try:
-        workstream = selectors.workstream_detail(pk)
-    except Workstream.DoesNotExist:
-        return get_object_or_404(Workstream, pk=pk)
+    workstream = found_or_404(selectors.workstream_detail, pk)
     may_change = may(request.user, Permission.CHANGE_WORKSTREAM, workstream)
     return render_with_labels(
         request,
