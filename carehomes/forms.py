@@ -8,7 +8,7 @@ from django.utils import timezone
 from carehomes.models import CareHome, Specialism
 from config.choices import fit_choices, more_than
 from config.date_input import NhsDateField
-from config.forms import AutocompleteSelect, LookupField
+from config.forms import AutocompleteSelect, LookupField, id_from_text
 from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
 
@@ -144,11 +144,24 @@ def staff_lookup_text(person):
     return f"{text} (GPhC {person.gphc_number})" if person.gphc_number else person.name
 
 
+# How a look-up suggestion names a home added by hand that has no CQC location ID yet: its hub number.
+HUB_KEY = "hub"
+
+
+def home_key(key):
+    """Which home a look-up suggestion's key names: its CQC location ID, or "hub <number>" for a
+    home with none yet (a number is never a key for a home that has a CQC ID)."""
+    if key.lower().startswith(HUB_KEY + " "):
+        number = id_from_text(key[len(HUB_KEY) :])
+        return Q(pk=number, cqc_location_id__isnull=True) if number else Q(pk__in=[])
+    return Q(cqc_location_id__iexact=key)
+
+
 def home_lookup_text(home):
-    """How a care home reads in the care-home look-up, ending with its CQC location ID (a home
-    added by hand with none yet is found by its exact name)."""
-    text = f"{home.name}, {home.postcode}"
-    return f"{text} ({home.cqc_location_id})" if home.cqc_location_id else text
+    """How a care home reads in the care-home look-up: "Larch Court, LS6 2AB (1-101234567)", ending
+    with its key (`home_key`): the CQC location ID, or "hub <number>" for a home added by hand."""
+    key = home.cqc_location_id or f"{HUB_KEY} {home.pk}"
+    return f"{home.name}, {home.postcode} ({key})"
 
 
 class StaffLookupField(LookupField):
@@ -202,7 +215,7 @@ class HomeChoiceField(LookupField):
         return CareHome.objects.all()
 
     def by_key(self, key):
-        return Q(cqc_location_id__iexact=key)
+        return home_key(key)
 
     def by_text(self, text):
         return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)

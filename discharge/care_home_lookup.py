@@ -9,12 +9,10 @@ not deregistered. A home missing from the latest CQC file is still offered: it m
 
 from django.db.models import Q
 
+from carehomes.forms import HUB_KEY
 from carehomes.models import CareHome
-from config.forms import id_from_text
 
 LOOKUP_LIMIT = 20
-# How a suggestion names a home added by hand that has no CQC location ID yet: its hub number.
-HUB_KEY = "hub"
 
 
 def care_home_lookup(*, search):
@@ -39,12 +37,3 @@ def care_home_lookup_text(home):
     """ "Larch Court, Leeds, LS6 2AB (1-101234567)": name, town, postcode, then the key in brackets."""
     key = home.cqc_location_id or f"{HUB_KEY} {home.pk}"
     return f"{home.name}, {home.locality}, {home.postcode} ({key})"
-
-
-def care_home_key(key):
-    """Which home a suggestion's key names: its CQC location ID, or "hub <number>" for a home with
-    none yet (a number is never a key for a home that has a CQC ID)."""
-    if key.lower().startswith(HUB_KEY + " "):
-        number = id_from_text(key[len(HUB_KEY) :])
-        return Q(pk=number, cqc_location_id__isnull=True) if number else Q(pk__in=[])
-    return Q(cqc_location_id__iexact=key)

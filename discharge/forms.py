@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from carehomes.forms import home_key
 from carehomes.models import CareHome
 from config.choices import fit_choices
 from config.date_input import NhsDateField
@@ -14,7 +15,6 @@ from config.dates import uk_date
 from config.forms import LookupField
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
-from discharge.care_home_lookup import care_home_key
 from discharge.models import (
     ISSUES,
     PARTICIPANTS,
@@ -105,7 +105,7 @@ class CareHomeField(LookupField):
         return CareHome.objects.all()
 
     def by_key(self, key):
-        return care_home_key(key)
+        return home_key(key)
 
     def by_text(self, text):
         return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)

@@ -95,3 +95,14 @@ def test_a_suggestion_posted_back_is_read_by_its_key(larches):
     field = StaffLookupField(queryset=assignable_staff())
     assert field.clean("Asha Patel – Pharmacist, Somewhere (GPhC 2099003)") == person
     assert lookup_key("St Mary's (Nursing)", "GPhC") is None
+
+
+def test_a_home_added_by_hand_is_chosen_from_the_look_up_by_its_hub_number(client_for, pm_user):
+    # A home not yet in the CQC file has no CQC ID: its suggestion ends with its hub number, and
+    # choosing it is read back to that home even when another home has the same name.
+    by_hand = CareHomeFactory(name="Rowan Lodge", postcode="LS2 7EW", cqc_location_id=None)
+    CareHomeFactory(name="Rowan Lodge", postcode="LS2 7EW", cqc_location_id=None)
+    suggestion = f"Rowan Lodge, LS2 7EW (hub {by_hand.pk})"
+
+    assert suggestion in texts(client_for(pm_user).get(HOME_LOOKUP, {"q": "rowan"}))
+    assert HomeChoiceField().clean(suggestion) == by_hand
