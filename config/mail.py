@@ -21,6 +21,7 @@ import datetime
 import logging
 import time
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -89,8 +90,6 @@ def email_queue(*, subject: str, body: str, recipients, purpose: str, bcc: bool 
 
 
 def _queue_task(outbox_id):
-    from config.tasks import send_email
-
     try:
         send_email.delay(outbox_id)
     except Exception:  # noqa: BLE001 - a broker or mail failure must never reach the person's request
@@ -202,3 +201,28 @@ def send_due_after_request(**_kwargs):
         send_due()
     except Exception:  # noqa: BLE001 - never let the outbox break the serving of pages
         log.exception("queued e-mail could not be sent after a request")
+
+
+# The mail tasks live beside the outbox they send, so that this module never imports the task
+# module that calls it (no import circle); `config.tasks` lists them under their names.
+@shared_task(name="config.tasks.send_email", bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def send_email(self, outbox_id):
+    """Send one outbox e-mail (its id is the only argument). On a worker a failure is retried at
+    the row's next attempt (back-off, `backoff`) until it is sent or given up; in-process
+    (the embedded default) the failure is recorded on the row and sent again later (ADR 0013)."""
+    outcome = deliver(outbox_id)
+    if outcome == "failed" and not self.request.is_eager:
+        from config.models import OutboxEmail
+
+        email = OutboxEmail.objects.filter(pk=outbox_id, given_up_at__isnull=True).first()
+        if email is not None:
+            wait = max((email.next_attempt_at - timezone.now()).total_seconds(), 1)
+            raise self.retry(countdown=wait)
+    return outcome
+
+
+@shared_task(name="config.tasks.send_due_email", ignore_result=True)
+def send_due_email():
+    """Every minute on a worker: send whatever in the outbox is due (a retry a worker lost, a
+    message queued while the broker was down)."""
+    return send_due()

@@ -17,24 +17,21 @@ from django.core.exceptions import PermissionDenied
 
 from organisations.permissions import Permission
 
+# The roles' names are in organisations/role_groups.py (which the models read too); every rule and view
+# finds them here as well.
+from organisations.role_groups import (  # noqa: F401
+    COMMUNITY_PHARMACY,
+    NON_DEPLOYED_ROLES,
+    ORGANISATION_LEAD,
+    PHARMACY_PROFESSIONAL,
+    PROJECT_MANAGER,
+    ROLES,
+    SLT,
+    TRUST_DISCHARGE_TEAM,
+)
+
 security_log = logging.getLogger("hub.security")
 
-SLT = "SLT member"
-PROJECT_MANAGER = "Project manager"
-PHARMACY_PROFESSIONAL = "Pharmacy professional"
-ORGANISATION_LEAD = "Organisation lead"
-TRUST_DISCHARGE_TEAM = "Trust discharge team"
-COMMUNITY_PHARMACY = "Community pharmacy"
-ROLES = (
-    SLT,
-    PROJECT_MANAGER,
-    PHARMACY_PROFESSIONAL,
-    ORGANISATION_LEAD,
-    TRUST_DISCHARGE_TEAM,
-    COMMUNITY_PHARMACY,
-)
-# Staff in these roles give no care-home hours: kept out of deployment figures and assignment pickers.
-NON_DEPLOYED_ROLES = (TRUST_DISCHARGE_TEAM, COMMUNITY_PHARMACY)
 
 # Model permissions each role's group carries (for Django's own checks and the admin's
 # read-only views). Object-level rules in each app's rules.py decide the rest.

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from config.dates import uk_date
 from config.patient_data import FreeTextModel
+from organisations.role_groups import NON_DEPLOYED_ROLES
 
 GPHC_NUMBER = RegexValidator(
     r"^\d{7}$", "Enter the GPhC registration number as 7 digits, for example 2045678."
@@ -120,8 +121,6 @@ class StaffMemberQuerySet(models.QuerySet):
     def deployable(self):
         """People who can be deployed to care homes: not the trust discharge teams or community
         pharmacy staff, who work discharge follow-ups and give no care-home hours."""
-        from organisations.access import NON_DEPLOYED_ROLES
-
         return self.exclude(user__groups__name__in=NON_DEPLOYED_ROLES)
 
 

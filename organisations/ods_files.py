@@ -10,8 +10,8 @@ fails loudly (ODSLayoutError) instead of shifting fields into the wrong places.
 A file's kind comes from its name (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB
 report, edispensary) and, when the name says nothing, from its shape (column count and code pattern).
 A zip of several reports (what the export service sends when asked for more than one) is read
-member by member with `read_reports`, which also reads NHS Digital's ePCN.xlsx workbook (its PCN
-and core-partner sheets, through `ods_workbook`) alone or inside ePCN.zip.
+member by member by `ods_reports.read_reports`, which also hands NHS Digital's ePCN.xlsx workbook
+(its PCN and core-partner sheets) to `ods_workbook`, alone or inside ePCN.zip.
 """
 
 import csv
@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -268,42 +267,6 @@ def parse_rows(report, lines) -> OdsReport:
 def _chain_first(number, first, rest):
     yield number, first
     yield from rest
-
-
-def read_reports(data: bytes, name: str):
-    """The reports in a file: one CSV, or each CSV member of a zip (as the export service sends)."""
-    if len(data) > MAX_BYTES:
-        raise OdsFileError(
-            f"{name} is larger than {MAX_BYTES // 1024 // 1024} MB, the largest the hub takes."
-        )
-    if data[:4] != b"PK\x03\x04":
-        return [read_report(data, name)]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise OdsFileError(f"{name} is not a zip file the hub can open.") from error
-    with archive:
-        if WORKBOOK_PART in archive.namelist():
-            return read_workbook(data, name)  # a workbook (.xlsx is a zip too): the ePCN workbook
-        # The export service's zips hold CSV reports; NHS Digital's ePCN.zip holds ePCN.xlsx.
-        members = [m for m in archive.infolist() if m.filename.lower().endswith((".csv", ".xlsx"))]
-        if not members:
-            raise OdsFileError(f"{name} holds no CSV report or ePCN workbook.")
-        if sum(m.file_size for m in members) > MAX_MEMBER_BYTES:
-            raise OdsFileError(f"{name} unpacks to more than {MAX_MEMBER_BYTES // 1024 // 1024} MB.")
-        reports = []
-        for member in members:
-            if member.filename.lower().endswith(".xlsx"):
-                reports += read_workbook(archive.read(member), member.filename)
-            else:
-                reports.append(read_report(archive.read(member), member.filename))
-        return reports
-
-
-def read_workbook(data: bytes, name: str):
-    from organisations.ods_workbook import read_epcn_workbook  # it builds on this module
-
-    return read_epcn_workbook(data, name)
 
 
 # One parser per kind: cells (already stripped) to a row, None to skip, ValueError for a bad row.

@@ -15,7 +15,7 @@ from config.history import save_checked
 from config.mail import absolute_url, email_queue
 from config.patient_data import patient_data_problem
 from config.security import end_sessions
-from organisations import ods_files
+from organisations import ods_files, ods_reports
 from organisations.access import PROJECT_MANAGER, SLT, leadership_announced, require
 from organisations.models import (
     EngagementNote,
@@ -265,7 +265,7 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
     try:
         reports = []
         for entry, (name, data) in zip(described, files, strict=True):
-            read = ods_files.read_reports(data, name)
+            read = ods_reports.read_reports(data, name)
             entry["reports"] = [{"name": r.name, "kind": r.kind, "rows": r.lines} for r in read]
             reports += read
         with transaction.atomic():

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from organisations import ods_files
+from organisations import ods_files, ods_reports
 from organisations.models import ImportRun, Organisation
 from tests.factories import OrganisationFactory, PcnFactory, PracticeFactory
 
@@ -60,7 +60,7 @@ def changed(tmp_path, edit):
 
 
 def test_the_workbook_gives_the_same_rows_as_the_equivalent_csv_reports():
-    pcns, memberships = ods_files.read_reports(EXCERPT.read_bytes(), "ePCN.xlsx")
+    pcns, memberships = ods_reports.read_reports(EXCERPT.read_bytes(), "ePCN.xlsx")
     from_csv = {
         ods_files.PCNS: ods_files.read_report(as_csv(sheet_rows("PCNDetails")[1:]), "epcn.csv"),
         ods_files.MEMBERSHIPS: ods_files.read_report(

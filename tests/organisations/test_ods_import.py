@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from carehomes.models import CareHome
-from organisations import ods_files, services
+from organisations import ods_files, ods_reports, services
 from organisations.models import ImportRun, Organisation
 from tests.factories import CareHomeFactory, OrganisationFactory, PcnFactory, PracticeFactory
 
@@ -250,7 +250,7 @@ def test_latin1_files_and_newer_statuses_and_role_ids_are_read(tmp_path):
 def test_a_file_with_an_unhelpful_name_is_known_by_its_shape():
     data = (FILES / "epcn.csv").read_bytes()
 
-    report = ods_files.read_reports(data, "download (3).csv")[0]
+    report = ods_reports.read_reports(data, "download (3).csv")[0]
 
     assert report.kind == ods_files.PCNS
     assert report.lines == 4
