@@ -23,6 +23,29 @@ export function keepDescribedBy(input, ids) {
 
 // The list of suggestions is named by the field's label ("Named lead for Aire View"), not by the
 // library's default (the input, which a screen reader would read as whatever has been typed).
+// An autocomplete `source` fed by a server look-up (`url?q=…`, answering {results: [{id, text}]}):
+// asked a moment after the typing stops, an earlier question still on its way cancelled; the
+// rows go to `answer(results, populate)`. Used by the one-row pickers and the several-homes picker.
+export function lookupSource(url, answer) {
+  let timer;
+  let controller;
+  return (query, populate) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      controller?.abort();
+      controller = new AbortController();
+      fetch(`${url}?q=${encodeURIComponent(query)}`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: controller.signal,
+      })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => answer(data.results, populate))
+        .catch(() => {});
+    }, LOOKUP_DELAY_MS);
+  };
+}
+
 export function menuLabelledBy(id) {
   const label = document.querySelector(`label[for="${CSS.escape(id)}"]`);
   if (!label) return {};
@@ -82,8 +105,6 @@ function enhanceLookup(ac, original) {
   const container = document.createElement("div");
   original.parentNode.insertBefore(container, original);
   const ids = describedBy(original);
-  let timer;
-  let controller;
   ac({
     element: container,
     id: original.id,
@@ -95,21 +116,7 @@ function enhanceLookup(ac, original) {
     inputClasses: inputClasses(original),
     tNoResults: () => "No matches: check the spelling, or type the ID",
     tStatusQueryTooShort: (n) => `Type ${n} or more characters to see matches`,
-    source: (query, populate) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        controller?.abort();
-        controller = new AbortController();
-        fetch(`${url}?q=${encodeURIComponent(query)}`, {
-          headers: { Accept: "application/json" },
-          credentials: "same-origin",
-          signal: controller.signal,
-        })
-          .then((response) => (response.ok ? response.json() : { results: [] }))
-          .then((data) => populate(data.results.map((row) => row.text)))
-          .catch(() => {});
-      }, LOOKUP_DELAY_MS);
-    },
+    source: lookupSource(url, (results, populate) => populate(results.map((row) => row.text))),
   });
   original.remove();
   const input = document.getElementById(original.id);

@@ -13,7 +13,7 @@
 // Past a city's size (data-lookup-url) only the chosen come as checkboxes: the box asks the
 // look-up (scoped like the pages) as the user types, and a home chosen from it is added as a new
 // ticked checkbox. The "type them one a line" box the page has for no script is taken away.
-import { describedBy, keepDescribedBy, menuLabelledBy } from "./autocomplete.js";
+import { describedBy, keepDescribedBy, lookupSource, menuLabelledBy } from "./autocomplete.js";
 
 function element(tag, attributes = {}, text = "") {
   const node = document.createElement(tag);
@@ -102,28 +102,12 @@ function enhance(ac, root) {
 
   // Past a city's size: suggestions from the look-up, each remembered with its id.
   const found = new Map();
-  let timer;
-  let controller;
-  function lookup(query, populate) {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      controller?.abort();
-      controller = new AbortController();
-      fetch(`${url}?q=${encodeURIComponent(query)}`, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        signal: controller.signal,
-      })
-        .then((response) => (response.ok ? response.json() : { results: [] }))
-        .then((data) => {
-          const chosen = new Set(checkboxes().filter((c) => c.checked).map((c) => c.value));
-          const rows = data.results.filter((row) => !chosen.has(String(row.id)));
-          rows.forEach((row) => found.set(row.text, String(row.id)));
-          populate(rows.map((row) => row.text));
-        })
-        .catch(() => {});
-    }, 250);
-  }
+  const lookup = lookupSource(url, (results, populate) => {
+    const chosen = new Set(checkboxes().filter((c) => c.checked).map((c) => c.value));
+    const rows = results.filter((row) => !chosen.has(String(row.id)));
+    rows.forEach((row) => found.set(row.text, String(row.id)));
+    populate(rows.map((row) => row.text));
+  });
 
   function fromLookup(text) {
     const value = found.get(text);
