@@ -32,7 +32,9 @@ def count_field(label, *, required=False, min_value=0, max_value=None, hint=""):
         max_value=max_value,
         help_text=hint,
         error_messages=messages,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # A text box for whole numbers (NHS.UK: not type="number"): an empty number box is read
+        # out as "0.0 spin button" by Orca (docs/accessibility/screen-reader-check.md).
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )
 
 
@@ -148,7 +150,9 @@ class VisitForm(forms.Form):
                     required=False,
                     widget=AutocompleteSelect,
                     empty_label="Yourself",
-                    help_text="Project managers may log and correct visits for anyone.",
+                    # The type-ahead box offers people, not "Yourself": say what empty means.
+                    help_text="Leave it empty if it was you. "
+                    "Project managers may log and correct visits for anyone.",
                 )
         if needs_reason:
             self.fields["reason"] = forms.CharField(

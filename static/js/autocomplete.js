@@ -85,6 +85,13 @@ function enhanceSelect(ac, select) {
     dropdownArrow: () => "",
     inputClasses: classes,
     tNoResults: () => "No matches: check the spelling",
+    // Read out as the box gains focus, before anything is typed: the library's "No search
+    // results" there told a screen reader user (Orca, docs/accessibility/screen-reader-check.md)
+    // that nothing matched when they had not yet typed.
+    tStatusNoResults: () =>
+      document.getElementById(id)?.value.trim()
+        ? "No matches: check the spelling"
+        : "Type to see matches, or press the down arrow to see them all",
     onConfirm: (text) => {
       // Called with nothing when the box loses focus without a new choice: keep the choice made.
       if (text === undefined) return;

@@ -96,3 +96,31 @@ def test_pm_finds_a_care_home_through_the_look_up(page, monkeypatch):
     ).to_be_visible()
     assert member.assignments.get().care_home.name == "Larchfield House"
     assert not page.js_errors
+
+
+def test_an_empty_person_picker_says_how_to_use_it_not_that_nothing_matched(page):
+    # Given the PM logging a visit, with people to choose from (a select made into an autocomplete)
+    CareHomeFactory(name="Gledhow Lodge")
+    StaffMemberFactory(name="Ben Okafor", hours_per_week=Decimal("6"))
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+    page.goto("/visits/new/")
+    person = page.get_by_role("combobox", name="Who made the visit")
+    # The live region a screen reader reads out as the box changes (the library keeps two, A and B,
+    # and fills one at a time); Orca read "No search results" here before anything was typed
+    # (docs/accessibility/screen-reader-check.md).
+    status = page.locator("[id^='id_staff__status--']").filter(has_text=re.compile(r"\S"))
+
+    # When they Tab into the empty box
+    person.focus()
+    # Then what is read out tells them how to find someone
+    expect(status).to_have_text("Type to see matches, or press the down arrow to see them all")
+
+    # When they type a name nobody has, then it says so; and a name someone has offers them
+    page.keyboard.type("zzq")
+    expect(status).to_have_text("No matches: check the spelling")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("okaf")
+    expect(status).to_have_text(re.compile(r"^1 result is available\. +Ben Okafor 1 of 1 is highlighted$"))
+    assert_accessible(page)
+    assert not page.js_errors
