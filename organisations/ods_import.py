@@ -81,6 +81,11 @@ class OdsOutcome:
     names: dict = field(default_factory=dict)  # ODS code -> name of what a dry run touched
 
     @property
+    def pcn_moves(self):
+        """The moves of practices the hub already held (a new practice's first PCN is no move)."""
+        return [move for move in self.moves if move[0].ods_code not in self.created]
+
+    @property
     def changed_only(self):
         """Updated, neither created nor closed."""
         return self.updated - self.closed - self.created

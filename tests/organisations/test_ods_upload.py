@@ -58,6 +58,8 @@ def test_the_pm_sees_what_the_months_files_would_do_then_imports_them(client_for
     assert 'id="new-trusts"' in page and "Harrogate" in page  # a new trust whose kind the PM chooses
     assert "GP practices that would move PCN" in page and "City View Medical Practice (B86002)" in page
     assert "Care homes that would follow their practice" in page and "Holbeck Grange" in page
+    moves = page.split("GP practices that would move PCN")[1].split("</table>")[0]
+    assert "Burley Park" not in moves, "a practice new to the hub gets its first PCN: no move"
     assert "epraccur.csv" in page and "GP practices (epraccur)" in page
     # Nothing is saved by the preview, and no run is recorded.
     assert Organisation.objects.count() == before
