@@ -11,9 +11,8 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
-from config.dates import uk_date, uk_datetime
-
 from actionplan.models import Rag
+from config.dates import uk_date, uk_datetime
 from discharge.models import DischargeFollowUp
 from discharge.states import State
 from tests.factories import (
