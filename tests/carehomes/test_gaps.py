@@ -126,3 +126,20 @@ def test_a_page_of_the_gap_list_says_what_the_whole_list_says_of_each_home():
     assert len(gaps) == len(everything)
     for start, stop in [(0, 2), (2, 5), (1, len(everything))]:
         assert described(gaps[start:stop]) == everything[start:stop], (start, stop)
+
+
+def test_the_keys_of_every_gap_are_read_without_counting_them():
+    """ "New gaps since last week's report" needs every gap's key, not the counts a page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carehomes.gaps import GapList
+
+    CareHomeFactory(name="Nobody House")
+    with CaptureQueriesContext(connection) as ctx:
+        keys = GapList().keys()
+    assert (
+        "no_lead",
+        *CareHome.objects.filter(name="Nobody House").values_list("pk", "pcn_id").get(),
+    ) in keys
+    assert not [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
