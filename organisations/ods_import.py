@@ -154,6 +154,7 @@ def ods_apply(reports, *, by=None, today=None) -> OdsOutcome:
     """Apply parsed reports to the organisations. Call inside a transaction (the service does)."""
     today = today or datetime.date.today()  # noqa: DTZ011 - the files' dates are calendar dates
     outcome = OdsOutcome(reports=reports)
+    reports = [*reports, *_icbs_named_in_sub_icb_reports(reports)]
     register = _Register(_all_codes(reports))
     by_kind = {}
     for report in reports:
@@ -174,6 +175,19 @@ def ods_apply(reports, *, by=None, today=None) -> OdsOutcome:
     return outcome
 
 
+def _icbs_named_in_sub_icb_reports(reports):
+    """ICBs worked out from eccg (`ods_files.icbs_named_in`), less those an ICB file gives."""
+    given = {row.ods_code for r in reports if r.kind == ods_files.ICBS for row in r.rows}
+    derived = []
+    for report in reports:
+        if report.kind == ods_files.SUB_ICBS:
+            icbs = ods_files.icbs_named_in(report)
+            icbs.rows = [row for row in icbs.rows if row.ods_code not in given]
+            given |= {row.ods_code for row in icbs.rows}
+            derived.append(icbs)
+    return derived
+
+
 def _apply_organisations(report, register, outcome, by):
     kind, sector = KIND_AND_SECTOR[report.kind]
     seen = {}
@@ -190,6 +204,8 @@ def _apply_organisations(report, register, outcome, by):
         seen[row.ods_code] = row.line
         parent = register.get(row.parent_code) if report.kind in PARENT_FROM_FILE else None
         organisation = register.get(row.ods_code)
+        if report.derived and organisation is not None:
+            continue  # an ICB named in eccg is created from it, never changed by it
         if organisation is None:
             if not row.is_active:
                 outcome.skipped += 1  # closed before the hub ever knew it

@@ -85,7 +85,7 @@ def _rule_conditions(today):
     }
 
 
-def _from_state(today, raw=False):
+def from_state(today, raw=False):
     """Whether the rules can be read from the kept per-home state: only for today, which is the
     day the state describes (a report "as of" an earlier day reads the raw tables), and unless
     `raw` asks for the raw tables (the drift tests compare the two)."""
@@ -97,6 +97,16 @@ def _has_lead(today):
         Q(state__lead_staff__isnull=False)
         & Q(state__lead_starts_on__lte=today)
         & (Q(state__lead_ends_on__isnull=True) | Q(state__lead_ends_on__gte=today))
+    )
+
+
+def lead_is_current(state, today):
+    """`_has_lead` for one state row already read (a page's homes): their lead leads today."""
+    return (
+        state.lead_staff_id is not None
+        and state.lead_starts_on is not None
+        and state.lead_starts_on <= today
+        and (state.lead_ends_on is None or state.lead_ends_on >= today)
     )
 
 
@@ -130,7 +140,7 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    if _from_state(today, raw):
+    if from_state(today, raw):
         refresh_expired(today)
         conditions = _state_conditions(today)
     else:
@@ -162,7 +172,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     hours = DecimalField(max_digits=6, decimal_places=1)
-    if _from_state(today, raw):
+    if from_state(today, raw):
         lead = _has_lead(today)
 
         def if_lead(expression, output_field=None):
@@ -199,7 +209,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
 def with_gaps(queryset=None, *, today=None):
     """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
     today = today or timezone.localdate()
-    if _from_state(today):
+    if from_state(today):
         return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
     homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
     return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)
@@ -227,9 +237,7 @@ def home_with_gap_facts(queryset):
     last = state.last_visited_on if state else None
     lead_id = state.lead_staff_id if state else None
     starts, ends = (state.lead_starts_on, state.lead_ends_on) if state else (None, None)
-    has_lead = (
-        lead_id is not None and starts is not None and starts <= today and (ends is None or ends >= today)
-    )
+    has_lead = state is not None and lead_is_current(state, today)
     started = home.outbreak_started_on
     home.gap_no_lead = lead_id is None or _after(starts, today) or _after(today, ends)
     home.gap_outbreak_not_visited = (
