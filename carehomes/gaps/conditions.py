@@ -6,7 +6,9 @@ the raw tables: uncorrelated sub-queries for many homes, correlated look-ups (`f
 home or a handful.
 """
 
+import operator
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db.models import (
     BooleanField,
@@ -160,6 +162,27 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
             Value(0),
         )
     )
+
+
+def with_any_gap(queryset=None, *, today: date | None = None, codes):
+    """The homes with a gap of any of these rules, annotated with those rules' flags only: the
+    gap list's one read of every home. The rules are ORed in the WHERE clause (no per-row count
+    of every rule, which a page of the list never shows)."""
+    today = today or timezone.localdate()
+    queryset = CareHome.objects.all() if queryset is None else queryset
+    if from_state(today):
+        refresh_expired(today)
+        conditions = _state_conditions(today)
+    else:
+        conditions = _rule_conditions(today)
+    chosen = [conditions[f"gap_{code}"] for code in codes]
+    flags = {
+        f"gap_{code}": Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for code, condition in zip(codes, chosen, strict=True)
+    }
+    return queryset.annotate(**flags).filter(reduce(operator.or_, chosen))
 
 
 def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=False):

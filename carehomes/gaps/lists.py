@@ -11,7 +11,14 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from carehomes.gaps.conditions import from_state, lead_is_current, with_gap_facts, with_gap_flags, with_gaps
+from carehomes.gaps.conditions import (
+    from_state,
+    lead_is_current,
+    with_any_gap,
+    with_gap_facts,
+    with_gap_flags,
+    with_gaps,
+)
 from carehomes.gaps.rules import (
     CARE_HOME_RULES,
     GAP_SOURCES,
@@ -178,7 +185,7 @@ class GapList:
         self._homes = {code: [] for code in self.home_codes}
         if self.home_codes:
             flags = [f"gap_{code}" for code in self.home_codes]
-            rows = with_gap_flags(homes, today=self.today).filter(gap_count__gt=0).order_by()
+            rows = with_any_gap(homes, today=self.today, codes=self.home_codes).order_by()
             for pk, name, pcn_id, *on in rows.values_list("pk", "name", "pcn_id", *flags):
                 for code, flag in zip(self.home_codes, on, strict=True):
                     if flag:

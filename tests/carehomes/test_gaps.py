@@ -184,7 +184,10 @@ def test_a_page_of_the_gap_list_says_what_the_whole_list_says_of_each_home():
     busy = CareHomeFactory(name="Busy House")
     AssignmentFactory(care_home=busy, staff=lead, hours_per_week=Decimal("4"), starts_on=today)
     AssignmentFactory(staff=lead, hours_per_week=Decimal("2"), role="support", starts_on=today)
-    VisitFactory(care_home=busy, visited_on=today - datetime.timedelta(days=40))
+    VisitFactory(care_home=busy, visited_on=today - datetime.timedelta(days=2))  # only over capacity
+    VisitFactory(
+        care_home=CareHomeFactory(name="Quiet House"), visited_on=today - datetime.timedelta(days=40)
+    )
     ended = CareHomeFactory(name="Ended House")
     AssignmentFactory(
         care_home=ended,
