@@ -82,6 +82,8 @@ TRUST_CODE = re.compile(r"^[RT][A-Z0-9]{2}$")
 SUB_ICB_CODE = re.compile(r"^\d{2}[A-Z0-9]$")
 ICB_CODE = re.compile(r"^Q[A-Z0-9]{2}$")
 PHARMACY_CODE = re.compile(r"^F[A-Z0-9]{4}$")
+# A sub-ICB location is named after its ICB: "NHS WEST YORKSHIRE ICB - 15F".
+SUB_ICB_NAME = re.compile(r"^(?P<icb>.+\bICB)\s+-\s+[A-Z0-9]+$", re.IGNORECASE)
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,8}$")
 
 
@@ -132,10 +134,11 @@ class OdsReport:
     problems: list = field(default_factory=list)
     skipped: int = 0  # cost centres that are not GP practices, commissioning hubs, reporting entities
     lines: int = 0
+    derived: bool = False  # rows worked out from another report (ICBs from eccg), not read from a file
 
     @property
     def label(self):
-        return KIND_LABELS[self.kind]
+        return KIND_LABELS[self.kind] + (" named in eccg" if self.derived else "")
 
 
 def decode(data: bytes) -> str:
@@ -354,3 +357,23 @@ PARSERS = {
     ICBS: _standard,
     PHARMACIES: _standard,
 }
+
+
+def icbs_named_in(report: OdsReport) -> OdsReport:
+    """The integrated care boards that a sub-ICB location report (eccg) names.
+
+    No report of the ODS export service is published for ICBs (see
+    tests/organisations/ods_files/README.md), but every open sub-ICB location in eccg gives its
+    ICB's code (column 4, "high-level health geography") and is named after it ("NHS WEST
+    YORKSHIRE ICB - 15F"): the ICB is that name without the location's code. Such an ICB is only
+    ever created from eccg, never renamed or closed by it; an ICB file given by hand says more.
+    """
+    icbs = OdsReport(name=f"{report.name} (ICBs)", kind=ICBS, sha256=report.sha256, derived=True)
+    seen = set()
+    for row in report.rows:
+        named = SUB_ICB_NAME.match(row.name)
+        if not row.is_active or not named or not ICB_CODE.match(row.parent_code) or row.parent_code in seen:
+            continue
+        seen.add(row.parent_code)
+        icbs.rows.append(OrganisationRow(line=row.line, ods_code=row.parent_code, name=named["icb"].strip()))
+    return icbs

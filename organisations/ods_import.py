@@ -78,6 +78,17 @@ class OdsOutcome:
     moves: list = field(default_factory=list)  # (practice, old PCN or None, new PCN or None)
     new_trusts: list = field(default_factory=list)
     realigned: list = field(default_factory=list)  # what the receivers of the moves changed
+    names: dict = field(default_factory=dict)  # ODS code -> name of what a dry run touched
+
+    @property
+    def pcn_moves(self):
+        """The moves of practices the hub already held (a new practice's first PCN is no move)."""
+        return [move for move in self.moves if move[0].ods_code not in self.created]
+
+    @property
+    def changed_only(self):
+        """Updated, neither created nor closed."""
+        return self.updated - self.closed - self.created
 
     @property
     def rows(self):
@@ -87,7 +98,7 @@ class OdsOutcome:
         return {
             "rows": self.rows,
             "created": len(self.created),
-            "updated": len(self.updated - self.closed - self.created),
+            "updated": len(self.changed_only),
             "closed": len(self.closed),
             "skipped": self.skipped,
             "errors": len(self.problems),
@@ -154,6 +165,7 @@ def ods_apply(reports, *, by=None, today=None) -> OdsOutcome:
     """Apply parsed reports to the organisations. Call inside a transaction (the service does)."""
     today = today or datetime.date.today()  # noqa: DTZ011 - the files' dates are calendar dates
     outcome = OdsOutcome(reports=reports)
+    reports = [*reports, *_icbs_named_in_sub_icb_reports(reports)]
     register = _Register(_all_codes(reports))
     by_kind = {}
     for report in reports:
@@ -174,6 +186,19 @@ def ods_apply(reports, *, by=None, today=None) -> OdsOutcome:
     return outcome
 
 
+def _icbs_named_in_sub_icb_reports(reports):
+    """ICBs worked out from eccg (`ods_files.icbs_named_in`), less those an ICB file gives."""
+    given = {row.ods_code for r in reports if r.kind == ods_files.ICBS for row in r.rows}
+    derived = []
+    for report in reports:
+        if report.kind == ods_files.SUB_ICBS:
+            icbs = ods_files.icbs_named_in(report)
+            icbs.rows = [row for row in icbs.rows if row.ods_code not in given]
+            given |= {row.ods_code for row in icbs.rows}
+            derived.append(icbs)
+    return derived
+
+
 def _apply_organisations(report, register, outcome, by):
     kind, sector = KIND_AND_SECTOR[report.kind]
     seen = {}
@@ -190,6 +215,8 @@ def _apply_organisations(report, register, outcome, by):
         seen[row.ods_code] = row.line
         parent = register.get(row.parent_code) if report.kind in PARENT_FROM_FILE else None
         organisation = register.get(row.ods_code)
+        if report.derived and organisation is not None:
+            continue  # an ICB named in eccg is created from it, never changed by it
         if organisation is None:
             if not row.is_active:
                 outcome.skipped += 1  # closed before the hub ever knew it

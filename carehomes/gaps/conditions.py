@@ -6,7 +6,9 @@ the raw tables: uncorrelated sub-queries for many homes, correlated look-ups (`f
 home or a handful.
 """
 
+import operator
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db.models import (
     BooleanField,
@@ -85,7 +87,7 @@ def _rule_conditions(today):
     }
 
 
-def _from_state(today, raw=False):
+def from_state(today, raw=False):
     """Whether the rules can be read from the kept per-home state: only for today, which is the
     day the state describes (a report "as of" an earlier day reads the raw tables), and unless
     `raw` asks for the raw tables (the drift tests compare the two)."""
@@ -97,6 +99,16 @@ def _has_lead(today):
         Q(state__lead_staff__isnull=False)
         & Q(state__lead_starts_on__lte=today)
         & (Q(state__lead_ends_on__isnull=True) | Q(state__lead_ends_on__gte=today))
+    )
+
+
+def lead_is_current(state, today):
+    """`_has_lead` for one state row already read (a page's homes): their lead leads today."""
+    return (
+        state.lead_staff_id is not None
+        and state.lead_starts_on is not None
+        and state.lead_starts_on <= today
+        and (state.lead_ends_on is None or state.lead_ends_on >= today)
     )
 
 
@@ -130,7 +142,7 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    if _from_state(today, raw):
+    if from_state(today, raw):
         refresh_expired(today)
         conditions = _state_conditions(today)
     else:
@@ -152,6 +164,27 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     )
 
 
+def with_any_gap(queryset=None, *, today: date | None = None, codes):
+    """The homes with a gap of any of these rules, annotated with those rules' flags only: the
+    gap list's one read of every home. The rules are ORed in the WHERE clause (no per-row count
+    of every rule, which a page of the list never shows)."""
+    today = today or timezone.localdate()
+    queryset = CareHome.objects.all() if queryset is None else queryset
+    if from_state(today):
+        refresh_expired(today)
+        conditions = _state_conditions(today)
+    else:
+        conditions = _rule_conditions(today)
+    chosen = [conditions[f"gap_{code}"] for code in codes]
+    flags = {
+        f"gap_{code}": Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for code, condition in zip(codes, chosen, strict=True)
+    }
+    return queryset.annotate(**flags).filter(reduce(operator.or_, chosen))
+
+
 def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=False):
     """`with_gap_flags`, plus what the reasons and lists show about each home.
 
@@ -162,7 +195,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     hours = DecimalField(max_digits=6, decimal_places=1)
-    if _from_state(today, raw):
+    if from_state(today, raw):
         lead = _has_lead(today)
 
         def if_lead(expression, output_field=None):
@@ -199,7 +232,57 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
 def with_gaps(queryset=None, *, today=None):
     """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
     today = today or timezone.localdate()
-    if _from_state(today):
+    if from_state(today):
         return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
     homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
     return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)
+
+
+def _after(day, other):
+    """`day > other` as SQL decides it inside a CASE: an unknown (NULL) date is never after."""
+    return day is not None and other is not None and day > other
+
+
+def home_with_gap_facts(queryset):
+    """The one home of `queryset` with the attributes `with_gap_facts` annotates, decided in Python
+    from its kept state for today (read in the same query by a join).
+
+    For a page that shows one home: the same rules as `_state_conditions` and the same
+    comparisons (a missing date or state row counts as SQL's NULL does), without compiling a
+    dozen annotations per request. The property test of tests/carehomes/test_state.py holds the two
+    equal after any sequence of the services, today and on later days.
+    Raises the model's DoesNotExist when the queryset holds no home.
+    """
+    today = timezone.localdate()
+    refresh_expired(today)
+    home = queryset.select_related("state__lead_staff").get()
+    state = getattr(home, "state", None)
+    last = state.last_visited_on if state else None
+    lead_id = state.lead_staff_id if state else None
+    starts, ends = (state.lead_starts_on, state.lead_ends_on) if state else (None, None)
+    has_lead = state is not None and lead_is_current(state, today)
+    started = home.outbreak_started_on
+    home.gap_no_lead = lead_id is None or _after(starts, today) or _after(today, ends)
+    home.gap_outbreak_not_visited = (
+        home.outbreak_status != CareHome.Outbreak.NONE
+        and started is not None
+        and started <= today
+        and (last is None or _after(started, last))
+    )
+    home.gap_no_recent_visit = last is None or _after(today - timedelta(days=no_visit_days()), last)
+    home.gap_lead_over_capacity = has_lead and _after(state.lead_assigned_hours, state.lead_available_hours)
+    home.gap_count = sum(
+        (
+            home.gap_no_lead,
+            home.gap_outbreak_not_visited,
+            home.gap_no_recent_visit,
+            home.gap_lead_over_capacity,
+        )
+    )
+    home.lead_staff_id = lead_id if has_lead else None
+    home.lead_name = state.lead_staff.name if has_lead and state.lead_staff else None
+    home.lead_organisation_id = state.lead_organisation_id if has_lead else None
+    home.lead_available_hours = state.lead_available_hours if has_lead else None
+    home.lead_assigned_hours = state.lead_assigned_hours if has_lead else None
+    home.last_visited_on = last
+    return home

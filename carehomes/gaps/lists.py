@@ -7,11 +7,19 @@ after another; counting every rule says which rules a page falls in, and only th
 """
 
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from carehomes.gaps.conditions import with_gap_facts, with_gap_flags, with_gaps
+from carehomes.gaps.conditions import (
+    from_state,
+    lead_is_current,
+    with_any_gap,
+    with_gap_facts,
+    with_gap_flags,
+    with_gaps,
+)
 from carehomes.gaps.rules import (
     CARE_HOME_RULES,
     GAP_SOURCES,
@@ -25,7 +33,7 @@ from carehomes.gaps.rules import (
     no_visit_days,
     rule_order,
 )
-from carehomes.models import CareHome
+from carehomes.models import CareHome, CareHomeState
 from config.dates import uk_date
 from config.presenters import hours as hours_text
 from organisations.models import Organisation
@@ -40,6 +48,18 @@ def _days(since, today):
 def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
     """The gaps of one home annotated by `with_gap_facts`, worst first, each with its reason."""
     today = today or timezone.localdate()
+    gaps = [
+        home_gap(rule.code, home, today=today)
+        for rule in CARE_HOME_RULES
+        if getattr(home, f"gap_{rule.code}")
+    ]
+    return sorted(gaps, key=lambda g: g.sort_key)
+
+
+def home_gap(code, home, *, today) -> Gap:
+    """One care-home rule's gap for a home that has it, with its reason. `home` carries the facts
+    `with_gap_facts` annotates (name, outbreak_started_on, last_visited_on, lead_name,
+    lead_assigned_hours, lead_available_hours, lead_organisation_id), however they were read."""
     common = {
         "care_home_id": home.pk,
         "care_home_name": home.name,
@@ -47,23 +67,20 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         "locality": home.locality,
         "organisation_ids": [i for i in (home.lead_organisation_id, home.pcn_id) if i],
     }
-    gaps = []
-    if home.gap_no_lead:
-        gaps.append(Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common))
-    if home.gap_outbreak_not_visited:
+    if code == NO_LEAD.code:
+        return Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common)
+    if code == OUTBREAK_NOT_VISITED.code:
         started = home.outbreak_started_on
         days = _days(started, today)
         when = (
             "today" if started == today else f"{uk_date(started)} ({days} day{'s' if days != 1 else ''} ago)"
         )
-        gaps.append(
-            Gap(
-                OUTBREAK_NOT_VISITED,
-                f"{home.name} has had an outbreak since {when} and no visit since it began.",
-                **common,
-            )
+        return Gap(
+            OUTBREAK_NOT_VISITED,
+            f"{home.name} has had an outbreak since {when} and no visit since it began.",
+            **common,
         )
-    if home.gap_no_recent_visit:
+    if code == NO_RECENT_VISIT.code:
         if home.last_visited_on is None:
             reason = f"{home.name} has never had a recorded visit."
         else:
@@ -71,17 +88,13 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
                 f"{home.name} was last visited {_days(home.last_visited_on, today)} days ago "
                 f"({uk_date(home.last_visited_on)}); the rule is a visit at least every {no_visit_days()} days."
             )
-        gaps.append(Gap(NO_RECENT_VISIT, reason, **common))
-    if home.gap_lead_over_capacity:
-        gaps.append(
-            Gap(
-                LEAD_OVER_CAPACITY,
-                f"{home.lead_name}, the lead for {home.name}, is assigned {hours_text(home.lead_assigned_hours)} "
-                f"hours a week but has {hours_text(home.lead_available_hours)} available.",
-                **common,
-            )
-        )
-    return sorted(gaps, key=lambda g: g.sort_key)
+        return Gap(NO_RECENT_VISIT, reason, **common)
+    return Gap(
+        LEAD_OVER_CAPACITY,
+        f"{home.lead_name}, the lead for {home.name}, is assigned {hours_text(home.lead_assigned_hours)} "
+        f"hours a week but has {hours_text(home.lead_available_hours)} available.",
+        **common,
+    )
 
 
 def pcns_with_gaps(queryset=None, *, raw=False):
@@ -167,34 +180,46 @@ class GapList:
         self.today = today or timezone.localdate()
         self.wanted = set(rules or RULES) & set(RULES)
         self._collected = {}
-        counts = {}
         self.home_codes = [code for code in (r.code for r in CARE_HOME_RULES) if code in self.wanted]
-        # rule code -> [(name, pk, pcn_id)] of the homes with that gap, by name as Python orders it
-        self._homes = {code: [] for code in self.home_codes}
+
+    # Read when first needed: `keys()` alone (a report's "new since last week") never counts the
+    # sources' gaps, a page does.
+    @cached_property
+    def _homes(self):
+        """rule code -> [(name, pk, pcn_id)] of the homes with that gap, by name as Python orders it."""
+        found = {code: [] for code in self.home_codes}
         if self.home_codes:
             flags = [f"gap_{code}" for code in self.home_codes]
-            rows = with_gap_flags(homes, today=self.today).filter(gap_count__gt=0).order_by()
+            rows = with_any_gap(self.homes, today=self.today, codes=self.home_codes).order_by()
             for pk, name, pcn_id, *on in rows.values_list("pk", "name", "pcn_id", *flags):
                 for code, flag in zip(self.home_codes, on, strict=True):
                     if flag:
-                        self._homes[code].append((name, pk, pcn_id))
-            for code, found in self._homes.items():
-                found.sort()
-                counts[code] = len(found)
-        self._pcns = []
+                        found[code].append((name, pk, pcn_id))
+            for rows_of_rule in found.values():
+                rows_of_rule.sort()
+        return found
+
+    @cached_property
+    def _pcns(self):
+        if PCN_NO_HOURS.code not in self.wanted:
+            return []
+        return sorted(pcns_with_gaps(self.pcns).values_list("name", "pk", "locality", "home_count"))
+
+    @cached_property
+    def counts(self):
+        """{rule code: number of gaps}, worst rule first, rules with none left out."""
+        counts = {code: len(found) for code, found in self._homes.items()}
         if PCN_NO_HOURS.code in self.wanted:
-            listed = pcns_with_gaps(pcns).values_list("name", "pk", "locality", "home_count")
-            self._pcns = sorted(listed)
             counts[PCN_NO_HOURS.code] = len(self._pcns)
         for source in self._sources():
             if source.count is not None:
-                found = source.count(homes=homes, today=self.today)
+                found = source.count(homes=self.homes, today=self.today)
             else:
                 found = {}
                 for gap in self._collect(source):
                     found[gap.rule.code] = found.get(gap.rule.code, 0) + 1
             counts.update({code: found.get(code, 0) for code in self._codes(source)})
-        self.counts = {code: counts[code] for code in sorted(counts, key=rule_order) if counts[code]}
+        return {code: counts[code] for code in sorted(counts, key=rule_order) if counts[code]}
 
     def _sources(self):
         return [source for source in GAP_SOURCES if self._codes(source)]
@@ -234,7 +259,7 @@ class GapList:
             if code in self._homes:
                 for _, pk, _ in self._homes[code][offset:end]:
                     home = facts[pk]
-                    gap = next(g for g in gaps_for_home(home, today=self.today) if g.rule.code == code)
+                    gap = home_gap(code, home, today=self.today)
                     gap.pcn_name = home.pcn.name if home.pcn else ""
                     gaps.append(gap)
             elif code == PCN_NO_HOURS.code:
@@ -250,7 +275,21 @@ class GapList:
             return {}
         # With no home on the page, a query that finds none (so the count does not vary).
         chosen = CareHome.objects.filter(Q(pk__in=pks) if pks else Q(pk__isnull=True))
-        return {home.pk: home for home in with_gap_facts(chosen, today=self.today).select_related("pcn")}
+        if not from_state(self.today):
+            return {home.pk: home for home in with_gap_facts(chosen, today=self.today).select_related("pcn")}
+        # Today's facts are the kept state's own columns: a plain join, no rule re-decided (the
+        # list query said which homes have which gap), the lead's only while they lead today.
+        homes = {}
+        for home in chosen.select_related("pcn", "state", "state__lead_staff"):
+            state = getattr(home, "state", None) or CareHomeState(care_home_id=home.pk)
+            leads = lead_is_current(state, self.today)
+            home.last_visited_on = state.last_visited_on
+            home.lead_name = state.lead_staff.name if leads and state.lead_staff else None
+            home.lead_organisation_id = state.lead_organisation_id if leads else None
+            home.lead_assigned_hours = state.lead_assigned_hours if leads else None
+            home.lead_available_hours = state.lead_available_hours if leads else None
+            homes[home.pk] = home
+        return homes
 
     def _source_slice(self, code, offset, limit):
         source = next(s for s in self._sources() if code in self._codes(s))

@@ -42,7 +42,7 @@ WHERE k.staff_count > 0 OR k.assignment_count > 0
 
 
 def sign_in_cpu_ms():
-    """CPU time of one password check with the production hasher (Argon2id, docs/adr/0008)."""
+    """CPU time of one password check with the production hasher (Argon2id, docs/adr/0007)."""
     from django.contrib.auth.hashers import check_password, make_password
 
     with override_settings(PASSWORD_HASHERS=settings.ARGON2_PASSWORD_HASHERS):

@@ -47,6 +47,43 @@ def test_sub_icb_locations_are_kept_and_commissioning_hubs_and_reporting_entitie
     assert ImportRun.objects.get().skipped == 3
 
 
+def test_the_icb_of_each_sub_icb_location_comes_from_eccg_itself():
+    """No ODS report is published for ICBs: eccg gives each sub-ICB location's ICB code and name."""
+    run_command("eccg.csv")
+
+    west_yorkshire = org("QWO")
+    assert west_yorkshire.name == "NHS West Yorkshire ICB"
+    assert west_yorkshire.kind == Organisation.Kind.COMMISSIONER
+    assert west_yorkshire.sector == "commissioner"
+    assert org("15F").parent == west_yorkshire
+    assert org("36J").parent == west_yorkshire
+    # Only open sub-ICB locations name an ICB: not the reporting entity's QKK, nor a closed CCG's.
+    assert not Organisation.objects.filter(ods_code="QKK").exists()
+    assert ImportRun.objects.get().created == 3
+
+    run_command("eccg.csv")
+    assert (ImportRun.objects.order_by("-pk").first().created, Organisation.history.count()) == (0, 3)
+
+
+def test_an_icb_the_hub_holds_keeps_its_name():
+    held = OrganisationFactory(
+        ods_code="QWO", name="West Yorkshire Health and Care Partnership", kind=Organisation.Kind.COMMISSIONER
+    )
+
+    run_command("eccg.csv")
+
+    held.refresh_from_db()
+    assert held.name == "West Yorkshire Health and Care Partnership"
+    assert org("15F").parent == held
+
+
+def test_an_icb_file_given_by_hand_names_the_icb():
+    call_command(
+        "import_ods", str(VERBATIM.parent / "eicb.csv"), str(VERBATIM / "eccg.csv"), stdout=io.StringIO()
+    )
+    assert org("QWO").name == "NHS West Yorkshire Integrated Care Board"
+
+
 def test_a_ccg_the_hub_held_is_closed_by_the_published_close_date():
     leeds_north = OrganisationFactory(
         ods_code="02V", name="NHS Leeds North CCG", kind=Organisation.Kind.COMMISSIONER

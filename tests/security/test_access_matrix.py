@@ -125,6 +125,7 @@ ACCESS = {
     # Workstreams: everyone reads; SLT and PM run them.
     "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),
     "workstreams:create": Rule(get=LEADERSHIP),
+    "workstreams:lead_lookup": Rule(get=LEADERSHIP, post=NOBODY),
     "workstreams:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP, kwargs=pk("workstream")),
     "workstreams:edit": Rule(get=LEADERSHIP, kwargs=pk("workstream")),
     "workstreams:note_add": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("workstream")),
@@ -157,6 +158,8 @@ ACCESS = {
     "imports:list": Rule(get=PM),
     "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
     "imports:trust_kind": Rule(get=PM, kwargs=pk("new_trust")),
+    "imports:ods_upload": Rule(get=PM),
+    "imports:ods_upload_confirm": Rule(get=NOBODY, post=PM),
     # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
     # update to an action their own organisation owns.
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),
