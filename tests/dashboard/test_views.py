@@ -205,6 +205,11 @@ def test_past_a_citys_size_the_filters_take_a_typed_name(client_for, pm_user, mo
     assert total(page("?pcn=PCN+Leeds+North")) == "4"
     # And a name nobody has leaves the list whole (a stale link is not refused)
     assert total(page("?organisation=Nowhere+Trust")) == "12"
+    # And a locality (its name is its value) typed in any case filters as the select does
+    typed = page("?locality=leeds+north")
+    assert 'value="Leeds North"' in typed
+    monkeypatch.setattr("config.choices.LONG_LIST", 150)
+    assert total(typed) == total(page("?locality=Leeds+North")) != "12"
 
 
 def test_filters_past_a_citys_size_cost_the_same_queries_at_two_sizes(client_for, pm_user, monkeypatch):
