@@ -5,7 +5,7 @@
 #   make lint   ruff check, ruff format --check, and no ORM in views (scripts/lint_orm_in_views.py)
 #   make bench  the national-scale benchmark (PostgreSQL, DATABASE_URL)
 #   make backup / make restore [FILE=backups/hub-....dump]   pg_dump / pg_restore of DATABASE_URL
-#   make loadtest   locust against a running server on 127.0.0.1:$(PORT)
+#   make loadtest   serve the hub with gunicorn on PostgreSQL, load it with locust, figures to a file
 #   make audit  pip-audit of the installed packages and bandit (high severity) of our code
 #
 # Needs only python3 (3.11) and npm on the machine; everything else goes into .venv/ and node_modules/.
@@ -44,7 +44,7 @@ help:
 	@echo "make bench     national-scale benchmark (DATABASE_URL, default $(BENCH_DATABASE_URL))"
 	@echo "make backup    pg_dump -Fc of DATABASE_URL into $(BACKUP_DIR)/"
 	@echo "make restore   pg_restore FILE (default: the newest backup) into DATABASE_URL"
-	@echo "make loadtest  locust, 50 users for 2 minutes, against http://127.0.0.1:$(PORT)"
+	@echo "make loadtest  gunicorn on PostgreSQL + locust, 50 users for 2 minutes; figures in loadtest-results.json"
 	@echo "make audit     pip-audit (installed packages) and bandit (high severity)"
 
 # ---------------------------------------------------------------------------------------------
@@ -122,12 +122,14 @@ restore:
 	@echo "Restoring $(FILE) into DATABASE_URL (existing objects are dropped first)"
 	pg_restore --clean --if-exists --no-owner -d "$$DATABASE_URL" "$(FILE)"
 
-# Needs a server already running on 127.0.0.1:$(PORT) (for example `make run` in another terminal).
-# Figures go to loadtest-results.json (LOADTEST_RESULTS=...); LOAD_PROFILE=national LOADTEST_TIME=5m
-# for the national mix (70% reading, 30% logging visits) against a server on the national data set.
-LOADTEST_TIME ?= 2m
+# One command: tests/load/run.py makes the load-test database ready (LOADTEST_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/hub_loadtest with the demo city), serves the hub with gunicorn
+# (config/gunicorn.conf.py, DEBUG off) on 127.0.0.1:$(PORT), runs locust (50 users, 2 minutes),
+# stops the server and writes the figures, CPU per request and load average to
+# loadtest-results.json. LOAD_PROFILE=national: 70% reading, 30% writing for 5 minutes against a
+# national data set (default hub_bench, which `make bench` builds), loadtest-national-results.json.
 loadtest: install-python
-	$(PY) -m locust -f tests/load/locustfile.py --headless -u 50 -r 10 -t $(LOADTEST_TIME) --host http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) tests/load/run.py
 
 # pip-audit checks the packages installed in .venv (not the hub itself, which is not on PyPI)
 # and fails on a known vulnerability. Packages it could not look up (no access to PyPI's

@@ -49,12 +49,14 @@ class NamedChoiceField(forms.CharField):
         # An id past what a database integer holds is no choice (and no query error).
         if value is not None and not (isinstance(value, int) and not -(2**63) < value < 2**63):
             named |= Q(**{self.value_field: value})
-        found = (
-            self.rows.filter(named)
-            .order_by(self.value_field)
-            .values_list(self.value_field, self.label_field)[:1]
-        )
+        # A choice whose value is its label (a locality) is read as one column: asking for the
+        # same field twice makes Django name the second "<field>1", which it then refuses.
+        same = self.value_field == self.label_field
+        columns = (self.value_field,) if same else (self.value_field, self.label_field)
+        found = self.rows.filter(named).order_by(self.value_field).values_list(*columns)[:1]
         found = next(iter(found), None)
+        if found is not None and same:
+            found = (found[0], found[0])
         if found is not None:
             self.by_value[str(found[0])] = str(found[1])
             return str(found[0]), str(found[1])

@@ -1,4 +1,4 @@
-"""The hub's password hasher: Argon2id at the cost OWASP recommends (see docs/adr/0008).
+"""The hub's password hasher: Argon2id at the cost OWASP recommends (see docs/adr/0007).
 
 Django's own `Argon2PasswordHasher` defaults to 100 MiB and 8 lanes, about a fifth of a second
 of CPU per sign-in on this project's two cores; 50 people signing in at once would queue for

@@ -1,5 +1,7 @@
 """The Jinja2 environment: NHS.UK frontend macros, Django's helpers and the hub's filters."""
 
+import re
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.forms import BaseForm
@@ -7,10 +9,19 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, pass_context
+from markupsafe import Markup
 
 from config import presenters
 from config.component_cache import CSRF_SLOT, remembered
 from config.date_input import parts_of
+
+_LINE_INDENT = re.compile(r"\n[ \t]+")
+
+
+def tight(html):
+    """Component HTML without the indentation at the start of its lines (a long list of checkboxes
+    was half spaces). Only for components holding no <textarea> or <pre>, where spaces show."""
+    return Markup(_LINE_INDENT.sub("\n", str(html)))  # noqa: S704 - the HTML was already escaped: only spaces go
 
 
 def url(name, *args, **kwargs):
@@ -69,4 +80,5 @@ def environment(**options):
         }
     )
     env.filters.update(presenters.FILTERS)
+    env.filters["tight"] = tight
     return env

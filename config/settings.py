@@ -130,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id at OWASP's cost (config/hashers.py, docs/adr/0008); PBKDF2 stays listed so a password
+# Argon2id at OWASP's cost (config/hashers.py, docs/adr/0007); PBKDF2 stays listed so a password
 # hashed before the switch still signs in, and is re-hashed with Argon2id when it does.
 ARGON2_PASSWORD_HASHERS = [
     "config.hashers.HubArgon2PasswordHasher",

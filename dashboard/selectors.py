@@ -79,9 +79,11 @@ def filtered_pcns(filters: Filters):
 
 
 def _gap_scope(filters: Filters, today):
-    """The homes, PCNs and rules the filters choose, as the gap lists take them."""
+    """The homes, PCNs and rules the filters choose, as the gap lists take them. Every home is
+    None, not a queryset of them all: a rule then reads its own index instead of checking each
+    home it finds against the whole care-home table."""
     return {
-        "homes": filtered_homes(filters, today=today),
+        "homes": filtered_homes(filters, today=today) if filters.narrows_homes else None,
         "pcns": filtered_pcns(filters),
         "today": today,
         "rules": [filters.rule] if filters.rule in gap_rules.RULES else None,

@@ -15,6 +15,7 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
@@ -172,35 +173,48 @@ def discharge_gaps(*, homes=None, today):
 # Paged at the source (`carehomes.gaps.GapList`): a page of the gap list builds only its gaps. -----
 
 
-def _home_keys(homes, today):
-    """{rule code: [(name, pk, pcn_id), ...]} of the homes with a home gap, in the list's order (by
-    name as Python orders it, then id): two index reads of three columns, no gap built."""
+def _open_homes(homes, today):
     since, until = _window(today)
-    open_homes = CareHome.objects.filter(pk__in=_recent_open(homes, since, until).values("care_home_id"))
-    return {
-        NOT_FOLLOWED_UP.code: sorted(open_homes.values_list("name", "pk", "pcn_id")),
-        NO_SUPPLYING_PHARMACY.code: sorted(_without_pharmacy(homes).values_list("name", "pk", "pcn_id")),
-    }
+    return CareHome.objects.filter(pk__in=_recent_open(homes, since, until).values("care_home_id"))
+
+
+def _home_gap_homes(code, homes, today):
+    """The homes with this rule's gap (a queryset, unordered)."""
+    return _open_homes(homes, today) if code == NOT_FOLLOWED_UP.code else _without_pharmacy(homes)
 
 
 def discharge_gap_counts(*, homes=None, today):
-    counts = {code: len(rows) for code, rows in _home_keys(homes, today).items()}
-    counts[TRUST_DROP_OFF.code] = len(_drop_offs(_window(today)[1], today))
-    return counts
+    """How many gaps of each rule: counted in the database, no home's name read (a page of the
+    gap list needs only the counts and its own slice)."""
+    since, until = _window(today)
+    open_homes = _recent_open(homes, since, until).order_by().values("care_home_id").distinct()
+    return {
+        NOT_FOLLOWED_UP.code: open_homes.count(),
+        NO_SUPPLYING_PHARMACY.code: _without_pharmacy(homes).count(),
+        TRUST_DROP_OFF.code: len(_drop_offs(until, today)),
+    }
 
 
 def discharge_gap_page(*, code, homes=None, today, offset, limit):
+    """A rule's gaps [offset:offset+limit], in the list's order: by name as Python orders strings
+    (by code point, which the "C" collation gives), then id; the slice is chosen in the database."""
     since, until = _window(today)
     if code == TRUST_DROP_OFF.code:
         return sorted(_drop_offs(until, today), key=lambda g: g.subject)[offset : offset + limit]
-    chosen = [pk for _, pk, _ in _home_keys(homes, today)[code][offset : offset + limit]]
+    ordered = _home_gap_homes(code, homes, today).order_by(Collate("name", "C"), "pk")
+    chosen = list(ordered.values_list("pk", flat=True)[offset : offset + limit])
     if code == NOT_FOLLOWED_UP.code:
         return _not_followed_up(homes, since, until, today, only=chosen)
     return _no_supplying_pharmacy(homes, only=chosen)
 
 
 def discharge_gap_keys(*, homes=None, today):
-    found = {(code, pk, pcn_id) for code, rows in _home_keys(homes, today).items() for _, pk, pcn_id in rows}
+    """(rule, care_home_id, pcn_id) of every discharge gap: ids only, unsorted."""
+    found = {
+        (code, pk, pcn_id)
+        for code in (NOT_FOLLOWED_UP.code, NO_SUPPLYING_PHARMACY.code)
+        for pk, pcn_id in _home_gap_homes(code, homes, today).order_by().values_list("pk", "pcn_id")
+    }
     return found | {(TRUST_DROP_OFF.code, None, None) for _ in _drop_offs(_window(today)[1], today)}
 
 

@@ -7,6 +7,7 @@ from config.date_input import NhsDateField
 from config.form_messages import require_messages
 from config.forms import AutocompleteSelect
 from config.patient_data import validate_no_patient_data
+from organisations import ods_files
 from organisations.models import Membership, Organisation, StaffMember, Team
 
 
@@ -171,3 +172,60 @@ class PharmacyField(forms.CharField):
         if found is None:
             raise forms.ValidationError(f"No community pharmacy has the ODS code or name “{text}”.")
         return found
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: each checked as a FileField checks one; a list comes back."""
+
+    def clean(self, data, initial=None):
+        files = [d for d in data if d] if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            super().clean(None, initial)  # required: "Choose the ODS files to upload."
+            return []
+        return [super(MultipleFileField, self).clean(d, initial) for d in files]
+
+
+class OdsUploadForm(forms.Form):
+    """A month's ODS files: CSV reports, a zip of them, or NHS Digital's ePCN.xlsx (or ePCN.zip)."""
+
+    MAX_FILES = 12
+    MAX_TOTAL_BYTES = ods_files.MAX_BYTES
+
+    file = MultipleFileField(
+        label="The month's ODS files",
+        help_text=(
+            "The CSV reports as published (epraccur, epcn, epcncorepartnerdetails, etr, eccg, edispensary), "
+            "a zip of them, or the ePCN.xlsx workbook. Choose several at once if you have them. "
+            "Up to 12 files, 50 MB in all."
+        ),
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".csv,.zip,.xlsx"}),
+        error_messages={"empty": "The file is empty."},
+    )
+
+    def clean_file(self):
+        uploads = self.cleaned_data["file"]
+        if len(uploads) > self.MAX_FILES:
+            raise forms.ValidationError(f"Choose at most {self.MAX_FILES} files at once.")
+        total = sum(upload.size for upload in uploads)
+        if total > self.MAX_TOTAL_BYTES:
+            raise forms.ValidationError(
+                f"The files come to {total / 1024 / 1024:.0f} MB; the most the hub takes at once is "
+                f"{self.MAX_TOTAL_BYTES // 1024 // 1024} MB."
+            )
+        for upload in uploads:
+            if not upload.size:
+                raise forms.ValidationError(f"{upload.name} is empty.")
+        return uploads
+
+
+class OdsConfirmForm(forms.Form):
+    skip_bad_rows = forms.BooleanField(
+        label="Leave out the rows with errors and import the rest", required=False
+    )
+
+
+require_messages(OdsUploadForm, {"file": "Choose the ODS files to upload."})

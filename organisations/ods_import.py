@@ -78,6 +78,17 @@ class OdsOutcome:
     moves: list = field(default_factory=list)  # (practice, old PCN or None, new PCN or None)
     new_trusts: list = field(default_factory=list)
     realigned: list = field(default_factory=list)  # what the receivers of the moves changed
+    names: dict = field(default_factory=dict)  # ODS code -> name of what a dry run touched
+
+    @property
+    def pcn_moves(self):
+        """The moves of practices the hub already held (a new practice's first PCN is no move)."""
+        return [move for move in self.moves if move[0].ods_code not in self.created]
+
+    @property
+    def changed_only(self):
+        """Updated, neither created nor closed."""
+        return self.updated - self.closed - self.created
 
     @property
     def rows(self):
@@ -87,7 +98,7 @@ class OdsOutcome:
         return {
             "rows": self.rows,
             "created": len(self.created),
-            "updated": len(self.updated - self.closed - self.created),
+            "updated": len(self.changed_only),
             "closed": len(self.closed),
             "skipped": self.skipped,
             "errors": len(self.problems),

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from config.readers import in_batches
 from organisations.access import PROJECT_MANAGER
 from organisations.models import ImportRun, Membership, Organisation, StaffMember, Team
 
@@ -80,3 +81,11 @@ def project_managers():
         .order_by("name")
         .distinct()
     )
+
+
+def organisation_names(codes) -> dict:
+    """{ODS code: name} for these codes, in a few queries whatever their number."""
+    names = {}
+    for chunk in in_batches(sorted(codes)):
+        names.update(Organisation.objects.filter(ods_code__in=chunk).values_list("ods_code", "name"))
+    return names

@@ -15,7 +15,7 @@ from config.history import save_checked
 from config.mail import absolute_url, email_queue
 from config.patient_data import patient_data_problem
 from config.security import end_sessions
-from organisations import ods_files, ods_reports
+from organisations import ods_files, ods_reports, selectors
 from organisations.access import PROJECT_MANAGER, SLT, leadership_announced, require
 from organisations.models import (
     EngagementNote,
@@ -248,13 +248,17 @@ class _DryRun(Exception):
         self.outcome = outcome
 
 
-def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[OdsOutcome, ImportRun | None]:
+def ods_import(
+    *, by, files, via=ImportRun.Via.COMMAND, dry_run=False, skip_bad_rows=True
+) -> tuple[OdsOutcome, ImportRun | None]:
     """Import ODS reports (a list of (file name, bytes)) in one transaction, and record the run.
 
-    Row problems are reported and those rows left out; a file that cannot be read, or whose
-    layout has changed, imports nothing at all (OdsFileError) and is recorded as a failed run.
-    A dry run applies everything, reports it, and rolls it all back: nothing saved, nothing
-    recorded. `by` is None for the command and the monthly task.
+    Row problems are reported and those rows left out; with `skip_bad_rows=False` (an upload the
+    person has not agreed to import without its bad rows) a run with any row problem is rolled
+    back whole and not recorded, like a dry run. A file that cannot be read, or whose layout has
+    changed, imports nothing at all (OdsFileError) and is recorded as a failed run. A dry run
+    applies everything, reports it (with the names of what it touched, `outcome.names`), and rolls
+    it all back: nothing saved, nothing recorded. `by` is None for the command and the monthly task.
     """
     if by is not None:
         require(by, Permission.IMPORT_ODS)
@@ -270,7 +274,8 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
             reports += read
         with transaction.atomic():
             outcome = ods_apply(reports, by=by)
-            if dry_run:
+            if dry_run or (outcome.problems and not skip_bad_rows):
+                outcome.names = selectors.organisation_names(outcome.created | outcome.updated)
                 raise _DryRun(outcome)
             summary = outcome.summary()
             run = import_run_record(
@@ -287,7 +292,7 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
     except _DryRun as dry:
         return dry.outcome, None
     except ods_files.OdsFileError as error:
-        if not dry_run:
+        if not dry_run and via != ImportRun.Via.UPLOAD:  # a refused upload is shown, not kept
             import_run_record(
                 source=ImportRun.Source.ODS,
                 via=via,
@@ -299,6 +304,14 @@ def ods_import(*, by, files, via=ImportRun.Via.COMMAND, dry_run=False) -> tuple[
             )
         raise
     return outcome, run
+
+
+def ods_upload_preview(*, by, files) -> OdsOutcome:
+    """What uploading these ODS files would do (project manager): applied and rolled back, so
+    nothing is saved and no run recorded. Raises OdsFileError, with a plain reason, for a file
+    that cannot be imported at all."""
+    outcome, _run = ods_import(by=by, files=files, via=ImportRun.Via.UPLOAD, dry_run=True)
+    return outcome
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ import_patterns = (
     [
         path("", views.import_list, name="list"),
         path("<int:pk>/", views.import_detail, name="detail"),
+        path("ods/", views.ods_upload, name="ods_upload"),
+        path("ods/confirm/", views.ods_upload_confirm, name="ods_upload_confirm"),
         path("trusts/<int:pk>/kind/", views.trust_kind, name="trust_kind"),
     ],
     "imports",

@@ -1,6 +1,9 @@
 """The leadership teams, and the project manager's Imports page. Thin: parse, call, render."""
 
+import uuid
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,13 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.forms import answer_write
 from config.pagination import paginate
 from config.rendering import found_or_404, redirect_with_notice, render_confirm
-from organisations import selectors, services
+from organisations import ods_files, selectors, services
 from organisations.access import may, require, requires
-from organisations.forms import MembershipForm, TrustKindForm
-from organisations.models import Membership, Team
+from organisations.forms import MembershipForm, OdsConfirmForm, OdsUploadForm, TrustKindForm
+from organisations.models import ImportRun, Membership, Team
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
+ODS_UPLOAD_CACHE_SECONDS = 60 * 60
+ODS_UPLOAD_TITLE = "Upload the month's ODS files"
 
 
 @requires(Permission.VIEW_TEAM)
@@ -152,3 +157,73 @@ def trust_kind(request, pk):
             status=400 if form.errors else 200,
         ),
     )
+
+
+def _ods_upload_page(request, *, form=None, outcome=None, token=None, confirm_form=None, status=200):
+    return render(
+        request,
+        "organisations/ods_upload.jinja",
+        {
+            "page_title": ODS_UPLOAD_TITLE + (": check what would change" if outcome else ""),
+            "form": form if form is not None else OdsUploadForm(),
+            "outcome": outcome,
+            "token": token,
+            "confirm_form": confirm_form or OdsConfirmForm(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Permission.IMPORT_ODS)
+def ods_upload(request):
+    """Upload a month's ODS files and see what they would change: nothing is saved yet."""
+    if request.method != "POST":
+        return _ods_upload_page(request)
+    form = OdsUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _ods_upload_page(request, form=form, status=400)
+    files = [(upload.name, upload.read(ods_files.MAX_BYTES + 1)) for upload in form.cleaned_data["file"]]
+    try:
+        outcome = services.ods_upload_preview(by=request.user, files=files)
+    except ods_files.OdsFileError as error:
+        form.add_error("file", str(error))
+        return _ods_upload_page(request, form=form, status=400)
+    token = uuid.uuid4().hex
+    cache.set(f"ods-upload:{token}", {"files": files, "user": request.user.pk}, ODS_UPLOAD_CACHE_SECONDS)
+    return _ods_upload_page(request, outcome=outcome, token=token)
+
+
+@require_POST
+@requires(Permission.IMPORT_ODS)
+def ods_upload_confirm(request):
+    """Import the files previewed, in one transaction, and record the run."""
+    token = request.POST.get("token", "")
+    stored = cache.get(f"ods-upload:{token}") if token.isalnum() and len(token) <= 64 else None
+    if not stored or stored.get("user") != request.user.pk:
+        messages.error(request, "That preview has expired. Upload the files again.")
+        return redirect("imports:ods_upload")
+    confirm_form = OdsConfirmForm(request.POST)
+    confirm_form.is_valid()
+    skip = confirm_form.cleaned_data.get("skip_bad_rows", False)
+    try:
+        outcome, run = services.ods_import(
+            by=request.user, files=stored["files"], via=ImportRun.Via.UPLOAD, skip_bad_rows=skip
+        )
+    except ods_files.OdsFileError as error:
+        messages.error(request, str(error))
+        return redirect("imports:ods_upload")
+    if run is None:
+        confirm_form.add_error(
+            "skip_bad_rows",
+            "The files have rows with errors, so nothing was imported. Correct the files and upload them "
+            "again, or choose to leave out the rows with errors.",
+        )
+        return _ods_upload_page(request, outcome=outcome, token=token, confirm_form=confirm_form, status=400)
+    cache.delete(f"ods-upload:{token}")
+    s = outcome.summary()
+    text = f"ODS files imported: {s['created']} created, {s['updated']} updated, {s['closed']} closed"
+    if s["errors"]:
+        text += f"; {s['errors']} row{'s' if s['errors'] != 1 else ''} with errors left out"
+    messages.success(request, text + ".")
+    return redirect("imports:detail", pk=run.pk)

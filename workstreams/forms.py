@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from carehomes.forms import HomeChoiceField, home_lookup_text
 from carehomes.models import CareHome
-from carehomes.visits.forms import HOME_SELECT_LIMIT
 from config.choices import more_than
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
@@ -24,6 +23,10 @@ from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
 from workstreams.models import SupportRequest, Workstream
 from workstreams.services import support_request_problems
+
+# Past this many care homes, a form names its homes through a look-up (the chosen ones, a box to
+# type more) instead of a checkbox per home: a city's 150 checkboxes were 38 KB of the page.
+HOME_SELECT_LIMIT = 100
 
 
 def _hours_field(label, maximum=168):

@@ -6,7 +6,9 @@ the raw tables: uncorrelated sub-queries for many homes, correlated look-ups (`f
 home or a handful.
 """
 
+import operator
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db.models import (
     BooleanField,
@@ -85,7 +87,7 @@ def _rule_conditions(today):
     }
 
 
-def _from_state(today, raw=False):
+def from_state(today, raw=False):
     """Whether the rules can be read from the kept per-home state: only for today, which is the
     day the state describes (a report "as of" an earlier day reads the raw tables), and unless
     `raw` asks for the raw tables (the drift tests compare the two)."""
@@ -119,6 +121,16 @@ def state_rule_conditions(today, prefix="state__"):
     }
 
 
+def lead_is_current(state, today):
+    """`_has_lead` for one state row already read (a page's homes): their lead leads today."""
+    return (
+        state.lead_staff_id is not None
+        and state.lead_starts_on is not None
+        and state.lead_starts_on <= today
+        and (state.lead_ends_on is None or state.lead_ends_on >= today)
+    )
+
+
 def _state_conditions(today):
     """The rules read from each home's kept state (`carehomes.state`): a join, no sub-queries.
 
@@ -146,7 +158,7 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    if _from_state(today, raw):
+    if from_state(today, raw):
         refresh_expired(today)
         conditions = _state_conditions(today)
     else:
@@ -168,6 +180,27 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     )
 
 
+def with_any_gap(queryset=None, *, today: date | None = None, codes):
+    """The homes with a gap of any of these rules, annotated with those rules' flags only: the
+    gap list's one read of every home. The rules are ORed in the WHERE clause (no per-row count
+    of every rule, which a page of the list never shows)."""
+    today = today or timezone.localdate()
+    queryset = CareHome.objects.all() if queryset is None else queryset
+    if from_state(today):
+        refresh_expired(today)
+        conditions = _state_conditions(today)
+    else:
+        conditions = _rule_conditions(today)
+    chosen = [conditions[f"gap_{code}"] for code in codes]
+    flags = {
+        f"gap_{code}": Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for code, condition in zip(codes, chosen, strict=True)
+    }
+    return queryset.annotate(**flags).filter(reduce(operator.or_, chosen))
+
+
 def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=False):
     """`with_gap_flags`, plus what the reasons and lists show about each home.
 
@@ -178,7 +211,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
     """
     today = today or timezone.localdate()
     hours = DecimalField(max_digits=6, decimal_places=1)
-    if _from_state(today, raw):
+    if from_state(today, raw):
         lead = _has_lead(today)
 
         def if_lead(expression, output_field=None):
@@ -215,7 +248,7 @@ def with_gap_facts(queryset=None, *, today: date | None = None, few=False, raw=F
 def with_gaps(queryset=None, *, today=None):
     """Only the homes that have at least one gap, annotated as `with_gap_facts`."""
     today = today or timezone.localdate()
-    if _from_state(today):
+    if from_state(today):
         return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
     homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
     return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)

@@ -11,7 +11,15 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from carehomes.gaps.conditions import state_rule_conditions, with_gap_facts, with_gap_flags, with_gaps
+from carehomes.gaps.conditions import (
+    from_state,
+    lead_is_current,
+    state_rule_conditions,
+    with_any_gap,
+    with_gap_facts,
+    with_gap_flags,
+    with_gaps,
+)
 from carehomes.gaps.rules import (
     CARE_HOME_RULES,
     GAP_SOURCES,
@@ -41,6 +49,18 @@ def _days(since, today):
 def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
     """The gaps of one home annotated by `with_gap_facts`, worst first, each with its reason."""
     today = today or timezone.localdate()
+    gaps = [
+        home_gap(rule.code, home, today=today)
+        for rule in CARE_HOME_RULES
+        if getattr(home, f"gap_{rule.code}")
+    ]
+    return sorted(gaps, key=lambda g: g.sort_key)
+
+
+def home_gap(code, home, *, today) -> Gap:
+    """One care-home rule's gap for a home that has it, with its reason. `home` carries the facts
+    `with_gap_facts` annotates (name, outbreak_started_on, last_visited_on, lead_name,
+    lead_assigned_hours, lead_available_hours, lead_organisation_id), however they were read."""
     common = {
         "care_home_id": home.pk,
         "care_home_name": home.name,
@@ -48,23 +68,20 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
         "locality": home.locality,
         "organisation_ids": [i for i in (home.lead_organisation_id, home.pcn_id) if i],
     }
-    gaps = []
-    if home.gap_no_lead:
-        gaps.append(Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common))
-    if home.gap_outbreak_not_visited:
+    if code == NO_LEAD.code:
+        return Gap(NO_LEAD, f"{home.name} has no named lead pharmacist or technician.", **common)
+    if code == OUTBREAK_NOT_VISITED.code:
         started = home.outbreak_started_on
         days = _days(started, today)
         when = (
             "today" if started == today else f"{uk_date(started)} ({days} day{'s' if days != 1 else ''} ago)"
         )
-        gaps.append(
-            Gap(
-                OUTBREAK_NOT_VISITED,
-                f"{home.name} has had an outbreak since {when} and no visit since it began.",
-                **common,
-            )
+        return Gap(
+            OUTBREAK_NOT_VISITED,
+            f"{home.name} has had an outbreak since {when} and no visit since it began.",
+            **common,
         )
-    if home.gap_no_recent_visit:
+    if code == NO_RECENT_VISIT.code:
         if home.last_visited_on is None:
             reason = f"{home.name} has never had a recorded visit."
         else:
@@ -72,17 +89,13 @@ def gaps_for_home(home, *, today: date | None = None) -> list[Gap]:
                 f"{home.name} was last visited {_days(home.last_visited_on, today)} days ago "
                 f"({uk_date(home.last_visited_on)}); the rule is a visit at least every {no_visit_days()} days."
             )
-        gaps.append(Gap(NO_RECENT_VISIT, reason, **common))
-    if home.gap_lead_over_capacity:
-        gaps.append(
-            Gap(
-                LEAD_OVER_CAPACITY,
-                f"{home.lead_name}, the lead for {home.name}, is assigned {hours_text(home.lead_assigned_hours)} "
-                f"hours a week but has {hours_text(home.lead_available_hours)} available.",
-                **common,
-            )
-        )
-    return sorted(gaps, key=lambda g: g.sort_key)
+        return Gap(NO_RECENT_VISIT, reason, **common)
+    return Gap(
+        LEAD_OVER_CAPACITY,
+        f"{home.lead_name}, the lead for {home.name}, is assigned {hours_text(home.lead_assigned_hours)} "
+        f"hours a week but has {hours_text(home.lead_available_hours)} available.",
+        **common,
+    )
 
 
 def pcns_with_gaps(queryset=None, *, raw=False):
@@ -144,7 +157,7 @@ def gap_counts(*, homes=None, today=None, raw=False):
     another day, or `raw`: the drift tests) by one aggregate over the homes annotated with their
     gap flags."""
     today = today or timezone.localdate()
-    if homes is None and not raw and today == timezone.localdate():
+    if homes is None and from_state(today, raw):
         counts = _kept_counts(today)
     else:
         qs = with_gap_flags(homes, today=today, raw=raw)
@@ -229,7 +242,7 @@ class GapList:
         self._homes = {code: [] for code in self.home_codes}
         if self.home_codes:
             flags = [f"gap_{code}" for code in self.home_codes]
-            rows = with_gap_flags(homes, today=self.today).filter(gap_count__gt=0).order_by()
+            rows = with_any_gap(homes, today=self.today, codes=self.home_codes).order_by()
             for pk, name, pcn_id, *on in rows.values_list("pk", "name", "pcn_id", *flags):
                 for code, flag in zip(self.home_codes, on, strict=True):
                     if flag:
@@ -290,7 +303,7 @@ class GapList:
             if code in self._homes:
                 for _, pk, _ in self._homes[code][offset:end]:
                     home = facts[pk]
-                    gap = next(g for g in gaps_for_home(home, today=self.today) if g.rule.code == code)
+                    gap = home_gap(code, home, today=self.today)
                     gap.pcn_name = home.pcn.name if home.pcn else ""
                     gaps.append(gap)
             elif code == PCN_NO_HOURS.code:
@@ -306,7 +319,21 @@ class GapList:
             return {}
         # With no home on the page, a query that finds none (so the count does not vary).
         chosen = CareHome.objects.filter(Q(pk__in=pks) if pks else Q(pk__isnull=True))
-        return {home.pk: home for home in with_gap_facts(chosen, today=self.today).select_related("pcn")}
+        if not from_state(self.today):
+            return {home.pk: home for home in with_gap_facts(chosen, today=self.today).select_related("pcn")}
+        # Today's facts are the kept state's own columns: a plain join, no rule re-decided (the
+        # list query said which homes have which gap), the lead's only while they lead today.
+        homes = {}
+        for home in chosen.select_related("pcn", "state", "state__lead_staff"):
+            state = getattr(home, "state", None) or CareHomeState(care_home_id=home.pk)
+            leads = lead_is_current(state, self.today)
+            home.last_visited_on = state.last_visited_on
+            home.lead_name = state.lead_staff.name if leads and state.lead_staff else None
+            home.lead_organisation_id = state.lead_organisation_id if leads else None
+            home.lead_assigned_hours = state.lead_assigned_hours if leads else None
+            home.lead_available_hours = state.lead_available_hours if leads else None
+            homes[home.pk] = home
+        return homes
 
     def _source_slice(self, code, offset, limit):
         source = next(s for s in self._sources() if code in self._codes(s))

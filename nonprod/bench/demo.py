@@ -21,40 +21,105 @@ from nonprod.bench.pages import percentile
 P50_TARGET_MS = 25
 SIZE_TARGET_BYTES = 80 * 1024
 
-# Pages each demo sign-in opens ({home}: the first care home; {week}: the latest weekly report).
+# Every page a signed-in person reaches, by the demo sign-in who opens it (the project manager
+# sees nearly all of them; the others open their own start page and what only they see). Keys in
+# braces are filled from the demo city in the database (`demo_objects`).
 DEMO_PAGES = {
     "pm": [
         "/dashboard/",
         "/gaps/",
+        "/search/?q=leeds",
         "/care-homes/",
         "/care-homes/{home}/",
+        "/care-homes/{home}/edit/",
+        "/care-homes/add/",
+        "/care-homes/fill-gaps/",
+        "/care-homes/import/",
         "/visits/",
         "/visits/new/",
+        "/visits/{visit}/",
+        "/visits/{visit}/edit/",
         "/staff/",
+        "/staff/{staff}/",
+        "/staff/{staff}/sign-in/",
+        "/staff/import/",
+        "/staff/sign-in-checks/",
         "/organisations/",
+        "/organisations/{organisation}/",
+        "/organisations/{organisation}/sign-in/",
+        "/teams/",
+        "/teams/{team}/",
+        "/imports/",
+        "/imports/{import_run}/",
         "/workstreams/",
+        "/workstreams/new/",
+        "/workstreams/{workstream}/",
         "/help-requests/",
+        "/help-requests/new/",
+        "/help-requests/{help_request}/",
         "/action-plan/",
+        "/action-plan/actions/new/",
+        "/action-plan/actions/{action}/",
+        "/action-plan/meetings/",
+        "/action-plan/sections/new/",
         "/reports/",
         "/reports/{week}/",
         "/discharges/",
+        "/discharges/new/",
+        "/discharges/upload/",
+        "/discharges/reports/",
+        "/discharges/{follow_up}/",
+        "/account/",
+        "/accounts/password/",
+        "/account/api-tokens/",
     ],
-    "slt": ["/dashboard/", "/gaps/"],
-    "pharmacist": ["/my-care-homes/", "/visits/", "/visits/new/"],
+    "slt": ["/dashboard/", "/gaps/", "/care-homes/{home}/", "/discharges/"],
+    "pharmacist": ["/my-care-homes/", "/care-homes/{home}/", "/visits/", "/visits/new/", "/search/?q=leeds"],
+    "orglead": ["/organisations/{own_organisation}/", "/help-requests/", "/help-requests/new/"],
+    "trust": ["/discharges/mine/", "/discharges/new/", "/discharges/{follow_up}/"],
+    "chemist": ["/discharges/mine/"],
 }
+
+
+def demo_objects():
+    """The demo city's objects the pages above open: the first of each (the latest weekly report)."""
+    from actionplan.models import Action, GapReport
+    from carehomes.models import CareHome, Visit
+    from discharge.models import DischargeFollowUp
+    from organisations.models import ImportRun, Organisation, StaffMember, Team
+    from workstreams.models import SupportRequest, Workstream
+
+    def first(model):
+        return model.objects.order_by("pk").values_list("pk", flat=True).first()
+
+    return {
+        "home": first(CareHome),
+        "week": GapReport.objects.filter(is_current=True)
+        .order_by("-week")
+        .values_list("week", flat=True)
+        .first(),
+        "visit": Visit.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        "staff": first(StaffMember),
+        "organisation": first(Organisation),
+        "own_organisation": StaffMember.objects.filter(user__username="orglead")
+        .values_list("organisation_id", flat=True)
+        .first(),
+        "team": first(Team),
+        "import_run": first(ImportRun),
+        "workstream": first(Workstream),
+        "help_request": first(SupportRequest),
+        "action": first(Action),
+        "follow_up": first(DischargeFollowUp),
+    }
 
 
 def demo_urls():
     """{"<sign-in> <url>": (sign-in, url)} for the demo city in the database."""
-    from actionplan.models import GapReport
-    from carehomes.models import CareHome
-
-    home = CareHome.objects.order_by("pk").values_list("pk", flat=True).first()
-    week = GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", flat=True).first()
+    objects = demo_objects()
     return {
         f"{username} {url}": (username, url)
         for username, paths in DEMO_PAGES.items()
-        for url in (path.format(home=home, week=week) for path in paths)
+        for url in (path.format(**objects) for path in paths)
     }
 
 

@@ -54,7 +54,7 @@ LIMIT 25
 
 
 def sign_in_cpu_ms():
-    """CPU time of one password check with the production hasher (Argon2id, docs/adr/0008)."""
+    """CPU time of one password check with the production hasher (Argon2id, docs/adr/0007)."""
     from django.contrib.auth.hashers import check_password, make_password
 
     with override_settings(PASSWORD_HASHERS=settings.ARGON2_PASSWORD_HASHERS):

@@ -99,7 +99,9 @@ def test_headline_counts_from_the_kept_state_agree_with_the_raw_tables_today():
     VisitFactory(care_home=visited, visited_on=today - datetime.timedelta(days=3))
     ended = CareHomeFactory()  # lead ended yesterday, visited 28 days ago
     AssignmentFactory(
-        care_home=ended, starts_on=today - datetime.timedelta(days=60), ends_on=today - datetime.timedelta(days=1)
+        care_home=ended,
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today - datetime.timedelta(days=1),
     )
     VisitFactory(care_home=ended, visited_on=today - datetime.timedelta(days=28))
     future = CareHomeFactory()  # lead starts tomorrow
@@ -108,10 +110,14 @@ def test_headline_counts_from_the_kept_state_agree_with_the_raw_tables_today():
     over = CareHomeFactory()
     AssignmentFactory(care_home=over, staff=stretched, hours_per_week=Decimal("3"), starts_on=today)
     VisitFactory(care_home=over, visited_on=today)
-    outbreak = covered_home(outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=2))
+    outbreak = covered_home(
+        outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=2)
+    )
     VisitFactory(care_home=outbreak, visited_on=today - datetime.timedelta(days=5))  # only this gap
     both = CareHomeFactory(outbreak_status="confirmed", outbreak_started_on=today)  # no lead, never visited
-    visited_since = covered_home(outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=9))
+    visited_since = covered_home(
+        outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=9)
+    )
     VisitFactory(care_home=visited_since, visited_on=today - datetime.timedelta(days=1))
     CareHomeState.objects.filter(care_home=both).delete()  # as between a bulk load and its rebuild
 
@@ -127,3 +133,45 @@ def test_headline_counts_from_the_kept_state_agree_with_the_raw_tables_today():
         "in_outbreak": 3,
         "pcn_no_hours": 0,
     }
+
+
+def test_a_page_of_the_gap_list_says_what_the_whole_list_says_of_each_home():
+    """A page reads its homes' facts from their kept state (not the rules again): every reason,
+    lead, organisation and order is as building every gap and slicing gives."""
+    from django.utils import timezone
+
+    from carehomes.gaps import CARE_HOME_RULES, GapList
+
+    today = timezone.localdate()
+    lead = StaffMemberFactory(name="Ada Lead", hours_per_week=Decimal("5"))
+    busy = CareHomeFactory(name="Busy House")
+    AssignmentFactory(care_home=busy, staff=lead, hours_per_week=Decimal("4"), starts_on=today)
+    AssignmentFactory(staff=lead, hours_per_week=Decimal("2"), role="support", starts_on=today)
+    VisitFactory(care_home=busy, visited_on=today - datetime.timedelta(days=2))  # only over capacity
+    VisitFactory(
+        care_home=CareHomeFactory(name="Quiet House"), visited_on=today - datetime.timedelta(days=40)
+    )
+    ended = CareHomeFactory(name="Ended House")
+    AssignmentFactory(
+        care_home=ended,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    VisitFactory(care_home=ended, visited_on=today - datetime.timedelta(days=2))
+    sick = covered_home(
+        name="Sick House", outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=3)
+    )
+    VisitFactory(care_home=sick, visited_on=today - datetime.timedelta(days=5))
+    CareHomeFactory(name="Nobody House")
+    codes = [rule.code for rule in CARE_HOME_RULES]
+
+    def described(gaps):
+        return [g.as_dict() | {"organisation_ids": sorted(g.organisation_ids)} for g in gaps]
+
+    everything = described(current_gaps(rules=codes))
+    assert {g["rule"] for g in everything} == set(codes)
+    assert any("Ada Lead, the lead for Busy House" in g["reason"] for g in everything)
+    gaps = GapList(rules=codes)
+    assert len(gaps) == len(everything)
+    for start, stop in [(0, 2), (2, 5), (1, len(everything))]:
+        assert described(gaps[start:stop]) == everything[start:stop], (start, stop)

@@ -59,6 +59,8 @@ ONE_WAY = {
     "carehomes.forms.StaffLeaveForm": "one field (the date they left)",
     "carehomes.forms.ImportUploadForm": "one field (the file)",
     "carehomes.forms.ImportConfirmForm": "one optional tick box",
+    "organisations.forms.OdsUploadForm": "one field (the files)",
+    "organisations.forms.OdsConfirmForm": "one optional tick box",
     "carehomes.forms.SupplyingPharmacyForm": "one field (the pharmacy)",
     "carehomes.visits.forms.NewVisitLinkForm": "a link's query string, not a form people fill in",
     "carehomes.visits.forms.ReasonForm": "one field (the reason)",

@@ -82,7 +82,12 @@ def test_dashboard_lists_the_employers_with_most_hours_and_sums_the_rest(client_
     from dashboard import selectors
 
     monkeypatch.setattr(selectors, "ORGANISATION_ROWS", 2)
-    for name, hours in (("Beta Trust", "30"), ("Alpha Trust", "30"), ("Gamma Trust", "20.5"), ("Delta Trust", "4")):
+    for name, hours in (
+        ("Beta Trust", "30"),
+        ("Alpha Trust", "30"),
+        ("Gamma Trust", "20.5"),
+        ("Delta Trust", "4"),
+    ):
         StaffMemberFactory(organisation=OrganisationFactory(name=name), hours_per_week=Decimal(hours))
     html = client_for(slt_user).get(reverse("dashboard:index")).content.decode()
     table = html[html.index("by organisation</caption>") :]
@@ -231,6 +236,11 @@ def test_past_a_citys_size_the_filters_take_a_typed_name(client_for, pm_user, mo
     assert total(page("?pcn=PCN+Leeds+North")) == "4"
     # And a name nobody has leaves the list whole (a stale link is not refused)
     assert total(page("?organisation=Nowhere+Trust")) == "12"
+    # And a locality (its name is its value) typed in any case filters as the select does
+    typed = page("?locality=leeds+north")
+    assert 'value="Leeds North"' in typed
+    monkeypatch.setattr("config.choices.LONG_LIST", 150)
+    assert total(typed) == total(page("?locality=Leeds+North")) != "12"
 
 
 def test_filters_past_a_citys_size_cost_the_same_queries_at_two_sizes(client_for, pm_user, monkeypatch):

@@ -143,3 +143,29 @@ def test_a_page_of_discharge_gaps_runs_the_same_queries_for_few_and_many():
     _city_of_discharge_gaps(15)
     many = count()
     assert few[0] == many[0] and many[1] == 4
+
+
+def test_a_home_with_several_open_discharges_is_one_gap_counted_once():
+    """The count is of homes, not follow-ups: the gap list's total and its pages agree."""
+    from carehomes.gaps import GapList
+
+    home = CareHomeFactory(name="Busy House")
+    for n in (1, 2, 3):
+        DischargeFollowUpFactory(care_home=home, received_at=days_ago(n), routed_at=days_ago(n))
+    DischargeFollowUpFactory(received_at=days_ago(2), routed_at=days_ago(2), care_home__name="Calm House")
+    gaps = GapList(rules=["discharge_not_followed_up"])
+    assert gaps.counts == {"discharge_not_followed_up": 2}
+    assert [g.subject for g in gaps[0:10]] == ["Busy House", "Calm House"]
+    assert "3 discharges from the last 14 days" in gaps[0:1][0].reason
+
+
+def test_pages_of_discharge_gaps_follow_names_as_python_orders_them():
+    """Capitals before small letters before accents (code point order), as the whole list sorts."""
+    from carehomes.gaps import GapList
+
+    for name in ("adams House", "Zed House", "Émile House", "Bob House", "bob House"):
+        DischargeFollowUpFactory(received_at=days_ago(1), routed_at=days_ago(1), care_home__name=name)
+    everything = [g.subject for g in current_gaps(rules=["discharge_not_followed_up"])]
+    assert everything == ["Bob House", "Zed House", "adams House", "bob House", "Émile House"]
+    gaps = GapList(rules=["discharge_not_followed_up"])
+    assert [g.subject for g in gaps[0:2]] + [g.subject for g in gaps[2:5]] == everything

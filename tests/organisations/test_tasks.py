@@ -221,6 +221,8 @@ def test_the_monthly_task_imports_verbatim_published_reports_served_by_name(expo
     assert result["outcome"] == "applied"
     assert [args["report"] for args in service.requests] == settings.ODS_REPORTS
     assert Organisation.objects.get(ods_code="15F").kind == Organisation.Kind.COMMISSIONER
+    # No ICB report is asked for: the ICB comes with eccg, which names it for each sub-ICB location.
+    assert Organisation.objects.get(ods_code="15F").parent.name == "NHS West Yorkshire ICB"
     assert Organisation.objects.get(ods_code="RY6").kind == Organisation.Kind.NHS_TRUST
     assert Organisation.objects.get(ods_code="FA231").kind == Organisation.Kind.COMMUNITY_PHARMACY
     assert Organisation.objects.get(ods_code="A81001").kind == Organisation.Kind.GP_PRACTICE

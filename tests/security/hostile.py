@@ -287,8 +287,19 @@ def xlsx_files(draw, header_choices):
     return out.getvalue()
 
 
+# A published epraccur line (tests/organisations/ods_files/verbatim/epraccur.csv): ODS reports have
+# no header, so the ODS upload's junk rows follow a real line of the report.
+ODS_PRACTICE_LINE = [
+    *("A81001", "THE DENSHAM SURGERY", "Y63", "Q74", "THE HEALTH CENTRE", "LAWSON STREET"),
+    *("STOCKTON-ON-TEES", "CLEVELAND", "", "TS18 1HU", "19740401", "", "A", "B", "00K", "20130401"),
+    *("", "01642 672351", "", "", "", "0", "", "00K", "", "4", ""),
+]
+
 upload_names = st.one_of(
     st.sampled_from(["cqc.csv", "staff.csv", "book.xlsx", "sheet.ods", "noextension", "x.CSV"]),
+    st.sampled_from(
+        ["epraccur.csv", "eccg.csv", "etr.csv", "epcncorepartnerdetails.csv", "ePCN.xlsx", "ods.zip"]
+    ),
     st.text(max_size=40),
 )
 

@@ -157,6 +157,8 @@ ACCESS = {
     "imports:list": Rule(get=PM),
     "imports:detail": Rule(get=PM, kwargs=pk("import_run")),
     "imports:trust_kind": Rule(get=PM, kwargs=pk("new_trust")),
+    "imports:ods_upload": Rule(get=PM),
+    "imports:ods_upload_confirm": Rule(get=NOBODY, post=PM),
     # The action plan: SLT and PM read and export; the PM keeps it; an SLT member may add an
     # update to an action their own organisation owns.
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),

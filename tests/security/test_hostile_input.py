@@ -634,6 +634,11 @@ FORMS = [
         )
     ],
     Form(
+        "imports:ods_upload_confirm",
+        "pm",
+        lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"]},
+    ),
+    Form(
         "discharge:upload_confirm",
         "pm",
         lambda c: {"token": ["", "abc", "0" * 32], "skip_bad_rows": ["on"], "trust": pks(c.trust)},
@@ -892,6 +897,8 @@ IMPORTS = {
     "cqc": ("carehomes:import", "carehomes:import_confirm", [DIRECTORY_HEADER, HSCA_HEADER]),
     "staff": ("carehomes:staff_import", "carehomes:staff_import_confirm", [STAFF_HEADER]),
     "discharge": ("discharge:upload", "discharge:upload_confirm", [DISCHARGE_HEADER]),
+    # ODS reports have no header row: the "header" is a real epraccur line, junk rows follow it.
+    "ods": ("imports:ods_upload", "imports:ods_upload_confirm", [hostile.ODS_PRACTICE_LINE]),
 }
 TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
 

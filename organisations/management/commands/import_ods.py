@@ -10,8 +10,8 @@ from organisations.models import ImportRun
 
 class Command(BaseCommand):
     help = (
-        "Import the ODS reports (epraccur, epcn, epcncorepartnerdetails, etr, eccg, the ICB report, "
-        "edispensary; CSV or a zip of them; also the ePCN.xlsx workbook) in one transaction; --dry-run "
+        "Import the ODS reports (epraccur, epcn, epcncorepartnerdetails, etr, eccg with the ICBs it names, "
+        "an ICB file, edispensary; CSV or a zip of them; also the ePCN.xlsx workbook) in one transaction; --dry-run "
         "shows what would change."
     )
 
