@@ -63,10 +63,10 @@ class AssignmentForm(forms.Form):
     starts_on = _date_field("Start date")
     ends_on = _date_field("End date", required=False, help_text="Leave blank if there is no planned end.")
 
-    def __init__(self, *args, care_home=None, **kwargs):
+    def __init__(self, *args, care_home=None, staff_list_large=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.care_home = care_home
-        use_staff_lookup_if_large(self, "staff", "Person")
+        use_staff_lookup_if_large(self, "staff", "Person", large=staff_list_large)
         self.initial.setdefault("starts_on", timezone.localdate())
 
     def clean(self):
@@ -121,10 +121,10 @@ class HandOverForm(forms.Form):
     hours_per_week = forms.DecimalField(**HOURS_FIELD)
     starts_on = _date_field("Start date", help_text="The current lead's assignment ends the day before.")
 
-    def __init__(self, *args, care_home=None, **kwargs):
+    def __init__(self, *args, care_home=None, staff_list_large=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.care_home = care_home
-        use_staff_lookup_if_large(self, "staff", "New named lead")
+        use_staff_lookup_if_large(self, "staff", "New named lead", large=staff_list_large)
         self.initial.setdefault("starts_on", timezone.localdate())
 
     def clean_starts_on(self):

@@ -187,10 +187,17 @@ class StaffLookupField(LookupField):
         return Q(gphc_number=text) | Q(name__iexact=text)
 
 
-def use_staff_lookup_if_large(form, name, label):
-    """Swap the person select for a GPhC-number-or-name box when the staff list is large."""
+def staff_list_is_large():
+    """Whether more people can be assigned than a select holds (reads at most one row past the limit)."""
+    return more_than(assignable_staff(), STAFF_SELECT_LIMIT)
+
+
+def use_staff_lookup_if_large(form, name, label, *, large=None):
+    """Swap the person select for a GPhC-number-or-name box when the staff list is large.
+    `large` is `staff_list_is_large()` when the page has asked it already (a home's page has two
+    such forms: one question, not two)."""
     queryset = assignable_staff()
-    if more_than(queryset, STAFF_SELECT_LIMIT):
+    if staff_list_is_large() if large is None else large:
         form.fields[name] = StaffLookupField(
             label=label,
             queryset=queryset,

@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from carehomes.gaps import gaps_for_home, with_gap_facts
+from carehomes.gaps import gaps_for_home, home_with_gap_facts, with_gap_facts
 from carehomes.models import Assignment, CareHome, Visit, not_ended_by
 from carehomes.rules import cover_access_since
 from config.history import HISTORY_LIMIT, history_merged, newest
@@ -108,12 +108,12 @@ def carehome_filter_choices():
 
 
 def carehome_detail(*, user, pk):
-    """One care home with its gap facts, PCN, practice and specialisms (access checked by the view)."""
-    return (
-        with_gap_facts(CareHome.objects.filter(pk=pk), few=True)
+    """One care home with its gap facts, PCN, practice and specialisms (access checked by the view).
+    The gap facts are decided from its kept state read in the same query (`home_with_gap_facts`)."""
+    return home_with_gap_facts(
+        CareHome.objects.filter(pk=pk)
         .select_related("pcn", "practice", "supplying_pharmacy")
         .prefetch_related("specialisms")
-        .get()
     )
 
 

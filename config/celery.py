@@ -38,6 +38,11 @@ app.conf.beat_schedule = {
         "task": "carehomes.tasks.check_visit_totals",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The discharge follow-ups' kept daily counts recounted; drift logged and repaired.
+    "discharge-day-counts-check": {
+        "task": "discharge.tasks.check_day_counts",
+        "schedule": crontab(minute=50, hour=2),
+    },
     # Lost, overdue and stalled discharge follow-ups: each alert e-mailed once (the timers
     # themselves are worked out whenever a page is read).
     "discharge-alerts": {

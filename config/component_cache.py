@@ -12,13 +12,14 @@ bounded least-recently-used table per process and reused. The markup is the macr
 byte for byte (tests/config/test_component_cache.py compares them for several states,
 errors included).
 
-Parameters the cache cannot key exactly (an object other than text, numbers, booleans, None,
-undefined, lists and dicts of them) are passed straight to the macro, uncached.
+Parameters the cache cannot key exactly (an object other than text, lazy text, numbers, booleans,
+None, undefined, lists and dicts of them) are passed straight to the macro, uncached.
 """
 
 import threading
 from collections import OrderedDict
 
+from django.utils.functional import Promise
 from jinja2.runtime import Undefined
 from markupsafe import Markup
 
@@ -59,6 +60,10 @@ def _key(value):
         return ("list", tuple(_key(item) for item in value))
     if isinstance(value, Undefined):
         return ("undefined",)
+    if isinstance(value, Promise):
+        # A lazy text (reverse_lazy: a look-up box's URL) reads as its text whenever it is used; kept
+        # apart from plain text, so the HTML kept for it is always what a lazy text of it renders.
+        return ("lazy", str(value))
     raise _Unkeyable(kind)
 
 

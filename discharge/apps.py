@@ -9,3 +9,7 @@ class DischargeConfig(AppConfig):
         from discharge import gaps, receivers  # noqa: F401 - receivers connect to the carehomes visit hook
 
         gaps.register()
+
+        from discharge import day_counts
+
+        day_counts.connect()

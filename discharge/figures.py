@@ -4,7 +4,11 @@
     discharge_figures(today=..., trust=trust)     # one trust's (its monthly report)
     estimated_impact(completed=..., readmitted_after_completed=...)
 
-Counts are made in the database in one pass grouped by day of receipt; the two timer percentages
+The citywide figures (the dashboard, the weekly report) are sums of the kept daily counts
+(`discharge.day_counts`: a row per day of receipt, state and close reason, kept by every write);
+only what depends on the time of asking is read from the follow-ups (deadlines not yet reached,
+open over 7 days, discharges into homes in outbreak). One trust's figures (its monthly report) are
+counted from its follow-ups in one pass grouped by day of receipt. The two timer percentages
 (acknowledged within 1 working day, stage 1 within 72 opening hours) compare each follow-up's
 stored times with its deadlines (`lost_at`, `stage1_due_at`, kept by the model whenever it is
 routed), so no follow-up is worked through in Python.
@@ -19,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from discharge import timers
+from discharge.day_counts import day_figures, pending_deadlines
 from discharge.models import CloseReason, DischargeFollowUp, PharmacyOpeningHours
 from discharge.outbreaks import count_into_outbreak
 from discharge.states import OPEN_STATES, State
@@ -197,16 +202,33 @@ def discharge_figures(*, today=None, since=None, trust=None, follow_ups=None):
     cohort_first = cohort_last - datetime.timedelta(days=span - 1)
     twelve_first = today - datetime.timedelta(weeks=TREND_WEEKS) + datetime.timedelta(days=1)
     first_day = min(start_day, cohort_first, twelve_first)
-    days = _daily(base, first=_midnight(first_day), end=end, now=now)
-
-    counts = _sum(days, start_day, today)
-    counts.setdefault("received", 0)
     window = base.filter(received_at__gte=start, received_at__lt=end)
     not_duplicate = ~Q(state=State.DUPLICATE)
-    missing = list(
-        window.filter(not_duplicate)
-        .filter(Q(lost_at__isnull=True) | Q(stage1_due_at__isnull=True))
-        .values_list("routed_at", "acknowledged_at", "stage1_at", "pharmacy_id")
+    citywide = trust is None and follow_ups is None
+    if citywide:
+        # The kept daily counts (`discharge.day_counts`), and at the time of asking only the
+        # deadlines not yet reached, through their indexes.
+        days = day_figures(first_day, today)
+        counts = _sum(days, start_day, today)
+        pending = pending_deadlines(window.filter(not_duplicate), now)
+        counts["ack_due"] = counts.get("ack_timed", 0) - pending["ack"]
+        counts["stage_due"] = counts.get("stage_timed", 0) - pending["stage"]
+        untimed = counts.get("ack_timed", 0) != counts.get("referrals", 0) or counts.get(
+            "stage_timed", 0
+        ) != counts.get("referrals", 0)
+    else:
+        days = _daily(base, first=_midnight(first_day), end=end, now=now)
+        counts = _sum(days, start_day, today)
+        untimed = True
+    counts.setdefault("received", 0)
+    missing = (
+        list(
+            window.filter(not_duplicate)
+            .filter(Q(lost_at__isnull=True) | Q(stage1_due_at__isnull=True))
+            .values_list("routed_at", "acknowledged_at", "stage1_at", "pharmacy_id")
+        )
+        if untimed
+        else []
     )
     for key, value in _slow_timer_counts(missing, now).items():
         counts[key] = counts.get(key, 0) + value

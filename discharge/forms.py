@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from carehomes.forms import home_key
 from carehomes.models import CareHome
-from config.choices import fit_choices
+from config.choices import fit_rows
 from config.date_input import NhsDateField
 from config.dates import uk_date
 from config.forms import LookupField
@@ -63,11 +63,21 @@ class FollowUpFilterForm(forms.Form):
             *selectors.TIMER_FILTERS.items(),
             *State.choices,
         ]
-        fit_choices(self, "trust", [("", "Any trust"), *((str(pk), n) for pk, n in trusts)], noun="trust")
-        fit_choices(
-            self, "pharmacy", [("", "Any pharmacy"), *((str(pk), n) for pk, n in pharmacies)], noun="pharmacy"
-        )
-        fit_choices(self, "pcn", [("", "Any PCN"), *((str(pk), n) for pk, n in pcns)], noun="PCN")
+        for name, rows, noun in (
+            ("trust", trusts, "trust"),
+            ("pharmacy", pharmacies, "pharmacy"),
+            ("pcn", pcns, "PCN"),
+        ):
+            fit_rows(
+                self,
+                name,
+                rows,
+                fields=("pk", "name"),
+                blank=f"Any {noun}",
+                noun=noun,
+                coerce=int,
+                empty_value=None,
+            )
 
     def clean_week(self):
         week = self.cleaned_data.get("week", "")

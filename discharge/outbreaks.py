@@ -44,8 +44,8 @@ def outbreak_periods():
         if start is not None:
             periods.setdefault(home_id, []).append((start, None))
     # The home's own row is the truth for an outbreak going on now (bulk loads write no history).
-    for home_id, started_on in CareHome.objects.exclude(outbreak_status=NONE).values_list(
-        "id", "outbreak_started_on"
+    for home_id, started_on in (
+        CareHome.objects.exclude(outbreak_status=NONE).order_by().values_list("id", "outbreak_started_on")
     ):
         spans = periods.setdefault(home_id, [])
         if spans and spans[-1][1] is None:
@@ -64,5 +64,9 @@ def count_into_outbreak(follow_ups):
     periods = outbreak_periods()
     if not periods:
         return 0
-    rows = follow_ups.filter(care_home_id__in=list(periods)).values_list("care_home_id", "discharged_on")
+    rows = (
+        follow_ups.filter(care_home_id__in=list(periods))
+        .order_by()
+        .values_list("care_home_id", "discharged_on")
+    )
     return sum(1 for home_id, day in rows if in_outbreak_on(periods, home_id, day))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
 from config.querysets import filter_given
-from discharge import timers
+from discharge import day_counts, timers
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp, PharmacyOpeningHours
 from discharge.states import CLOSED_STATES, OPEN_STATES, WORKING_STATES, State
 from organisations.access import (
@@ -124,7 +124,24 @@ def followup_list(
         .annotate(urgency=_urgency(c))
         .order_by("urgency", "routed_at", "pk"),
         queryset.filter(state__in=FINISHED_STATE_VALUES).order_by("routed_at", "pk"),
+        closed_count=_kept_finished_count(user, trust, pharmacy, pcn, care_home, state, week),
     )
+
+
+def _kept_finished_count(user, trust, pharmacy, pcn, care_home, state, week):
+    """How many closed follow-ups the list holds, from the kept daily counts when nothing narrows it
+    but a closed state and the week (every other narrowing is an indexed set of a few thousand at
+    most, counted as it is); None: count the follow-ups."""
+    if not is_leadership(user) or any((trust, pharmacy, pcn, care_home)):
+        return None
+    if state and state not in FINISHED_STATE_VALUES:
+        return None
+    if week:
+        start, end = week_bounds(week)
+        return lambda: day_counts.finished_count(
+            state=state, received_from=start.date(), received_before=end.date()
+        )
+    return lambda: day_counts.finished_count(state=state)
 
 
 class WorstFirst:
@@ -134,9 +151,11 @@ class WorstFirst:
     of asking; the closed ones (nearly all of them) come by the partial index of their routing
     time, so a page costs the same at page 1 or page 8,000."""
 
-    def __init__(self, open_ones, closed_ones):
+    def __init__(self, open_ones, closed_ones, *, closed_count=None):
         self.open_ones, self.closed_ones = open_ones, closed_ones
         self._open_count = None
+        # How many closed ones there are without counting them (the kept daily counts), when known.
+        self._closed_count = closed_count or closed_ones.count
 
     def _opened(self):
         if self._open_count is None:
@@ -144,7 +163,7 @@ class WorstFirst:
         return self._open_count
 
     def count(self):
-        return self._opened() + self.closed_ones.count()
+        return self._opened() + self._closed_count()
 
     def __len__(self):
         return self.count()
@@ -183,7 +202,9 @@ def referring_trust_ids():
 
 
 def followup_filter_choices(user):
-    """(trusts, pharmacies, PCNs) as (id, name) pairs for the filters, from what the user may see."""
+    """(trusts, pharmacies, PCNs) for the filters, from what the user may see: querysets of (id, name)
+    rows by name, read by the form for at most a select's worth (a country's pharmacies and PCNs
+    become a box that takes the name typed)."""
     visible = visible_followups(user)
     if is_leadership(user):
         trusts = Organisation.objects.filter(pk__in=referring_trust_ids())
@@ -193,8 +214,8 @@ def followup_filter_choices(user):
         trusts = Organisation.objects.filter(pk__in=visible.values("trust_id"))
         pharmacies = Organisation.objects.filter(pk__in=visible.values("pharmacy_id"))
         pcns = Organisation.objects.filter(pk__in=visible.values("pcn_id"))
-    as_pairs = lambda qs: list(qs.order_by("name").values_list("pk", "name"))  # noqa: E731
-    return as_pairs(trusts), as_pairs(pharmacies), as_pairs(pcns)
+    as_rows = lambda qs: qs.order_by("name").values_list("pk", "name")  # noqa: E731
+    return as_rows(trusts), as_rows(pharmacies), as_rows(pcns)
 
 
 def followup_detail(*, pk, now=None):

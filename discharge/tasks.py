@@ -1,10 +1,12 @@
-"""Celery task for discharge follow-ups: the hourly alerts (thin, idempotent, retried on transient errors)."""
+"""Celery tasks for discharge follow-ups: the hourly alerts (thin, idempotent, retried on transient
+errors) and the nightly check of the kept daily counts."""
 
 import redis.exceptions
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from discharge.alerts import alerts_send
+from discharge.day_counts import day_counts_check
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.ConnectionError)
 
@@ -19,3 +21,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.Connectio
 def send_discharge_alerts():
     """Every hour (beat, locked by redbeat): e-mail each new lost, overdue or stalled alert once."""
     return alerts_send()
+
+
+@shared_task(name="discharge.tasks.check_day_counts", acks_late=True)
+def check_day_counts():
+    """Nightly: recount the follow-ups' kept daily counts from the follow-ups; log drift and repair it."""
+    return day_counts_check(repair=True)

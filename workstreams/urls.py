@@ -20,6 +20,7 @@ organisation_patterns = (
 urlpatterns = [
     path("workstreams/", workstreams.workstream_list, name="list"),
     path("workstreams/new/", workstreams.workstream_create, name="create"),
+    path("workstreams/leads/lookup/", workstreams.lead_lookup, name="lead_lookup"),
     path("workstreams/<int:pk>/", workstreams.workstream_detail, name="detail"),
     path("workstreams/<int:pk>/edit/", workstreams.workstream_edit, name="edit"),
     path("workstreams/<int:pk>/notes/", workstreams.progress_note_add, name="note_add"),

@@ -252,3 +252,53 @@ def with_gaps(queryset=None, *, today=None):
         return with_gap_facts(queryset, today=today).filter(gap_count__gt=0)
     homes = with_gap_flags(queryset, today=today).filter(gap_count__gt=0).values("pk")
     return with_gap_facts(CareHome.objects.filter(pk__in=homes), today=today)
+
+
+def _after(day, other):
+    """`day > other` as SQL decides it inside a CASE: an unknown (NULL) date is never after."""
+    return day is not None and other is not None and day > other
+
+
+def home_with_gap_facts(queryset):
+    """The one home of `queryset` with the attributes `with_gap_facts` annotates, decided in Python
+    from its kept state for today (read in the same query by a join).
+
+    For a page that shows one home: the same rules as `_state_conditions` and the same
+    comparisons (a missing date or state row counts as SQL's NULL does), without compiling a
+    dozen annotations per request. The property test of tests/carehomes/test_state.py holds the two
+    equal after any sequence of the services, today and on later days.
+    Raises the model's DoesNotExist when the queryset holds no home.
+    """
+    today = timezone.localdate()
+    refresh_expired(today)
+    home = queryset.select_related("state__lead_staff").get()
+    state = getattr(home, "state", None)
+    last = state.last_visited_on if state else None
+    lead_id = state.lead_staff_id if state else None
+    starts, ends = (state.lead_starts_on, state.lead_ends_on) if state else (None, None)
+    has_lead = state is not None and lead_is_current(state, today)
+    started = home.outbreak_started_on
+    home.gap_no_lead = lead_id is None or _after(starts, today) or _after(today, ends)
+    home.gap_outbreak_not_visited = (
+        home.outbreak_status != CareHome.Outbreak.NONE
+        and started is not None
+        and started <= today
+        and (last is None or _after(started, last))
+    )
+    home.gap_no_recent_visit = last is None or _after(today - timedelta(days=no_visit_days()), last)
+    home.gap_lead_over_capacity = has_lead and _after(state.lead_assigned_hours, state.lead_available_hours)
+    home.gap_count = sum(
+        (
+            home.gap_no_lead,
+            home.gap_outbreak_not_visited,
+            home.gap_no_recent_visit,
+            home.gap_lead_over_capacity,
+        )
+    )
+    home.lead_staff_id = lead_id if has_lead else None
+    home.lead_name = state.lead_staff.name if has_lead and state.lead_staff else None
+    home.lead_organisation_id = state.lead_organisation_id if has_lead else None
+    home.lead_available_hours = state.lead_available_hours if has_lead else None
+    home.lead_assigned_hours = state.lead_assigned_hours if has_lead else None
+    home.last_visited_on = last
+    return home

@@ -7,6 +7,7 @@ after another; counting every rule says which rules a page falls in, and only th
 """
 
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -236,34 +237,46 @@ class GapList:
         self.today = today or timezone.localdate()
         self.wanted = set(rules or RULES) & set(RULES)
         self._collected = {}
-        counts = {}
         self.home_codes = [code for code in (r.code for r in CARE_HOME_RULES) if code in self.wanted]
-        # rule code -> [(name, pk, pcn_id)] of the homes with that gap, by name as Python orders it
-        self._homes = {code: [] for code in self.home_codes}
+
+    # Read when first needed: `keys()` alone (a report's "new since last week") never counts the
+    # sources' gaps, a page does.
+    @cached_property
+    def _homes(self):
+        """rule code -> [(name, pk, pcn_id)] of the homes with that gap, by name as Python orders it."""
+        found = {code: [] for code in self.home_codes}
         if self.home_codes:
             flags = [f"gap_{code}" for code in self.home_codes]
-            rows = with_any_gap(homes, today=self.today, codes=self.home_codes).order_by()
+            rows = with_any_gap(self.homes, today=self.today, codes=self.home_codes).order_by()
             for pk, name, pcn_id, *on in rows.values_list("pk", "name", "pcn_id", *flags):
                 for code, flag in zip(self.home_codes, on, strict=True):
                     if flag:
-                        self._homes[code].append((name, pk, pcn_id))
-            for code, found in self._homes.items():
-                found.sort()
-                counts[code] = len(found)
-        self._pcns = []
+                        found[code].append((name, pk, pcn_id))
+            for rows_of_rule in found.values():
+                rows_of_rule.sort()
+        return found
+
+    @cached_property
+    def _pcns(self):
+        if PCN_NO_HOURS.code not in self.wanted:
+            return []
+        return sorted(pcns_with_gaps(self.pcns).values_list("name", "pk", "locality", "home_count"))
+
+    @cached_property
+    def counts(self):
+        """{rule code: number of gaps}, worst rule first, rules with none left out."""
+        counts = {code: len(found) for code, found in self._homes.items()}
         if PCN_NO_HOURS.code in self.wanted:
-            listed = pcns_with_gaps(pcns).values_list("name", "pk", "locality", "home_count")
-            self._pcns = sorted(listed)
             counts[PCN_NO_HOURS.code] = len(self._pcns)
         for source in self._sources():
             if source.count is not None:
-                found = source.count(homes=homes, today=self.today)
+                found = source.count(homes=self.homes, today=self.today)
             else:
                 found = {}
                 for gap in self._collect(source):
                     found[gap.rule.code] = found.get(gap.rule.code, 0) + 1
             counts.update({code: found.get(code, 0) for code in self._codes(source)})
-        self.counts = {code: counts[code] for code in sorted(counts, key=rule_order) if counts[code]}
+        return {code: counts[code] for code in sorted(counts, key=rule_order) if counts[code]}
 
     def _sources(self):
         return [source for source in GAP_SOURCES if self._codes(source)]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from carehomes import selectors, services, suggestions
 from carehomes.assignment_forms import AssignmentForm, HandOverForm
-from carehomes.forms import CareHomeFilterForm, OutbreakForm, SupplyingPharmacyForm
+from carehomes.forms import CareHomeFilterForm, OutbreakForm, SupplyingPharmacyForm, staff_list_is_large
 from carehomes.gaps import CARE_HOME_RULES
 from carehomes.home_forms import CareHomeForm
 from carehomes.models import Assignment, CareHome
@@ -74,8 +74,11 @@ def home_context(request, home, **forms):
         "today": timezone.localdate(),
     }
     if can_assign:
-        context["assign_form"] = forms.get("assign_form") or AssignmentForm()
-        context["handover_form"] = forms.get("handover_form") or HandOverForm(prefix="handover")
+        large = staff_list_is_large()
+        context["assign_form"] = forms.get("assign_form") or AssignmentForm(staff_list_large=large)
+        context["handover_form"] = forms.get("handover_form") or HandOverForm(
+            prefix="handover", staff_list_large=large
+        )
         share_choices(context["assign_form"].fields["staff"], context["handover_form"].fields["staff"])
         context["outbreak_form"] = forms.get("outbreak_form") or OutbreakForm(
             initial={"status": home.outbreak_status, "started_on": home.outbreak_started_on}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from config.history import save_checked
-from discharge import deadline_fill, timers
+from discharge import day_counts, deadline_fill, timers
 from discharge.models import DischargeFollowUp, PharmacyOpeningHours
 from discharge.states import WORKING_STATES
 from organisations.access import require
@@ -98,4 +98,8 @@ def _reset_deadlines(pharmacy):
     waiting = DischargeFollowUp.objects.filter(
         pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
     )
-    deadline_fill.fill_schedule(waiting, schedule, connection)
+    # A bulk UPDATE sends no signals: the kept daily counts are kept around it.
+    day_counts.counted_around(
+        waiting.values_list("pk", flat=True),
+        lambda: deadline_fill.fill_schedule(waiting, schedule, connection),
+    )

@@ -26,6 +26,7 @@ from organisations.models import StaffMember
 TARGETS_MS = {
     "/dashboard/": 60,
     "/gaps/": 60,
+    "/gaps/ (filtered)": 60,
     "/care-homes/": 60,
     "/care-homes/ (filtered)": 60,
     "care-home detail": 40,
@@ -222,6 +223,9 @@ def measure_pages(users, home, *, requests, warmup, writer=None, only=None):
     plan = {
         "/dashboard/": lambda: timed(slt, "GET", "/dashboard/", **kw),
         "/gaps/": lambda: timed(pm, "GET", "/gaps/", **kw),
+        "/gaps/ (filtered)": lambda: timed(
+            pm, "GET", f"/gaps/?locality={locality}&rule=no_recent_visit", **kw
+        ),
         "/care-homes/": lambda: timed(pm, "GET", "/care-homes/", **kw),
         "/care-homes/ (filtered)": lambda: timed(
             pm, "GET", f"/care-homes/?locality={locality}&has_gap=yes", **kw

@@ -24,6 +24,7 @@ from django.utils import timezone
 from carehomes.hours_state import organisation_hours_rebuild
 from carehomes.state import carehome_state_rebuild
 from carehomes.visits.totals import visit_totals_rebuild
+from discharge.day_counts import day_counts_rebuild
 from nonprod.demo.city import DEMO_LOGINS, DemoCity
 from organisations.models import Organisation
 
@@ -77,4 +78,5 @@ def build_demo_city(*, today=None, password=None):
         carehome_state_rebuild()
         organisation_hours_rebuild()
         visit_totals_rebuild()
+        day_counts_rebuild()
     return city.summary()

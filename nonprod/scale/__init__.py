@@ -21,6 +21,7 @@ from carehomes.models import Assignment, CareHome, Visit
 from carehomes.state import carehome_state_rebuild
 from carehomes.visits.totals import visit_totals_rebuild
 from config.freshness import data_changed
+from discharge.day_counts import day_counts_rebuild
 from nonprod.scale import actionplan, carehomes, discharge, organisations
 from nonprod.scale.counts import Made, ScaleCounts, current_counts, targets
 from nonprod.table_writer import TableWriter, reset_sequences
@@ -50,6 +51,7 @@ def build(homes=15000, *, seed=2020, weeks_of_reports=156, stdout=None):
         carehome_state_rebuild()
         organisation_hours_rebuild()
         visit_totals_rebuild()
+        day_counts_rebuild()
     data_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

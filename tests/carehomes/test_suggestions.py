@@ -63,6 +63,50 @@ def test_shortlist_is_in_the_order_the_page_states_spare_hours_first_with_reason
     assert local.reason.startswith("4 hours a week spare")
 
 
+def test_shortlist_is_the_first_of_every_candidate_in_the_stated_order():
+    """The database ranks the candidates: the five it sends are the first five of every candidate
+    sorted by the order the page states (`_order`), ties on spare hours, nearness and sector
+    broken by name as Python orders text (by code point: "Zoe" before "adam" before "Émile"),
+    then by id; with the reasons the page shows."""
+    pcn = PcnFactory(locality="Leeds North")
+    home = CareHomeFactory(pcn=pcn, locality="Leeds North")
+    trust = OrganisationFactory(sector="secondary", locality="X")
+    AssignmentFactory(
+        care_home=home,
+        role="support",
+        staff=StaffMemberFactory(name="Supporter", organisation=trust, hours_per_week=Decimal("1")),
+    )
+    near = PracticeFactory(parent=pcn, locality="Elsewhere")
+    same_sector = OrganisationFactory(sector="secondary", locality="X")
+    other_sector = OrganisationFactory(sector="community_pharmacy", locality="X")
+    for name, organisation, hours in [
+        ("adam", other_sector, "6"),
+        ("Zoe", other_sector, "6"),
+        ("Émile", other_sector, "6"),
+        ("Zoe", other_sector, "6"),
+        ("Near Six", near, "6"),
+        ("Same Six", same_sector, "6"),
+        ("Locality Six", OrganisationFactory(sector="secondary", locality="Leeds North"), "6"),
+        ("Seven", same_sector, "7"),
+        ("Busy", other_sector, "0.5"),
+    ]:
+        StaffMemberFactory(name=name, organisation=organisation, hours_per_week=Decimal(hours))
+    second = StaffMemberFactory(name="Second Org", organisation=other_sector, hours_per_week=Decimal("6"))
+    second.second_organisation = pcn
+    second.save()
+    (facts,) = suggestions.home_facts([home])
+    everyone = sorted(suggestions.candidates(), key=lambda c: suggestions._order(facts, c))
+
+    for limit in (3, 5, 8, 20):
+        ranked = suggestions.shortlist(home, limit=limit)
+
+        assert [s.staff_id for s in ranked] == [c.staff_id for c in everyone[:limit]]
+        assert [s.reason for s in ranked] == [suggestions.score(facts, c)[1] for c in everyone[:limit]]
+    names = [s.candidate.name for s in suggestions.shortlist(home, limit=20)]
+    assert names[:4] == ["Seven", "Near Six", "Second Org", "Locality Six"]
+    assert names[4:9] == ["Zoe", "Zoe", "adam", "Émile", "Same Six"]
+
+
 def test_shortlist_rewards_a_sector_not_yet_supporting_the_home():
     home = CareHomeFactory(locality="Elsewhere")
     trust = OrganisationFactory(sector="secondary", locality="X")

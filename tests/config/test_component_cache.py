@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.template import engines
+from django.urls import reverse_lazy
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
@@ -131,6 +132,27 @@ def test_parameters_it_cannot_key_are_rendered_every_time(env):
 
     assert component_cache.remembered(select, params) == select(params)
     assert not component_cache._entries
+
+
+def test_a_lazy_text_is_kept_and_renders_as_the_macro_renders_it(env):
+    """A look-up box's URL is a lazy text (reverse_lazy): its input is kept like any other, and
+    the markup is the macro's own for that text."""
+    text_input = macro(env, "input", "input")
+    params = {
+        "id": "staff",
+        "name": "staff",
+        "label": {"text": "Person"},
+        "attributes": {"data-lookup-url": reverse_lazy("carehomes:staff_lookup")},
+    }
+
+    first = component_cache.remembered(text_input, params)
+    again = component_cache.remembered(text_input, params)
+
+    assert first == again == text_input(params)
+    assert 'data-lookup-url="/staff/lookup/"' in first
+    assert len(component_cache._entries) == 1
+    other = {**params, "attributes": {"data-lookup-url": reverse_lazy("carehomes:home_lookup")}}
+    assert component_cache.remembered(text_input, other) == text_input(other) != first
 
 
 class StartForm(forms.Form):

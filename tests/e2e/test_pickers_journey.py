@@ -231,3 +231,140 @@ def test_past_a_citys_size_the_pm_adds_homes_through_the_look_up(page, monkeypat
     names = sorted(Workstream.objects.get().care_homes.values_list("name", flat=True))
     assert names == ["Larch Grange", "Moor Lodge"]
     assert not page.js_errors
+
+
+def test_past_a_citys_size_the_pm_names_a_workstreams_lead_through_the_look_up(page, monkeypatch):
+    from organisations.access import PROJECT_MANAGER
+    from organisations.models import StaffMember
+    from tests.factories import StaffMemberFactory
+    from workstreams import forms as workstream_forms
+    from workstreams.models import Workstream
+
+    # Given more active staff than the form may list (so no option is sent for them)
+    monkeypatch.setattr(workstream_forms, "STAFF_SELECT_LIMIT", 1)
+    leeds = OrganisationFactory(name="Leeds North PCN")
+    StaffMemberFactory(name="Ann Larch", gphc_number="2012345", organisation=leeds)
+    bob = StaffMemberFactory(
+        name="Bob Larch", gphc_number=None, role=StaffMember.Role.CLINICAL_DIRECTOR, organisation=leeds
+    )
+    StaffMemberFactory(name="Cat Larch", is_active=False, organisation=leeds)  # has left
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+
+    # When the PM starts a workstream, "Lead person" is a type-ahead box, with no list sent
+    page.goto("/workstreams/new/")
+    lead = page.get_by_role("combobox", name="Lead person")
+    expect(lead).to_be_visible()
+    expect(page.locator("select#id_lead")).to_have_count(0)
+    assert_accessible(page)
+
+    # And types "larch": the look-up offers the two active people (not the one who has left)
+    type_into(page, lead, "larch")
+    expect(page.get_by_role("listbox", name="Lead person")).to_match_aria_snapshot(
+        '- listbox "Lead person":\n'
+        '  - option "Ann Larch – Pharmacist, Leeds North PCN (GPhC 2012345)"\n'
+        f'  - option "Bob Larch – Clinical director, Leeds North PCN (hub {bob.pk})"'
+    )
+    assert_accessible(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    chosen = f"Bob Larch – Clinical director, Leeds North PCN (hub {bob.pk})"
+    expect(page.get_by_role("option", name=chosen)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    expect(lead).to_have_value(chosen)
+
+    # When saved without a name, the form is refused and the lead chosen is kept
+    page.get_by_label("Lead organisation").select_option(label="Leeds North PCN")
+    press(page, page.get_by_role("button", name="Save workstream"))
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Lead person")).to_have_value(chosen)
+    assert_accessible(page)
+
+    # Then with a name it is saved with Bob Larch (who has no GPhC number) as its lead
+    type_into(page, page.get_by_label("Name", exact=True), "Falls reviews")
+    press(page, page.get_by_role("button", name="Save workstream"))
+    expect(page.get_by_role("heading", name="Falls reviews", level=1)).to_be_visible()
+    expect(page.get_by_text("Bob Larch")).to_be_visible()
+    assert Workstream.objects.get().lead == bob
+    assert_accessible(page)
+    assert not page.js_errors
+
+
+def test_past_a_citys_size_an_organisation_lead_asks_help_for_homes_chosen_through_the_look_up(
+    page, monkeypatch
+):
+    from organisations.access import ORGANISATION_LEAD
+    from tests.factories import PcnFactory
+    from workstreams import forms as workstream_forms
+    from workstreams.models import SupportRequest
+
+    # Given a PCN with more homes than the request form may list, and another PCN's home
+    monkeypatch.setattr(workstream_forms, "HOME_SELECT_LIMIT", 1)
+    own = PcnFactory(name="Seacroft PCN", locality="Seacroft")
+    other = PcnFactory(name="Otley PCN", locality="Otley")
+    for name, postcode, cqc in (
+        ("Larch Court", "LS14 1AA", "1-555000001"),
+        ("Larch Mews", "LS14 2BB", "1-555000002"),
+        ("Moor Lodge", "LS14 3CC", "1-555000003"),
+    ):
+        CareHomeFactory(name=name, pcn=own, locality="Seacroft", postcode=postcode, cqc_location_id=cqc)
+    CareHomeFactory(
+        name="Larch Grange", pcn=other, locality="Otley", postcode="LS21 1AA", cqc_location_id="1-555000009"
+    )
+    user_with_role(ORGANISATION_LEAD, username="seacroft-lead", organisation=own)
+    sign_in(page, "seacroft-lead", PASSWORD)
+
+    # When the lead raises a request, the homes are a look-up box: no home is sent until chosen
+    page.goto("/help-requests/new/")
+    homes = page.get_by_role("group", name="Which care homes?")
+    add = homes.get_by_role("combobox", name="Add a care home")
+    expect(add).to_be_visible()
+    expect(homes.get_by_role("checkbox")).to_have_count(0)
+    assert_accessible(page)
+    type_into(page, page.get_by_label("What do you need?"), "Medication reviews")
+    type_into(page, page.get_by_label("Hours a week"), "3")
+
+    # And types "larch": only their own PCN's two Larch homes are offered (not Otley's)
+    type_into(page, add, "larch")
+    expect(page.get_by_role("listbox", name="Add a care home")).to_match_aria_snapshot(
+        '- listbox "Add a care home":\n'
+        '  - option "Larch Court, LS14 1AA (1-555000001)"\n'
+        '  - option "Larch Mews, LS14 2BB (1-555000002)"'
+    )
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    status = page.locator("#id_care_homes-chosen-status")
+    expect(status).to_have_text("Larch Mews, LS14 2BB (1-555000002) added. 1 care home chosen.")
+    type_into(page, add, "larch")
+    expect(page.get_by_role("option", name="Larch Court, LS14 1AA (1-555000001)")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    type_into(page, add, "moor")
+    expect(page.get_by_role("option", name="Moor Lodge, LS14 3CC (1-555000003)")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    chosen = homes.get_by_role("list", name="Chosen care homes (3)")
+    expect(chosen.get_by_role("listitem")).to_have_count(3)
+    assert_accessible(page)
+
+    # And removes Larch Mews by keyboard
+    press(page, chosen.get_by_role("button", name="Remove Larch Mews, LS14 2BB (1-555000002)"))
+    expect(status).to_have_text("Larch Mews, LS14 2BB (1-555000002) removed. 2 care homes chosen.")
+    expect(homes.get_by_role("list", name="Chosen care homes (2)").get_by_role("listitem")).to_have_count(2)
+
+    # Then, with the date and urgency given, the request is raised for exactly those two homes
+    needed_by = page.get_by_role("group", name="Needed by")
+    for part, value in (("Day", "31"), ("Month", "1"), ("Year", "2099")):
+        type_into(page, needed_by.get_by_label(part), value)
+    press(page, page.get_by_label("Soon", exact=True), "Space")
+    press(page, page.get_by_role("button", name="Raise the request"))
+    expect(page.get_by_role("heading", name="Medication reviews", level=1)).to_be_visible()
+    row = page.locator(".nhsuk-summary-list__row", has_text="Care homes")
+    expect(row).to_contain_text("Larch Court")
+    expect(row).to_contain_text("Moor Lodge")
+    expect(row).not_to_contain_text("Larch Mews")
+    names = sorted(SupportRequest.objects.get().care_homes.values_list("name", flat=True))
+    assert names == ["Larch Court", "Moor Lodge"]
+    assert_accessible(page)
+    assert not page.js_errors

@@ -43,6 +43,7 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
         assert set(pages) == {
             "/dashboard/",
             "/gaps/",
+            "/gaps/ (filtered)",
             "/care-homes/",
             "/care-homes/ (filtered)",
             "care-home detail",

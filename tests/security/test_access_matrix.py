@@ -125,6 +125,7 @@ ACCESS = {
     # Workstreams: everyone reads; SLT and PM run them.
     "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),
     "workstreams:create": Rule(get=LEADERSHIP),
+    "workstreams:lead_lookup": Rule(get=LEADERSHIP, post=NOBODY),
     "workstreams:detail": Rule(get=EVERY_ROLE, post=LEADERSHIP, kwargs=pk("workstream")),
     "workstreams:edit": Rule(get=LEADERSHIP, kwargs=pk("workstream")),
     "workstreams:note_add": Rule(get=NOBODY, post=LEADERSHIP, kwargs=pk("workstream")),

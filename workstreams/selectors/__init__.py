@@ -28,7 +28,13 @@ from workstreams.selectors.organisations import (
     pcn_fair_share,
     pcns_without_committed_hours,
 )
-from workstreams.selectors.workstreams import workstream_detail, workstream_history, workstream_list
+from workstreams.selectors.workstreams import (
+    lead_candidates,
+    lead_lookup,
+    workstream_detail,
+    workstream_history,
+    workstream_list,
+)
 
 __all__ = [
     "STATUS_FILTERS",
@@ -37,6 +43,8 @@ __all__ = [
     "homes_for_organisation",
     "homes_for_organisation_lookup",
     "homes_for_request",
+    "lead_candidates",
+    "lead_lookup",
     "organisation_history",
     "organisation_lead_needs",
     "organisation_list",

@@ -1,12 +1,15 @@
 """Workstreams: the list, one workstream with its progress notes, adding and editing them."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from carehomes.views.lookups import LookupForm
 from config.forms import answer_write
 from config.rendering import found_or_404, redirect_with_notice
 from organisations.access import (
     may,
+    require,
     requires,
 )
 from organisations.permissions import Permission
@@ -14,6 +17,7 @@ from workstreams import selectors, services
 from workstreams.forms import (
     ProgressNoteForm,
     WorkstreamForm,
+    lead_lookup_text,
 )
 from workstreams.models import Workstream
 from workstreams.views.common import history_for, page_of, render_with_labels
@@ -69,6 +73,18 @@ def workstream_edit(request, pk):
             {"page_title": f"Edit {workstream.name}", "form": form, "workstream": workstream},
         ),
     )
+
+
+@require_GET
+@requires(Permission.VIEW_WORKSTREAM)
+def lead_lookup(request):
+    """The workstream form's "Lead person" look-up (past a city's size): active staff, for someone
+    who may add or change a workstream (the SLT and the project manager) and no one else."""
+    if not may(request.user, Permission.ADD_WORKSTREAM):
+        require(request.user, Permission.CHANGE_WORKSTREAM)  # 403 (and logged) for anyone else
+    form = LookupForm(request.GET)
+    people = selectors.lead_lookup(search=form.cleaned_data["q"] if form.is_valid() else "")
+    return JsonResponse({"results": [{"id": p.pk, "text": lead_lookup_text(p)} for p in people]})
 
 
 @requires(Permission.VIEW_WORKSTREAM)
