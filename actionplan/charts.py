@@ -72,8 +72,18 @@ def organisation_table(hours, limit=None):
     largest by hours available with the others added up (the filters narrow to a locality or PCN).
     """
     organisations = list(hours.get("by_organisation", []))
-    rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in organisations]
-    if limit and len(organisations) > limit:
+    others = hours.get("others")
+    if others is not None:  # already cut to the largest (`hours_summary`), the rest summed
+        rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in organisations]
+        if others["organisations"]:
+            rows.append(
+                [
+                    f"{others['organisations']} other organisations",
+                    figure_text(others["available"]),
+                    figure_text(others["assigned"]),
+                ]
+            )
+    elif limit and len(organisations) > limit:
         largest = sorted(organisations, key=lambda o: (-(o["available"] or 0), o["name"]))
         shown, rest = largest[:limit], largest[limit:]
         rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in shown]
@@ -84,6 +94,8 @@ def organisation_table(hours, limit=None):
                 figure_text(sum(o["assigned"] or 0 for o in rest)),
             ]
         )
+    else:
+        rows = [[o["name"], figure_text(o["available"]), figure_text(o["assigned"])] for o in organisations]
     return {
         "caption": "Hours a week available and assigned, by organisation",
         "columns": ["Organisation", "Hours available", "Hours assigned"],

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from actionplan.gap_report_selectors import headline_figures, hours_by, trend_points
+from actionplan.gap_report_selectors import headline_figures, hours_by, hours_summary, trend_points
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
 from config.freshness import cached
@@ -19,6 +19,8 @@ from config.querysets import filter_given
 from organisations.models import Organisation
 
 TREND_WEEKS = 12
+# The dashboard lists the organisations with most hours; the rest are summed in one row.
+ORGANISATION_ROWS = 25
 
 
 @dataclass(frozen=True)
@@ -159,12 +161,14 @@ def dashboard_figures(filters: Filters, *, today=None):
 
     def compute():
         homes = filtered_homes(filters, today=today) if filters.narrows_homes else None
-        headlines = headline_figures(homes=homes, pcns=filtered_pcns(filters), as_of=today)
-        hours = hours_by(
-            as_of=today,
-            homes=homes if (filters.locality or filters.pcn_id) else None,
-            organisations=[filters.organisation_id] if filters.organisation_id else None,
-        )
+        pcns = filtered_pcns(filters) if filters.narrows_homes else None
+        headlines = headline_figures(homes=homes, pcns=pcns, as_of=today)
+        organisations = [filters.organisation_id] if filters.organisation_id else None
+        if filters.locality or filters.pcn_id:
+            hours = hours_by(as_of=today, homes=homes, organisations=organisations)
+        else:
+            # Every home: the sectors' sums and the largest employers, summed in the database.
+            hours = hours_summary(organisations=organisations, limit=ORGANISATION_ROWS)
         return {"headlines": headlines, "hours": hours, "trend": trend_points(limit=max(TREND_WEEKS, 52))}
 
     return cached("dashboard", compute, today, filters)

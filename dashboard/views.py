@@ -17,9 +17,6 @@ from dashboard.search import MIN_QUERY_LENGTH, search_everything
 from organisations.access import may, requires
 from organisations.permissions import Permission
 
-# The dashboard lists the organisations with most hours; the rest are summed in one row.
-ORGANISATION_ROWS = 25
-
 
 def _filters(form, cls=selectors.Filters):
     return cls(**form.filter_values())
@@ -74,7 +71,7 @@ def index(request):
             ],
             "rule_table": rule_table,
             "charts": charts,
-            "organisation_table": report_charts.organisation_table(hours, limit=ORGANISATION_ROWS),
+            "organisation_table": report_charts.organisation_table(hours, limit=selectors.ORGANISATION_ROWS),
             "latest_week": latest_week,
             "gaps_url": reverse("dashboard:gaps") + (f"?{query}" if query else ""),
             "discharges": selectors.discharge_section(),

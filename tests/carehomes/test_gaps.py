@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from carehomes.gaps import current_gaps, gap_counts, gaps_for_home, home_with_gap_facts, with_gap_facts
 from carehomes.models import CareHome
@@ -84,6 +85,54 @@ def test_pcn_with_homes_and_no_hours_is_a_gap_and_worst_first_order():
     assert codes == ["no_lead", "no_recent_visit", "pcn_no_hours"]
     assert gaps[-1].pcn_id == pcn.pk
     assert gap_counts(today=TODAY)["any_gap"] == 1
+
+
+def test_headline_counts_from_the_kept_state_agree_with_the_raw_tables_today():
+    """Every home's counts today are read from the kept state, set-based (no join, no per-home
+    flag); they must count what the rules decided from the raw tables count, rule by rule,
+    including a home whose state row is missing and an outbreak home that has other gaps too."""
+    from carehomes.models import CareHomeState
+
+    today = timezone.localdate()
+    covered_home()  # visited never: no recent visit
+    visited = covered_home()
+    VisitFactory(care_home=visited, visited_on=today - datetime.timedelta(days=3))
+    ended = CareHomeFactory()  # lead ended yesterday, visited 28 days ago
+    AssignmentFactory(
+        care_home=ended,
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    VisitFactory(care_home=ended, visited_on=today - datetime.timedelta(days=28))
+    future = CareHomeFactory()  # lead starts tomorrow
+    AssignmentFactory(care_home=future, starts_on=today + datetime.timedelta(days=1))
+    stretched = StaffMemberFactory(hours_per_week=Decimal("2"))
+    over = CareHomeFactory()
+    AssignmentFactory(care_home=over, staff=stretched, hours_per_week=Decimal("3"), starts_on=today)
+    VisitFactory(care_home=over, visited_on=today)
+    outbreak = covered_home(
+        outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=2)
+    )
+    VisitFactory(care_home=outbreak, visited_on=today - datetime.timedelta(days=5))  # only this gap
+    both = CareHomeFactory(outbreak_status="confirmed", outbreak_started_on=today)  # no lead, never visited
+    visited_since = covered_home(
+        outbreak_status="confirmed", outbreak_started_on=today - datetime.timedelta(days=9)
+    )
+    VisitFactory(care_home=visited_since, visited_on=today - datetime.timedelta(days=1))
+    CareHomeState.objects.filter(care_home=both).delete()  # as between a bulk load and its rebuild
+
+    kept, raw = gap_counts(), gap_counts(raw=True)
+    assert kept == raw
+    assert kept == {
+        "homes": 8,
+        "no_lead": 3,
+        "no_recent_visit": 3,
+        "lead_over_capacity": 1,
+        "outbreak_not_visited": 2,
+        "any_gap": 6,
+        "in_outbreak": 3,
+        "pcn_no_hours": 0,
+    }
 
 
 ONE_HOME_FACTS = (

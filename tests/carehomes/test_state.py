@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from actionplan.gap_report_selectors import hours_by
+from actionplan.gap_report_selectors import hours_by, hours_summary
 from carehomes import gaps, hours_state, state
 from carehomes.alignment import care_homes_follow_practices
 from carehomes.models import Assignment, CareHome, CareHomeState, Visit
@@ -240,6 +240,9 @@ class StateMachine(RuleBasedStateMachine):
                 assert flags(one_by_one=True) == flags(raw=True), f"{later} days later, one home's page"
                 assert hours_by() == hours_by(raw=True), f"{later} days later"
                 assert pcn_gaps(raw=False) == pcn_gaps(raw=True), f"{later} days later"
+                # The dashboard's figures: counts and hours summed in the database from the kept rows.
+                assert gaps.gap_counts() == gaps.gap_counts(raw=True), f"{later} days later"
+                assert hours_summary(limit=2) == hours_summary(limit=2, raw=True), f"{later} days later"
                 transaction.set_rollback(True)
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan.gap_report_selectors import hours_by
 from actionplan.gap_report_services import gap_report_backfill
 from tests.factories import (
     ActionFactory,
@@ -75,6 +76,28 @@ def test_dashboard_shows_live_figures_hours_and_trends(client_for, slt_user):
     assert html.count("<caption") >= 5  # every chart has its numbers as a table
 
 
+def test_dashboard_lists_the_employers_with_most_hours_and_sums_the_rest(client_for, slt_user, monkeypatch):
+    """Past the rows shown, the other employers are summed in one row: nothing is dropped from the
+    totals, and ties on hours go by name."""
+    from dashboard import selectors
+
+    monkeypatch.setattr(selectors, "ORGANISATION_ROWS", 2)
+    for name, hours in (
+        ("Beta Trust", "30"),
+        ("Alpha Trust", "30"),
+        ("Gamma Trust", "20.5"),
+        ("Delta Trust", "4"),
+    ):
+        StaffMemberFactory(organisation=OrganisationFactory(name=name), hours_per_week=Decimal(hours))
+    html = client_for(slt_user).get(reverse("dashboard:index")).content.decode()
+    table = html[html.index("by organisation</caption>") :]
+    table = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table[: table.index("</table>")]))
+    every = hours_by()["by_organisation"]  # every employer, as the weekly report lists them
+    rest = sum(Decimal(str(o["available"])) for o in every) - 60
+    assert f"Alpha Trust 30 0 Beta Trust 30 0 {len(every) - 2} other organisations {rest:f} 0 " in table
+    assert "Gamma Trust" not in table and rest >= Decimal("24.5")
+
+
 def test_dashboard_filters_to_one_pcn_with_htmx_returning_only_the_figures(client_for, slt_user):
     build_city(1, locality="Leeds North")
     _, east = build_city(3, locality="Leeds East")
@@ -94,7 +117,7 @@ def test_dashboard_filters_to_one_pcn_with_htmx_returning_only_the_figures(clien
 def test_dashboard_costs_the_same_queries_at_two_sizes(client_for, slt_user):
     client = client_for(slt_user)
     url = reverse("dashboard:index")
-    build_city(1)
+    trust, _ = build_city(1)
     gap_report_backfill(weeks=2)
     small = query_count(client, url)
     build_city(6, locality="Leeds West")
@@ -103,6 +126,14 @@ def test_dashboard_costs_the_same_queries_at_two_sizes(client_for, slt_user):
     assert query_count(client, url + "?locality=Leeds+West") == query_count(
         client, url + "?locality=Leeds+North"
     )
+    # An employer's figures (its hours from its kept totals); each size loaded once first, so
+    # that its charts are drawn (a chart is drawn once, the first time its numbers are shown).
+    employer = url + f"?organisation={trust.pk}"
+    query_count(client, employer)
+    small_org = query_count(client, employer)
+    build_city(3, trust=trust, locality="Leeds East")
+    query_count(client, employer)
+    assert query_count(client, employer) == small_org
 
 
 def test_dashboard_and_gap_list_never_load_a_weekly_reports_gaps(client_for, slt_user, pm_user):

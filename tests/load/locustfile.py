@@ -45,6 +45,7 @@ HOME_LINK = re.compile(r'href="/care-homes/(\d+)/"')
 STAFF_LINK = re.compile(r'href="/staff/(\d+)/">([^<]+)</a>')
 STAFF_TYPED = re.compile(r'<input[^>]*name="staff"[^>]*type="text"')
 SIGN_IN = "/accounts/login/"
+REFUSED_BY_A_RULE = {"assignments": 0}
 
 
 @events.test_start.add_listener
@@ -80,6 +81,7 @@ def report_p95_and_fail_on_errors(environment, **kwargs):
         "wait_seconds": [WAIT_MIN, WAIT_MAX],
         "requests": total.num_requests,
         "failures": total.num_failures,
+        "refused_by_a_rule": dict(REFUSED_BY_A_RULE),
         "requests_per_s": round(total.total_rps, 1),
         "p95_ms_all": total.get_response_time_percentile(0.95),
         "p50_ms_pages": all_pages.get_response_time_percentile(0.5) if all_pages.num_requests else None,
@@ -189,7 +191,12 @@ class ProjectManager(SignedInUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            if response.status_code == 400 and "nhsuk-error-summary" in response.text:
+                # Refused by a rule (that person already in the home, or past their hours): a
+                # correct answer, counted apart in the results.
+                REFUSED_BY_A_RULE["assignments"] += 1
+                response.success()
+            elif response.status_code != 302:
                 response.failure(f"person not assigned: {response.status_code}")
 
 
