@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Collate
 from django.utils import timezone
 
 from actionplan.models import Action, GapReport, Rag
@@ -18,6 +17,7 @@ from actionplan.report_terms import TREND_WEEKS, gap_key, parse_week
 from carehomes import gaps as gap_rules
 from carehomes.hours_state import refresh_expired as refresh_expired_hours
 from carehomes.models import Assignment, CareHome, OrganisationHours, Visit, VisitDayTotal
+from config.querysets import by_code_point
 from discharge.figures import weekly_rows as discharge_weekly_rows
 from organisations.access import SLT
 from organisations.models import Organisation, Sector, StaffMember
@@ -154,7 +154,7 @@ def hours_summary(*, organisations=None, limit=25, raw=False):
     largest = [
         {"organisation_id": org, "name": name, "sector": sector, "available": available, "assigned": assigned}
         for org, name, sector, available, assigned in kept.order_by(
-            F("available").desc(), Collate("organisation__name", "C")
+            F("available").desc(), by_code_point("organisation__name")
         ).values_list("organisation", "organisation__name", "organisation__sector", "available", "assigned")[
             :limit
         ]

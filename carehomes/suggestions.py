@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Collate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
@@ -30,6 +29,7 @@ from carehomes.gaps import with_gap_facts
 from carehomes.models import Assignment, CareHome, not_ended_by
 from carehomes.selectors import HOURS
 from config.presenters import hours as hours_text
+from config.querysets import by_code_point
 from organisations.models import Sector, StaffMember
 
 SPARE_CAP = Decimal("10")
@@ -206,12 +206,6 @@ def _flag(conditions):
     return Case(When(either, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _by_code_point(field):
-    """`field` ordered as Python orders text (by code point), whatever the database's collation:
-    PostgreSQL's "C" collation compares UTF-8 bytes, which is code point order; SQLite's default does."""
-    return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
-
-
 def _ranked_for(home: HomeFacts, rows):
     """The rows in `_order`'s order for the home, decided in the database."""
     near = []
@@ -228,7 +222,7 @@ def _ranked_for(home: HomeFacts, rows):
     if None in home.sectors:
         in_sectors.append(Q(organisation__sector__isnull=True))
     return rows.annotate(near=_flag(near), in_sectors=_flag(in_sectors)).order_by(
-        "-spare_hours", "-near", "in_sectors", _by_code_point("name"), "pk"
+        "-spare_hours", "-near", "in_sectors", by_code_point("name"), "pk"
     )
 
 

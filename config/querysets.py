@@ -3,6 +3,14 @@ page's ids."""
 
 from django.db import connection
 from django.db.models import F, Lookup, Q
+from django.db.models.functions import Collate
+
+
+def by_code_point(field):
+    """`field` ordered as Python orders text (by code point), whatever the database's collation:
+    PostgreSQL's "C" collation compares UTF-8 bytes, which is code point order; SQLite (the embedded
+    default) has no "C" collation and already compares text by code point."""
+    return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
 
 
 def filter_given(queryset, **lookups):

@@ -15,12 +15,12 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Collate
 from django.utils import timezone
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
 from carehomes.models import CareHome
 from config.dates import uk_date
+from config.querysets import by_code_point
 from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp
 from discharge.selectors import referring_trust_ids
 from organisations.models import Organisation
@@ -201,7 +201,7 @@ def discharge_gap_page(*, code, homes=None, today, offset, limit):
     since, until = _window(today)
     if code == TRUST_DROP_OFF.code:
         return sorted(_drop_offs(until, today), key=lambda g: g.subject)[offset : offset + limit]
-    ordered = _home_gap_homes(code, homes, today).order_by(Collate("name", "C"), "pk")
+    ordered = _home_gap_homes(code, homes, today).order_by(by_code_point("name"), "pk")
     chosen = list(ordered.values_list("pk", flat=True)[offset : offset + limit])
     if code == NOT_FOLLOWED_UP.code:
         return _not_followed_up(homes, since, until, today, only=chosen)
