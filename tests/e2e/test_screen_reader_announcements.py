@@ -98,7 +98,7 @@ def test_the_assign_forms_errors_are_announced_together_and_then_the_success(pag
     # And each field is announced with its name and its error as its description
     (role,) = nodes(page, "group", "Role")
     assert role["description"] == "Error: Select named lead or support."
-    (hours,) = nodes(page, "spinbutton", "Hours a week")
+    (hours,) = nodes(page, "textbox", "Hours a week")
     assert hours["description"] == "Error: Asha Patel has only 2 hours a week spare; enter 2 or fewer."
     assert [r["name"] for r in accessibility_tree(page) if r["role"] == "radio"] == ["Named lead", "Support"]
     assert_accessible(page)

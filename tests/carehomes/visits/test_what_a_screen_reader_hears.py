@@ -48,3 +48,17 @@ def test_who_made_the_visit_says_that_empty_means_you(client_for, home):
     assert " ".join(hint.split()) == (
         "Leave it empty if it was you. Project managers may log and correct visits for anyone."
     )
+
+
+def test_hours_are_text_boxes_with_a_decimal_keyboard_not_spin_buttons(client_for, pm_user, home):
+    """The hours a week on a care home's page (assign someone) are a text box with a decimal
+    keyboard, not a spin button read as "0.0" while empty; hours like 7.5 are still accepted."""
+    page = client_for(pm_user).get(f"/care-homes/{home.pk}/").content.decode()
+
+    boxes = re.findall(r'<input[^>]*name="[^"]*hours[^"]*"[^>]*>', page)
+    assert boxes, "the page has an hours box"
+    for box in boxes:
+        assert 'type="text"' in box, box
+        assert 'inputmode="decimal"' in box, box
+        assert "step=" not in box, box
+    assert 'type="number"' not in page
