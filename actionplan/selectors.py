@@ -86,6 +86,12 @@ def is_overdue(action, today=None):
     return action.is_open and action.due_on < (today or timezone.localdate())
 
 
+def owner_candidates():
+    """Who may be named an action's owner: any active member of staff (the owning organisation's
+    rule is the service's `check_owner`), by name, each with their organisation."""
+    return StaffMember.objects.filter(is_active=True).select_related("organisation").order_by("name", "pk")
+
+
 def owning_organisations():
     """Organisations that own at least one action (for the filter), by name."""
     return Organisation.objects.filter(actions__isnull=False).distinct().order_by("name")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("action-plan/", views.action_plan, name="index"),
     path("action-plan/export/", views.action_plan_export, name="export"),
     path("action-plan/actions/new/", views.action_create, name="action_create"),
+    path("action-plan/owners/lookup/", views.owner_lookup, name="owner_lookup"),
     path("action-plan/actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("action-plan/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("action-plan/actions/<int:pk>/close/", views.action_close, name="action_close"),

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import exports, selectors, services
 from actionplan.forms import (
@@ -30,6 +30,7 @@ from config.dates import uk_date
 from config.forms import add_service_errors, answer_write
 from config.rendering import found_or_404, redirect_with_notice, render_confirm, render_page
 from organisations.access import may, require, requires
+from organisations.people_lookup import person_lookup_answer
 from organisations.permissions import Permission
 
 
@@ -86,6 +87,16 @@ def action_create(request):
             request, "actionplan/action_form.jinja", {"page_title": "Add an action", "form": form}
         ),
     )
+
+
+@require_GET
+@requires(Permission.VIEW_ACTION)
+def owner_lookup(request):
+    """The action form's "Owner (person)" look-up (past a city's size): active staff, for someone
+    who may add or change an action (the project manager) and no one else."""
+    if not may(request.user, Permission.ADD_ACTION):
+        require(request.user, Permission.CHANGE_ACTION)  # 403 (and logged) for anyone else
+    return person_lookup_answer(request, selectors.owner_candidates())
 
 
 @requires(Permission.VIEW_ACTION)

@@ -11,6 +11,7 @@ from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, LookupField, id_from_text
 from organisations.forms import PharmacyField
 from organisations.models import Sector, StaffMember
+from organisations.people_lookup import HUB_KEY, STAFF_SELECT_LIMIT
 
 YES_NO_EITHER = [("", "Either"), ("yes", "Yes"), ("no", "No")]
 
@@ -134,18 +135,10 @@ def assignable_staff():
     )
 
 
-# Above this many people a select is unusable (and slow to render): ask for a GPhC number or name.
-STAFF_SELECT_LIMIT = 400
-
-
 def staff_lookup_text(person):
     """How a person reads in the staff look-up, ending with the key StaffLookupField parses back."""
     text = f"{person.name} – {person.get_role_display()}, {person.organisation.name}"
     return f"{text} (GPhC {person.gphc_number})" if person.gphc_number else person.name
-
-
-# How a look-up suggestion names a home added by hand that has no CQC location ID yet: its hub number.
-HUB_KEY = "hub"
 
 
 def home_key(key):

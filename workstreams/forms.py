@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from carehomes.forms import HUB_KEY, STAFF_SELECT_LIMIT, HomeChoiceField, home_lookup_text
+from carehomes.forms import HomeChoiceField, home_lookup_text
 from carehomes.models import CareHome
 from config.choices import more_than
 from config.date_input import NhsDateField
@@ -15,15 +14,14 @@ from config.form_messages import require_messages
 from config.forms import (
     AutocompleteCheckboxes,
     AutocompleteSelect,
-    LookupField,
     ManyLookupField,
     ModelIdField,
     ModelIdsField,
-    id_from_text,
 )
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
+from organisations.people_lookup import STAFF_SELECT_LIMIT, PersonLookupField, person_lookup_text
 from workstreams.models import SupportRequest, Workstream
 from workstreams.selectors import lead_candidates
 from workstreams.services import support_request_problems
@@ -41,40 +39,6 @@ def _hours_field(label, maximum=168):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
-
-
-def lead_lookup_text(person):
-    """How a person reads in the "Lead person" look-up, ending with the key LeadLookupField reads
-    back: "Ann Lee – Pharmacist, Leeds PCN (GPhC 2012345)", or "(hub 42)" for someone with no GPhC
-    number (an organisation lead, a manager)."""
-    key = f"GPhC {person.gphc_number}" if person.gphc_number else f"{HUB_KEY} {person.pk}"
-    return f"{person.name} – {person.get_role_display()}, {person.organisation.name} ({key})"
-
-
-class LeadLookupField(LookupField):
-    """A workstream's lead past a city's size: any active member of staff, by the key their chosen
-    suggestion ends with, or (without script) their GPhC number or exact name."""
-
-    not_found = "No active member of staff has the GPhC number or name “{text}”."
-    ambiguous = "More than one person has that name: enter their GPhC number, or choose them from the list."
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        super().__init__(lookup_url=reverse_lazy("workstreams:lead_lookup"), **kwargs)
-
-    def rows(self):
-        return lead_candidates()
-
-    def by_key(self, key):
-        if key.upper().startswith("GPHC "):
-            return Q(gphc_number=key[5:].strip())
-        if key.lower().startswith(HUB_KEY + " "):
-            number = id_from_text(key[len(HUB_KEY) :])
-            return Q(pk=number) if number else Q(pk__in=[])
-        return Q(pk__in=[])
-
-    def by_text(self, text):
-        return Q(gphc_number=text) | Q(name__iexact=text)
 
 
 class WorkstreamForm(forms.ModelForm):
@@ -106,13 +70,16 @@ class WorkstreamForm(forms.ModelForm):
         if more_than(lead_candidates(), STAFF_SELECT_LIMIT):
             # A country's staff cannot be a select: a look-up of the active staff (the lead's name
             # shown in the box when editing).
-            self.fields["lead"] = LeadLookupField(
+            self.fields["lead"] = PersonLookupField(
+                people=lead_candidates(),
+                lookup_url=reverse_lazy("workstreams:lead_lookup"),
+                not_found="No active member of staff has the GPhC number or name “{text}”.",
                 label="Lead person",
                 required=False,
                 help_text="Their name or GPhC number. Leave it blank if there is no lead yet.",
             )
             lead = self.instance.lead if self.instance.lead_id else None
-            self.initial["lead"] = lead_lookup_text(lead) if lead and lead.is_active else ""
+            self.initial["lead"] = person_lookup_text(lead) if lead and lead.is_active else ""
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["participating_organisations"].queryset = Organisation.objects.order_by("name")
         self.fields["care_homes"].queryset = CareHome.objects.order_by("name")

@@ -165,6 +165,7 @@ ACCESS = {
     "actionplan:index": Rule(get=LEADERSHIP, post=PM),
     "actionplan:export": Rule(get=LEADERSHIP),
     "actionplan:action_create": Rule(get=PM),
+    "actionplan:owner_lookup": Rule(get=PM, post=NOBODY),
     "actionplan:action_detail": Rule(get=LEADERSHIP, post=PM, kwargs=pk("action")),
     "actionplan:action_edit": Rule(get=PM, kwargs=pk("action")),
     "actionplan:action_close": Rule(get=PM, post=PM, kwargs=pk("action")),

@@ -30,7 +30,6 @@ from workstreams.selectors.organisations import (
 )
 from workstreams.selectors.workstreams import (
     lead_candidates,
-    lead_lookup,
     workstream_detail,
     workstream_history,
     workstream_list,
@@ -44,7 +43,6 @@ __all__ = [
     "homes_for_organisation_lookup",
     "homes_for_request",
     "lead_candidates",
-    "lead_lookup",
     "organisation_history",
     "organisation_lead_needs",
     "organisation_list",

@@ -1,6 +1,6 @@
 """Reads for the workstream pages: the list, one workstream, its history."""
 
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch
 
 from carehomes.models import CareHome
 from config.history import history_entries, newest
@@ -47,18 +47,3 @@ def workstream_history(workstream):
 def lead_candidates():
     """Who may lead a workstream: any active member of staff (of any role), by name."""
     return StaffMember.objects.filter(is_active=True).select_related("organisation").order_by("name", "pk")
-
-
-LEAD_LOOKUP_LIMIT = 20
-
-
-def lead_lookup(*, search):
-    """The workstream form's "Lead person" look-up (past a city's size): active staff whose name
-    contains, or GPhC number starts with, `search` (two characters at least); at most
-    LEAD_LOOKUP_LIMIT, by name, each with their organisation (one query)."""
-    search = (search or "").strip()
-    if len(search) < 2:
-        return StaffMember.objects.none()
-    return lead_candidates().filter(Q(name__icontains=search) | Q(gphc_number__startswith=search))[
-        :LEAD_LOOKUP_LIMIT
-    ]

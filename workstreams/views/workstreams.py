@@ -1,10 +1,8 @@
 """Workstreams: the list, one workstream with its progress notes, adding and editing them."""
 
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
-from carehomes.views.lookups import LookupForm
 from config.forms import answer_write
 from config.rendering import found_or_404, redirect_with_notice
 from organisations.access import (
@@ -12,12 +10,12 @@ from organisations.access import (
     require,
     requires,
 )
+from organisations.people_lookup import person_lookup_answer
 from organisations.permissions import Permission
 from workstreams import selectors, services
 from workstreams.forms import (
     ProgressNoteForm,
     WorkstreamForm,
-    lead_lookup_text,
 )
 from workstreams.models import Workstream
 from workstreams.views.common import history_for, page_of, render_with_labels
@@ -82,9 +80,7 @@ def lead_lookup(request):
     who may add or change a workstream (the SLT and the project manager) and no one else."""
     if not may(request.user, Permission.ADD_WORKSTREAM):
         require(request.user, Permission.CHANGE_WORKSTREAM)  # 403 (and logged) for anyone else
-    form = LookupForm(request.GET)
-    people = selectors.lead_lookup(search=form.cleaned_data["q"] if form.is_valid() else "")
-    return JsonResponse({"results": [{"id": p.pk, "text": lead_lookup_text(p)} for p in people]})
+    return person_lookup_answer(request, selectors.lead_candidates())
 
 
 @requires(Permission.VIEW_WORKSTREAM)
