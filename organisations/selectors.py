@@ -15,6 +15,17 @@ def team_list():
     return Team.objects.annotate(member_count=Count("memberships")).order_by("name")
 
 
+def membership_candidates(team):
+    """Who may be given a seat on `team`: active staff not on it already, by name, each with their
+    organisation."""
+    return (
+        StaffMember.objects.filter(is_active=True)
+        .exclude(memberships__team=team)
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )
+
+
 def team_detail(pk):
     """One team with its members, the organisation each represents and their role (chair first)."""
     team = Team.objects.prefetch_related(

@@ -7,6 +7,7 @@ team_patterns = (
         path("", views.team_list, name="list"),
         path("<int:pk>/", views.team_detail, name="detail"),
         path("<int:pk>/members/", views.membership_add, name="membership_add"),
+        path("<int:pk>/members/lookup/", views.member_lookup, name="member_lookup"),
         path("members/<int:pk>/end/", views.membership_end, name="membership_end"),
     ],
     "teams",

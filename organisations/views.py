@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.forms import answer_write
 from config.pagination import paginate
@@ -16,6 +16,7 @@ from organisations import ods_files, selectors, services
 from organisations.access import may, require, requires
 from organisations.forms import MembershipForm, OdsConfirmForm, OdsUploadForm, TrustKindForm
 from organisations.models import ImportRun, Membership, Team
+from organisations.people_lookup import person_lookup_answer
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
@@ -82,6 +83,17 @@ def membership_add(request, pk):
         ),
         refused=lambda: team_detail(request, pk, form=form),
     )
+
+
+@require_GET
+@requires(Permission.VIEW_TEAM)
+def member_lookup(request, pk):
+    """The team form's "Person" look-up (past a city's size): active staff not on the team, for
+    someone who may give a seat on it (the PM ordinary seats, an SLT member any) and no one else."""
+    team = get_object_or_404(Team, pk=pk)
+    if not _roles_they_may_seat(request.user, team):
+        raise PermissionDenied
+    return person_lookup_answer(request, selectors.membership_candidates(team))
 
 
 @require_http_methods(["GET", "POST"])

@@ -121,6 +121,7 @@ ACCESS = {
     "teams:list": Rule(get=EVERY_ROLE, post=PM),
     "teams:detail": Rule(get=EVERY_ROLE, post=PM, kwargs=pk("team")),
     "teams:membership_add": Rule(get=NOBODY, post=SLT_MEMBERS, kwargs=pk("team")),
+    "teams:member_lookup": Rule(get=SLT_MEMBERS, post=NOBODY, kwargs=pk("team")),
     "teams:membership_end": Rule(get=SLT_MEMBERS, post=SLT_MEMBERS, kwargs=pk("membership")),
     # Workstreams: everyone reads; SLT and PM run them.
     "workstreams:list": Rule(get=EVERY_ROLE, post=LEADERSHIP),

@@ -733,6 +733,7 @@ READ_ONLY = {
     "organisations:mine",
     "teams:list",
     "teams:detail",
+    "teams:member_lookup",
     "imports:list",
     "imports:detail",
     "workstreams:list",
