@@ -206,9 +206,20 @@ class SupportOfferForm(forms.Form):
         validators=[validate_no_patient_data], label="Note (optional)", max_length=300, required=False
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, lookup_url=None, **kwargs):
+        """`staff`: whom this user may offer; `lookup_url`: the look-up over them, used past a
+        city's size instead of a select."""
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
+        if lookup_url and more_than(staff, STAFF_SELECT_LIMIT):
+            self.fields["staff"] = PersonLookupField(
+                people=staff,
+                lookup_url=lookup_url,
+                not_found="No one you may offer has the GPhC number or name “{text}”.",
+                label="Who can help?",
+                help_text="Their name or GPhC number.",
+                error_messages={"required": "Choose who can help."},
+            )
 
     def clean(self):
         """The service's checks that need no lock, here too, so every error shows in one round."""

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("help-requests/<int:pk>/", help_requests.request_detail, name="request_detail"),
     path("help-requests/<int:pk>/offer/", help_requests.offer_create, name="offer_create"),
+    path("help-requests/<int:pk>/offer/people/", help_requests.offer_staff_lookup, name="offer_staff_lookup"),
     path("help-requests/<int:pk>/withdraw/", help_requests.request_withdraw, name="request_withdraw"),
     path("help-requests/offers/<int:pk>/accept/", help_requests.offer_accept, name="offer_accept"),
     path("help-requests/offers/<int:pk>/decline/", help_requests.offer_decline, name="offer_decline"),

@@ -139,6 +139,9 @@ ACCESS = {
         get=EVERY_ROLE, post=PM | ORGANISATION_LEADS, kwargs=pk("support_request")
     ),
     "workstreams:offer_create": Rule(get=NOBODY, post=PM | {"orglead@other"}, kwargs=pk("support_request")),
+    "workstreams:offer_staff_lookup": Rule(
+        get=PM | {"orglead@other"}, post=NOBODY, kwargs=pk("support_request")
+    ),
     "workstreams:request_withdraw": Rule(
         get=PM | {"orglead"}, post=PM | {"orglead"}, kwargs=pk("support_request")
     ),

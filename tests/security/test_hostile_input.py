@@ -742,6 +742,7 @@ READ_ONLY = {
     "workstreams:request_detail",
     "workstreams:request_home_lookup",
     "workstreams:lead_lookup",
+    "workstreams:offer_staff_lookup",
     "actionplan:owner_lookup",
     "actionplan:index",
     "actionplan:action_detail",

@@ -22,6 +22,7 @@ from organisations.access import (
     staff_member_for,
 )
 from organisations.models import Organisation
+from organisations.people_lookup import person_lookup_answer
 from organisations.permissions import Permission
 from workstreams import selectors, services
 from workstreams.forms import (
@@ -138,7 +139,7 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
     is_open = support_request.is_open()
     staff = _offer_staff(request.user, support_request) if is_open else None
     if offer_form is None and staff is not None:
-        offer_form = SupportOfferForm(staff=staff)
+        offer_form = SupportOfferForm(staff=staff, lookup_url=_offer_lookup_url(support_request.pk))
     may_accept = may(request.user, Permission.ACCEPT_SUPPORTOFFER, None)
     accept_form = None
     if may_accept and is_open and not support_request.care_homes.all():
@@ -163,6 +164,22 @@ def request_detail(request, pk, offer_form=None, accept_errors=None):
     )
 
 
+def _offer_lookup_url(pk):
+    return reverse("workstreams:offer_staff_lookup", args=[pk])
+
+
+@require_GET
+@requires(Permission.VIEW_SUPPORTREQUEST)
+def offer_staff_lookup(request, pk):
+    """The offer form's "Who can help?" look-up (past a city's size): whom this user may offer, as
+    the form (anyone active for the PM, their own organisations' staff for a lead); 403 for others."""
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    staff = _offer_staff(request.user, support_request)
+    if staff is None:
+        raise PermissionDenied
+    return person_lookup_answer(request, staff)
+
+
 @require_POST
 @requires(Permission.VIEW_SUPPORTREQUEST)
 def offer_create(request, pk):
@@ -172,7 +189,7 @@ def offer_create(request, pk):
         raise PermissionDenied
     # Only the people this user may offer parse, so the form shown again after an error lists
     # only them; the service checks the organisation again.
-    form = SupportOfferForm(request.POST, staff=staff)
+    form = SupportOfferForm(request.POST, staff=staff, lookup_url=_offer_lookup_url(pk))
     return answer_write(
         form,
         lambda data: services.support_offer_create(by=request.user, support_request=support_request, **data),
