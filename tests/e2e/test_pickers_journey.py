@@ -368,3 +368,49 @@ def test_past_a_citys_size_an_organisation_lead_asks_help_for_homes_chosen_throu
     assert names == ["Larch Court", "Moor Lodge"]
     assert_accessible(page)
     assert not page.js_errors
+
+
+def test_past_a_citys_size_the_pm_seats_a_person_on_a_team_through_the_look_up(page, monkeypatch):
+    from organisations import forms as organisation_forms
+    from organisations.access import PROJECT_MANAGER
+    from organisations.models import Membership, Team
+    from tests.factories import StaffMemberFactory, TeamFactory
+
+    # Given more active staff than the team form may list (so no option is sent for them)
+    monkeypatch.setattr(organisation_forms, "STAFF_SELECT_LIMIT", 1)
+    team = TeamFactory(kind=Team.Kind.OPERATIONAL, name="Operational team")
+    leeds = OrganisationFactory(name="Leeds North PCN")
+    ann = StaffMemberFactory(name="Ann Larch", gphc_number="2012345", organisation=leeds)
+    StaffMemberFactory(name="Cat Larch", is_active=False, organisation=leeds)  # has left
+    user_with_role(PROJECT_MANAGER, username="the-pm")
+    sign_in(page, "the-pm", PASSWORD)
+
+    # When the PM opens the team, "Person" is a type-ahead box, with no list sent
+    page.goto(f"/teams/{team.pk}/")
+    person = page.get_by_role("combobox", name="Person")
+    expect(person).to_be_visible()
+    expect(page.locator("select#id_staff")).to_have_count(0)
+
+    # And types "larch": the look-up offers the active person only, chosen by keyboard
+    type_into(page, person, "larch")
+    chosen = "Ann Larch – Pharmacist, Leeds North PCN (GPhC 2012345)"
+    expect(page.get_by_role("listbox", name="Person")).to_match_aria_snapshot(
+        f'- listbox "Person":\n  - option "{chosen}"'
+    )
+    assert_accessible(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(person).to_have_value(chosen)
+
+    # When added without a role, the form is refused and the person chosen is kept
+    press(page, page.get_by_role("button", name="Add to the team"))
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Person")).to_have_value(chosen)
+    assert_accessible(page)
+
+    # Then with a role they are seated
+    page.get_by_label("Member", exact=True).check()
+    press(page, page.get_by_role("button", name="Add to the team"))
+    expect(page.get_by_text("Ann Larch added to the Operational team.")).to_be_visible()
+    assert Membership.objects.filter(team=team, staff=ann).exists()
+    assert not page.js_errors
