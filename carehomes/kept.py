@@ -6,12 +6,19 @@ error and repairs it.
     refresh_rows_past_valid_until(model, refresh, today)
     drifted(stored, computed, same=..., missing=...)       # {key: (stored, computed)} that differ
     kept_rows_check(what=..., rows=..., drift=..., write=..., repair=True)
+
+The two tables of added-up figures (`visits/totals.py`, discharge's `day_counts.py`) also share
+how a write's contributions are summed and added to the stored rows:
+
+    merged_figures(width, *contributions)                     # {key: figures} summed by key
+    add_to_kept_figures(model, key=..., figures=..., deltas)  # one upsert, keys in order
 """
 
+import datetime
 import logging
 import operator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -67,3 +74,43 @@ def kept_rows_check(*, what, rows, drift, write, repair=True) -> int:
 def _order(key):
     """Keys in a stable order for the log: ids by number, compound keys as text."""
     return (0, key, "") if isinstance(key, int) else (1, 0, str(key))
+
+
+def merged_figures(width, *contributions):
+    """{key: figures} of each contribution summed by key (figures are tuples of `width` numbers)."""
+    merged = {}
+    for part in contributions:
+        for key, figures in part.items():
+            before = merged.get(key, (0,) * width)
+            merged[key] = tuple(a + b for a, b in zip(before, figures, strict=True))
+    return merged
+
+
+def add_to_kept_figures(model, deltas, *, key, figures):
+    """Add {key values: figures} to `model`'s rows in one upsert (a missing row is made), keys in
+    order so that two writers never deadlock; rows that add nothing are left out."""
+    rows = sorted((values, added) for values, added in deltas.items() if any(added))
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = (*key, *figures)
+    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    adds = ", ".join(f"{quote(f)} = {table}.{quote(f)} + EXCLUDED.{quote(f)}" for f in figures)
+    # Table and column names are the model's own constants; every value is a parameter.
+    names = ", ".join(quote(c) for c in columns)
+    values = ", ".join([one_row] * len(rows))
+    conflict = ", ".join(quote(c) for c in key)
+    sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {adds}"  # noqa: S608
+    params = []
+    for key_values, added in rows:
+        params += [_adapted(value) for value in key_values]
+        params += added
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _adapted(value):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datefield_value(value)
+    return value

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from carehomes.kept import drifted, kept_rows_check
+from carehomes.kept import add_to_kept_figures, drifted, kept_rows_check, merged_figures
 from discharge.models import FINISHED_STATE_VALUES, CloseReason, DischargeFollowUp, FollowUpDayCount
 from discharge.states import State
 
@@ -75,35 +75,9 @@ def _contribution(values, sign):
     return {key: tuple(sign * int(flag) for flag in flags)}
 
 
-def _merge(*contributions):
-    merged = {}
-    for part in contributions:
-        for key, figures in part.items():
-            before = merged.get(key, (0,) * len(FIGURES))
-            merged[key] = tuple(a + b for a, b in zip(before, figures, strict=True))
-    return merged
-
-
 def add_to_counts(deltas):
-    """Add {key: figures} to the kept rows in one upsert, keys in order (no deadlock between writers)."""
-    rows = sorted((key, figures) for key, figures in deltas.items() if any(figures))
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(FollowUpDayCount._meta.db_table)
-    columns = (*KEY, *FIGURES)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    adds = ", ".join(f"{quote(f)} = {table}.{quote(f)} + EXCLUDED.{quote(f)}" for f in FIGURES)
-    # Table and column names are the model's own constants; every value is a parameter.
-    names = ", ".join(quote(c) for c in columns)
-    values = ", ".join([one_row] * len(rows))
-    key = ", ".join(quote(c) for c in KEY)
-    sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({key}) DO UPDATE SET {adds}"  # noqa: S608
-    params = []
-    for (day, state, close_reason), figures in rows:
-        params += [connection.ops.adapt_datefield_value(day), state, close_reason, *figures]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """Add {key: figures} to the kept rows (one upsert, keys in order)."""
+    add_to_kept_figures(FollowUpDayCount, deltas, key=KEY, figures=FIGURES)
 
 
 def _stored_values(pks, *, lock=False):
@@ -122,7 +96,8 @@ def counted_around(pks, change):
     result = change()
     after = _stored_values(pks)
     add_to_counts(
-        _merge(
+        merged_figures(
+            len(FIGURES),
             *(_contribution(values, 1) for values in after.values()),
             *(_contribution(values, -1) for values in before.values()),
         )
@@ -282,7 +257,7 @@ def _saved(sender, instance, **kwargs):
     parts = [_contribution(after, 1)] if after is not None else []
     if before is not None:
         parts.append(_contribution(before, -1))
-    add_to_counts(_merge(*parts))
+    add_to_counts(merged_figures(len(FIGURES), *parts))
 
 
 def _before_delete(sender, instance, **kwargs):

@@ -12,12 +12,12 @@ services, the admin and the test factories all keep them. Rows are changed with 
 adds to what is there, in key order, so concurrent writers never lose an increment nor deadlock.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from carehomes.kept import drifted, kept_rows_check
+from carehomes.kept import add_to_kept_figures, drifted, kept_rows_check, merged_figures
 from carehomes.models import Visit, VisitDayTotal
 from config.querysets import filter_given
 
@@ -50,35 +50,9 @@ def _contributions(values, sign):
     return {(activity, *day): figures for activity in (VisitDayTotal.ALL, *activities)}
 
 
-def _merge(*contributions):
-    merged = {}
-    for part in contributions:
-        for key, figures in part.items():
-            before = merged.get(key, (0,) * len(FIGURES))
-            merged[key] = tuple(a + b for a, b in zip(before, figures, strict=True))
-    return merged
-
-
 def add_to_totals(deltas):
-    """Add {key: figures} to the day totals in one upsert, keys in order (no deadlock between writers)."""
-    rows = sorted((key, figures) for key, figures in deltas.items() if any(figures))
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(VisitDayTotal._meta.db_table)
-    columns = (*KEY, *FIGURES)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    adds = ", ".join(f"{quote(f)} = {table}.{quote(f)} + EXCLUDED.{quote(f)}" for f in FIGURES)
-    # Table and column names are the model's own constants; every value is a parameter.
-    names = ", ".join(quote(c) for c in columns)
-    values = ", ".join([one_row] * len(rows))
-    key = ", ".join(quote(c) for c in KEY)
-    sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({key}) DO UPDATE SET {adds}"  # noqa: S608
-    params = []
-    for (activity, day, mode, is_cover), figures in rows:
-        params += [activity, connection.ops.adapt_datefield_value(day), mode, is_cover, *figures]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    """Add {key: figures} to the day totals (one upsert, keys in order)."""
+    add_to_kept_figures(VisitDayTotal, deltas, key=KEY, figures=FIGURES)
 
 
 def visit_totals_from_days(*, date_from=None, date_to=None, activity="", mode="", cover=False, **_):
@@ -185,7 +159,7 @@ def _saved(sender, instance, **kwargs):
     parts = [_contributions(_values_of(instance), 1)]
     if before is not None:
         parts.append(_contributions(before, -1))
-    add_to_totals(_merge(*parts))
+    add_to_totals(merged_figures(len(FIGURES), *parts))
 
 
 def _before_delete(sender, instance, **kwargs):
