@@ -5,13 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from organisations.models import StaffMember
+from tests.conftest import FROZEN_TODAY
 from tests.factories import AssignmentFactory, PcnFactory, StaffMemberFactory, SupportRequestFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Today frozen for the whole test: a "today" read at import went stale when the suite ran past
+# midnight, and an offer starting "yesterday" was refused.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 def _options(html):

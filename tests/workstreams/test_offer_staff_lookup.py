@@ -10,15 +10,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from organisations.models import StaffMember
+from tests.conftest import FROZEN_TODAY
 from tests.factories import OrganisationFactory, PcnFactory, StaffMemberFactory, SupportRequestFactory
 from workstreams import forms as workstream_forms
 from workstreams.models import SupportOffer
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate().isoformat()
+# Today frozen for the whole test: a "today" read at import went stale when the suite ran past
+# midnight, and an offer starting "yesterday" was refused.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY.isoformat()
 
 
 @pytest.fixture
