@@ -56,6 +56,7 @@ def test_dashboard_shows_the_discharges_section_with_sources(client_for, slt_use
     assert "NHS England North East and Yorkshire" in html and "£345" in html
 
 
+@pytest.mark.usefixtures("frozen_today")  # mid-month: on the 1st, "yesterday" is last month's report
 def test_monthly_report_hides_small_numbers_in_every_format(client_for):
     trust = OrganisationFactory(name="Leeds Teaching Hospitals", ods_code="RR8")
     for n in range(3):
