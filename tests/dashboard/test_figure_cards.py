@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
 from actionplan.report_terms import previous_week, week_of
 from config.presenters import change_phrase, iso_week_label
+from tests.conftest import FROZEN_TODAY
 from tests.factories import (
     AssignmentFactory,
     CareHomeFactory,
@@ -25,8 +25,9 @@ from tests.factories import (
     VisitFactory,
 )
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Today frozen for the whole test: a "today" read at import goes stale if the suite crosses midnight.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 def homes(n, *, pcn, led=True, outbreak=False):

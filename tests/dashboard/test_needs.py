@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
 from actionplan.report_terms import week_of
+from tests.conftest import FROZEN_TODAY
 from tests.factories import (
     ActionFactory,
     AssignmentFactory,
@@ -22,8 +22,9 @@ from tests.factories import (
     VisitFactory,
 )
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Today frozen for the whole test: a "today" read at import goes stale if the suite crosses midnight.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 def test_the_project_managers_home_page_starts_with_what_needs_them(client_for, pm_user):

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from carehomes.gaps import RULES, current_gaps
 from discharge.states import State
+from tests.conftest import FROZEN_TODAY
 from tests.factories import CareHomeFactory, DischargeFollowUpFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+# Today frozen for the whole test: a "today" read at import goes stale if the suite crosses midnight.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 def days_ago(n):
