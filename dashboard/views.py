@@ -81,10 +81,13 @@ def index(request):
 
 
 def fix_link(gap):
-    """Where a gap is fixed: assign a lead, log a visit, or the PCN's page."""
+    """Where a gap is fixed: assign a lead, log a visit, or the PCN's page (or, for a gap about
+    neither a home nor a PCN, such as a trust that stopped referring, that organisation's page)."""
     code = gap.rule.code
     if code == "pcn_no_hours":
         return reverse("organisations:detail", args=[gap.pcn_id])
+    if gap.care_home_id is None:
+        return reverse("organisations:detail", args=[gap.organisation_ids[0]])
     if code in ("no_recent_visit", "outbreak_not_visited"):
         return reverse("carehomes:visit_create") + "?" + urlencode({"care_home": gap.care_home_id})
     return reverse("carehomes:detail", args=[gap.care_home_id])
