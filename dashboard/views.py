@@ -101,7 +101,9 @@ def gap_list(request):
     # citywide: read with this page's gaps when the list is not filtered.
     wants_needs = may(request.user, Permission.ACCEPT_SUPPORTOFFER) and not request.htmx
     citywide = filters == selectors.Filters()
-    result = selectors.cached_gap_page(filters, page=request.GET.get("page"), keys=wants_needs and citywide)
+    result = selectors.cached_gap_page(
+        filters, page=request.GET.get("page"), new_since_report=wants_needs and citywide
+    )
     page = Page(result.gaps, result.number, Paginator(range(result.total), settings.HUB["PAGE_SIZE"]))
     for gap in page.object_list:
         gap.fix_url = fix_link(gap)
@@ -112,8 +114,8 @@ def gap_list(request):
 
     needs = None
     if wants_needs:
-        keys = result.keys if citywide else selectors.gap_keys(selectors.Filters())
-        needs = project_manager_needs(gap_keys=keys)
+        new_gaps = result.new_gaps if citywide else selectors.new_gaps_since_report(selectors.Filters())
+        needs = project_manager_needs(new_gaps=new_gaps)
     return render_page(
         request,
         "dashboard/gaps.jinja",
