@@ -4,9 +4,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from api.models import ApiToken
 from organisations.access import PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
-from api.models import ApiToken
 from tests.factories import PASSWORD, CareHomeFactory, UserFactory, user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
