@@ -372,5 +372,11 @@ def test_bench_demo_times_every_demo_page(demo_city, tmp_path):
 
     results = json.loads(output.read_text())
     assert set(results["pages"]) == set(demo_urls())
-    assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in results["pages"].values())
+    assert results["conditions"]["requests_per_page"] == 1
+    for name, row in results["pages"].items():
+        # One request timed (no warm-up): its median and 95th percentile are that one request.
+        assert row["p50_ms"] == row["p95_ms"], name
+        assert row["meets_p50"] == (row["p50_ms"] <= 25), name
+        # Counted, not lost (past 9,000 logged queries a capture counts 0).
+        assert row["queries"] > 0, name
     assert "pm /visits/" in out.getvalue() and "p50 ≤ 25 ms" in out.getvalue()
