@@ -31,8 +31,7 @@ __all__ = ["api"]
 
 def _check(request, resource):
     if not may(request.user, resource.permission):
-        api_token_use_record(token=request.auth, resource=request.path, rows=0, status=403)
-        raise PermissionDenied
+        raise PermissionDenied  # logged as the token's use by api.site
 
 
 def _register(resource):
@@ -177,6 +176,8 @@ class RootOut(Schema):
 )
 def root(request):
     base = request.build_absolute_uri(reverse("api:api-root"))
+    readable = [r for r in RESOURCES.values() if may(request.user, r.permission)]
+    api_token_use_record(token=request.auth, resource=request.path, rows=len(readable))
     return {
         "resources": [
             {
@@ -185,8 +186,7 @@ def root(request):
                 "json_url": f"{base}{r.name}",
                 "csv_url": f"{base}{r.name}.csv",
             }
-            for r in RESOURCES.values()
-            if may(request.user, r.permission)
+            for r in readable
         ],
         "openapi": f"{base}openapi.json",
         "data_dictionary": f"{base}data-dictionary.csv",

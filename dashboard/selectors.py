@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from actionplan.gap_report_selectors import headline_figures, hours_by, hours_summary, trend_points
+from actionplan.gap_report_selectors import headline_figures, trend_points
+from actionplan.hours_selectors import hours_by, hours_summary
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
 from config.freshness import cached

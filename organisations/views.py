@@ -1,9 +1,6 @@
 """The leadership teams, and the project manager's Imports page. Thin: parse, call, render."""
 
-import uuid
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.forms import answer_write
 from config.pagination import paginate
 from config.rendering import found_or_404, redirect_with_notice, render_confirm
+from config.upload_previews import preview_forget, preview_keep, preview_kept
 from organisations import ods_files, selectors, services
 from organisations.access import may, require, requires
 from organisations.forms import MembershipForm, OdsConfirmForm, OdsUploadForm, TrustKindForm
@@ -20,7 +18,6 @@ from organisations.people_lookup import person_lookup_answer
 from organisations.permissions import Permission
 
 IMPORT_RUNS_PER_PAGE = 25
-ODS_UPLOAD_CACHE_SECONDS = 60 * 60
 ODS_UPLOAD_TITLE = "Upload the month's ODS files"
 
 
@@ -201,8 +198,7 @@ def ods_upload(request):
     except ods_files.OdsFileError as error:
         form.add_error("file", str(error))
         return _ods_upload_page(request, form=form, status=400)
-    token = uuid.uuid4().hex
-    cache.set(f"ods-upload:{token}", {"files": files, "user": request.user.pk}, ODS_UPLOAD_CACHE_SECONDS)
+    token = preview_keep("ods", user=request.user, files=files)
     return _ods_upload_page(request, outcome=outcome, token=token)
 
 
@@ -211,8 +207,8 @@ def ods_upload(request):
 def ods_upload_confirm(request):
     """Import the files previewed, in one transaction, and record the run."""
     token = request.POST.get("token", "")
-    stored = cache.get(f"ods-upload:{token}") if token.isalnum() and len(token) <= 64 else None
-    if not stored or stored.get("user") != request.user.pk:
+    stored = preview_kept("ods", token, user=request.user)
+    if stored is None:
         messages.error(request, "That preview has expired. Upload the files again.")
         return redirect("imports:ods_upload")
     confirm_form = OdsConfirmForm(request.POST)
@@ -232,7 +228,7 @@ def ods_upload_confirm(request):
             "again, or choose to leave out the rows with errors.",
         )
         return _ods_upload_page(request, outcome=outcome, token=token, confirm_form=confirm_form, status=400)
-    cache.delete(f"ods-upload:{token}")
+    preview_forget("ods", token)
     s = outcome.summary()
     text = f"ODS files imported: {s['created']} created, {s['updated']} updated, {s['closed']} closed"
     if s["errors"]:

@@ -1,15 +1,13 @@
 """Imports: the CQC register and staff lists, each uploaded, previewed, then confirmed."""
 
-import uuid
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from carehomes.forms import ImportConfirmForm, ImportUploadForm
 from carehomes.imports import cqc, cqc_formats
 from config import readers
+from config.upload_previews import preview_forget, preview_keep, preview_kept
 from organisations import imports as staff_imports
 from organisations.access import require
 from organisations.permissions import Permission
@@ -37,7 +35,6 @@ IMPORT_KINDS = {
         "noun": "person",
     },
 }
-IMPORT_CACHE_SECONDS = 60 * 60
 
 
 def _import_page(request, kind, *, form=None, preview=None, token=None, confirm_form=None, status=200):
@@ -72,12 +69,7 @@ def _import_upload(request, kind):
     except readers.ImportFileError as error:
         form.add_error("file", str(error))
         return _import_page(request, kind, form=form, status=400)
-    token = uuid.uuid4().hex
-    cache.set(
-        f"import:{kind}:{token}",
-        {"data": data, "filename": upload.name, "user": request.user.pk},
-        IMPORT_CACHE_SECONDS,
-    )
+    token = preview_keep(kind, user=request.user, data=data, filename=upload.name)
     return _import_page(request, kind, preview=preview, token=token)
 
 
@@ -86,8 +78,8 @@ def _import_confirm(request, kind):
     spec = IMPORT_KINDS[kind]
     require(request.user, spec["permission"])
     token = request.POST.get("token", "")
-    stored = cache.get(f"import:{kind}:{token}") if token.isalnum() and len(token) <= 64 else None
-    if not stored or stored.get("user") != request.user.pk:
+    stored = preview_kept(kind, token, user=request.user)
+    if stored is None:
         messages.error(request, "That preview has expired. Upload the file again.")
         return redirect(spec["url"])
     confirm_form = ImportConfirmForm(request.POST)
@@ -119,7 +111,7 @@ def _import_confirm(request, kind):
         return _import_page(
             request, kind, preview=preview, token=token, confirm_form=confirm_form, status=400
         )
-    cache.delete(f"import:{kind}:{token}")
+    preview_forget(kind, token)
     s = preview.summary()
     text = f"Imported: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged"
     if "missing" in s:

@@ -1,9 +1,6 @@
 """Discharge follow-up pages: thin views that parse, call one service or selector, and render."""
 
-import uuid
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import add_service_errors, answer_write
 from config.rendering import found_or_404, render_page
+from config.upload_previews import preview_forget, preview_keep, preview_kept
 from discharge import forms, imports, report, selectors, services, states, timers
 from discharge.opening_hours_form import describe_sessions
 from discharge.states import Transition
@@ -32,7 +30,6 @@ from organisations.models import Organisation
 from organisations.permissions import Permission
 
 PAGE_SIZE = 25
-UPLOAD_CACHE_SECONDS = 60 * 60
 
 
 def _page(request, queryset):
@@ -299,12 +296,7 @@ def followup_upload(request):
     except imports.ImportFileError as error:
         form.add_error("file", str(error))
         return render_page(request, "discharge/upload.jinja", context, status=400)
-    token = uuid.uuid4().hex
-    cache.set(
-        f"discharge-upload:{token}",
-        {"data": data, "trust": trust.pk, "user": request.user.pk},
-        UPLOAD_CACHE_SECONDS,
-    )
+    token = preview_keep("discharges", user=request.user, data=data, trust=trust.pk)
     context.update(preview=preview, token=token, confirm_form=forms.UploadConfirmForm())
     return render_page(request, "discharge/upload.jinja", context)
 
@@ -313,8 +305,8 @@ def followup_upload(request):
 @requires(Permission.UPLOAD_FOLLOWUPS)
 def followup_upload_confirm(request):
     token = request.POST.get("token", "")
-    stored = cache.get(f"discharge-upload:{token}") if token.isalnum() and len(token) <= 64 else None
-    if not stored or stored.get("user") != request.user.pk:
+    stored = preview_kept("discharges", token, user=request.user)
+    if stored is None:
         messages.error(request, "That preview has expired. Upload the file again.")
         return redirect("discharge:upload")
     trust = selectors.organisation(pk=stored["trust"])
@@ -342,7 +334,7 @@ def followup_upload_confirm(request):
             "confirm_form": confirm_form,
         }
         return render_page(request, "discharge/upload.jinja", context, status=400)
-    cache.delete(f"discharge-upload:{token}")
+    preview_forget("discharges", token)
     s = preview.summary()
     text = f"Imported {s['new']} discharge follow-up{'s' if s['new'] != 1 else ''}"
     if s["errors"]:

@@ -9,11 +9,12 @@ reads (a gap list or dashboard loaded after a visit was saved that does not refl
 the weekly gap report for the whole country and compares the dashboard with one hand-written
 SQL query computing the same headline figures. Prints a table and writes bench-results.json.
 
-Other apps add their pages with a module `<app>/bench_pages.py` defining
-`pages(*, home, locality) -> {name: (role, path)}`, role one of "slt", "pm", "pharmacist", and
-may add reads that are a section of a page with `reads(*, home, locality) -> {name: callable}`.
+Each app's pages are named here: `discharge` (the discharge pages, `pages(*, home, locality) ->
+{name: (role, path)}` with role one of "slt", "pm", "pharmacist", and `reads(*, home, locality) ->
+{name: callable}` for a section of a page).
 
-Modules: `writer` (the background writer), `pages` (timing the pages, stale reads), `reference`
+Modules: `writer` (the background writer), `pages` (timing the pages, stale reads), `discharge`
+(the discharge pages), `reference`
 (the raw-SQL reference, the weekly report, a sign-in), `api` (the read API), `demo` (server time
 per page at demo size), `report` (the printed table and the targets).
 """

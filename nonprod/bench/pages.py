@@ -1,24 +1,22 @@
 """Timing the hub's pages for the bench: who asks, what is asked, and the read-your-writes check."""
 
 import datetime
-import importlib
-import importlib.util
 import re
 import statistics
 import time
 import uuid
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.visits.services import visit_create
+from nonprod.bench import discharge as discharge_pages
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER, SLT, leadership_announced
 from organisations.models import StaffMember
 
@@ -49,34 +47,12 @@ def _number(pattern, html):
     return int(match.group(1).replace(",", "")) if match else None
 
 
-def extra_pages(*, home, locality):
-    """Pages other apps add to the bench: `<app>/bench_pages.py` with `pages(home=, locality=)`."""
-    found = {}
-    for config in apps.get_app_configs():
-        name = f"{config.name}.bench_pages"
-        if importlib.util.find_spec(name) is not None:
-            found.update(importlib.import_module(name).pages(home=home, locality=locality))
-    return found
-
-
-def extra_reads(*, home, locality):
-    """Reads other apps add that have no page of their own (a section of a page): `<app>/bench_pages.py`
-    with `reads(home=, locality=) -> {name: callable}`, each timed like a page."""
-    found = {}
-    for config in apps.get_app_configs():
-        name = f"{config.name}.bench_pages"
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            if hasattr(module, "reads"):
-                found.update(module.reads(home=home, locality=locality))
-    return found
-
-
 def timed_read(read, *, requests=40, warmup=5, writer=None):
     timings, queries = [], 0
     for i in range(warmup + requests):
         if writer is not None and not writer.is_alive():
             writer.catch_up()
+        reset_queries()  # the query log keeps 9,000 entries: past that, a capture counts 0
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             read()
@@ -146,6 +122,7 @@ def timed(client, method, path, data_factory=None, requests=40, warmup=5, before
         data = data_factory() if data_factory else None
         if before:
             before()
+        reset_queries()  # the query log keeps 9,000 entries: past that, a capture counts 0
         with CaptureQueriesContext(connection) as ctx:
             started, thread_started = time.perf_counter(), time.thread_time()
             response = client.post(path, data) if method == "POST" else client.get(path)
@@ -235,9 +212,9 @@ def measure_pages(users, home, *, requests, warmup, writer=None, only=None):
         "visit list page 1": lambda: timed(pm, "GET", "/visits/", **kw),
         "visit list page 2,000": lambda: timed(pm, "GET", f"/visits/?older={deep()}", **kw),
     }
-    for name, (role, path) in extra_pages(home=home, locality=locality).items():
+    for name, (role, path) in discharge_pages.pages(home=home, locality=locality).items():
         plan[name] = lambda role=role, path=path: timed(clients[role], "GET", path, **kw)
-    for name, read in extra_reads(home=home, locality=locality).items():
+    for name, read in discharge_pages.reads(home=home, locality=locality).items():
         plan[name] = lambda read=read: timed_read(read, **kw)
     return {name: measure() for name, measure in plan.items() if only is None or name in only}
 

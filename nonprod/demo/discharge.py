@@ -52,7 +52,7 @@ def build_discharges(city):
     pharmacist_homes = (
         list(
             CareHome.objects.filter(
-                pk__in=Assignment.objects.filter(staff=pharmacist, ends_on__isnull=True).values("care_home")
+                pk__in=Assignment.objects.open().filter(staff=pharmacist).values("care_home")
             )
         )
         if pharmacist

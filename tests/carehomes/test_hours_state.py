@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from actionplan.gap_report_selectors import hours_by
+from actionplan.hours_selectors import hours_by
 from carehomes import gaps, hours_state
 from carehomes.alignment import care_homes_follow_practices
 from carehomes.models import Assignment, OrganisationHours

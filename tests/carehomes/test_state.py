@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from actionplan.gap_report_selectors import hours_by, hours_summary
+from actionplan.hours_selectors import hours_by, hours_summary
 from carehomes import gaps, hours_state, state
 from carehomes.alignment import care_homes_follow_practices
 from carehomes.models import Assignment, CareHome, CareHomeState, Visit

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan.gap_report_selectors import hours_by
 from actionplan.gap_report_services import gap_report_backfill
+from actionplan.hours_selectors import hours_by
 from tests.factories import (
     ActionFactory,
     AssignmentFactory,

@@ -88,3 +88,22 @@ def test_bench_api_only_times_the_read_api_alone(tmp_path):
     assert 0 < page["cpu_p50_ms"] <= page["cpu_p95_ms"]
     assert results["api"]["visits CSV"]["rows"] == Visit.objects.count()
     assert results["conditions"]["load_average_at_end"]
+
+
+def test_a_page_timed_late_in_a_run_still_counts_its_queries(client, django_user_model):
+    """A whole bench run makes more than the 9,000 queries Django's query log keeps: once it was
+    full, every later capture counted 0 (two discharge pages printed 0 queries at national scale)."""
+    from django.db import connection
+
+    from nonprod.bench.pages import timed, timed_read
+
+    scale.build(homes=20)
+    user = django_user_model.objects.create_user("bench-reader", is_superuser=True)
+    client.force_login(user)
+    connection.queries_log.extend({"sql": "", "time": "0"} for _ in range(connection.queries_limit))
+
+    page = timed(client, "GET", "/care-homes/", requests=1, warmup=0)
+    read = timed_read(lambda: list(CareHome.objects.all()[:1]), requests=1, warmup=0)
+
+    assert page["queries"] > 0
+    assert read["queries"] == 1

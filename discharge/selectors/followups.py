@@ -1,24 +1,19 @@
-"""Reads of discharge follow-ups: scoped to who is asking, with the timers decided in the database."""
+"""Reads for the follow-up pages: the list worst first, its filters, one follow-up with its timeline,
+what the project manager and the dashboard count, the monthly report's trusts and months."""
 
 import datetime
 
-from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
-from carehomes.models import Assignment, CareHome, Visit
 from config.querysets import filter_given
 from discharge import day_counts, timers
-from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp, PharmacyOpeningHours
-from discharge.states import CLOSED_STATES, OPEN_STATES, WORKING_STATES, State
+from discharge.models import FINISHED_STATE_VALUES, DischargeFollowUp
+from discharge.selectors.scope import current_cutoffs, referring_trust_ids, visible_followups
+from discharge.states import CLOSED_STATES, OPEN_STATES, State
 from organisations.access import (
-    COMMUNITY_PHARMACY,
-    PHARMACY_PROFESSIONAL,
-    TRUST_DISCHARGE_TEAM,
-    has_role,
     is_leadership,
     organisation_ids_for,
-    staff_member_for,
 )
 from organisations.models import Organisation
 
@@ -29,40 +24,6 @@ TIMER_FILTERS = {
     "open": "Open",
     "onward": "Onward referral for a medication review, not yet done",
 }
-
-
-def current_cutoffs(now=None) -> timers.Cutoffs:
-    """The timers' cut-offs for this moment (one query: every recorded opening session)."""
-    now = now or timezone.now()
-    rows = PharmacyOpeningHours.objects.values_list("pharmacy_id", "weekday", "opens_at", "closes_at")
-    return timers.cutoffs(now, list(rows))
-
-
-def supported_home_ids(user):
-    """The homes a pharmacy professional supports: assigned now, or visited (cover happens)."""
-    member = staff_member_for(user)
-    if member is None:
-        return CareHome.objects.none().values("pk")
-    assigned = Assignment.objects.current().filter(staff=member).values("care_home_id")
-    visited = Visit.objects.filter(staff=member).values("care_home_id")
-    return CareHome.objects.filter(Q(pk__in=assigned) | Q(pk__in=visited)).values("pk")
-
-
-def visible_followups(user):
-    """Every follow-up the user may see: PM and SLT all; a trust's team its own; a pharmacy the
-    ones sent to it; a PCN pharmacist the onward referrals at the homes they support."""
-    queryset = DischargeFollowUp.objects.all()
-    if is_leadership(user):
-        return queryset
-    organisations = list(organisation_ids_for(user))
-    scope = Q(pk__in=[])
-    if has_role(user, TRUST_DISCHARGE_TEAM):
-        scope |= Q(trust_id__in=organisations)
-    if has_role(user, COMMUNITY_PHARMACY):
-        scope |= Q(pharmacy_id__in=organisations)
-    if has_role(user, PHARMACY_PROFESSIONAL):
-        scope |= Q(onward_referral=True, care_home_id__in=supported_home_ids(user))
-    return queryset.filter(scope)
 
 
 def _urgency(c):
@@ -182,25 +143,6 @@ class WorstFirst:
         return rows
 
 
-# The trusts that ever sent a follow-up, by a loose index scan of (trust, received_at): one index
-# probe per trust, not a pass over every follow-up (200,000 a year nationally).
-TRUSTS_THAT_REFERRED = """
-WITH RECURSIVE referring(trust_id) AS (
-    SELECT MIN(trust_id) FROM discharge_dischargefollowup
-    UNION ALL
-    SELECT (SELECT MIN(f.trust_id) FROM discharge_dischargefollowup f WHERE f.trust_id > referring.trust_id)
-    FROM referring WHERE referring.trust_id IS NOT NULL
-)
-SELECT trust_id FROM referring WHERE trust_id IS NOT NULL
-"""
-
-
-def referring_trust_ids():
-    with connection.cursor() as cursor:
-        cursor.execute(TRUSTS_THAT_REFERRED)
-        return [row[0] for row in cursor.fetchall()]
-
-
 def followup_filter_choices(user):
     """(trusts, pharmacies, PCNs) for the filters, from what the user may see: querysets of (id, name)
     rows by name, read by the form for at most a select's worth (a country's pharmacies and PCNs
@@ -228,17 +170,6 @@ def followup_detail(*, pk, now=None):
         )
         .get(pk=pk)
     )
-
-
-def pharmacy_schedule(pharmacy_id):
-    """(schedule, described): the pharmacy's recorded opening hours, else the default, and which."""
-    rows = PharmacyOpeningHours.objects.filter(pharmacy_id=pharmacy_id).values_list(
-        "weekday", "opens_at", "closes_at"
-    )
-    recorded = timers.schedule_from_rows(rows)
-    if recorded:
-        return recorded, timers.RECORDED_SCHEDULE_NAME
-    return timers.default_schedule(), timers.DEFAULT_SCHEDULE_NAME
 
 
 def followup_timeline(follow_up):
@@ -345,65 +276,3 @@ def report_months(count=12, today=None):
         months.append(f"{year}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months
-
-
-# A pharmacy's opening hours ---------------------------------------------------------------------
-
-
-def community_pharmacy(pk):
-    """The community pharmacy `pk`, or None."""
-    return Organisation.objects.filter(pk=pk, kind=Organisation.Kind.COMMUNITY_PHARMACY).first()
-
-
-def opening_sessions(pharmacy):
-    """[(weekday, opens_at, closes_at), ...] recorded for the pharmacy, in week order."""
-    return list(
-        PharmacyOpeningHours.objects.filter(pharmacy=pharmacy)
-        .order_by("weekday", "opens_at")
-        .values_list("weekday", "opens_at", "closes_at")
-    )
-
-
-def waiting_for_stage1_count(pharmacy):
-    """How many follow-ups at the pharmacy still wait for stage 1 (their deadline moves with its hours)."""
-    return DischargeFollowUp.objects.filter(
-        pharmacy=pharmacy, stage1_at__isnull=True, state__in=list(WORKING_STATES)
-    ).count()
-
-
-def opening_hours_history(pharmacy, limit=50):
-    """Who changed the hours and when, newest first: [{"at", "who", "changes": [...]}, ...].
-
-    One entry per save (the history rows one person wrote in one request, within a second)."""
-    rows = (
-        PharmacyOpeningHours.history.filter(pharmacy_id=pharmacy.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit * 14]
-    )
-    entries = []
-    for row in rows:
-        verb = {"+": "Added", "-": "Removed", "~": "Changed"}[row.history_type]
-        change = (row.weekday, verb, row.opens_at, row.closes_at)
-        last = entries[-1] if entries else None
-        if (
-            last is not None
-            and last["who"] == row.history_user
-            and (last["at"] - row.history_date) <= datetime.timedelta(seconds=1)
-        ):
-            last["changes"].append(change)
-        else:
-            entries.append({"at": row.history_date, "who": row.history_user, "changes": [change]})
-    for entry in entries:
-        entry["changes"].sort()
-    return entries[:limit]
-
-
-def own_pharmacies(user):
-    """The community pharmacies a Community pharmacy user works for (their hours are theirs to keep)."""
-    if not has_role(user, COMMUNITY_PHARMACY):
-        return []
-    return list(
-        Organisation.objects.filter(
-            pk__in=organisation_ids_for(user), kind=Organisation.Kind.COMMUNITY_PHARMACY
-        ).order_by("name")
-    )

@@ -1,5 +1,5 @@
-"""The discharge pages `make bench` measures at national scale (picked up by the bench command):
-the list's first page, filtered ones, and the dashboard's Discharges section computed afresh."""
+"""The discharge pages `make bench` measures at national scale: the list's first page, filtered
+ones, and the dashboard's Discharges section computed afresh."""
 
 from django.utils import timezone
 
