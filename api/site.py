@@ -5,7 +5,7 @@ from there, so they are always registered before the URLs are built).
 """
 
 from django.core.exceptions import PermissionDenied
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import Swagger
 
@@ -35,7 +35,7 @@ api = NinjaAPI(
 
 
 class ErrorOut(Schema):
-    detail: str
+    detail: str = Field(description="Why the request was refused, in plain English")
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}

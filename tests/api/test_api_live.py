@@ -250,3 +250,39 @@ def test_discharge_follow_ups_are_counted_by_week_trust_pharmacy_and_home(api_cl
         ("2026-W48", first.trust_id, first.care_home_id, 3),
     ]
     assert "reference" not in rows[0]
+
+
+def test_small_discharge_counts_are_suppressed_for_a_publishing_token(api_client, superuser, pm_user):
+    few = DischargeFollowUpFactory(discharged_on=datetime.date(2026, 11, 24))
+    DischargeFollowUpFactory.create_batch(
+        2, discharged_on=datetime.date(2026, 11, 25), trust=few.trust, care_home=few.care_home
+    )
+    many = DischargeFollowUpFactory(discharged_on=datetime.date(2026, 11, 24))
+    DischargeFollowUpFactory.create_batch(
+        7, discharged_on=datetime.date(2026, 11, 25), trust=many.trust, care_home=many.care_home
+    )
+    _, publishing = api_token_create(
+        by=superuser,
+        name="Published",
+        lifetime_days=30,
+        publishes=True,
+        service_account="ICB discharge publication",
+        service_role="Project manager",
+    )
+    _, internal = api_token_create(by=pm_user, name="Internal", lifetime_days=30)
+
+    def counts(secret):
+        rows = api_client(secret).get("/discharge-follow-ups").json()["results"]
+        table = read_csv(api_client(secret).get("/discharge-follow-ups.csv"))
+        return {r["care_home_id"]: r["follow_ups"] for r in rows}, {
+            int(t["care_home_id"]): t["follow_ups"] for t in table
+        }
+
+    assert counts(internal) == (
+        {few.care_home_id: 3, many.care_home_id: 8},
+        {few.care_home_id: "3", many.care_home_id: "8"},
+    )
+    assert counts(publishing) == (
+        {few.care_home_id: None, many.care_home_id: 8},
+        {few.care_home_id: "", many.care_home_id: "8"},
+    )
