@@ -5,7 +5,9 @@ import os
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
+from accounts.session_renewal import RENEWED_AT
 from organisations.access import (
     COMMUNITY_PHARMACY,
     ORGANISATION_LEAD,
@@ -156,13 +158,9 @@ def client_for(client):
     """Log the test client in as a user: `client_for(pm_user)`."""
 
     def login(user):
-        from django.utils import timezone
-
-        from accounts.session_renewal import RENEWED_AT
-
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        # Stamped as a real sign-in's session is (ADR 15), so that the first page asked for does
-        # not renew it: a query-count test's first request costs what every other one does.
+        # As a real sign-in leaves it (accounts/session_renewal.py): the session stamped as renewed
+        # now, so the client's first page does not renew it (a page's query count is the page's).
         session = client.session
         session[RENEWED_AT] = timezone.now().timestamp()
         session.save()
