@@ -1,4 +1,5 @@
-"""The gap rules, what a gap is, and the registry through which apps above carehomes add theirs."""
+"""The gap rules, what a gap is, how it is matched between weeks (`gap_key`, `KnownKeys`), and
+the registry through which apps above carehomes add theirs."""
 
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -80,8 +81,8 @@ class KnownKeys:
     """The keys (`gap_key`) of the gaps a weekly report held, as the gap list counts the gaps
     that are new since it (`GapList.new_count`).
 
-    `subquery`: on PostgreSQL, a queryset of one text column listing the keys in the database
-    (None elsewhere), so that a rule counts its gaps missing from it in SQL without reading them;
+    `subquery`: on PostgreSQL, an SQL subquery listing the keys in the database (None elsewhere),
+    so that a rule counts its gaps missing from it in SQL without reading them (`not_known`);
     `strings`: the keys read into Python once, for the rules counted there (and SQLite)."""
 
     def __init__(self, load, subquery=None):

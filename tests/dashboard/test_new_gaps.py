@@ -104,6 +104,17 @@ def test_new_gaps_are_counted_as_comparing_every_key_would():
     assert sum(known.new_by_rule(GapList().keys()).values()) == expected
 
 
+def test_a_source_registered_without_the_hook_is_counted_from_its_keys(monkeypatch):
+    from dataclasses import replace
+
+    from carehomes.gaps import GAP_SOURCES
+
+    report = city_with_a_report()
+    without = [replace(source, new_count=None) for source in GAP_SOURCES]
+    monkeypatch.setattr("carehomes.gaps.lists.GAP_SOURCES", without)
+    assert GapList().new_count(last_report_keys()) == expected_new(report)
+
+
 def test_new_gaps_of_some_homes_or_rules_are_theirs_alone():
     report = city_with_a_report()
     south = CareHome.objects.filter(locality="Leeds South")
