@@ -4,6 +4,7 @@ URLs end up in logs, browser history and report definitions."""
 
 from ninja.security import HttpBasicAuth, HttpBearer
 
+from api.models import TOKEN_PREFIX
 from api.selectors import api_token_for_secret, api_token_refusal
 from api.throttling import rate_limit_check
 
@@ -22,7 +23,10 @@ class TokenRefused(Exception):
 
 
 def _refuse_query_string(request):
-    if QUERY_STRING_NAMES & {name.lower() for name in request.GET}:
+    """A parameter named like a credential, or any value holding a token, whatever its name."""
+    if QUERY_STRING_NAMES & {name.lower() for name in request.GET} or TOKEN_PREFIX in request.META.get(
+        "QUERY_STRING", ""
+    ):
         raise TokenInQueryString
 
 
@@ -33,9 +37,9 @@ def _authenticate(request, secret):
         if reason:
             raise TokenRefused(reason)
         return None
+    request.api_token = token  # a refusal from here on is logged as the token's use (api.site)
     rate_limit_check(token.pk)
     request.user = token.user
-    request.api_token = token
     return token
 
 

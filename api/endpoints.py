@@ -29,20 +29,27 @@ from organisations.access import may
 __all__ = ["api"]
 
 
+PAGE_FIELDS = {
+    "results": "The page's rows",
+    "next_cursor": "Give as `cursor` for the next page; null on the last page",
+    "next": "The next page's URL (this query with its cursor); null on the last page",
+    "limit": "Rows a page, as asked",
+}
+
+
 def _check(request, resource):
     if not may(request.user, resource.permission):
-        api_token_use_record(token=request.auth, resource=request.path, rows=0, status=403)
-        raise PermissionDenied
+        raise PermissionDenied  # logged as the token's use by api.site
 
 
 def _register(resource):
     page_schema = create_model(
         f"{resource.schema.__name__.removesuffix('Out')}Page",
         __base__=Schema,
-        results=(list[resource.schema], ...),
-        next_cursor=(str | None, None),
-        next=(str | None, None),
-        limit=(int, ...),
+        results=(list[resource.schema], Field(..., description=PAGE_FIELDS["results"])),
+        next_cursor=(str | None, Field(None, description=PAGE_FIELDS["next_cursor"])),
+        next=(str | None, Field(None, description=PAGE_FIELDS["next"])),
+        limit=(int, Field(..., description=PAGE_FIELDS["limit"])),
     )
     described = f"{resource.title}. " + (
         "Figures from 1 to 7 are null for tokens that publish outside the hub. " if resource.aggregate else ""
@@ -95,10 +102,10 @@ for _resource in RESOURCES.values():
 
 
 class DeletionPage(Schema):
-    results: list[DeletionOut]
-    next_cursor: str | None = None
-    next: str | None = None
-    limit: int
+    results: list[DeletionOut] = Field(..., description=PAGE_FIELDS["results"])
+    next_cursor: str | None = Field(None, description=PAGE_FIELDS["next_cursor"])
+    next: str | None = Field(None, description=PAGE_FIELDS["next"])
+    limit: int = Field(..., description=PAGE_FIELDS["limit"])
 
 
 class DeletionQuery(Schema):
@@ -156,16 +163,16 @@ def deletions(request, query: Query[DeletionQuery]):
 
 
 class ResourceLink(Schema):
-    name: str
-    title: str
-    json_url: str
-    csv_url: str
+    name: str = Field(description="The resource's name in its URL")
+    title: str = Field(description="What it holds")
+    json_url: str = Field(description="Its JSON pages")
+    csv_url: str = Field(description="All its rows as CSV")
 
 
 class RootOut(Schema):
-    resources: list[ResourceLink]
-    openapi: str
-    data_dictionary: str
+    resources: list[ResourceLink] = Field(description="The resources this token may read")
+    openapi: str = Field(description="URL of this API's OpenAPI document")
+    data_dictionary: str = Field(description="URL of the data dictionary (CSV)")
 
 
 @api.get(
@@ -177,6 +184,8 @@ class RootOut(Schema):
 )
 def root(request):
     base = request.build_absolute_uri(reverse("api:api-root"))
+    readable = [r for r in RESOURCES.values() if may(request.user, r.permission)]
+    api_token_use_record(token=request.auth, resource=request.path, rows=len(readable))
     return {
         "resources": [
             {
@@ -185,8 +194,7 @@ def root(request):
                 "json_url": f"{base}{r.name}",
                 "csv_url": f"{base}{r.name}.csv",
             }
-            for r in RESOURCES.values()
-            if may(request.user, r.permission)
+            for r in readable
         ],
         "openapi": f"{base}openapi.json",
         "data_dictionary": f"{base}data-dictionary.csv",
@@ -195,13 +203,14 @@ def root(request):
 
 def data_dictionary_rows():
     """(resource, column, type, description) for every column of every resource."""
-    for resource in RESOURCES.values():
-        for name, info in resource.schema.model_fields.items():
+    described = [(r.name, r.schema) for r in RESOURCES.values()] + [("deletions", DeletionOut)]
+    for resource_name, schema in described:
+        for name, info in schema.model_fields.items():
             kind = (
                 str(info.annotation).replace("typing.", "").replace("datetime.", "").replace("<class '", "")
             )
             kind = kind.replace("'>", "")
-            yield resource.name, name, kind, info.description or name.replace("_", " ").capitalize()
+            yield resource_name, name, kind, info.description or name.replace("_", " ").capitalize()
 
 
 @api.get(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from actionplan.models import Rag
 from actionplan.report_terms import week_of
 from actionplan.selectors import action_list
+from api import changes
 from api.csv_copy import column, sql_text, text_from_choices
 from api.schemas import CareHomeOut
 from carehomes import gaps as gap_rules
@@ -33,9 +34,13 @@ def label(choices):
     return lambda code: names.get(code, code) if code else ""
 
 
-def updated(qs, query, field_name="updated_at"):
+def updated(qs, query, field_name="updated_at", *, changed=None):
+    """The rows to send again for `updated_since`: those `changed(since)` holds for (`api.changes`:
+    figures read from other tables or the calendar), else those whose `field_name` moved since."""
     since = query.clean_updated_since()
-    return qs.filter(**{f"{field_name}__gte": since}) if since else qs
+    if not since:
+        return qs
+    return qs.filter(changed(since)) if changed else qs.filter(**{f"{field_name}__gte": since})
 
 
 # Rows about a care home and a staff member (assignments, visits): their names and the
@@ -68,7 +73,7 @@ def organisation_rows(user, query):
     if query.organisation:
         qs = qs.filter(Q(pk=query.organisation) | Q(parent_id=query.organisation))
     return (
-        updated(qs, query)
+        updated(qs, query, changed=changes.organisations_changed)
         .order_by("pk")
         .values(
             "id",
@@ -120,7 +125,7 @@ def _organisation_homes(qs, query):
 
 def carehome_rows(user, query):
     qs = carehome_list(user=user, locality=query.locality or "", pcn=query.pcn)
-    qs = updated(_organisation_homes(qs, query), query)
+    qs = updated(_organisation_homes(qs, query), query, changed=changes.care_homes_changed)
     return qs.order_by("pk").values(
         "id",
         "name",
@@ -184,7 +189,7 @@ def assignment_rows(user, query):
             Q(staff__organisation_id=query.organisation) | Q(staff__second_organisation_id=query.organisation)
         )
     return (
-        updated(qs, query)
+        updated(qs, query, changed=changes.assignments_changed)
         .order_by("pk")
         .values(
             "id",
@@ -230,7 +235,7 @@ def visit_rows(user, query):
     if week:
         qs = qs.filter(visited_on__range=week)
     return (
-        updated(qs, query)
+        updated(qs, query, changed=changes.visits_changed)
         .order_by("pk")
         .values(
             "id",
@@ -293,7 +298,7 @@ def action_rows(user, query):
     if query.organisation:
         qs = qs.filter(owner_organisation_id=query.organisation)
     return (
-        updated(qs, query)
+        updated(qs, query, changed=changes.actions_changed)
         .order_by("pk")
         .values(
             "id",

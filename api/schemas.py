@@ -23,8 +23,10 @@ class ListQuery(Schema):
     limit: int = Field(100, ge=1, le=1000, description="Rows a page (1 to 1,000)")
     updated_since: datetime.datetime | None = Field(
         None,
-        description="Only rows changed at or after this time (ISO 8601). Pair with /deletions for an "
-        "incremental refresh",
+        description="Only rows whose answer may have changed at or after this time (ISO 8601): edited, "
+        "or with figures that moved (a home's lead, last visit or gaps; an assignment starting or ending; "
+        "a name shown). Pair with /deletions for an incremental refresh. Ignored by gaps and "
+        "discharge-follow-ups, which are figures of the moment: read them whole",
     )
     locality: str | None = Field(None, max_length=100, pattern=NO_CONTROL_CHARACTERS, description="Locality")
     pcn: int | None = Field(None, ge=1, le=2**62, description="Id of the aligned PCN")

@@ -5,12 +5,13 @@ from there, so they are always registered before the URLs are built).
 """
 
 from django.core.exceptions import PermissionDenied
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from api.auth import TOKEN_AUTH, TokenInQueryString, TokenRefused
 from api.schemas import BadQuery
+from api.services import api_token_use_record
 from api.throttling import RateLimited
 
 REALM = 'Basic realm="Care Home Pharmacy Hub API", charset="UTF-8"'
@@ -34,13 +35,17 @@ api = NinjaAPI(
 
 
 class ErrorOut(Schema):
-    detail: str
+    detail: str = Field(description="Why the request was refused, in plain English")
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 
 
 def _error(request, status, detail, **headers):
+    """The refusal as JSON; a known token's refused request is logged as its use, like any other."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        api_token_use_record(token=token, resource=request.path, rows=0, status=status)
     response = api.create_response(request, {"detail": detail}, status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import CareHome, Specialism
-from config.choices import fit_choices, more_than
+from config.choices import fit_choices, fit_rows, more_than
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, LookupField, id_from_text
 from organisations.forms import PharmacyField
@@ -91,12 +91,20 @@ class StaffFilterForm(forms.Form):
         choices=[("name", "Name"), ("spare", "Most spare hours"), ("organisation", "Organisation")],
     )
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
+        """`organisations`: (pk, name) rows as a queryset; a country's thousands are a typed name,
+        read only for the one typed (`config.choices.fit_rows`)."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [
-            ("", "Any organisation"),
-            *((str(pk), n) for pk, n in organisations),
-        ]
+        fit_rows(
+            self,
+            "organisation",
+            organisations,
+            fields=("pk", "name"),
+            blank="Any organisation",
+            noun="organisation",
+            coerce=int,
+            empty_value=None,
+        )
 
     def selector_kwargs(self):
         data = self.cleaned_data if self.is_valid() else {}

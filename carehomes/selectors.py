@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -17,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehomes.gaps import gaps_for_home, home_with_gap_facts, with_gap_facts
-from carehomes.models import Assignment, CareHome, Visit, not_ended_by
+from carehomes.models import Assignment, CareHome, Visit
 from carehomes.rules import cover_access_since
 from config.history import HISTORY_LIMIT, history_merged, newest
 from config.querysets import filter_given
@@ -203,7 +204,10 @@ STAFF_SORTS = {
 def staff_list(
     *, user=None, search="", organisation=None, sector="", role="", has_spare=None, active=True, sort="name"
 ):
-    """Staff with hours available, assigned and spare; filtered by organisation, sector and role."""
+    """Staff filtered by organisation, sector and role, in order: what a page of the list is cut
+    from. Only a filter or sort on spare hours computes anyone's hours here; the page's rows get
+    their hours and homes from `staff_rows`, so a page deep into a country's 10,000 people costs
+    the 25 it shows, not everyone before them."""
     qs = StaffMember.objects.deployable()
     if active is not None:
         qs = qs.filter(is_active=active)
@@ -216,18 +220,33 @@ def staff_list(
         qs = qs.filter(organisation__sector=sector)
     if role:
         qs = qs.filter(role=role)
-    qs = staff_capacity(qs).annotate(
-        home_count=Count(
-            "assignments",
-            filter=not_ended_by(timezone.localdate(), prefix="assignments__"),
-        )
-    )
+    order = STAFF_SORTS.get(sort) or STAFF_SORTS["name"]
+    if has_spare is not None or order is STAFF_SORTS["spare"]:
+        qs = staff_capacity(qs)
     if has_spare is True:
         qs = qs.filter(spare_hours__gt=0)
     elif has_spare is False:
         qs = qs.filter(spare_hours__lte=0)
-    order = STAFF_SORTS.get(sort) or STAFF_SORTS["name"]
-    return qs.select_related("organisation", "second_organisation").order_by(*order)
+    return qs.order_by(*order)
+
+
+def staff_rows(pks):
+    """The people `pks` names, in that order, with hours available, assigned and spare and the
+    number of homes they are assigned to (`home_count`): one query for a page of the staff list."""
+    today = timezone.localdate()
+    homes = (
+        Assignment.objects.filter(staff=OuterRef("pk"))
+        .not_ended(today)
+        .order_by()
+        .values("staff")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = staff_capacity(StaffMember.objects.filter(pk__in=pks)).annotate(
+        home_count=Coalesce(Subquery(homes), 0)
+    )
+    by_pk = {m.pk: m for m in rows.select_related("organisation", "second_organisation")}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def assignment_detail(*, pk):
@@ -273,13 +292,10 @@ def staff_history(staff, limit=HISTORY_LIMIT):
 
 
 def staff_filter_choices():
-    organisations = list(
-        Organisation.objects.filter(Q(staff__isnull=False))
-        .distinct()
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-    return organisations
+    """Organisations someone works for, as (pk, name) rows by name: a queryset, read by the filter
+    form for at most a select's worth (`config.choices.fit_rows`)."""
+    works_there = StaffMember.objects.filter(organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(works_there)).order_by("name", "pk").values_list("pk", "name")
 
 
 __all__ = [
@@ -296,6 +312,7 @@ __all__ = [
     "staff_history",
     "staff_list",
     "staff_recent_visits",
+    "staff_rows",
     "visible_care_homes",
 ]
 

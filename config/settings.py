@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.session_renewal.SessionRenewalMiddleware",
     "config.security.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,9 +146,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 idle minutes: every request pushes the expiry on; and, however active,
+# Sessions end after 30 idle minutes: a request pushes the expiry on, writing the session at most
+# once every SESSION_RENEW_SECONDS (accounts.session_renewal, docs/adr/0015); and, however active,
 # at the latest SESSION_MAX_AGE_HOURS after sign-in (accounts.middleware.SessionRulesMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
+if not 0 <= SESSION_RENEW_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("SESSION_RENEW_SECONDS must be at least 0 and less than SESSION_IDLE_SECONDS.")
 SESSION_MAX_AGE_HOURS = env.float("SESSION_MAX_AGE_HOURS", default=12)
 # Local (username and password) sign-in. Off: only the NHS identity providers below, and
 # superusers sign in at /admin/ only.
@@ -182,7 +187,7 @@ if OIDC_PROVIDERS["cis2"]["acr_values"] not in ("AAL2_OR_AAL3_ANY", "AAL3_ANY"):
     raise ImproperlyConfigured("CIS2_ACR_VALUES must be AAL2_OR_AAL3_ANY or AAL3_ANY (see .env.example).")
 # An invitation to bind an NHS identity works once, within this many days.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.session_renewal renews the expiry instead
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

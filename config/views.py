@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import session_renewal
 from config.security import log_access_refused
 from organisations.access import home_page_for
 
@@ -85,7 +86,9 @@ def server_error(request):
 @never_cache
 @require_GET
 def keep_alive(request):
-    """ "Stay signed in": any signed-in request renews the idle session, so this one only answers."""
+    """ "Stay signed in": renews the idle session now (a page load renews it at most once a minute:
+    accounts.session_renewal); the answer's Hub-Session-Seconds-Left header says for how long."""
+    session_renewal.renew(request)
     return HttpResponse(status=204)
 
 

@@ -20,7 +20,7 @@ from organisations.services import staff_member_leave
 def staff_list(request):
     form = StaffFilterForm(request.GET or None, organisations=selectors.staff_filter_choices())
     staff = selectors.staff_list(user=request.user, **form.selector_kwargs())
-    page, pagination = paginate(request, staff)
+    page, pagination = paginate(request, staff, rows=selectors.staff_rows)
     return render(
         request,
         "carehomes/staff_list.jinja",

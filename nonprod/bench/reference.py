@@ -48,7 +48,7 @@ RAW_LARGEST_SQL = """
 SELECT o.id, o.name, o.sector, k.available_hours, k.assigned_hours
 FROM carehomes_organisationhours k JOIN organisations_organisation o ON o.id = k.organisation_id
 WHERE k.staff_count > 0 OR k.assignment_count > 0
-ORDER BY CASE WHEN k.staff_count > 0 THEN k.available_hours ELSE 0 END DESC, o.name COLLATE "C"
+ORDER BY CASE WHEN k.staff_count > 0 THEN k.available_hours ELSE 0 END DESC, o.name{collate}
 LIMIT 25
 """
 
@@ -83,7 +83,10 @@ def time_raw_sql(repeats):
             cursor.fetchall()
             cursor.execute(RAW_HOURS_SQL)
             cursor.fetchall()
-            cursor.execute(RAW_LARGEST_SQL)
+            # Code point order, as the page's (config.querysets.by_code_point): SQLite has no "C".
+            cursor.execute(
+                RAW_LARGEST_SQL.format(collate=' COLLATE "C"' if connection.vendor == "postgresql" else "")
+            )
             cursor.fetchall()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings[2:])

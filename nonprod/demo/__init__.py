@@ -80,3 +80,17 @@ def build_demo_city(*, today=None, password=None):
         visit_totals_rebuild()
         day_counts_rebuild()
     return city.summary()
+
+
+def repair_demo_city():
+    """What a demo city built by an older `seed_demo` lacks, added in place: the discharge follow-ups'
+    stored deadlines (and the day counts that count them). Returns how many follow-ups it filled."""
+    from config.freshness import data_changed
+    from nonprod.demo.discharge import fill_missing_deadlines
+
+    with transaction.atomic():
+        filled = fill_missing_deadlines()
+        if filled:
+            day_counts_rebuild()
+            data_changed()
+    return filled

@@ -12,11 +12,22 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from carehomes.models import Assignment, CareHome
-from discharge.models import REASONS, ChangesBand, Channel, CloseReason, DischargeFollowUp, Readmitted
+from discharge import deadline_fill
+from discharge.models import (
+    REASONS,
+    ChangesBand,
+    Channel,
+    CloseReason,
+    DischargeFollowUp,
+    PharmacyOpeningHours,
+    Readmitted,
+)
 from discharge.states import State
 from organisations.access import COMMUNITY_PHARMACY, TRUST_DISCHARGE_TEAM
 from organisations.models import Organisation, StaffMember
@@ -85,7 +96,23 @@ def build_discharges(city):
         rows.append(f)
     bulk_create_with_history(rows, DischargeFollowUp, batch_size=500, default_user=city.users.get("trust"))
     _duplicates_and_reopened(rng, city)
+    fill_missing_deadlines()
     return len(rows)
+
+
+def fill_missing_deadlines():
+    """Store the two deadlines of every follow-up bulk-created without them (the bulk create skips
+    the model's save, which works them out), as migration discharge 0004 did for older rows: else
+    every Discharges figure and list works them out in Python on every load (`discharge.figures`'
+    slow path, meant for no rows). Returns how many were filled; the caller rebuilds the day counts."""
+    missing = DischargeFollowUp.objects.filter(routed_at__isnull=False).filter(
+        Q(lost_at__isnull=True) | Q(stage1_due_at__isnull=True)
+    )
+    count = missing.count()
+    if count:
+        hours = PharmacyOpeningHours.objects.values_list("pharmacy_id", "weekday", "opens_at", "closes_at")
+        deadline_fill.fill_deadlines(missing, hours, connection)
+    return count
 
 
 def _login(city, username, member, role):

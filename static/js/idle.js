@@ -1,6 +1,8 @@
 // Warn two minutes before the idle sign-out (WCAG 2.2.1 Timing adjustable).
-// The server ends a session after SESSION_COOKIE_AGE seconds without a request; every request
-// renews it. The body carries the figures; "Stay signed in" makes a request, which renews it.
+// The server ends a session SESSION_COOKIE_AGE seconds after it was last renewed; a request renews
+// it at most once a minute (accounts/session_renewal.py), so the server says how long is left: the
+// body on a page load, the Hub-Session-Seconds-Left header on an htmx request and on "Stay signed
+// in" (which always renews).
 
 function clockTime(date) {
   // "9:50am", as the NHS content style guide writes times.
@@ -15,7 +17,7 @@ export function startIdleWarning() {
   const dialog = document.getElementById("idle-warning");
   const idleSeconds = Number(body.dataset.sessionIdleSeconds);
   if (!dialog || !idleSeconds) return;
-  const warnSeconds = Math.min(Number(body.dataset.sessionWarnSeconds || 120), idleSeconds);
+  const warnSeconds = Number(body.dataset.sessionWarnSeconds || 120);
   const keepAliveUrl = body.dataset.keepAliveUrl;
   const signedOutUrl = body.dataset.signedOutUrl;
   const stay = dialog.querySelector("[data-idle-stay]");
@@ -24,10 +26,15 @@ export function startIdleWarning() {
   let endTimer;
   let returnFocusTo = null;
 
-  function schedule() {
+  function secondsLeftIn(headers) {
+    const left = headers.get("Hub-Session-Seconds-Left");
+    return left === null ? null : Number(left);
+  }
+
+  function schedule(secondsLeft) {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
-    const signOutAt = new Date(Date.now() + idleSeconds * 1000);
+    const signOutAt = new Date(Date.now() + secondsLeft * 1000);
     warnTimer = setTimeout(() => {
       when.textContent = clockTime(signOutAt);
       returnFocusTo = document.activeElement;
@@ -36,10 +43,10 @@ export function startIdleWarning() {
       dialog.setAttribute("aria-describedby", dialog.dataset.describedby);
       dialog.showModal();
       stay.focus();
-    }, (idleSeconds - warnSeconds) * 1000);
+    }, Math.max(secondsLeft - warnSeconds, 0) * 1000);
     endTimer = setTimeout(() => {
       window.location.assign(signedOutUrl);
-    }, idleSeconds * 1000);
+    }, secondsLeft * 1000);
   }
 
   stay.addEventListener("click", async (event) => {
@@ -52,11 +59,16 @@ export function startIdleWarning() {
     dialog.close();
     dialog.removeAttribute("aria-labelledby");
     dialog.removeAttribute("aria-describedby");
-    schedule();
+    schedule(secondsLeftIn(response.headers) ?? idleSeconds);
     if (returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
   });
   // Escape closes a modal dialog without a request: keep the warning until they choose.
   dialog.addEventListener("cancel", (event) => event.preventDefault());
-  body.addEventListener("htmx:afterRequest", schedule);
-  schedule();
+  // An htmx request may or may not have renewed the session: its answer says how long is left.
+  body.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    const left = xhr ? xhr.getResponseHeader("Hub-Session-Seconds-Left") : null;
+    if (left !== null) schedule(Number(left));
+  });
+  schedule(idleSeconds);
 }

@@ -81,9 +81,14 @@ def test_no_token_or_a_wrong_one_is_refused_with_a_basic_challenge(api_client):
 def test_a_token_in_the_query_string_is_refused(api_client, token_for, pm_user):
     secret = token_for(pm_user)
 
-    for client, params in ((api_client(), {"token": secret}), (api_client(secret), {"access_token": secret})):
+    for client, params in (
+        (api_client(), {"token": secret}),
+        (api_client(secret), {"access_token": secret}),
+        (api_client(), {"locality": secret}),  # a token under any name
+        (api_client(secret, basic=True), {"q": f"x{secret}"}),
+    ):
         response = client.get("/care-homes", params=params)
-        assert response.status_code == 400
+        assert response.status_code == 400, params
         assert "never accepted in the URL" in response.json()["detail"]
 
 
@@ -116,6 +121,32 @@ def test_past_the_rate_limit_the_api_answers_429_with_retry_after(api_client, to
     assert refused.status_code == 429
     assert refused.headers["retry-after"] == "31"  # seconds left in the minute (see one_rate_window)
     assert other.get("/organisations").status_code == 200  # counted per token
+    # Every use is logged, the refused ones too.
+    uses = ApiTokenUse.objects.filter(token__name="Test token").order_by("pk")
+    assert (
+        list(uses.values_list("resource", "status"))
+        == [("/api/v1/organisations", 200)] * 3 + [("/api/v1/organisations", 429)] * 2
+    )
+
+
+def test_every_use_of_a_token_is_logged_with_its_answer(api_client, token_for, pharmacist_user):
+    client = api_client(token_for(pharmacist_user, name="Mine"))
+
+    answers = [
+        client.get("/").status_code,
+        client.get("/gap-reports").status_code,  # not for a pharmacist: refused as the page is
+        client.get("/visits", params={"week": "2026-W60"}).status_code,
+        client.get("/visits", params={"limit": "0"}).status_code,
+    ]
+
+    assert answers == [200, 403, 400, 400]
+    uses = ApiTokenUse.objects.filter(token__name="Mine").order_by("pk")
+    assert [(u.resource, u.status) for u in uses] == [
+        ("/api/v1/", 200),
+        ("/api/v1/gap-reports", 403),
+        ("/api/v1/visits", 400),
+        ("/api/v1/visits", 400),
+    ]
 
 
 def test_cursor_pages_are_stable_under_inserts(api_client, token_for, pm_user):
@@ -219,3 +250,39 @@ def test_discharge_follow_ups_are_counted_by_week_trust_pharmacy_and_home(api_cl
         ("2026-W48", first.trust_id, first.care_home_id, 3),
     ]
     assert "reference" not in rows[0]
+
+
+def test_small_discharge_counts_are_suppressed_for_a_publishing_token(api_client, superuser, pm_user):
+    few = DischargeFollowUpFactory(discharged_on=datetime.date(2026, 11, 24))
+    DischargeFollowUpFactory.create_batch(
+        2, discharged_on=datetime.date(2026, 11, 25), trust=few.trust, care_home=few.care_home
+    )
+    many = DischargeFollowUpFactory(discharged_on=datetime.date(2026, 11, 24))
+    DischargeFollowUpFactory.create_batch(
+        7, discharged_on=datetime.date(2026, 11, 25), trust=many.trust, care_home=many.care_home
+    )
+    _, publishing = api_token_create(
+        by=superuser,
+        name="Published",
+        lifetime_days=30,
+        publishes=True,
+        service_account="ICB discharge publication",
+        service_role="Project manager",
+    )
+    _, internal = api_token_create(by=pm_user, name="Internal", lifetime_days=30)
+
+    def counts(secret):
+        rows = api_client(secret).get("/discharge-follow-ups").json()["results"]
+        table = read_csv(api_client(secret).get("/discharge-follow-ups.csv"))
+        return {r["care_home_id"]: r["follow_ups"] for r in rows}, {
+            int(t["care_home_id"]): t["follow_ups"] for t in table
+        }
+
+    assert counts(internal) == (
+        {few.care_home_id: 3, many.care_home_id: 8},
+        {few.care_home_id: "3", many.care_home_id: "8"},
+    )
+    assert counts(publishing) == (
+        {few.care_home_id: None, many.care_home_id: 8},
+        {few.care_home_id: "", many.care_home_id: "8"},
+    )

@@ -87,10 +87,21 @@ def test_the_served_openapi_document_is_valid_openapi_3_1(client):
     assert {"BearerToken", "BasicToken"} <= set(document["components"]["securitySchemes"])
     schemas = document["components"]["schemas"]
     for resource in RESOURCES.values():
-        properties = schemas[resource.schema.__name__]["properties"]
-        assert list(properties) == resource.columns
-        undescribed = [name for name, spec in properties.items() if not spec.get("description")]
-        assert not undescribed, f"{resource.name}: {undescribed} have no description"
+        assert list(schemas[resource.schema.__name__]["properties"]) == resource.columns
+    # Every field of every answer, and every query parameter, is described.
+    undescribed = [
+        f"{schema}.{name}"
+        for schema, spec in schemas.items()
+        for name, field in spec.get("properties", {}).items()
+        if not field.get("description")
+    ] + [
+        f"{path} ?{parameter['name']}"
+        for path, operations in document["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if not (parameter.get("description") or parameter["schema"].get("description"))
+    ]
+    assert not undescribed, f"no description: {undescribed}"
 
 
 def test_the_docs_page_uses_only_the_hubs_own_assets(client):
@@ -111,3 +122,4 @@ def test_the_data_dictionary_lists_every_column(client):
     listed = {tuple(line.split(",")[:2]) for line in lines[1:]}
     for name, resource in RESOURCES.items():
         assert {(name, column) for column in resource.columns} <= listed
+    assert {("deletions", column) for column in ("resource", "id", "deleted_at")} <= listed

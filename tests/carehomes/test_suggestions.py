@@ -203,7 +203,7 @@ def test_fill_gaps_reasons_follow_the_person_chosen_in_each_row(client_for, pm_u
     gone = StaffMemberFactory(name="Gone Person", hours_per_week=Decimal("2"), is_active=False)
     client = client_for(pm_user)
     html = client.get("/care-homes/fill-gaps/?locality=North&hours_per_week=2").content.decode()
-    assert 'src="/static/js/fill_gaps.js"' in html or "js/fill_gaps" in html
+    assert '<script type="module" src="/static/js/fill_gaps.js">' in html
     for home in homes:
         assert (
             f'data-reason-for="reason_{home.pk}"' in html

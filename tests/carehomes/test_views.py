@@ -367,3 +367,51 @@ def test_at_national_scale_the_person_is_named_by_gphc_number(client_for, pm_use
         {"staff": "2099999", "role": "lead", "hours_per_week": "2", "starts_on": "2026-11-01"},
     )
     assert Assignment.objects.get(care_home=home).staff == person
+
+
+def test_staff_list_computes_hours_only_for_the_page_it_shows(client_for, pm_user, settings):
+    """A page deep into a country's staff: the pager's count and the page's ids read the people
+    alone; hours and homes are computed in one query for the page's rows (issue 18: the count and
+    the OFFSET read summed every person's assignments, 260 ms of PostgreSQL CPU a page)."""
+    settings.HUB = {**settings.HUB, "PAGE_SIZE": 2}
+    people = [
+        StaffMemberFactory(name=f"Person {i}", hours_per_week=Decimal("10"), role="technician")
+        for i in range(5)
+    ]
+    for person in people:
+        AssignmentFactory(staff=person, hours_per_week=Decimal("4"))
+    AssignmentFactory(staff=people[2], role="support", hours_per_week=Decimal("7"))
+    client = client_for(pm_user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/staff/?role=technician&page=2").content.decode()
+    assert "Person 2" in html and "Person 3" in html and "Person 1" not in html
+    assert "2 homes" in html and "-1 (over capacity)" in html
+    reading_assignments = [q["sql"] for q in ctx.captured_queries if "carehomes_assignment" in q["sql"]]
+    assert len(reading_assignments) == 1
+    assert "COUNT(*)" not in reading_assignments[0] and "OFFSET" not in reading_assignments[0]
+    assert f"IN ({people[2].pk}, {people[3].pk})" in reading_assignments[0].replace("'", "")
+
+
+def test_staff_list_filters_by_spare_hours_across_pages(client_for, pm_user, settings):
+    settings.HUB = {**settings.HUB, "PAGE_SIZE": 1}
+    for i, hours in enumerate(("3", "6", "9")):
+        person = StaffMemberFactory(name=f"Person {i}", hours_per_week=Decimal(hours), role="technician")
+        AssignmentFactory(staff=person, hours_per_week=Decimal("4"))
+    client = client_for(pm_user)
+    html = client.get("/staff/?role=technician&has_spare=yes&sort=spare&page=2").content.decode()
+    assert "Person 1" in html and "Showing 2 to 2 of 2 people" in html
+
+
+def test_staff_list_organisation_filter_is_typed_past_a_select(client_for, pm_user, monkeypatch):
+    """A country's 2,600 organisations were a select on every page of the staff list (130 KB)."""
+    monkeypatch.setattr("config.choices.LONG_LIST", 2)
+    mine = StaffMemberFactory(name="Asha Patel", organisation__name="Leeds Teaching Hospitals")
+    for _ in range(3):
+        StaffMemberFactory()
+    client = client_for(pm_user)
+    html = client.get("/staff/").content.decode()
+    assert '<select class="nhsuk-select" id="id_organisation"' not in html
+    assert 'name="organisation"' in html
+    html = client.get("/staff/?organisation=leeds+teaching+hospitals").content.decode()
+    assert "Asha Patel" in html and "Showing 1 to 1 of 1 person" in html
+    assert mine.organisation.name in html

@@ -27,7 +27,11 @@ from tests.factories import (
 )
 
 NHS_NUMBER = "943 476 5919"  # a valid NHS number: refused in every free-text field
-YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+
+
+def yesterday():
+    """Taken when a test asks, never at import: a run that crosses midnight still passes."""
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def date(prefix, value):
@@ -114,7 +118,7 @@ def cases(world):
                 data={
                     "owner_organisation": other_org.pk,
                     "owner": person.pk,
-                    **date("due_on", YESTERDAY),
+                    **date("due_on", yesterday()),
                     "rag": "amber",
                 }
             ),
@@ -151,8 +155,8 @@ def cases(world):
                 data={
                     "staff": person.pk,
                     "role": "support",
-                    **date("starts_on", YESTERDAY),
-                    **date("ends_on", YESTERDAY - datetime.timedelta(days=5)),
+                    **date("starts_on", yesterday()),
+                    **date("ends_on", yesterday() - datetime.timedelta(days=5)),
                 }
             ),
             ["hours_per_week", "ends_on"],
@@ -163,8 +167,8 @@ def cases(world):
                 data={
                     "care_home": home.cqc_location_id,
                     "role": "support",
-                    **date("starts_on", YESTERDAY),
-                    **date("ends_on", YESTERDAY - datetime.timedelta(days=5)),
+                    **date("starts_on", yesterday()),
+                    **date("ends_on", yesterday() - datetime.timedelta(days=5)),
                 }
             ),
             ["hours_per_week", "ends_on"],
@@ -194,7 +198,7 @@ def cases(world):
             VisitForm(
                 data={
                     "care_home": home.pk,
-                    **date("visited_on", YESTERDAY),
+                    **date("visited_on", yesterday()),
                     "mode": "on_site",
                     "activities": ["smr"],
                     "residents_reviewed": home.beds + 5,
@@ -232,7 +236,7 @@ def cases(world):
             [],
         ),
         orgs.EngagementNoteForm: (
-            orgs.EngagementNoteForm(data=date("held_on", YESTERDAY)),
+            orgs.EngagementNoteForm(data=date("held_on", yesterday())),
             ["with_whom", "summary"],
             [],
         ),
@@ -248,14 +252,14 @@ def cases(world):
         ),
         work.ProgressNoteForm: (work.ProgressNoteForm(data={}), ["written_on", "text"], []),
         work.SupportOfferForm: (
-            work.SupportOfferForm(data=date("starts_on", YESTERDAY), staff=StaffMember.objects.all()),
+            work.SupportOfferForm(data=date("starts_on", yesterday()), staff=StaffMember.objects.all()),
             ["staff", "hours_per_week", "starts_on"],
             ["The start date must be today or in the future."],
         ),
-        # Needed by yesterday, and no homes or locality: rules of the service, asked with the form's own.
+        # Needed by yesterday(), and no homes or locality: rules of the service, asked with the form's own.
         work.SupportRequestForm: (
             work.SupportRequestForm(
-                data={"hours_per_week": "4", "urgency": "routine", **date("needed_by", YESTERDAY)},
+                data={"hours_per_week": "4", "urgency": "routine", **date("needed_by", yesterday())},
                 homes=CareHome.objects.all(),
             ),
             ["title", "needed_by", "care_homes"],
@@ -315,7 +319,7 @@ def test_the_visit_page_shows_a_missing_field_and_a_broken_rule_in_one_answer(cl
         {
             "submission_token": str(uuid.uuid4()),
             "care_home": home.pk,
-            **date("visited_on", YESTERDAY),
+            **date("visited_on", yesterday()),
             "mode": "on_site",
             "activities": ["smr"],
             "residents_reviewed": "25",

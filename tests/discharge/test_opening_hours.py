@@ -174,7 +174,7 @@ def test_a_refused_form_says_what_is_wrong_next_to_the_field_and_keeps_what_was_
     html = response.content.decode()
     assert "There is a problem" in html and html.count(message) == 2  # the summary and beside the field
     assert f'href="#id_{field}' in html
-    assert f'id="id_{field}--error-message"' in html or f'id="id_{field}-error"' in html
+    assert f'id="id_{field}-error"' in html
     for name, value in data.items():
         if name.endswith(("opens", "closes")) and value:
             assert f'value="{value}"' in html

@@ -88,5 +88,5 @@ def sign_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the POST (a redirect home, or the form again)
+        page.get_by_role("button", name="Sign in", exact=True).click()

@@ -67,7 +67,7 @@ def test_pm_changes_an_actions_rag_with_an_update_and_downloads_the_section_as_w
     assert_accessible(page)
     page.get_by_role("button", name="Download").click()
     expect(page.get_by_role("alert")).to_contain_text("Select Word, PDF, Excel or CSV.")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page)
 
     # So they choose Word

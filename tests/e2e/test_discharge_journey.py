@@ -5,6 +5,8 @@ complete on a phone; the PCN pharmacist closes the onward medication review by l
 the SLT dashboard counts it. Keyboard where people type, and an axe check on every page.
 """
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -33,10 +35,14 @@ def new_page(browser, live_server, *, phone=False):
 
 
 def act(page, follow_up_pk, action, summary=None):
-    """Open an action's details (if it is not the first, open one) and press its button by keyboard."""
+    """An action's form, its details opened first when the page drew them closed (only the first
+    action's are open). Waits for the page that offers the action, then reads how it was drawn."""
     form = page.locator(f"form[action='/discharges/{follow_up_pk}/{action}/']")
-    if summary and not form.is_visible():
-        page.locator("summary", has_text=summary).click()
+    expect(form).to_have_count(1)
+    details = page.locator("details").filter(has=form)
+    if summary and details.get_attribute("open") is None:
+        details.locator("summary", has_text=summary).click()
+    expect(form).to_be_visible()
     return form
 
 
@@ -60,8 +66,8 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     # When the trust technician records the discharge with the keyboard
     page = new_page(browser, live_server)
     sign_in(page, "tech", PASSWORD)
-    assert page.url.endswith("/discharges/mine/")
-    assert page.get_by_role("heading", name="Your trust's discharge follow-ups", level=1).is_visible()
+    expect(page).to_have_url(re.compile(r"/discharges/mine/$"))
+    expect(page.get_by_role("heading", name="Your trust's discharge follow-ups", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Record a discharge").click()
     page.wait_for_url("**/discharges/new/")
@@ -82,17 +88,17 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     # Then it is sent to the home's supplying pharmacy
     follow_up = DischargeFollowUp.objects.get()
     assert follow_up.pharmacy == pharmacy and follow_up.state == State.EXPECTED
-    assert page.get_by_text("recorded and sent to Chapel Allerton Pharmacy").is_visible()
+    expect(page.get_by_text("recorded and sent to Chapel Allerton Pharmacy")).to_be_visible()
     assert_accessible(page)
     page.context.close()
 
     # When the pharmacy opens it on a phone and works it through every stage
     phone = new_page(browser, live_server, phone=True)
     sign_in(phone, "chemist", PASSWORD)
-    assert phone.url.endswith("/discharges/mine/")
+    expect(phone).to_have_url(re.compile(r"/discharges/mine/$"))
     phone.get_by_role("link", name="PO-771204").click()
     phone.wait_for_url(f"**/discharges/{follow_up.pk}/")
-    assert phone.get_by_text("Monday to Saturday, 9am to 6pm").is_visible()
+    expect(phone.get_by_text("Monday to Saturday, 9am to 6pm")).to_be_visible()
     assert_accessible(phone)
     press(phone, act(phone, follow_up.pk, "acknowledge").get_by_role("button"))
     press(phone, act(phone, follow_up.pk, "stage1", "Record stage 1").get_by_role("button"))
@@ -105,7 +111,7 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     press(phone, act(phone, follow_up.pk, "close_complete", "Close as complete").get_by_role("button"))
     follow_up.refresh_from_db()
     assert follow_up.state == State.CLOSED_COMPLETE and follow_up.onward_referral
-    assert phone.get_by_role("cell", name="Closed: complete").is_visible()
+    expect(phone.get_by_role("cell", name="Closed: complete")).to_be_visible()
     assert_accessible(phone)
     phone.context.close()
 
@@ -113,7 +119,7 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     page = new_page(browser, live_server)
     sign_in(page, "pcn-pharmacist", PASSWORD)
     page.goto("/discharges/?state=onward")
-    assert page.get_by_role("link", name="PO-771204").is_visible()
+    expect(page.get_by_role("link", name="PO-771204")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/visits/new/?care_home={home.pk}")
     page.get_by_label("Post-discharge review").focus()
@@ -128,7 +134,7 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     follow_up.refresh_from_db()
     assert follow_up.onward_closed_at is not None and follow_up.onward_visit is not None
     page.goto(f"/discharges/{follow_up.pk}/")
-    assert page.get_by_text("Onward medication review done").is_visible()
+    expect(page.get_by_text("Onward medication review done")).to_be_visible()
     assert_accessible(page)
     page.context.close()
 
@@ -137,7 +143,7 @@ def test_a_discharge_is_followed_up_from_trust_to_pharmacy_to_pcn_and_counted(br
     sign_in(page, "chief", PASSWORD)
     page.goto("/dashboard/")
     section = page.locator("#discharges")
-    assert section.locator("[data-figure='Referrals received']").inner_text() == "1"
-    assert "for the 1 follow-ups completed" in section.inner_text()
+    expect(section.locator("[data-figure='Referrals received']")).to_have_text("1")
+    expect(section).to_contain_text("for the 1 follow-ups completed")
     assert_accessible(page)
     page.context.close()

@@ -25,15 +25,15 @@ def test_pm_ends_an_assignment_after_a_confirmation_by_keyboard(page):
     user_with_role(PROJECT_MANAGER, username="the-pm")
     sign_in(page, "the-pm", PASSWORD)
     page.goto(f"/care-homes/{home.pk}/")
-    assert page.get_by_role("button", name="End assignment").count() == 0
+    expect(page.get_by_role("button", name="End assignment")).to_have_count(0)
 
     # When the PM chooses "End" on Ben's row, by keyboard
     press(page, page.get_by_role("link", name="End Ben Okafor's assignment"))
 
     # Then they are asked first, with what will happen, and nothing has changed yet
     page.get_by_role("heading", level=1, name="End Ben Okafor's assignment to Gledhow Lodge?").wait_for()
-    assert page.get_by_text("Ben Okafor will no longer support Gledhow Lodge").is_visible()
-    assert page.get_by_role("group", name="End date").is_visible()
+    expect(page.get_by_text("Ben Okafor will no longer support Gledhow Lodge")).to_be_visible()
+    expect(page.get_by_role("group", name="End date")).to_be_visible()
     assert Assignment.objects.get(pk=support.pk).ends_on is None
     assert_accessible(page)
 
@@ -42,8 +42,7 @@ def test_pm_ends_an_assignment_after_a_confirmation_by_keyboard(page):
 
     # Then they are back on the home's page, focus on the success banner, and Ben's assignment has ended
     banner = page.locator(".nhsuk-notification-banner--success")
-    banner.wait_for()
-    assert "Ben Okafor's assignment to Gledhow Lodge ends on" in banner.inner_text()
+    expect(banner).to_contain_text("Ben Okafor's assignment to Gledhow Lodge ends on")
     expect(banner).to_be_focused()
     assert Assignment.objects.get(pk=support.pk).ends_on is not None
     assert_accessible(page)

@@ -32,8 +32,11 @@ def test_pm_sees_the_import_run_and_the_realigned_home_and_chooses_a_trusts_kind
     sign_in(page, "the-pm", PASSWORD)
     nav = page.get_by_role("navigation", name="Menu")
     imports = nav.get_by_role("link", name="Imports")
-    if not imports.is_visible():  # the header folds the last items into "More" on narrower screens
+    # The header's script folds the items that do not fit into "More": wait until it has run.
+    expect(page.locator("[data-nhsuk-header-init]")).to_have_count(1)
+    if not imports.is_visible():
         nav.get_by_role("button", name="More").click()
+    expect(imports).to_be_visible()
     imports.click()
     page.get_by_role("heading", name="Imports", level=1).wait_for()
 
@@ -71,12 +74,9 @@ def test_pm_sees_the_import_run_and_the_realigned_home_and_chooses_a_trusts_kind
     page.get_by_text(
         "Harrogate and District NHS Foundation Trust is now recorded as: Acute trust."
     ).wait_for()
-    assert (
-        page.get_by_role(
-            "link", name="Choose the kind of Harrogate and District NHS Foundation Trust"
-        ).count()
-        == 0
-    )
+    expect(
+        page.get_by_role("link", name="Choose the kind of Harrogate and District NHS Foundation Trust")
+    ).to_have_count(0)
     assert Organisation.objects.get(ods_code="RCD").kind == "acute_trust"
     home.refresh_from_db()
     assert home.pcn.name == "West Leeds PCN"

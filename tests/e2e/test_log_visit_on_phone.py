@@ -149,7 +149,7 @@ def test_pharmacist_types_the_visit_date_into_the_three_boxes_on_a_phone(phone_3
     expect(date.get_by_label("Month")).not_to_have_class(re.compile("nhsuk-input--error"))
     expect(date.get_by_label("Month")).to_have_value(str(visit_day.month))
     expect(mode.get_by_label("Video")).to_be_checked()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page)
 
     # When they follow the summary link to the day box, type the day and save

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from organisations.access import PHARMACY_PROFESSIONAL, PROJECT_MANAGER
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -49,8 +50,7 @@ def invite_through_the_pages(page, pharmacist):
     assert_accessible(page)
     before = len(mail.outbox)
     page.get_by_role("button", name="Send invitation").click()
-    page.wait_for_load_state()
-    assert page.get_by_text(f"Invitation sent to {pharmacist.email}").is_visible()
+    expect(page.get_by_text(f"Invitation sent to {pharmacist.email}")).to_be_visible()
     assert len(mail.outbox) == before + 1
     # The e-mail's link is absolute (SITE_URL); the browser follows its path on the live server.
     return re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", mail.outbox[-1].body).group(1)
@@ -82,29 +82,28 @@ def test_pm_invites_a_pharmacist_who_signs_in_with_nhs_care_identity(browser, li
     context = browser.new_context(base_url=live_server.url)
     person = context.new_page()
     person.goto(link)
-    assert person.get_by_text(f"You have been invited to sign in as {pharmacist.name}").is_visible()
+    expect(person.get_by_text(f"You have been invited to sign in as {pharmacist.name}")).to_be_visible()
     assert_accessible(person)
     sign_in_at_the_provider(person, link, "cis2-priya")
 
     # Then they land on their own page, and their account shows the identity and its role codes
-    assert person.url.endswith("/my-care-homes/")
+    expect(person).to_have_url(re.compile(r"/my-care-homes/$"))
     assert_accessible(person)
     person.goto("/account/")
-    assert person.get_by_text("S8000:G8000:R8003").is_visible()
+    expect(person.get_by_text("S8000:G8000:R8003")).to_be_visible()
     assert_accessible(person)
 
     # And signing out ends the provider session too, then back at the hub's sign-in page
     person.get_by_role("button", name="Sign out").click()
-    person.wait_for_load_state()
-    assert person.url.startswith(cis2_on.url)
+    expect(person).to_have_url(re.compile("^" + re.escape(cis2_on.url)))
 
     # And a second identity from the same provider, through a new invitation, is refused
     second_link = invite_through_the_pages(page, pharmacist)
     other = context.new_page()
     sign_in_at_the_provider(other, second_link, "cis2-priya-second-card")
-    assert other.get_by_role(
-        "heading", name="You already have a NHS Care Identity identity here"
-    ).is_visible()
+    expect(
+        other.get_by_role("heading", name="You already have a NHS Care Identity identity here")
+    ).to_be_visible()
     assert_accessible(other)
     context.close()
 
@@ -112,10 +111,8 @@ def test_pm_invites_a_pharmacist_who_signs_in_with_nhs_care_identity(browser, li
 def test_sign_in_page_offers_nhs_care_identity(page, cis2_on):
     page.goto("/accounts/login/")
 
-    assert (
-        page.get_by_role("button", name="Sign in with NHS Care Identity").count()
-        + page.get_by_role("link", name="Sign in with NHS Care Identity").count()
-        == 1
-    )
-    assert page.get_by_role("link", name="Forgotten your password?").is_visible()
+    # A link drawn as a button (role="button"): exactly one, and no second way in by a plain link.
+    expect(page.get_by_role("button", name="Sign in with NHS Care Identity")).to_have_count(1)
+    expect(page.get_by_role("link", name="Sign in with NHS Care Identity")).to_have_count(0)
+    expect(page.get_by_role("link", name="Forgotten your password?")).to_be_visible()
     assert_accessible(page)

@@ -61,9 +61,8 @@ def test_pm_uploads_the_months_ods_files_checks_the_preview_and_imports_them(pag
     ).to_be_visible()
     page.get_by_text("Created (").click()
     expect(page.locator("#created").get_by_text("Burley Park Medical Centre (B86001)")).to_be_visible()
-    assert moves.get_by_text("Burley Park Medical Centre").count() == 0, (
-        "a new practice's first PCN is no move"
-    )
+    # A new practice's first PCN is no move.
+    expect(moves.get_by_text("Burley Park Medical Centre")).to_have_count(0)
     assert_accessible(page)
     assert not ImportRun.objects.exists()
 

@@ -3,6 +3,7 @@ what is wrong next to the box, mends it, and the stage-1 timer counts the hours;
 takes a pharmacy back to the default hours through a page that says what will happen."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -33,12 +34,12 @@ def test_pharmacist_enters_opening_hours_by_keyboard(page):
     pharmacy = CommunityPharmacyFactory(name="Moortown Pharmacy")
     user_with_role(COMMUNITY_PHARMACY, username="chemist", organisation=pharmacy)
     sign_in(page, "chemist", PASSWORD)
-    assert page.url.endswith("/discharges/mine/")
+    expect(page).to_have_url(re.compile(r"/discharges/mine/$"))
 
     # From their home page to their pharmacy's hours
     press(page, page.get_by_role("link", name="Moortown Pharmacy's opening hours"))
     page.get_by_role("heading", level=1, name="Moortown Pharmacy - Opening hours").wait_for()
-    assert page.get_by_text("No hours are recorded yet").is_visible()
+    expect(page.get_by_text("No hours are recorded yet")).to_be_visible()
     assert_accessible(page)
 
     # Monday with a lunch close (the afternoon in a second session), one time mistyped; Sunday closed
@@ -61,7 +62,7 @@ def test_pharmacist_enters_opening_hours_by_keyboard(page):
     expect(summary).to_be_focused()
     message = "Enter the time Monday opens as a real time, like 9am, 6:30pm or 18:30."
     expect(summary).to_contain_text(message)
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     expect(page.get_by_label("Monday opens")).to_have_value("9")
     expect(page.get_by_label("Monday second session closes")).to_have_value("6:30pm")
     assert selectors.opening_sessions(pharmacy) == []
@@ -115,7 +116,7 @@ def test_project_manager_goes_back_to_the_default_hours_by_keyboard(page):
     banner = page.locator(".nhsuk-notification-banner--success")
     banner.wait_for()
     expect(banner).to_contain_text("Moortown Pharmacy is back to the default hours")
-    assert page.get_by_text("No hours are recorded yet").is_visible()
+    expect(page.get_by_text("No hours are recorded yet")).to_be_visible()
     expect(page.get_by_role("cell", name="Removed Monday 8am to 8pm", exact=False)).to_be_visible()
     assert selectors.opening_sessions(pharmacy) == []
     assert_accessible(page)

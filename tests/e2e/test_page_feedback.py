@@ -71,7 +71,7 @@ def test_two_minutes_before_idle_sign_out_stay_signed_in_keeps_the_session(page,
     dialog.wait_for(state="visible", timeout=10_000)
 
     # Then the warning says when, and "Stay signed in" has focus
-    assert re.search(r"sign you out at \d{1,2}:\d\d(am|pm)", dialog.inner_text())
+    expect(dialog).to_contain_text(re.compile(r"sign you out at \d{1,2}:\d\d(am|pm)"))
     stay = page.get_by_role("button", name="Stay signed in")
     expect(stay).to_be_focused()
     assert_accessible(page)
@@ -90,7 +90,7 @@ def test_the_accessibility_statement_is_linked_from_every_page_footer(page):
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Accessibility statement").click()
     page.get_by_role("heading", level=1, name=re.compile("Accessibility statement")).wait_for()
-    assert "Stay signed in" in page.content()
+    expect(page.get_by_role("main")).to_contain_text("Stay signed in")
     assert_accessible(page)
 
 
@@ -109,7 +109,7 @@ def test_dashboard_gap_list_and_action_plan_print_on_a4_without_navigation_filte
     # Then the navigation, the filters, the buttons and the footer are not printed
     for selector in (".nhsuk-header__navigation", ".nhsuk-footer", "form", ".nhsuk-button"):
         for element in page.locator(selector).all():
-            assert not element.is_visible(), f"{selector} would be printed"
+            expect(element, f"{selector} would be printed").to_be_hidden()
     # And no link prints its address after its text
     after = page.evaluate(
         "Array.from(document.querySelectorAll('main a')).map(a => getComputedStyle(a, '::after').content)"

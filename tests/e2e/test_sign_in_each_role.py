@@ -1,5 +1,7 @@
 """Given each demo role, when they sign in, they land on their role's page, styled and accessible."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,7 +26,7 @@ def test_each_role_signs_in_to_its_home_page(page, role, path, nav_item):
 
     sign_in(page, user.username, PASSWORD)
 
-    assert path in page.url
+    expect(page).to_have_url(re.compile(re.escape(path)))
     expect(page.locator("header").get_by_text("Care Home Pharmacy Hub")).to_be_visible()
     nav = page.get_by_role("navigation", name="Menu")
     expect(nav.get_by_role("link", name=nav_item)).to_have_count(1)
@@ -41,7 +43,7 @@ def test_sign_out_returns_to_sign_in(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
     page.goto("/gaps/")
-    assert "/accounts/login/" in page.url
+    expect(page).to_have_url(re.compile("/accounts/login/"))
 
 
 def test_wrong_password_shows_the_error_summary(page):

@@ -96,6 +96,20 @@ def wait_for_health(port, process, timeout=90):
     raise SystemExit(f"gunicorn did not answer /health/ on port {port} within {timeout} s")
 
 
+def wait_for_workers(master_pid, settle=1.0, timeout=15):
+    """How many workers gunicorn forked: the first may answer /health/ before the others are
+    forked, so wait until the count has not grown for `settle` seconds (the CPU baseline must
+    include every worker)."""
+    deadline = time.monotonic() + timeout
+    count, since = len(child_pids(master_pid)), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < settle:
+        time.sleep(0.2)
+        now = len(child_pids(master_pid))
+        if now != count:
+            count, since = now, time.monotonic()
+    return count
+
+
 def proc_cpu_seconds(pid, children=False):
     """utime + stime of a process (and, with children, of its children it has waited for)."""
     try:
@@ -214,7 +228,7 @@ def main():
     sampler = None
     try:
         wait_for_health(port, server)
-        workers = len(child_pids(server.pid))
+        workers = wait_for_workers(server.pid)
         sampler = DatabaseCpuSampler(database_url, db_name)
         sampler.start()
         time.sleep(1.2)

@@ -372,5 +372,40 @@ def test_bench_demo_times_every_demo_page(demo_city, tmp_path):
 
     results = json.loads(output.read_text())
     assert set(results["pages"]) == set(demo_urls())
-    assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in results["pages"].values())
+    assert results["conditions"]["requests_per_page"] == 1
+    for name, row in results["pages"].items():
+        # One request timed (no warm-up): its median and 95th percentile are that one request.
+        assert row["p50_ms"] == row["p95_ms"], name
+        assert row["meets_p50"] == (row["p50_ms"] <= 25), name
+        # Counted, not lost (past 9,000 logged queries a capture counts 0).
+        assert row["queries"] > 0, name
     assert "pm /visits/" in out.getvalue() and "p50 ≤ 25 ms" in out.getvalue()
+
+
+def test_every_demo_follow_up_has_its_deadlines_stored(demo_city):
+    # Bulk-created follow-ups skip the model's save; without their stored deadlines every Discharges
+    # figure and list works them out in Python on every load (discharge.figures' slow path).
+    from discharge.models import DischargeFollowUp
+
+    routed = DischargeFollowUp.objects.filter(routed_at__isnull=False)
+    assert routed.exists()
+    assert not routed.filter(lost_at__isnull=True).exists()
+    assert not routed.filter(stage1_due_at__isnull=True).exists()
+
+
+def test_seed_demo_again_stores_the_deadlines_an_older_demo_city_lacks(demo_city):
+    from discharge.day_counts import counts_drift
+    from discharge.models import DischargeFollowUp
+
+    with transaction.atomic():
+        expected = dict(DischargeFollowUp.objects.values_list("pk", "lost_at"))
+        routed = DischargeFollowUp.objects.filter(routed_at__isnull=False).count()
+        DischargeFollowUp.objects.update(lost_at=None, stage1_due_at=None)
+        out = io.StringIO()
+
+        call_command("seed_demo", force=True, stdout=out)
+
+        assert f"stored the deadlines of {routed} discharge follow-ups" in out.getvalue()
+        assert dict(DischargeFollowUp.objects.values_list("pk", "lost_at")) == expected
+        assert not counts_drift()
+        transaction.set_rollback(True)

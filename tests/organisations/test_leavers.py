@@ -28,7 +28,7 @@ def leaver(db):
 def signed_in(user):
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/").status_code in (200, 302)
+    assert client.get("/").status_code == 302  # signed in: sent on to their home page
     return client
 
 

@@ -72,7 +72,7 @@ def test_the_pm_sees_what_the_months_files_would_do_then_imports_them(client_for
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{run.pk}/"
     assert (run.source, run.via, run.outcome, run.by) == ("ods", "upload", "applied", pm_user)
-    assert run.created > 0 and "epraccur.csv" in run.file_name
+    assert run.created == 13 and "epraccur.csv" in run.file_name
     assert Organisation.objects.get(ods_code="B86001").name == "Burley Park Medical Centre"
     home.refresh_from_db()
     assert home.pcn.ods_code == "U60002", "the home followed its practice"
@@ -94,7 +94,7 @@ def test_the_epcn_workbook_and_verbatim_reports_upload_together(client_for, pm_u
     response, page = preview(client, files)
 
     assert response.status_code == 200, page
-    assert "PCNDetails" in page or "Primary care networks" in page
+    assert "PCNDetails" in page
     assert "NHS West Yorkshire ICB (QWO)" in page, "the ICB comes with eccg"
     client.post(CONFIRM, {"token": token_of(page)})
     assert Organisation.objects.get(ods_code="B86108").parent.ods_code == "U31228"
@@ -122,7 +122,7 @@ def test_rows_with_errors_import_nothing_until_the_pm_chooses_to_leave_them_out(
 
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    assert run.errors == 1 and run.created > 0
+    assert run.errors == 1 and run.created == 2
     assert any("1974-04-01" in message for message in run.messages)
 
 
@@ -136,7 +136,7 @@ def test_a_changed_layout_is_refused_next_to_the_field_and_keeps_nothing(client_
 
     assert response.status_code == 400
     assert "nhsuk-error-summary" in page
-    assert 'id="file--error-message"' in page or "nhsuk-error-message" in page
+    assert '<span class="nhsuk-error-message" id="id_file-error">' in page  # next to the field
     assert "has 28 columns on line 1" in page and "Its layout has changed" in page
     assert "Nothing has been saved yet" not in page
     assert not imported()

@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: load the Leeds demo city into an empty database and print the sign-ins.
 
-Running it again changes nothing: it sees the demo city is there and prints the sign-ins. It
+Running it again changes nothing: it sees the demo city is there and prints the sign-ins (a demo city
+built before 1 December 2026 gets its discharge follow-ups' stored deadlines, which it lacked). It
 refuses to run when DEBUG is off (a production settings file) unless given `--force`.
 """
 
@@ -32,7 +33,13 @@ class Command(BaseCommand):
             )
         password = demo.demo_password()
         if demo.demo_present():
-            self.stdout.write("Demo data already present: nothing changed.")
+            filled = demo.repair_demo_city()
+            if filled:
+                self.stdout.write(
+                    f"Demo data already present: stored the deadlines of {filled} discharge follow-ups."
+                )
+            else:
+                self.stdout.write("Demo data already present: nothing changed.")
         else:
             clashes = demo.clashing_logins()
             if clashes:
