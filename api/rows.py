@@ -23,6 +23,7 @@ from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome, Visit
 from carehomes.selectors import carehome_list, visible_care_homes
 from carehomes.visits.selectors import visits_for
+from config.exports import safe_cell
 from config.querysets import filter_given, ids_in
 from dashboard.selectors import Filters, filtered_homes
 from organisations.models import Organisation, Sector
@@ -114,6 +115,7 @@ _home_type = label(CareHome.HomeType.choices)
 _registration = label(CareHome.Registration.choices)
 _outbreak = label(CareHome.Outbreak.choices)
 GAP_FLAGS = {f"gap_{rule.code}": rule.code for rule in gap_rules.CARE_HOME_RULES}
+GAP_NAMES = {rule.code: rule.name for rule in gap_rules.CARE_HOME_RULES}
 
 
 def _organisation_homes(qs, query):
@@ -160,10 +162,10 @@ def carehome_present(rows):
     specialisms = defaultdict(list)
     if rows:
         through = CareHome.specialisms.through.objects.filter(ids_in("carehome_id", [r["id"] for r in rows]))
-        for home_id, code in through.order_by("specialism__code").values_list(
-            "carehome_id", "specialism__code"
+        for home_id, code, name in through.order_by("specialism__code").values_list(
+            "carehome_id", "specialism__code", "specialism__name"
         ):
-            specialisms[home_id].append(code)
+            specialisms[home_id].append((code, name))
     out = []
     for r in rows:
         r["cqc_location_id"] = r["cqc_location_id"] or None
@@ -171,8 +173,10 @@ def carehome_present(rows):
         r["home_type_label"] = _home_type(r["home_type"])
         r["registration_status_label"] = _registration(r["registration_status"])
         r["outbreak_status_label"] = _outbreak(r["outbreak_status"])
-        r["specialisms"] = specialisms.get(r["id"], [])
+        r["specialisms"] = [code for code, _ in specialisms.get(r["id"], ())]
+        r["specialism_labels"] = [name for _, name in specialisms.get(r["id"], ())]
         r["open_gaps"] = [code for flag, code in GAP_FLAGS.items() if r[flag]]
+        r["open_gap_labels"] = [GAP_NAMES[code] for code in r["open_gaps"]]
         out.append({name: r[name] for name in CAREHOME_COLUMNS})
     return out
 
@@ -265,23 +269,36 @@ def visit_present(rows):
         row["week"] = _week_of(r["visited_on"])
         row["mode_label"] = _mode(r["mode"])
         row["activities"] = [code for name, code in ACTIVITY_FIELDS.items() if r[name]]
+        row["activity_labels"] = [Visit.ACTIVITIES[code] for code in row["activities"]]
         row["interventions_total"] = sum(r[name] for name in INTERVENTION_FIELDS)
         out.append(row)
     return out
 
 
+def _unchanged_by_safe_cell(text):
+    """A fixed label the Python path writes as it is (joined, it starts a cell only with itself)."""
+    if safe_cell(text) != text or ";" in text:
+        raise ValueError(f"{text!r}: the COPY path would have to make this label safe in SQL")
+    return text
+
+
 def visit_copy_columns():
     """`visit_present`'s derived columns in SQL over `visit_rows`' columns, already as the CSV shows
-    them (for the COPY path, `api.csv_copy`): the ISO week, the mode's label, the activity codes
+    them (for the COPY path, `api.csv_copy`): the ISO week, the mode's label, the activity codes and labels
     joined with semicolons, the interventions' total. Codes are identifiers: nothing to make safe."""
     activities = ", ".join(
         f"CASE WHEN {column(name)} THEN {sql_text(code)} END" for name, code in ACTIVITY_FIELDS.items()
+    )
+    labels = ", ".join(
+        f"CASE WHEN {column(name)} THEN {sql_text(_unchanged_by_safe_cell(Visit.ACTIVITIES[code]))} END"
+        for name, code in ACTIVITY_FIELDS.items()
     )
     return {
         "week": f"""to_char({column("visited_on")}, 'IYYY-"W"IW')""",
         "mode": text_from_choices(column("mode"), {code: code for code in Visit.Mode.values}),
         "mode_label": text_from_choices(column("mode"), dict(Visit.Mode.choices)),
         "activities": f"NULLIF(concat_ws(';', {activities}), '')",
+        "activity_labels": f"NULLIF(concat_ws(';', {labels}), '')",
         "interventions_total": "("
         + " + ".join(f"{column(name)}::bigint" for name in INTERVENTION_FIELDS)
         + ")",

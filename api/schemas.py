@@ -100,6 +100,9 @@ class CareHomeOut(Schema):
     home_type: str = Field(description="residential, nursing or both")
     home_type_label: str
     specialisms: list[str] = Field(description="Specialism codes; in CSV, separated by semicolons")
+    specialism_labels: list[str] = Field(
+        description="The specialisms as the hub shows them, in the order of their codes; CSV: semicolons"
+    )
     pcn_id: int | None = Field(description="Id of the aligned PCN")
     pcn_name: str
     practice_id: int | None = Field(description="Id of the aligned GP practice")
@@ -113,6 +116,9 @@ class CareHomeOut(Schema):
     lead_organisation_id: int | None = Field(description="Id of the lead's employing organisation")
     last_visited_on: datetime.date | None = Field(description="Date of the latest visit")
     open_gaps: list[str] = Field(description="Codes of the home's current gaps (see /gaps); CSV: semicolons")
+    open_gap_labels: list[str] = Field(
+        description="The home's current gaps as the hub names them, in the order of their codes; CSV: semicolons"
+    )
     gap_count: int
     updated_at: datetime.datetime
 
@@ -161,6 +167,9 @@ class VisitOut(Schema):
     mode: str = Field(description="on_site, video or phone")
     mode_label: str
     activities: list[str] = Field(description="Activity codes; CSV: semicolons")
+    activity_labels: list[str] = Field(
+        description="The activities as the hub shows them, in the order of their codes; CSV: semicolons"
+    )
     residents_reviewed: int
     interventions_stopped: int
     interventions_dose_changed: int

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from carehomes.models import CareHome, Specialism
-from config.choices import fit_choices, fit_rows, more_than
+from config.choices import fit_rows, more_than
 from config.date_input import NhsDateField
 from config.forms import AutocompleteSelect, LookupField, id_from_text
 from organisations.forms import PharmacyField
@@ -54,12 +54,28 @@ class CareHomeFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, localities=(), pcns=(), **kwargs):
+    def __init__(self, *args, localities, pcns, **kwargs):
+        """`localities`, `pcns`: (value, label) querysets (`selectors.carehome_filter_rows`); a
+        country's are a typed name, read only for the one typed (`config.choices.fit_rows`)."""
         super().__init__(*args, **kwargs)
-        fit_choices(
-            self, "locality", [("", "Any locality"), *((loc, loc) for loc in localities)], noun="locality"
+        fit_rows(
+            self,
+            "locality",
+            localities,
+            fields=("locality", "locality"),
+            blank="Any locality",
+            noun="locality",
         )
-        fit_choices(self, "pcn", [("", "Any PCN"), *((str(pk), name) for pk, name in pcns)], noun="PCN")
+        fit_rows(
+            self,
+            "pcn",
+            pcns,
+            fields=("pk", "name"),
+            blank="Any PCN",
+            noun="PCN",
+            coerce=int,
+            empty_value=None,
+        )
         self.fields["specialism"].choices = [("", "Any specialism"), *Specialism.KNOWN.items()]
 
     def selector_kwargs(self):

@@ -54,6 +54,10 @@ def visible_care_homes(user, queryset=None):
     )
 
 
+# Orders that read the gap facts: a page of the list in such an order computes them for every home.
+FACT_SORTS = {"last_visit", "-last_visit", "gaps"}
+
+
 def carehome_list(
     *,
     user,
@@ -66,11 +70,15 @@ def carehome_list(
     has_gap=None,
     in_outbreak=None,
     sort="name",
+    facts=True,
 ):
     """Care homes the user may see, filtered and sorted, each with its lead and gap facts.
 
     `has_lead` / `has_gap` are True, False or None (either). Specialisms are prefetched, so a
-    page costs the same queries whatever its size.
+    page costs the same queries whatever its size. With `facts=False` (a page of the list, whose
+    rows `carehome_rows` reads): the homes filtered and in order only, the gap facts computed
+    here just when a filter or the order needs them, so a page deep into a country's 15,000 homes
+    costs an index entry for each home skipped.
     """
     qs = visible_care_homes(user)
     search = (search or "").strip()
@@ -83,9 +91,10 @@ def carehome_list(
             | Q(postcode__iexact=f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact)
         )
     qs = filter_given(qs, locality=locality, pcn_id=pcn, home_type=home_type, specialisms__code=specialism)
-    # Narrowed to a locality, PCN or search, the gap rules are cheapest looked up per home;
-    # across the whole register, deciding them for every home at once is cheaper.
-    qs = with_gap_facts(qs, few=bool(search or locality or pcn))
+    if facts or has_lead is not None or has_gap is not None or sort in FACT_SORTS:
+        # Narrowed to a locality, PCN or search, the gap rules are cheapest looked up per home;
+        # across the whole register, deciding them for every home at once is cheaper.
+        qs = with_gap_facts(qs, few=bool(search or locality or pcn))
     if has_lead is not None:
         qs = qs.filter(gap_no_lead=not has_lead)
     if has_gap is not None:
@@ -96,7 +105,17 @@ def carehome_list(
         )
         qs = qs.filter(in_outbreak_now) if in_outbreak else qs.exclude(in_outbreak_now)
     order = CAREHOME_SORTS.get(sort) or CAREHOME_SORTS["name"]
+    if not facts:
+        return qs.order_by(*order)
     return qs.select_related("pcn").prefetch_related("specialisms").order_by(*order)
+
+
+def carehome_rows(pks):
+    """The homes `pks` names, in that order, with their gap facts, PCN and specialisms: a page of
+    the care-home list (`carehome_list(facts=False)` chose and ordered them). Two queries."""
+    rows = with_gap_facts(CareHome.objects.filter(pk__in=pks), few=True)
+    by_pk = {home.pk: home for home in rows.select_related("pcn").prefetch_related("specialisms")}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def carehome_filter_choices():
@@ -106,6 +125,20 @@ def carehome_filter_choices():
         Organisation.objects.filter(kind=Organisation.Kind.PCN).order_by("name").values_list("pk", "name")
     )
     return localities, pcns
+
+
+def carehome_filter_rows():
+    """Localities and PCNs for the care-home list's filters, as (value, label) querysets: read by
+    the form for at most a select's worth, a country's not at all (`config.choices.fit_rows`)."""
+    return {
+        "localities": CareHome.objects.exclude(locality="")
+        .order_by("locality")
+        .values_list("locality", "locality")
+        .distinct(),
+        "pcns": Organisation.objects.filter(kind=Organisation.Kind.PCN)
+        .order_by("name", "pk")
+        .values_list("pk", "name"),
+    }
 
 
 def carehome_detail(*, user, pk):
@@ -306,6 +339,8 @@ __all__ = [
     "carehome_history",
     "carehome_list",
     "carehome_recent_visits",
+    "carehome_rows",
+    "carehome_filter_rows",
     "staff_assignments",
     "staff_capacity",
     "staff_detail",

@@ -32,10 +32,9 @@ def and_list(words):
 
 @requires(Permission.VIEW_CAREHOME)
 def carehome_list(request):
-    localities, pcns = selectors.carehome_filter_choices()
-    form = CareHomeFilterForm(request.GET or None, localities=localities, pcns=pcns)
-    homes = selectors.carehome_list(user=request.user, **form.selector_kwargs())
-    page, pagination = paginate(request, homes)
+    form = CareHomeFilterForm(request.GET or None, **selectors.carehome_filter_rows())
+    homes = selectors.carehome_list(user=request.user, facts=False, **form.selector_kwargs())
+    page, pagination = paginate(request, homes, rows=selectors.carehome_rows)
     return render(
         request,
         "carehomes/list.jinja",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
 from api.services import api_token_create
-from carehomes.gaps.rules import no_visit_days
+from carehomes.gaps.rules import RULES, no_visit_days
 from tests.factories import AssignmentFactory, CareHomeFactory, StaffMemberFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,7 @@ def test_the_calendar_alone_sends_a_home_whose_gaps_changed(read, frozen_today, 
     rows = {row["id"]: row for row in read("care-homes", since)}
     assert set(rows) == {home.pk}
     assert "no_recent_visit" in rows[home.pk]["open_gaps"]
+    assert RULES["no_recent_visit"].name in rows[home.pk]["open_gap_labels"]
 
 
 def test_an_assignment_that_ends_by_the_calendar_is_sent_again(read, frozen_today, time_machine):

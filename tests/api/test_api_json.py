@@ -11,6 +11,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from api.resources import RESOURCES
 from api.services import api_token_create
+from carehomes.gaps.rules import RULES
 from carehomes.models import CareHome, Specialism
 from organisations.models import StaffMember
 from tests.factories import (
@@ -62,12 +63,29 @@ def test_a_json_page_is_what_ninja_writes_after_validating_it(pm_user, name):
     assert body == as_ninja_writes(resource, body)
     for row in body["results"]:
         assert set(row) == set(resource.columns)
+    # Codes come with their labels: a list of codes is followed by its labels, one for each code.
+    columns = resource.columns
+    for i, column in enumerate(columns):
+        if column.endswith("_labels"):
+            continue
+        if str(resource.schema.model_fields[column].annotation).startswith("list"):
+            assert columns[i + 1].endswith("_labels"), f"{column} has no labels beside it"
+            for row in body["results"]:
+                assert len(row[columns[i + 1]]) == len(row[column])
+    if name == "visits":
+        audited = [row for row in body["results"] if "audit" in row["activities"]]
+        assert audited and all("Audit" in row["activity_labels"] for row in audited)
     if name == "care-homes":
         assert [list(row) for row in body["results"]] == [resource.columns] * len(body["results"])
         assert body["next"]
         assert body["results"][0]["specialisms"] == sorted(
             s.code for s in Specialism.objects.order_by("code")[:2]
         )
+        assert body["results"][0]["specialism_labels"] == [
+            s.name for s in Specialism.objects.order_by("code")[:2]
+        ]
+        for home in body["results"]:
+            assert home["open_gap_labels"] == [RULES[code].name for code in home["open_gaps"]]
         later = Client().get(body["next"], headers={"Authorization": f"Bearer {secret}"}).json()
         assert later["results"][0]["updated_at"] == "2026-11-20T09:30:00Z"
         assert later["results"][0]["name"] == "Café “Ōakview” =SUM(A1)"

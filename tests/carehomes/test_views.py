@@ -415,3 +415,51 @@ def test_staff_list_organisation_filter_is_typed_past_a_select(client_for, pm_us
     html = client.get("/staff/?organisation=leeds+teaching+hospitals").content.decode()
     assert "Asha Patel" in html and "Showing 1 to 1 of 1 person" in html
     assert mine.organisation.name in html
+
+
+def test_carehome_list_reads_gap_facts_only_for_the_page_it_shows(client_for, pm_user, settings):
+    """A page deep into a country's homes: the pager's count and the page's ids read the homes
+    alone; leads, last visits and gaps are read for the page's rows (issue 18: ?page=160 joined
+    and decided them for the 4,000 homes before it)."""
+    settings.HUB = {**settings.HUB, "PAGE_SIZE": 2}
+    homes = [CareHomeFactory(name=f"Home {i}") for i in range(5)]
+    AssignmentFactory(care_home=homes[2], staff__name="Asha Patel")
+    VisitFactory(care_home=homes[3])
+    client = client_for(pm_user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/care-homes/?page=2").content.decode()
+    assert "Home 2" in html and "Home 3" in html and "Home 1" not in html
+    assert "Asha Patel" in html and "No named lead" in html
+    paging = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"] or "OFFSET" in q["sql"]]
+    assert len(paging) == 2
+    assert not [sql for sql in paging if "carehomestate" in sql or "carehomes_assignment" in sql]
+    facts = [q["sql"] for q in ctx.captured_queries if "gap_no_lead" in q["sql"]]
+    assert len(facts) == 1 and f"IN ({homes[2].pk}, {homes[3].pk})" in facts[0]
+
+
+def test_carehome_list_sorted_by_gaps_pages_through_the_facts(client_for, pm_user, settings):
+    settings.HUB = {**settings.HUB, "PAGE_SIZE": 1}
+    led = CareHomeFactory(name="Aaa Led")
+    AssignmentFactory(care_home=led)
+    VisitFactory(care_home=led)
+    CareHomeFactory(name="Zzz Alone")
+    client = client_for(pm_user)
+    assert "Zzz Alone" in client.get("/care-homes/?sort=gaps&page=1").content.decode()
+    html = client.get("/care-homes/?sort=gaps&page=2").content.decode()
+    assert "Aaa Led" in html and "Zzz Alone" not in html
+
+
+def test_carehome_list_pcn_filter_is_typed_past_a_select(client_for, pm_user, monkeypatch):
+    """A country's 1,250 PCNs and 400 localities were read whole on every page of the list."""
+    monkeypatch.setattr("config.choices.LONG_LIST", 1)
+    home = CareHomeFactory(name="Oak Lodge", pcn__name="Wharfedale PCN", locality="Otley")
+    CareHomeFactory(name="Birch House", locality="Ilkley")
+    client = client_for(pm_user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/care-homes/").content.decode()
+    assert 'id="id_pcn"' in html and "<option" not in html.split('id="id_pcn"')[1].split("</div>")[0]
+    assert all(" LIMIT 2" in q["sql"] for q in ctx.captured_queries if "DISTINCT" in q["sql"])
+    html = client.get("/care-homes/?pcn=wharfedale+pcn").content.decode()
+    assert "Oak Lodge" in html and "Birch House" not in html
+    html = client.get("/care-homes/?locality=ilkley").content.decode()
+    assert "Birch House" in html and "Oak Lodge" not in html and home.pcn.name not in html
