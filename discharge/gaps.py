@@ -227,11 +227,16 @@ def discharge_gap_new_count(*, homes=None, today, known):
     home nor a PCN), so they count one new gap at most."""
     if known.subquery is None:
         return known.new_by_rule(discharge_gap_keys(homes=homes, today=today))
-    found = {}
-    for code in (NOT_FOLLOWED_UP.code, NO_SUPPLYING_PHARMACY.code):
-        chosen = _home_gap_homes(code, homes, today).alias(key=sql_gap_key(code, "pk", "pcn_id"))
-        found[code] = chosen.filter(not_known("key", known)).count()
-    dropped = _dropped_trusts(_window(today)[1], today).alias(key=Value(gap_key(TRUST_DROP_OFF.code)))
+    since, until = _window(today)
+    # From the open follow-ups joined to their homes: each key is made only for a home that has one.
+    open_key = sql_gap_key(NOT_FOLLOWED_UP.code, "care_home_id", "care_home__pcn_id")
+    waiting = _recent_open(homes, since, until).alias(key=open_key).filter(not_known("key", known))
+    without = _without_pharmacy(homes).alias(key=sql_gap_key(NO_SUPPLYING_PHARMACY.code, "pk", "pcn_id"))
+    found = {
+        NOT_FOLLOWED_UP.code: waiting.order_by().values("care_home_id").distinct().count(),
+        NO_SUPPLYING_PHARMACY.code: without.filter(not_known("key", known)).count(),
+    }
+    dropped = _dropped_trusts(until, today).alias(key=Value(gap_key(TRUST_DROP_OFF.code)))
     found[TRUST_DROP_OFF.code] = int(dropped.filter(not_known("key", known)).exists())
     return found
 

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import F, Func, Q, TextField, Value
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -103,15 +102,10 @@ class KnownKeys:
 
 
 def sql_gap_key(rule, care_home=None, pcn=None):
-    """`gap_key` in SQL, from the names of the fields holding the home's and the PCN's ids."""
-
-    def text(value):
-        return Value(value, output_field=TextField())
-
-    def part(name):
-        return Coalesce(Cast(F(name), TextField()), text("")) if name else text("")
-
-    return Concat(text(f"{rule}:"), part(care_home), text(":"), part(pcn), output_field=TextField())
+    """`gap_key` in SQL (PostgreSQL's CONCAT, which reads NULL as ""), from the names of the
+    fields holding the home's and the PCN's ids: cheap to compile and to evaluate."""
+    parts = [Value(f"{rule}:"), F(care_home) if care_home else Value(""), Value(":")]
+    return Func(*parts, *([F(pcn)] if pcn else []), function="CONCAT", output_field=TextField())
 
 
 def not_known(alias, known):
