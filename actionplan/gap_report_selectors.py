@@ -9,7 +9,9 @@ over homes issuing queries.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from actionplan.hours_selectors import hours_by
@@ -276,3 +278,20 @@ def gap_report_exists(week, *, made_since=None):
 def latest_gap_report_week():
     """The week of the newest current report, or None."""
     return GapReport.objects.filter(is_current=True).order_by("-week").values_list("week", flat=True).first()
+
+
+def last_report_keys():
+    """The keys of the newest current report's gaps (`GapReport.gap_keys`), as the gap list counts
+    the gaps new since it (`carehomes.gaps.KnownKeys`); None with no report yet. One query finds
+    the report; its keys are read only by the rules that count in Python, and on PostgreSQL are
+    also given as a subquery, so that a rule counts its unknown gaps in the database."""
+    pk = GapReport.objects.filter(is_current=True).order_by("-week").values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    report = GapReport.objects.filter(pk=pk)
+    subquery = None
+    if connection.vendor == "postgresql":
+        # Raw SQL: written into several queries of a page, and cheap to compile each time.
+        keys = f'SELECT jsonb_array_elements_text(gap_keys) FROM "{GapReport._meta.db_table}" WHERE id = %s'  # noqa: S608 - the model's own table
+        subquery = RawSQL(keys, [pk])  # noqa: S611 - no text from a request
+    return gap_rules.KnownKeys(lambda: report.values_list("gap_keys", flat=True).get(), subquery)

@@ -8,6 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+# How a gap is matched between weeks: defined with the gap rules, which count against a report's keys.
+from carehomes.gaps.rules import gap_key as gap_key
 from config.presenters import iso_week_label
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -27,11 +29,6 @@ HEADLINE_LABELS = {
     "pcns_no_hours": "PCNs with homes and no committed hours",
     "gaps": "Gaps",
 }
-
-
-def gap_key(rule, care_home_id=None, pcn_id=None) -> str:
-    """How a gap is matched between weeks: "no_lead:12:" (a home's), "pcn_no_hours::40" (a PCN's)."""
-    return f"{rule}:{care_home_id or ''}:{pcn_id or ''}"
 
 
 def week_of(day: datetime.date) -> str:

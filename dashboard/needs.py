@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from actionplan.models import Action, GapReport
-from actionplan.report_terms import gap_key
+from actionplan.models import Action
 from carehomes.visits.totals import visit_totals_from_days
 from config.presenters import Need, plural
 from discharge.selectors import late_counts
@@ -19,27 +18,16 @@ from workstreams.models import SupportOffer
 COVER_VISIT_DAYS = 7
 
 
-def new_gaps_since_last_report(gap_keys):
-    """How many of the gaps now (their (rule, care_home_id, pcn_id) keys) were not in the latest
-    weekly report; None with no report yet. Reads the report's kept keys, not its gaps."""
-    latest = GapReport.objects.filter(is_current=True).order_by("-week").values_list("gap_keys", flat=True)
-    before = latest.first()
-    if before is None:
-        return None
-    before = set(before)
-    return sum(1 for key in gap_keys if gap_key(*key) not in before)
-
-
-def project_manager_needs(*, gap_keys, today=None):
+def project_manager_needs(*, new_gaps, today=None):
     """Offers waiting for a decision, overdue actions, new gaps since last week, cover visits to check.
 
-    `gap_keys`: (rule, care_home_id, pcn_id) of every current gap (`dashboard.selectors.gap_keys`)."""
+    `new_gaps`: how many current gaps were not in last week's report, None with no report yet
+    (`dashboard.selectors.new_gaps_since_report`)."""
     today = today or timezone.localdate()
     offers = SupportOffer.objects.filter(status=SupportOffer.Status.OFFERED).count()
     overdue = Action.objects.filter(is_open=True, due_on__lt=today).count()
     since = today - datetime.timedelta(days=COVER_VISIT_DAYS)
     cover = visit_totals_from_days(date_from=since, cover=True)["visits"]
-    new_gaps = new_gaps_since_last_report(gap_keys)
     late = late_counts()
     needs = [
         # A lost discharge follow-up can harm a resident: first (issue 15, hazard H1).

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from actionplan.gap_report_selectors import headline_figures, trend_points
+from actionplan.gap_report_selectors import headline_figures, last_report_keys, trend_points
 from actionplan.hours_selectors import hours_by, hours_summary
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
@@ -109,19 +109,27 @@ class GapPage:
     number: int
     counts: dict  # rule code -> gaps, worst rule first
     total: int
-    keys: set | None = None  # (rule, care_home_id, pcn_id) of every gap matching, when asked for
+    # When asked for: how many of the gaps matching were not in the last weekly report (None with
+    # no report yet).
+    new_gaps: int | None = None
 
 
-def gap_page(filters: Filters, *, page=None, today=None, keys=False):
+def gap_page(filters: Filters, *, page=None, today=None, new_since_report=False):
     """A page of the current gaps matching the filters, worst first, and how many there are of
     each rule: a fixed handful of queries, building only the page's gaps (`carehomes.gaps.GapList`).
-    `keys` adds every matching gap's key (for "new since last week's report")."""
+    `new_since_report` adds how many of them are new since last week's report."""
     today = today or timezone.localdate()
     size = settings.HUB["PAGE_SIZE"]
     gaps = gap_rules.GapList(**_gap_scope(filters, today))
     number = _page_number(page, len(gaps), size)
     shown = list(gaps[(number - 1) * size : number * size])
-    return GapPage(shown, number, gaps.counts, len(gaps), gaps.keys() if keys else None)
+    new_gaps = _new_since_report(gaps) if new_since_report else None
+    return GapPage(shown, number, gaps.counts, len(gaps), new_gaps)
+
+
+def _new_since_report(gaps):
+    known = last_report_keys()
+    return None if known is None else gaps.new_count(known)
 
 
 def _page_number(page, total, size):
@@ -134,26 +142,27 @@ def _page_number(page, total, size):
     return min(max(number, 1), last)
 
 
-def cached_gap_page(filters: Filters, *, page=None, today=None, keys=False):
+def cached_gap_page(filters: Filters, *, page=None, today=None, new_since_report=False):
     today = today or timezone.localdate()
     return cached(
         "gap-page",
-        lambda: gap_page(filters, page=page, today=today, keys=keys),
+        lambda: gap_page(filters, page=page, today=today, new_since_report=new_since_report),
         today,
         filters,
         str(page),
-        keys,
+        new_since_report,
     )
 
 
-def gap_keys(filters: Filters, *, today=None):
-    """(rule, care_home_id, pcn_id) of every current gap matching the filters (to match a report's)."""
+def new_gaps_since_report(filters: Filters, *, today=None):
+    """How many current gaps matching the filters were not in the last weekly report (None with no
+    report yet): counted, rule by rule, in the database where it can be, never listing the gaps."""
     today = today or timezone.localdate()
 
     def compute():
-        return gap_rules.GapList(**_gap_scope(filters, today)).keys()
+        return _new_since_report(gap_rules.GapList(**_gap_scope(filters, today)))
 
-    return cached("gap-keys", compute, today, filters)
+    return cached("gap-new", compute, today, filters)
 
 
 def dashboard_figures(filters: Filters, *, today=None):

@@ -81,10 +81,13 @@ def index(request):
 
 
 def fix_link(gap):
-    """Where a gap is fixed: assign a lead, log a visit, or the PCN's page."""
+    """Where a gap is fixed: assign a lead, log a visit, or the PCN's page (or, for a gap about
+    neither a home nor a PCN, such as a trust that stopped referring, that organisation's page)."""
     code = gap.rule.code
     if code == "pcn_no_hours":
         return reverse("organisations:detail", args=[gap.pcn_id])
+    if gap.care_home_id is None:
+        return reverse("organisations:detail", args=[gap.organisation_ids[0]])
     if code in ("no_recent_visit", "outbreak_not_visited"):
         return reverse("carehomes:visit_create") + "?" + urlencode({"care_home": gap.care_home_id})
     return reverse("carehomes:detail", args=[gap.care_home_id])
@@ -98,7 +101,9 @@ def gap_list(request):
     # citywide: read with this page's gaps when the list is not filtered.
     wants_needs = may(request.user, Permission.ACCEPT_SUPPORTOFFER) and not request.htmx
     citywide = filters == selectors.Filters()
-    result = selectors.cached_gap_page(filters, page=request.GET.get("page"), keys=wants_needs and citywide)
+    result = selectors.cached_gap_page(
+        filters, page=request.GET.get("page"), new_since_report=wants_needs and citywide
+    )
     page = Page(result.gaps, result.number, Paginator(range(result.total), settings.HUB["PAGE_SIZE"]))
     for gap in page.object_list:
         gap.fix_url = fix_link(gap)
@@ -109,8 +114,8 @@ def gap_list(request):
 
     needs = None
     if wants_needs:
-        keys = result.keys if citywide else selectors.gap_keys(selectors.Filters())
-        needs = project_manager_needs(gap_keys=keys)
+        new_gaps = result.new_gaps if citywide else selectors.new_gaps_since_report(selectors.Filters())
+        needs = project_manager_needs(new_gaps=new_gaps)
     return render_page(
         request,
         "dashboard/gaps.jinja",

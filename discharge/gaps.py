@@ -14,10 +14,11 @@ recent follow-ups through a partial index of the open ones, each trust's latest 
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
+from carehomes.gaps.rules import gap_key, not_known, sql_gap_key
 from carehomes.models import CareHome
 from config.dates import uk_date
 from config.querysets import by_code_point
@@ -97,23 +98,23 @@ def _not_followed_up(homes, since, until, today, only=None):
     return gaps
 
 
-def _drop_offs(until, today):
+def _dropped_trusts(until, today):
     """Trusts whose latest referral is older than `DROP_OFF_DAYS`: the latest per trust by index."""
-    config = settings.DISCHARGE
-    cutoff = _midnight(today - datetime.timedelta(days=config["DROP_OFF_DAYS"]))
+    cutoff = _midnight(today - datetime.timedelta(days=settings.DISCHARGE["DROP_OFF_DAYS"]))
     trust_ids = referring_trust_ids()
     latest = (
         DischargeFollowUp.objects.filter(trust=OuterRef("pk"), received_at__lt=until)
         .order_by("-received_at")
         .values("received_at")[:1]
     )
-    trusts = (
-        Organisation.objects.filter(pk__in=trust_ids)
-        .annotate(last=Subquery(latest))
-        .filter(last__lt=cutoff)
-        .order_by("name")
-        .values("pk", "name", "locality", "last")
+    return (
+        Organisation.objects.filter(pk__in=trust_ids).annotate(last=Subquery(latest)).filter(last__lt=cutoff)
     )
+
+
+def _drop_offs(until, today):
+    config = settings.DISCHARGE
+    trusts = _dropped_trusts(until, today).order_by("name").values("pk", "name", "locality", "last")
     gaps = []
     for row in trusts:
         last = timezone.localtime(row["last"]).date()
@@ -218,6 +219,28 @@ def discharge_gap_keys(*, homes=None, today):
     return found | {(TRUST_DROP_OFF.code, None, None) for _ in _drop_offs(_window(today)[1], today)}
 
 
+def discharge_gap_new_count(*, homes=None, today, known):
+    """{rule: how many of its gaps (distinct keys, as `discharge_gap_keys`) are not in `known`, the
+    last weekly report's keys}. On PostgreSQL counted in the database (`known.subquery`): the open
+    follow-ups' homes, and the homes with no pharmacy, whose keys are not known, no id read;
+    elsewhere from the keys in Python. The drop-offs share one key (a trust's gap has neither a
+    home nor a PCN), so they count one new gap at most."""
+    if known.subquery is None:
+        return known.new_by_rule(discharge_gap_keys(homes=homes, today=today))
+    since, until = _window(today)
+    # From the open follow-ups joined to their homes: each key is made only for a home that has one.
+    open_key = sql_gap_key(NOT_FOLLOWED_UP.code, "care_home_id", "care_home__pcn_id")
+    waiting = _recent_open(homes, since, until).alias(key=open_key).filter(not_known("key", known))
+    without = _without_pharmacy(homes).alias(key=sql_gap_key(NO_SUPPLYING_PHARMACY.code, "pk", "pcn_id"))
+    found = {
+        NOT_FOLLOWED_UP.code: waiting.order_by().values("care_home_id").distinct().count(),
+        NO_SUPPLYING_PHARMACY.code: without.filter(not_known("key", known)).count(),
+    }
+    dropped = _dropped_trusts(until, today).alias(key=Value(gap_key(TRUST_DROP_OFF.code)))
+    found[TRUST_DROP_OFF.code] = int(dropped.filter(not_known("key", known)).exists())
+    return found
+
+
 def register():
     register_gap_source(
         rules=DISCHARGE_RULES,
@@ -225,4 +248,5 @@ def register():
         count=discharge_gap_counts,
         page=discharge_gap_page,
         keys=discharge_gap_keys,
+        new_count=discharge_gap_new_count,
     )

@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from accounts.session_renewal import RENEWED_AT
 from organisations.access import (
@@ -36,6 +37,14 @@ def _redis_missing():
     except redis.exceptions.RedisError as error:
         return f"needs Redis, and REDIS_URL={url} does not answer ({error})"
     return None
+
+
+# In CI every property test draws the same examples on every run (derandomize: the seed is fixed by
+# the test's name), so a failure there is replayed by running it again; it prints the example and
+# the blob to reproduce it. Settings made in a test file start from this profile.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+    hypothesis_settings.load_profile("ci")
 
 
 NEEDS = {"postgres": _postgres_missing, "redis": _redis_missing, "celery_worker": _redis_missing}

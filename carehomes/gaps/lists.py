@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from carehomes.gaps.conditions import (
     from_state,
+    gap_conditions,
     lead_is_current,
     state_rule_conditions,
     with_any_gap,
@@ -32,7 +33,9 @@ from carehomes.gaps.rules import (
     RULES,
     Gap,
     no_visit_days,
+    not_known,
     rule_order,
+    sql_gap_key,
 )
 from carehomes.models import CareHome, CareHomeState
 from carehomes.state import refresh_expired
@@ -356,14 +359,59 @@ class GapList:
 
     def keys(self):
         """(rule code, care_home_id, pcn_id) of every gap: what a weekly report's gaps are matched by."""
-        found = {(code, pk, pcn_id) for code, rows in self._homes.items() for _, pk, pcn_id in rows}
-        found |= {(PCN_NO_HOURS.code, None, pk) for _, pk, _, _ in self._pcns}
+        found = self._home_keys() | self._pcn_keys()
         for source in self._sources():
-            if source.keys is not None:
-                found |= {k for k in source.keys(homes=self.homes, today=self.today) if k[0] in self.wanted}
-            else:
-                found |= {(g.rule.code, g.care_home_id, g.pcn_id) for g in self._collect(source)}
+            found |= self._source_keys(source)
         return found
+
+    def _home_keys(self):
+        return {(code, pk, pcn_id) for code, rows in self._homes.items() for _, pk, pcn_id in rows}
+
+    def _pcn_keys(self):
+        return {(PCN_NO_HOURS.code, None, pk) for _, pk, _, _ in self._pcns}
+
+    def _source_keys(self, source):
+        if source.keys is not None:
+            return {k for k in source.keys(homes=self.homes, today=self.today) if k[0] in self.wanted}
+        return {(g.rule.code, g.care_home_id, g.pcn_id) for g in self._collect(source)}
+
+    def new_count(self, known):
+        """How many of these gaps (distinct keys, as `keys()`) are not among `known`'s (the last
+        weekly report's, `KnownKeys`). Each part is counted in the database when it can be
+        (PostgreSQL: `known.subquery`; a source's `new_count`) and the list has not read its
+        gaps already; otherwise in Python from their keys."""
+        found = self._home_new(known) | self._pcn_new(known)
+        for source in self._sources():
+            if source.new_count is not None:
+                counts = source.new_count(homes=self.homes, today=self.today, known=known)
+            else:
+                counts = known.new_by_rule(self._source_keys(source))
+            found |= {code: counts.get(code, 0) for code in self._codes(source)}
+        return sum(found.values())
+
+    def _home_new(self, known):
+        if not self.home_codes:
+            return {}
+        if known.subquery is None or "_homes" in self.__dict__:
+            return known.new_by_rule(self._home_keys())
+        # One aggregate over the homes and their kept state: per rule, its homes whose key is unknown.
+        conditions = gap_conditions(self.today)
+        homes = CareHome.objects.all() if self.homes is None else self.homes
+        keys = {f"key_{code}": sql_gap_key(code, "pk", "pcn_id") for code in self.home_codes}
+        return homes.alias(**keys).aggregate(
+            **{
+                code: Count("pk", filter=conditions[f"gap_{code}"] & not_known(f"key_{code}", known))
+                for code in self.home_codes
+            }
+        )
+
+    def _pcn_new(self, known):
+        if PCN_NO_HOURS.code not in self.wanted:
+            return {}
+        if known.subquery is None or "_pcns" in self.__dict__:
+            return known.new_by_rule(self._pcn_keys())
+        pcns = pcns_with_gaps(self.pcns).alias(key=sql_gap_key(PCN_NO_HOURS.code, pcn="pk"))
+        return {PCN_NO_HOURS.code: pcns.filter(not_known("key", known)).count()}
 
 
 def _pcn_gap(name, pk, locality, home_count):

@@ -1,8 +1,10 @@
 """The gap rules, what a gap is, and the registry through which apps above carehomes add theirs."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
+from django.db.models import F, Func, Q, TextField, Value
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
@@ -68,6 +70,49 @@ class Gap:
         }
 
 
+def gap_key(rule, care_home_id=None, pcn_id=None) -> str:
+    """How a gap is matched between weeks: "no_lead:12:40" (a home's, with its PCN),
+    "pcn_no_hours::40" (a PCN's). A weekly report keeps its gaps' keys (`GapReport.gap_keys`)."""
+    return f"{rule}:{care_home_id or ''}:{pcn_id or ''}"
+
+
+class KnownKeys:
+    """The keys (`gap_key`) of the gaps a weekly report held, as the gap list counts the gaps
+    that are new since it (`GapList.new_count`).
+
+    `subquery`: on PostgreSQL, a queryset of one text column listing the keys in the database
+    (None elsewhere), so that a rule counts its gaps missing from it in SQL without reading them;
+    `strings`: the keys read into Python once, for the rules counted there (and SQLite)."""
+
+    def __init__(self, load, subquery=None):
+        self._load = load
+        self.subquery = subquery
+
+    @cached_property
+    def strings(self) -> frozenset:
+        return frozenset(self._load())
+
+    def new_by_rule(self, keys) -> dict:
+        """{rule code: how many of these (rule, care_home_id, pcn_id) are not known}."""
+        found = {}
+        for key in set(keys):
+            if gap_key(*key) not in self.strings:
+                found[key[0]] = found.get(key[0], 0) + 1
+        return found
+
+
+def sql_gap_key(rule, care_home=None, pcn=None):
+    """`gap_key` in SQL (PostgreSQL's CONCAT, which reads NULL as ""), from the names of the
+    fields holding the home's and the PCN's ids: cheap to compile and to evaluate."""
+    parts = [Value(f"{rule}:"), F(care_home) if care_home else Value(""), Value(":")]
+    return Func(*parts, *([F(pcn)] if pcn else []), function="CONCAT", output_field=TextField())
+
+
+def not_known(alias, known):
+    """The rows whose key (an alias holding `sql_gap_key`) is not one of `known.subquery`."""
+    return ~Q(**{f"{alias}__in": known.subquery})
+
+
 # Rules from the apps above carehomes (which carehomes never imports), registered at start-up:
 # each source says its rules and collects its gaps; the gap list composes them with its own.
 @dataclass(frozen=True)
@@ -79,20 +124,23 @@ class GapSource:
     # count(homes=, today=) -> {rule code: number of gaps};
     # page(code=, homes=, today=, offset=, limit=) -> that rule's gaps [offset:offset+limit], in
     #   order of `Gap.subject` by code point (as Python sorts strings);
-    # keys(homes=, today=) -> {(rule code, care_home_id, pcn_id)} of every gap.
+    # keys(homes=, today=) -> {(rule code, care_home_id, pcn_id)} of every gap;
+    # new_count(homes=, today=, known=<KnownKeys>) -> {rule code: number of its gaps (distinct
+    #   keys) whose `gap_key` is not in `known`}: counted in the database where it can be.
     count: object = None
     page: object = None
     keys: object = None
+    new_count: object = None
 
 
 GAP_SOURCES: list[GapSource] = []
 
 
-def register_gap_source(*, rules, collect, count=None, page=None, keys=None):
+def register_gap_source(*, rules, collect, count=None, page=None, keys=None, new_count=None):
     """Add gap rules kept by another app (e.g. discharge); idempotent per rule set."""
     if any(source.rules == tuple(rules) for source in GAP_SOURCES):
         return
-    GAP_SOURCES.append(GapSource(tuple(rules), collect, count, page, keys))
+    GAP_SOURCES.append(GapSource(tuple(rules), collect, count, page, keys, new_count))
     RULES.update({rule.code: rule for rule in rules})
 
 

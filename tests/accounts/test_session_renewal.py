@@ -131,3 +131,21 @@ def test_a_signed_out_visitor_gets_no_session(client, db):
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert SECONDS_LEFT_HEADER not in response
     assert Session.objects.count() == 0
+
+
+def test_a_session_made_without_the_sign_in_page_is_stamped_too(client, db):
+    """force_login (tests) and other sign-ins outside a request save the session straight away: it
+    counts as renewed then, so the first page after it writes no session row (the query-count tests
+    compare a first page with a second)."""
+    user = user_with_role(PROJECT_MANAGER, username="pm-forced")
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert at(start + datetime.timedelta(seconds=5), client).status_code == 200
+
+    assert not [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]

@@ -1,14 +1,14 @@
-"""Two people at once, for real: separate connections and transactions (PostgreSQL only)."""
+"""Two people at once, for real: separate connections and transactions (PostgreSQL only), the overlap
+forced inside the critical section (tests/races.py)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 
 from actionplan import services
 from actionplan.models import Action, Rag
 from tests.factories import ActionFactory, OrganisationFactory, SectionFactory
+from tests.races import CriticalSection
 
 pytestmark = [
     pytest.mark.postgres,
@@ -17,29 +17,11 @@ pytestmark = [
 ]
 
 
-def _at_once(*calls):
-    """Run each call in its own thread (so its own connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-def test_actions_added_at_once_take_different_numbers(pm_user):
+def test_actions_added_at_once_take_different_numbers(pm_user, monkeypatch):
+    """Each waits, its number chosen and not yet saved, until the others have chosen theirs too or
+    wait for the section's lock."""
+    at_once = CriticalSection(3)
+    monkeypatch.setattr(services, "save_checked", at_once.before(services.save_checked))
     section = SectionFactory()
     organisation = OrganisationFactory()
 
@@ -52,16 +34,20 @@ def test_actions_added_at_once_take_different_numbers(pm_user):
             due_on=datetime.date(2026, 12, 31),
         )
 
-    results = _at_once(add, add, add)
+    results = at_once.run_at_once(add, add, add)
 
     assert all(isinstance(r, Action) for r in results), results
     assert sorted(Action.objects.values_list("number", flat=True)) == [1, 2, 3]
 
 
-def test_two_saves_of_one_version_at_once_one_wins_one_is_told(pm_user):
+def test_two_saves_of_one_version_at_once_one_wins_one_is_told(pm_user, monkeypatch):
+    """Each waits, its version checked and nothing saved, until the other has checked too or waits
+    for the action's lock."""
+    at_once = CriticalSection(2)
+    monkeypatch.setattr(services, "_lock", at_once.after(services._lock))
     action = ActionFactory(section=SectionFactory(), number=1, rag=Rag.AMBER)
 
-    results = _at_once(
+    results = at_once.run_at_once(
         lambda: services.action_update(by=pm_user, action=action, version=1, rag=Rag.RED),
         lambda: services.action_update(by=pm_user, action=action, version=1, rag=Rag.GREEN),
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from api.resources import RESOURCES
 from api.services import api_token_create
+from carehomes.models import Assignment
 from tests.city import ACTORS, build_city
 from tests.security.test_access_matrix import ACCESS
 
@@ -70,6 +71,17 @@ def test_each_roles_token_reads_what_the_role_reads_in_the_pages(live_server, ro
                     non_empty.add((actor.split("@")[0], name))
                 if got != shown:
                     failures.append(f"{actor} {name}: API {sorted(got)} but the page shows {sorted(shown)}")
+            if allowed and name == "assignments":
+                # The assignments of exactly the homes the role sees (a home's page lists them).
+                got = {r["id"] for r in api.get(f"/{name}", params={"limit": 1000}).json()["results"]}
+                homes = page_ids(pages, "care-homes")
+                expected = set(Assignment.objects.filter(care_home__in=homes).values_list("pk", flat=True))
+                if got:
+                    non_empty.add((actor.split("@")[0], name))
+                if got != expected:
+                    failures.append(
+                        f"{actor} {name}: API {sorted(got)} but the homes shown hold {sorted(expected)}"
+                    )
             if allowed and name == "discharge-follow-ups":
                 rows = api.get(f"/{name}", params={"limit": 1000}).json()["results"]
                 html = pages.get(reverse("discharge:list")).content.decode()
@@ -84,6 +96,8 @@ def test_each_roles_token_reads_what_the_role_reads_in_the_pages(live_server, ro
     assert {
         ("pm", "care-homes"),
         ("pharmacist", "care-homes"),
+        ("pm", "assignments"),
+        ("pharmacist", "assignments"),
         ("pm", "visits"),
         ("pharmacist", "visits"),
     } <= non_empty

@@ -73,6 +73,17 @@ def test_gaps_page_shows_them_with_the_others(client_for, pm_user):
     assert "No supplying pharmacy recorded" in html and "Nowhere House" in html
 
 
+def test_a_trust_that_stopped_referring_is_fixed_on_its_own_page(client_for, pm_user):
+    quiet = OrganisationFactory(name="Quiet Trust")
+    DischargeFollowUpFactory(
+        trust=quiet, received_at=days_ago(29), routed_at=days_ago(29), state=State.CLOSED_COMPLETE
+    )
+    response = client_for(pm_user).get("/gaps/?rule=discharge_trust_drop_off")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Quiet Trust" in html and f'href="/organisations/{quiet.pk}/">Talk to the trust' in html
+
+
 def test_the_rules_run_the_same_few_queries_for_few_and_many_follow_ups_and_trusts():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

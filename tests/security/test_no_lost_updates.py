@@ -1,21 +1,21 @@
 """No lost updates: K requests at once for the same home's lead, or the same person's last hours.
 
 Each thread has its own database connection, all start together at a barrier, and each calls
-the service exactly as a view would. PostgreSQL only: SQLite serialises writers anyway.
+the service exactly as a view would; the first to have checked the rules waits, before it saves,
+until every other has checked them too or waits for its row lock (tests/races.py). PostgreSQL only: SQLite serialises writers anyway.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from carehomes.models import Assignment
 from organisations.access import PROJECT_MANAGER
 from tests.factories import CareHomeFactory, StaffMemberFactory, user_with_role
+from tests.races import CriticalSection
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,26 +23,25 @@ K = 8
 
 
 def run_at_once(calls):
-    """Run each call in its own thread, released together; return (results, errors) per call."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
+    """Run each call in its own thread, released together, the overlap forced inside the
+    assignment's critical section (tests/races.py); return (outcome, detail) per call."""
+    from carehomes import services
 
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("won", call())
-        except ValidationError as error:
-            outcomes[index] = ("refused", error.message_dict)
-        except Exception as error:  # noqa: BLE001 - anything else is reported by the test
-            outcomes[index] = ("crashed", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    section = CriticalSection(len(calls))
+    check = services._check_assignment
+    services._check_assignment = section.after(check)
+    try:
+        results = section.run_at_once(*calls)
+    finally:
+        services._check_assignment = check
+    outcomes = []
+    for result in results:
+        if isinstance(result, ValidationError):
+            outcomes.append(("refused", result.message_dict))
+        elif isinstance(result, Exception):
+            outcomes.append(("crashed", repr(result)))
+        else:
+            outcomes.append(("won", result))
     return outcomes
 
 
