@@ -25,7 +25,7 @@ from django.db.models import Count, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
-from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until
+from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until, upsert_recomputed
 from carehomes.models import Assignment, CareHome, OrganisationHours
 from organisations.models import StaffMember
 
@@ -99,14 +99,7 @@ def compute(organisation_ids=None, *, today=None) -> dict[int, dict]:
 
 
 def _write(facts):
-    rows = [OrganisationHours(organisation_id=pk, **values) for pk, values in facts.items()]
-    OrganisationHours.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["organisation"],
-        update_fields=list(OrganisationHours.FACTS),
-    )
+    upsert_recomputed(OrganisationHours, "organisation", facts, OrganisationHours.FACTS)
 
 
 def organisation_hours_refresh(*, organisation_ids):
