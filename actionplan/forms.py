@@ -10,13 +10,12 @@ from django.utils import timezone
 from actionplan.models import Meeting, Rag, Section
 from actionplan.selectors import owner_candidates
 from actionplan.services import check_owner
-from config.choices import more_than
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
 from config.forms import AutocompleteSelect, ModelIdField, add_service_errors, id_from_text
 from config.patient_data import validate_no_patient_data
 from organisations.models import Organisation, StaffMember
-from organisations.people_lookup import STAFF_SELECT_LIMIT, PersonLookupField, person_lookup_text
+from organisations.people_lookup import person_lookup_past_a_city
 from workstreams.models import Workstream
 
 EXPORT_FORMATS = {
@@ -63,22 +62,19 @@ class ActionForm(forms.Form):
         self.fields["section"].queryset = Section.objects.order_by("position", "name")
         self.fields["owner_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["owner"].queryset = owner_candidates()
-        if more_than(owner_candidates(), STAFF_SELECT_LIMIT):
-            # A country's staff cannot be a select: a look-up of the active staff (the owner's name
-            # shown in the box when editing).
-            self.fields["owner"] = PersonLookupField(
-                people=owner_candidates(),
-                lookup_url=reverse_lazy("actionplan:owner_lookup"),
-                not_found="No active member of staff has the GPhC number or name “{text}”.",
-                label="Owner (person)",
-                required=False,
-                help_text="Their name or GPhC number; they must work for the owning organisation. "
-                "Leave it blank for no named person.",
-            )
-            owner = self.initial.get("owner")
-            if owner and not self.is_bound and not isinstance(owner, str):
-                found = owner_candidates().filter(pk=getattr(owner, "pk", owner)).first()
-                self.initial["owner"] = person_lookup_text(found) if found else ""
+        # A country's staff cannot be a select: a look-up of the active staff.
+        person_lookup_past_a_city(
+            self,
+            "owner",
+            owner_candidates(),
+            lookup_url=reverse_lazy("actionplan:owner_lookup"),
+            current=self.initial.get("owner"),
+            not_found="No active member of staff has the GPhC number or name “{text}”.",
+            label="Owner (person)",
+            required=False,
+            help_text="Their name or GPhC number; they must work for the owning organisation. "
+            "Leave it blank for no named person.",
+        )
         self.fields["workstream"].queryset = Workstream.objects.order_by("name")
         if editing:
             # An action keeps its section (and so its reference) for life.

@@ -8,18 +8,15 @@ a report row is written in one transaction, so a worker killed mid-task leaves n
 import datetime
 import zoneinfo
 
-import redis.exceptions
-from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from actionplan.gap_report_services import gap_report_generate
 from actionplan.report_terms import previous_week
 from actionplan.retention import leavers_anonymise
+from config.task_retries import retried_task
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.ConnectionError)
 
 
 def week_just_ended(now: datetime.datetime | None = None) -> str:
@@ -28,26 +25,14 @@ def week_just_ended(now: datetime.datetime | None = None) -> str:
     return previous_week(now.astimezone(LONDON).date())
 
 
-@shared_task(
-    name="actionplan.tasks.generate_weekly_gap_report",
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-)
+@retried_task("actionplan.tasks.generate_weekly_gap_report")
 def generate_weekly_gap_report(week=None):
     """The beat schedule's Monday 07:00 run: the report of the week just ended (or `week`)."""
     report = gap_report_generate(week=week or week_just_ended())
     return {"id": report.pk, "week": report.week, "version": report.version}
 
 
-@shared_task(
-    name="actionplan.tasks.generate_gap_report",
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-)
+@retried_task("actionplan.tasks.generate_gap_report")
 def generate_gap_report(week, regenerate=False, user_id=None, requested_at=None):
     """On demand, from the project manager's button: one week's report, optionally a new version.
 
@@ -59,13 +44,7 @@ def generate_gap_report(week, regenerate=False, user_id=None, requested_at=None)
     return {"id": report.pk, "week": report.week, "version": report.version}
 
 
-@shared_task(
-    name="actionplan.tasks.anonymise_leavers",
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-)
+@retried_task("actionplan.tasks.anonymise_leavers")
 def anonymise_leavers():
     """Nightly: anonymise every leaver past LEAVER_RETENTION_YEARS (safe to run twice)."""
     return {"anonymised": leavers_anonymise()}

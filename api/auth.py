@@ -33,8 +33,9 @@ def _refuse_query_string(request):
 def _authenticate(request, secret):
     token = api_token_for_secret(secret)
     if token is None:
-        reason = api_token_refusal(secret)
+        refused, reason = api_token_refusal(secret)
         if reason:
+            request.api_token = refused  # the refusal is logged as the token's use (api.site)
             raise TokenRefused(reason)
         return None
     request.api_token = token  # a refusal from here on is logged as the token's use (api.site)

@@ -35,16 +35,17 @@ def api_token_for_secret(secret):
 
 
 def api_token_refusal(secret):
-    """Why a known secret is refused (expired or revoked), for a plain message; None if unknown."""
+    """(token, why) for a known secret that is refused (expired, revoked, owner gone), for a plain
+    message and the token's use log; (None, None) if the secret is unknown or usable."""
     if not secret or len(secret) > 200:
-        return None
+        return None, None
     token = ApiToken.objects.select_related("user").filter(key_digest=digest_of(secret)).first()
     if token is None:
-        return None
+        return None, None
     if token.revoked_at is not None:
-        return "This token has been revoked. Make a new one at /account/api-tokens/."
+        return token, "This token has been revoked. Make a new one at /account/api-tokens/."
     if token.is_expired:
-        return "This token has expired. Make a new one at /account/api-tokens/."
+        return token, "This token has expired. Make a new one at /account/api-tokens/."
     if not token.user.is_active:
-        return "The account this token belongs to is no longer active."
-    return None
+        return token, "The account this token belongs to is no longer active."
+    return None, None

@@ -227,13 +227,15 @@ def use_staff_lookup_if_large(form, name, label, *, large=None):
 
 class HomeChoiceField(LookupField):
     """A care home by CQC location ID or exact name (a select of 15,000 homes would not do). With
-    script, the box is an autocomplete over the care-home look-up; a suggestion ends "(1-101234567)"."""
+    script, the box is an autocomplete over the care-home look-up (`lookup_name`, another in
+    discharge's form); a suggestion ends "(1-101234567)"."""
 
     not_found = "No care home has the CQC location ID or name “{text}”."
     ambiguous = "More than one care home has that name: enter its CQC location ID."
+    lookup_name = "carehomes:home_lookup"
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, lookup_url=reverse_lazy("carehomes:home_lookup"), **kwargs)
+        super().__init__(*args, lookup_url=reverse_lazy(self.lookup_name), **kwargs)
 
     def rows(self):
         return CareHome.objects.all()

@@ -6,6 +6,7 @@ error and repairs it.
     refresh_rows_past_valid_until(model, refresh, today)
     drifted(stored, computed, same=..., missing=...)       # {key: (stored, computed)} that differ
     kept_rows_check(what=..., rows=..., drift=..., write=..., repair=True)
+    upsert_recomputed(model, key, facts, fields)           # rows recomputed (per home, per organisation)
 
 The two tables of added-up figures (`visits/totals.py`, discharge's `day_counts.py`) also share
 how a write's contributions are summed and added to the stored rows:
@@ -69,6 +70,18 @@ def kept_rows_check(*, what, rows, drift, write, repair=True) -> int:
         else:
             log.info("%s checked: no drift", what)
     return len(found)
+
+
+def upsert_recomputed(model, key, facts, fields):
+    """Write recomputed rows of a kept table with one row per `key` ({key id: {fact: value}}):
+    inserted, or their `fields` updated, 2,000 rows a statement."""
+    model.objects.bulk_create(
+        [model(**{f"{key}_id": pk}, **values) for pk, values in facts.items()],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=[key],
+        update_fields=list(fields),
+    )
 
 
 def _order(key):

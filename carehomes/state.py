@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until
+from carehomes.kept import drifted, kept_rows_check, refresh_rows_past_valid_until, upsert_recomputed
 from carehomes.models import Assignment, CareHome, CareHomeState, Visit
 from organisations.models import StaffMember
 
@@ -123,10 +123,7 @@ def compute(care_home_ids=None, *, today=None) -> dict[int, dict]:
 
 
 def _write(facts):
-    rows = [CareHomeState(care_home_id=pk, **values) for pk, values in facts.items()]
-    CareHomeState.objects.bulk_create(
-        rows, batch_size=2000, update_conflicts=True, unique_fields=["care_home"], update_fields=FIELDS
-    )
+    upsert_recomputed(CareHomeState, "care_home", facts, FIELDS)
 
 
 def carehome_state_refresh(*, care_home_ids):

@@ -15,6 +15,7 @@ from actionplan.gap_report_selectors import headline_figures, last_report_keys, 
 from actionplan.hours_selectors import hours_by, hours_summary
 from carehomes import gaps as gap_rules
 from carehomes.models import Assignment, CareHome
+from carehomes.selectors import carehome_filter_rows
 from config.freshness import cached
 from config.querysets import filter_given
 from organisations.models import Organisation
@@ -40,15 +41,9 @@ class Filters:
 
 def filter_options():
     """Localities, PCNs and organisations to choose from, as (value, label) querysets: each read
-    once by the form, a city's whole and a country's not at all (`config.choices.fit_rows`)."""
-    return {
-        "localities": CareHome.objects.exclude(locality="")
-        .order_by("locality")
-        .values_list("locality", "locality")
-        .distinct(),
-        "pcns": Organisation.objects.filter(kind=Organisation.Kind.PCN)
-        .order_by("name")
-        .values_list("pk", "name"),
+    once by the form, a city's whole and a country's not at all (`config.choices.fit_rows`): the
+    care-home list's localities and PCNs, and the organisations."""
+    return carehome_filter_rows() | {
         "organisations": Organisation.objects.exclude(kind=Organisation.Kind.GP_PRACTICE)
         .order_by("name")
         .values_list("pk", "name"),

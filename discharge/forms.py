@@ -3,16 +3,12 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
-from django.urls import reverse_lazy
 from django.utils import timezone
 
-from carehomes.forms import home_key
-from carehomes.models import CareHome
+from carehomes.forms import HomeChoiceField
 from config.choices import fit_rows
 from config.date_input import NhsDateField
 from config.dates import uk_date
-from config.forms import LookupField
 from config.patient_data import validate_no_patient_data
 from discharge import selectors
 from discharge.models import (
@@ -39,6 +35,29 @@ def _note_field(label="Note (optional)"):
         validators=[validate_note],
         help_text="A short note without names, dates of birth, NHS numbers or drug names.",
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _radios(label, choices=(), *, required=None):
+    """One of a few answers, as NHS.UK radios; `required` is the message when none is chosen
+    (without it, the question may be left)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required is not None,
+        error_messages={"required": required} if required else None,
+    )
+
+
+def _checkboxes(label, choices, *, required=None):
+    """Any of several answers, as NHS.UK checkboxes; `required` as for `_radios`."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=list(choices),
+        widget=forms.CheckboxSelectMultiple,
+        required=required is not None,
+        error_messages={"required": required} if required else None,
     )
 
 
@@ -100,25 +119,14 @@ class FollowUpFilterForm(forms.Form):
         }
 
 
-class CareHomeField(LookupField):
+class CareHomeField(HomeChoiceField):
     """A care home typed by its CQC location ID (1-...) or exact name; with script, the box is an
-    autocomplete over the discharge look-up (discharge/care_home_lookup.py), whose suggestion ends
-    with the home's key in brackets."""
+    autocomplete over the discharge look-up (discharge/care_home_lookup.py: trust teams may not
+    see the care-home pages), whose suggestion ends with the home's key in brackets."""
 
     not_found = "No care home has the CQC location ID or name “{text}”. Check it, for example 1-101234567."
     ambiguous = "More than one care home has that name. Enter its CQC location ID instead."
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, lookup_url=reverse_lazy("discharge:care_home_lookup"), **kwargs)
-
-    def rows(self):
-        return CareHome.objects.all()
-
-    def by_key(self, key):
-        return home_key(key)
-
-    def by_text(self, text):
-        return Q(cqc_location_id__iexact=text) | Q(name__iexact=text)
+    lookup_name = "discharge:care_home_lookup"
 
 
 class FollowUpForm(forms.Form):
@@ -135,12 +143,7 @@ class FollowUpForm(forms.Form):
         "reference). Never a hospital number, NHS number or name.",
         error_messages={"required": "Enter the referral ID, for example PO-123456."},
     )
-    channel = forms.ChoiceField(
-        label="Sent by",
-        choices=Channel.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the referral was sent."},
-    )
+    channel = _radios("Sent by", Channel.choices, required="Choose how the referral was sent.")
     care_home = CareHomeField(
         label="Care home",
         max_length=400,  # a chosen suggestion: name, town, postcode and key
@@ -157,27 +160,21 @@ class FollowUpForm(forms.Form):
     discharged_on = NhsDateField(
         label="Discharge date", error_messages={"required": "Enter the discharge date."}
     )
-    reasons = forms.MultipleChoiceField(
-        label="Why the resident needs follow-up",
-        choices=list(REASONS.items()),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one reason the resident needs follow-up."},
+    reasons = _checkboxes(
+        "Why the resident needs follow-up",
+        REASONS.items(),
+        required="Choose at least one reason the resident needs follow-up.",
     )
-    changes_band = forms.ChoiceField(
-        label="Number of medicine changes",
-        choices=ChangesBand.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how many medicines changed."},
+    changes_band = _radios(
+        "Number of medicine changes", ChangesBand.choices, required="Choose how many medicines changed."
     )
     note = _note_field()
-    duplicate = forms.ChoiceField(
-        label="Is this the same discharge?",
-        required=False,
-        choices=[
+    duplicate = _radios(
+        "Is this the same discharge?",
+        [
             ("merge", "Yes, the same discharge: merge it into the one already sent"),
             ("separate", "No, a different resident: record it"),
         ],
-        widget=forms.RadioSelect,
     )
     duplicate_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -195,21 +192,15 @@ class FollowUpForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    issues = forms.MultipleChoiceField(
-        label="Issues found (optional)",
-        required=False,
-        choices=list(ISSUES.items()),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    issues = _checkboxes("Issues found (optional)", ISSUES.items())
     note = _note_field()
 
 
 class Stage3Form(StageForm):
-    participants = forms.MultipleChoiceField(
-        label="Who took part in the conversation",
-        choices=list(PARTICIPANTS.items()),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose who took part in the conversation."},
+    participants = _checkboxes(
+        "Who took part in the conversation",
+        PARTICIPANTS.items(),
+        required="Choose who took part in the conversation.",
     )
     onward_referral = forms.BooleanField(
         label="Referred to the PCN team for a structured medication review", required=False
@@ -225,11 +216,10 @@ class EmptyForm(forms.Form):
 
 
 class ClosePartialForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why it could not be completed",
-        choices=CloseReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the follow-up could not be completed."},
+    reason = _radios(
+        "Why it could not be completed",
+        CloseReason.choices,
+        required="Choose why the follow-up could not be completed.",
     )
     note = _note_field()
 
@@ -245,11 +235,7 @@ class RedirectForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ChoiceField(
-        label="The follow-up to keep tracking",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the follow-up this one duplicates."},
-    )
+    into = _radios("The follow-up to keep tracking", required="Choose the follow-up this one duplicates.")
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,11 +258,8 @@ class ReopenForm(forms.Form):
 
 
 class ReadmissionForm(forms.Form):
-    readmitted = forms.ChoiceField(
-        label="Readmitted within 30 days of discharge?",
-        choices=Readmitted.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes, no or unknown."},
+    readmitted = _radios(
+        "Readmitted within 30 days of discharge?", Readmitted.choices, required="Choose yes, no or unknown."
     )
 
 

@@ -1,23 +1,14 @@
 """Celery tasks for discharge follow-ups: the hourly alerts (thin, idempotent, retried on transient
 errors) and the nightly check of the kept daily counts."""
 
-import redis.exceptions
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from config.task_retries import retried_task
 from discharge.alerts import alerts_send
 from discharge.day_counts import day_counts_check
 
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, redis.exceptions.ConnectionError)
 
-
-@shared_task(
-    name="discharge.tasks.send_discharge_alerts",
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-)
+@retried_task("discharge.tasks.send_discharge_alerts")
 def send_discharge_alerts():
     """Every hour (beat, locked by redbeat): e-mail each new lost, overdue or stalled alert once."""
     return alerts_send()

@@ -4,14 +4,13 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from config.choices import more_than
 from config.date_input import NhsDateField
 from config.form_messages import require_messages
 from config.forms import AutocompleteSelect
 from config.patient_data import validate_no_patient_data
 from organisations import ods_files
 from organisations.models import Membership, Organisation, StaffMember, Team
-from organisations.people_lookup import STAFF_SELECT_LIMIT, PersonLookupField
+from organisations.people_lookup import person_lookup_past_a_city
 from organisations.selectors import membership_candidates
 
 
@@ -37,16 +36,17 @@ class MembershipForm(forms.Form):
             self.fields["role"].choices = [c for c in Membership.Role.choices if c[0] in roles]
         self.fields["staff"].queryset = membership_candidates(team)
         self.fields["staff"].label_from_instance = lambda s: f"{s.name} ({s.organisation.name})"
-        if more_than(membership_candidates(team), STAFF_SELECT_LIMIT):
-            # A country's staff cannot be a select: a look-up of the active staff not on the team.
-            self.fields["staff"] = PersonLookupField(
-                people=membership_candidates(team),
-                lookup_url=reverse("teams:member_lookup", args=[team.pk]),
-                not_found="No active member of staff who is not on this team has the GPhC number or name “{text}”.",
-                label="Person",
-                help_text="Their name or GPhC number.",
-                error_messages={"required": "Choose the person."},
-            )
+        # A country's staff cannot be a select: a look-up of the active staff not on the team.
+        person_lookup_past_a_city(
+            self,
+            "staff",
+            membership_candidates(team),
+            lookup_url=reverse("teams:member_lookup", args=[team.pk]),
+            not_found="No active member of staff who is not on this team has the GPhC number or name “{text}”.",
+            label="Person",
+            help_text="Their name or GPhC number.",
+            error_messages={"required": "Choose the person."},
+        )
 
 
 class EngagementForm(forms.Form):

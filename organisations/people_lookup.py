@@ -9,6 +9,7 @@ only whom the form would accept."""
 from django.db.models import Q
 from django.http import JsonResponse
 
+from config.choices import more_than
 from config.forms import LookupField, id_from_text
 
 # Above this many people a select is unusable (and slow to render): ask for a GPhC number or name.
@@ -56,6 +57,20 @@ class PersonLookupField(LookupField):
 
     def by_text(self, text):
         return Q(gphc_number=text) | Q(name__iexact=text)
+
+
+def person_lookup_past_a_city(form, name, people, *, lookup_url, current=None, **field):
+    """Past a city's size (more than STAFF_SELECT_LIMIT of `people`), the form's select `name`
+    becomes a PersonLookupField over `people` answered by `lookup_url` (`field`: its label, help,
+    messages). Editing, the box shows `current` (a person or an id) as its suggestion reads, or
+    nothing when they are not among `people`. True when it swapped the select for the box."""
+    if not more_than(people, STAFF_SELECT_LIMIT):
+        return False
+    form.fields[name] = PersonLookupField(people=people, lookup_url=lookup_url, **field)
+    if current is not None and not isinstance(current, str) and not form.is_bound:
+        found = people.filter(pk=getattr(current, "pk", current)).first()
+        form.initial[name] = person_lookup_text(found) if found else ""
+    return True
 
 
 def people_lookup(people, *, search):

@@ -21,7 +21,7 @@ from config.forms import (
 from config.patient_data import validate_no_patient_data
 from config.presenters import hours as hours_text
 from organisations.models import Organisation, StaffMember
-from organisations.people_lookup import STAFF_SELECT_LIMIT, PersonLookupField, person_lookup_text
+from organisations.people_lookup import person_lookup_past_a_city
 from workstreams.models import SupportRequest, Workstream
 from workstreams.selectors import lead_candidates
 from workstreams.services import support_request_problems
@@ -67,19 +67,18 @@ class WorkstreamForm(forms.ModelForm):
         self.fields["lead"].queryset = StaffMember.objects.filter(is_active=True).order_by("name")
         self.fields["lead"].empty_label = "No lead yet"
         self.fields["lead"].widget.attrs["data-autocomplete-keep-empty"] = "true"
-        if more_than(lead_candidates(), STAFF_SELECT_LIMIT):
-            # A country's staff cannot be a select: a look-up of the active staff (the lead's name
-            # shown in the box when editing).
-            self.fields["lead"] = PersonLookupField(
-                people=lead_candidates(),
-                lookup_url=reverse_lazy("workstreams:lead_lookup"),
-                not_found="No active member of staff has the GPhC number or name “{text}”.",
-                label="Lead person",
-                required=False,
-                help_text="Their name or GPhC number. Leave it blank if there is no lead yet.",
-            )
-            lead = self.instance.lead if self.instance.lead_id else None
-            self.initial["lead"] = person_lookup_text(lead) if lead and lead.is_active else ""
+        # A country's staff cannot be a select: a look-up of the active staff.
+        person_lookup_past_a_city(
+            self,
+            "lead",
+            lead_candidates(),
+            lookup_url=reverse_lazy("workstreams:lead_lookup"),
+            current=self.instance.lead_id,
+            not_found="No active member of staff has the GPhC number or name “{text}”.",
+            label="Lead person",
+            required=False,
+            help_text="Their name or GPhC number. Leave it blank if there is no lead yet.",
+        )
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
         self.fields["participating_organisations"].queryset = Organisation.objects.order_by("name")
         self.fields["care_homes"].queryset = CareHome.objects.order_by("name")
@@ -211,9 +210,11 @@ class SupportOfferForm(forms.Form):
         city's size instead of a select."""
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
-        if lookup_url and more_than(staff, STAFF_SELECT_LIMIT):
-            self.fields["staff"] = PersonLookupField(
-                people=staff,
+        if lookup_url:
+            person_lookup_past_a_city(
+                self,
+                "staff",
+                staff,
                 lookup_url=lookup_url,
                 not_found="No one you may offer has the GPhC number or name “{text}”.",
                 label="Who can help?",

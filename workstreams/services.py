@@ -30,30 +30,24 @@ TENTH = Decimal("0.1")
 
 
 @transaction.atomic
-def workstream_create(
-    *,
-    by,
-    name,
-    lead_organisation,
-    description="",
-    lead=None,
-    status=Workstream.Status.ACTIVE,
-    participating_organisations=(),
-    care_homes=(),
-) -> Workstream:
-    """Start a shared piece of work (SLT and project manager)."""
+def workstream_create(*, by, **fields) -> Workstream:
+    """Start a shared piece of work (SLT and project manager); `fields` as `_workstream_save` takes them."""
     require(by, Permission.ADD_WORKSTREAM)
-    workstream = Workstream(
-        name=name, description=description, lead_organisation=lead_organisation, lead=lead, status=status
-    )
-    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
+    return _workstream_save(Workstream(), by=by, **fields)
 
 
 @transaction.atomic
-def workstream_update(
+def workstream_update(*, by, workstream, **fields) -> Workstream:
+    """Change a workstream's lead, status, organisations or homes (SLT and project manager); `fields`
+    as `_workstream_save` takes them (one left out goes back to its default)."""
+    require(by, Permission.CHANGE_WORKSTREAM, workstream)
+    return _workstream_save(workstream, by=by, **fields)
+
+
+def _workstream_save(
+    workstream,
     *,
     by,
-    workstream,
     name,
     lead_organisation,
     description="",
@@ -61,19 +55,14 @@ def workstream_update(
     status=Workstream.Status.ACTIVE,
     participating_organisations=(),
     care_homes=(),
-) -> Workstream:
-    """Change a workstream's lead, status, organisations or homes (SLT and project manager)."""
-    require(by, Permission.CHANGE_WORKSTREAM, workstream)
+):
+    """What a workstream holds, checked and saved, then its organisations and homes (which need the
+    saved row)."""
     workstream.name = name
     workstream.description = description
     workstream.lead_organisation = lead_organisation
     workstream.lead = lead
     workstream.status = status
-    return _workstream_save(workstream, participating_organisations, care_homes, by=by)
-
-
-def _workstream_save(workstream, participating_organisations, care_homes, *, by):
-    """Checked and saved, then its organisations and homes (which need the saved row)."""
     save_checked(workstream, by=by)
     workstream.participating_organisations.set(participating_organisations)
     workstream.care_homes.set(care_homes)

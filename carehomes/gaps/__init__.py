@@ -21,18 +21,18 @@ annotations by a test), which costs less than compiling the annotations.
 
 The package: `rules` (the rules, `Gap`, the registry other apps add rules through),
 `conditions` (the rules as annotations, from the kept state or the raw tables), `lists`
-(reasons, the PCN rule, every gap, counts, the paged `GapList`).
+(reasons, the PCN rule, every gap, counts), `paged` (the paged `GapList`).
 """
 
 from carehomes.gaps.conditions import home_with_gap_facts, with_gap_facts, with_gap_flags, with_gaps
 from carehomes.gaps.lists import (
-    GapList,
     current_gaps,
     gap_counts,
     gaps_for_home,
     pcn_gap,
     pcns_with_gaps,
 )
+from carehomes.gaps.paged import GapList
 from carehomes.gaps.rules import (
     CARE_HOME_RULES,
     GAP_SOURCES,

@@ -32,20 +32,21 @@ VISIT_ACTIVITY_CHANCES = DATA["visit_activity_chances"]
 VISIT_NOTES = DATA["visit_notes"]
 ESCALATIONS = DATA["escalations"]
 WORKSTREAMS = DATA["workstreams"]
+REQUESTS_FOR_HELP = DATA["requests_for_help"]
 ACTION_PLAN = DATA["action_plan"]
 ENGAGEMENT_NOTES = DATA["engagement_notes"]
 
 # PCNs the story picks out, by their position in PCNS.
-_PCN_BY_LOCALITY = {pcn["locality"]: index for index, pcn in enumerate(PCNS)}
-CHAPELTOWN = _PCN_BY_LOCALITY["Chapeltown"]
-ARMLEY = _PCN_BY_LOCALITY["Armley"]
-MORLEY = _PCN_BY_LOCALITY["Morley"]
-SEACROFT = _PCN_BY_LOCALITY["Seacroft"]
-MIDDLETON = _PCN_BY_LOCALITY["Middleton"]
-CROSS_GATES = _PCN_BY_LOCALITY["Cross Gates"]
-WETHERBY = _PCN_BY_LOCALITY["Wetherby"]
-HAREHILLS = _PCN_BY_LOCALITY["Harehills"]
-MOORTOWN = _PCN_BY_LOCALITY["Moortown"]
+PCN_BY_LOCALITY = {pcn["locality"]: index for index, pcn in enumerate(PCNS)}
+CHAPELTOWN = PCN_BY_LOCALITY["Chapeltown"]
+ARMLEY = PCN_BY_LOCALITY["Armley"]
+MORLEY = PCN_BY_LOCALITY["Morley"]
+SEACROFT = PCN_BY_LOCALITY["Seacroft"]
+MIDDLETON = PCN_BY_LOCALITY["Middleton"]
+CROSS_GATES = PCN_BY_LOCALITY["Cross Gates"]
+WETHERBY = PCN_BY_LOCALITY["Wetherby"]
+HAREHILLS = PCN_BY_LOCALITY["Harehills"]
+MOORTOWN = PCN_BY_LOCALITY["Moortown"]
 
 Kind = Organisation.Kind
 Funding = StaffMember.Funding

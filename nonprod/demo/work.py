@@ -12,9 +12,9 @@ from nonprod.demo.data import (
     ACTION_PLAN,
     ENGAGEMENT_NOTES,
     MOORTOWN,
-    MORLEY,
+    PCN_BY_LOCALITY,
     PCNS,
-    SEACROFT,
+    REQUESTS_FOR_HELP,
     WORKSTREAMS,
     weekly_hours,
 )
@@ -76,38 +76,10 @@ class WorkMixin:
         outbreak_home = self.outbreak_unvisited[0]  # a Seacroft home
         another = next(i for i in self.seacroft_homes if i != outbreak_home and i not in self.no_lead)
         seacroft_homes = [self.homes[outbreak_home], self.homes[another]]
-        urgent = self._save(
-            SupportRequest(
-                organisation=self.pcns[SEACROFT],
-                title="Pharmacist cover for care-home medication reviews during an outbreak",
-                details="Our care-home pharmacist is off sick and two homes have outbreaks. We need a "
-                "pharmacist for video reviews and end-of-life medicines checks for the next month.",
-                hours_per_week=weekly_hours("7.5"),
-                skills="Independent prescriber; structured medication reviews; dementia",
-                locality=PCNS[SEACROFT]["locality"],
-                needed_by=today + timedelta(days=5),
-                urgency=SupportRequest.Urgency.URGENT,
-                status=SupportRequest.Status.OPEN,
-                raised_by=self.users["orglead"],
-            )
-        )
+        urgent = self._request_for_help("urgent", needed_by=today + timedelta(days=5))
         urgent.care_homes.set(seacroft_homes)
 
-        offered = self._save(
-            SupportRequest(
-                organisation=self.pcns[MOORTOWN],
-                title="Medicines reconciliation after hospital discharge",
-                details="Discharges to our nursing homes are rising; we need help reconciling medicines "
-                "within 72 hours of discharge.",
-                hours_per_week=weekly_hours("6"),
-                skills="Medicines reconciliation; Discharge Medicines Service",
-                locality=PCNS[MOORTOWN]["locality"],
-                needed_by=today + timedelta(days=21),
-                urgency=SupportRequest.Urgency.SOON,
-                status=SupportRequest.Status.OFFERED,
-                raised_by=self.users["pm"],  # on the PCN's behalf, after an engagement call
-            )
-        )
+        offered = self._request_for_help("offered", needed_by=today + timedelta(days=21))
         offered.care_homes.set([self.homes[i] for i in self._homes_of(MOORTOWN)[:3]])
         ltht = self.orgs["ltht"]
         ltht_pharmacists = [
@@ -127,21 +99,7 @@ class WorkMixin:
             )
         )
 
-        met = self._save(
-            SupportRequest(
-                organisation=self.pcns[MORLEY],
-                title="Cover for our care-home pharmacist's maternity leave",
-                details="One home needs a named support pharmacist for three hours a week while our "
-                "pharmacist is on leave.",
-                hours_per_week=weekly_hours("3"),
-                skills="Care-home experience",
-                locality=PCNS[MORLEY]["locality"],
-                needed_by=self.met_start + timedelta(days=2),
-                urgency=SupportRequest.Urgency.ROUTINE,
-                status=SupportRequest.Status.MET,
-                raised_by=self.users["pm"],
-            )
-        )
+        met = self._request_for_help("met", needed_by=self.met_start + timedelta(days=2))
         met.care_homes.set([self.homes[self.met_home]])
         member = self.people["met_offer"]
         offer = self._save(
@@ -163,6 +121,25 @@ class WorkMixin:
         offer.assignments.set(
             Assignment.objects.filter(
                 staff=member, care_home=self.homes[self.met_home], starts_on=self.met_start
+            )
+        )
+
+    def _request_for_help(self, key, *, needed_by):
+        """One of the story's requests for help, as the data file has it, raised by its PCN."""
+        spec = REQUESTS_FOR_HELP[key]
+        pcn = PCN_BY_LOCALITY[spec["pcn"]]
+        return self._save(
+            SupportRequest(
+                organisation=self.pcns[pcn],
+                title=spec["title"],
+                details=spec["details"],
+                hours_per_week=weekly_hours(spec["hours_per_week"]),
+                skills=spec["skills"],
+                locality=PCNS[pcn]["locality"],
+                needed_by=needed_by,
+                urgency=spec["urgency"],
+                status=spec["status"],
+                raised_by=self.users[spec["raised_by"]],
             )
         )
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actionplan import forms as action_forms
 from actionplan.models import Action, Section
+from organisations import people_lookup
 from organisations.models import StaffMember
 from tests.factories import ActionFactory, OrganisationFactory, SectionFactory, StaffMemberFactory
 
@@ -39,7 +39,7 @@ def people():
 @pytest.fixture
 def country(monkeypatch, people):
     """Past a city's size: more active people than the form may list."""
-    monkeypatch.setattr(action_forms, "STAFF_SELECT_LIMIT", 1)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     return people
 
 
@@ -167,7 +167,7 @@ def test_the_form_runs_the_same_queries_for_a_few_people_or_many(
     request, client_for, pm_user, people, monkeypatch, size
 ):
     if size == "country":
-        monkeypatch.setattr(action_forms, "STAFF_SELECT_LIMIT", 1)
+        monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     action = ActionFactory(owner=people["ann"], owner_organisation=people["leeds"])
     client = client_for(pm_user)
     url = f"/action-plan/actions/{action.pk}/edit/"

@@ -107,6 +107,11 @@ def test_expired_and_revoked_tokens_are_refused_with_the_reason(api_client, pm_u
     assert expired_answer.status_code == revoked_answer.status_code == 401
     assert "expired" in expired_answer.json()["detail"]
     assert "revoked" in revoked_answer.json()["detail"]
+    # The owner sees the refused attempts in the token's use.
+    assert list(ApiTokenUse.objects.order_by("pk").values_list("token__name", "status")) == [
+        ("Expired", 401),
+        ("Revoked", 401),
+    ]
 
 
 def test_past_the_rate_limit_the_api_answers_429_with_retry_after(api_client, token_for, pm_user, settings):

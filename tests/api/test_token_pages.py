@@ -173,3 +173,12 @@ def test_a_token_name_with_an_nhs_number_is_refused(client_for, pharmacist_user)
     assert "NHS number" in response.content.decode()
     assert "943 476 5919" in response.content.decode()  # what was typed is kept
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("days", [0, 367])
+def test_the_service_refuses_a_token_past_a_year_or_of_no_time(pharmacist_user, days):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at most a year"):
+        api_token_create(by=pharmacist_user, name="Long", lifetime_days=days)
+    assert not ApiToken.objects.exists()

@@ -234,14 +234,14 @@ def test_past_a_citys_size_the_pm_adds_homes_through_the_look_up(page, monkeypat
 
 
 def test_past_a_citys_size_the_pm_names_a_workstreams_lead_through_the_look_up(page, monkeypatch):
+    from organisations import people_lookup
     from organisations.access import PROJECT_MANAGER
     from organisations.models import StaffMember
     from tests.factories import StaffMemberFactory
-    from workstreams import forms as workstream_forms
     from workstreams.models import Workstream
 
     # Given more active staff than the form may list (so no option is sent for them)
-    monkeypatch.setattr(workstream_forms, "STAFF_SELECT_LIMIT", 1)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     leeds = OrganisationFactory(name="Leeds North PCN")
     StaffMemberFactory(name="Ann Larch", gphc_number="2012345", organisation=leeds)
     bob = StaffMemberFactory(
@@ -371,13 +371,13 @@ def test_past_a_citys_size_an_organisation_lead_asks_help_for_homes_chosen_throu
 
 
 def test_past_a_citys_size_the_pm_seats_a_person_on_a_team_through_the_look_up(page, monkeypatch):
-    from organisations import forms as organisation_forms
+    from organisations import people_lookup
     from organisations.access import PROJECT_MANAGER
     from organisations.models import Membership, Team
     from tests.factories import StaffMemberFactory, TeamFactory
 
     # Given more active staff than the team form may list (so no option is sent for them)
-    monkeypatch.setattr(organisation_forms, "STAFF_SELECT_LIMIT", 1)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     team = TeamFactory(kind=Team.Kind.OPERATIONAL, name="Operational team")
     leeds = OrganisationFactory(name="Leeds North PCN")
     ann = StaffMemberFactory(name="Ann Larch", gphc_number="2012345", organisation=leeds)

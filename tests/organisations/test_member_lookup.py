@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organisations import forms as organisation_forms
+from organisations import people_lookup
 from organisations.models import Membership, StaffMember, Team
 from tests.factories import MembershipFactory, OrganisationFactory, StaffMemberFactory, TeamFactory
 
@@ -44,7 +44,7 @@ def people(team):
 @pytest.fixture
 def country(monkeypatch, people):
     """Past a city's size: more active people than the form may list."""
-    monkeypatch.setattr(organisation_forms, "STAFF_SELECT_LIMIT", 1)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     return people
 
 
@@ -139,7 +139,7 @@ def test_the_team_page_runs_the_same_queries_for_a_few_people_or_many(
     client_for, pm_user, team, people, monkeypatch, size
 ):
     if size == "country":
-        monkeypatch.setattr(organisation_forms, "STAFF_SELECT_LIMIT", 1)
+        monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     client = client_for(pm_user)
     counts = []
     for extra in (0, 20):

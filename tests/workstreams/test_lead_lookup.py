@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from organisations import people_lookup
 from organisations.models import StaffMember
 from tests.factories import OrganisationFactory, StaffMemberFactory, WorkstreamFactory
-from workstreams import forms as workstream_forms
 from workstreams.models import Workstream
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def people():
 @pytest.fixture
 def country(monkeypatch, people):
     """Past a city's size: more active people than the form may list."""
-    monkeypatch.setattr(workstream_forms, "STAFF_SELECT_LIMIT", 1)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 1)
     return people
 
 

@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from organisations import people_lookup
 from organisations.models import StaffMember
 from tests.conftest import FROZEN_TODAY
 from tests.factories import OrganisationFactory, PcnFactory, StaffMemberFactory, SupportRequestFactory
-from workstreams import forms as workstream_forms
 from workstreams.models import SupportOffer
 
 # Today frozen for the whole test: a "today" read at import went stale when the suite ran past
@@ -50,7 +50,7 @@ def people(orglead_user):
 @pytest.fixture
 def country(monkeypatch, people):
     """Past a city's size: more people than the form may list."""
-    monkeypatch.setattr(workstream_forms, "STAFF_SELECT_LIMIT", 0)
+    monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 0)
     return people
 
 
@@ -153,7 +153,7 @@ def test_the_request_page_runs_the_same_queries_for_a_few_people_or_many(
     client_for, pm_user, people, monkeypatch, size
 ):
     if size == "country":
-        monkeypatch.setattr(workstream_forms, "STAFF_SELECT_LIMIT", 0)
+        monkeypatch.setattr(people_lookup, "STAFF_SELECT_LIMIT", 0)
     client = client_for(pm_user)
     counts = []
     for extra in (0, 20):

@@ -87,15 +87,7 @@ class Command(BaseCommand):
         if api_only:
             self._api_only(counts, requests, warmup, output)
             return
-        conditions = {
-            "started_at": timezone.now().isoformat(timespec="seconds"),
-            "cpu_count": os.cpu_count(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "requests_per_page": requests,
-            "warmup_per_page": warmup,
-            "timing": "server time in-process (Django test client), ms",
-        }
+        conditions = _conditions(requests, warmup, "server time in-process (Django test client), ms")
         users, home = bench_pages.bench_users()
         cutoff = timezone.localdate() - datetime.timedelta(days=settings.HUB["NO_VISIT_DAYS"])
         gapped = Q(state__last_visited_on__isnull=True) | Q(state__last_visited_on__lt=cutoff)
@@ -152,15 +144,9 @@ class Command(BaseCommand):
         report.print_results(results, self.stdout.write)
 
     def _api_only(self, counts, requests, warmup, output):
-        conditions = {
-            "started_at": timezone.now().isoformat(timespec="seconds"),
-            "cpu_count": os.cpu_count(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "requests_per_page": requests,
-            "warmup_per_page": warmup,
-            "timing": "server time in-process (Django test client), ms; CPU is this process's",
-        }
+        conditions = _conditions(
+            requests, warmup, "server time in-process (Django test client), ms; CPU is this process's"
+        )
         with override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, DEBUG=False):
             api = measure_api(requests=requests, warmup=warmup)
         conditions["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -172,3 +158,17 @@ class Command(BaseCommand):
             f"{conditions['load_average_at_end']} at end; {counts.visits} visits"
         )
         print_api_results(api, self.stdout.write)
+
+
+def _conditions(requests, warmup, timing):
+    """What a run was measured under, written beside its figures (the load average at the end is
+    added when it ends)."""
+    return {
+        "started_at": timezone.now().isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "database": connection.vendor,
+        "requests_per_page": requests,
+        "warmup_per_page": warmup,
+        "timing": timing,
+    }
