@@ -111,7 +111,7 @@ def test_a_source_registered_without_the_hook_is_counted_from_its_keys(monkeypat
 
     report = city_with_a_report()
     without = [replace(source, new_count=None) for source in GAP_SOURCES]
-    monkeypatch.setattr("carehomes.gaps.lists.GAP_SOURCES", without)
+    monkeypatch.setattr("carehomes.gaps.paged.GAP_SOURCES", without)
     assert GapList().new_count(last_report_keys()) == expected_new(report)
 
 
