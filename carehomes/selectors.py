@@ -363,18 +363,24 @@ LOOKUP_LIMIT = 20
 def home_lookup(*, user, search):
     """Care homes for the look-up box: those the user may see (as on the care-home pages) whose
     name contains, or CQC ID or postcode starts with, `search`; at most LOOKUP_LIMIT, by name."""
+    return homes_matching(visible_care_homes(user), search=search)
+
+
+def homes_matching(homes, *, search, limit=LOOKUP_LIMIT):
+    """What every care-home look-up box suggests: the `homes` (already scoped to who asks) whose
+    name contains, or CQC ID or postcode starts with, `search` (two characters at least); at most
+    `limit`, by name, with what a suggestion shows."""
     search = (search or "").strip()
     if len(search) < 2:
         return CareHome.objects.none()
     return (
-        visible_care_homes(user)
-        .filter(
+        homes.filter(
             Q(name__icontains=search)
             | Q(cqc_location_id__istartswith=search)
             | Q(postcode__istartswith=search.upper())
         )
-        .only("pk", "name", "postcode", "cqc_location_id")
-        .order_by("name", "pk")[:LOOKUP_LIMIT]
+        .only("pk", "name", "locality", "postcode", "cqc_location_id")
+        .order_by("name", "pk")[:limit]
     )
 
 

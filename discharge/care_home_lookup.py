@@ -7,10 +7,9 @@ be discharged to: every home of the hub's area (the care-home table is the hub's
 not deregistered. A home missing from the latest CQC file is still offered: it may still be open.
 """
 
-from django.db.models import Q
-
 from carehomes.forms import HUB_KEY
 from carehomes.models import CareHome
+from carehomes.selectors import homes_matching
 
 LOOKUP_LIMIT = 20
 
@@ -18,18 +17,10 @@ LOOKUP_LIMIT = 20
 def care_home_lookup(*, search):
     """Homes a resident may be discharged to whose name contains, or CQC ID or postcode starts
     with, `search` (two characters at least); at most LOOKUP_LIMIT, by name."""
-    search = (search or "").strip()
-    if len(search) < 2:
-        return CareHome.objects.none()
-    return (
-        CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED)
-        .filter(
-            Q(name__icontains=search)
-            | Q(cqc_location_id__istartswith=search)
-            | Q(postcode__istartswith=search.upper())
-        )
-        .only("pk", "name", "locality", "postcode", "cqc_location_id")
-        .order_by("name", "pk")[:LOOKUP_LIMIT]
+    return homes_matching(
+        CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED),
+        search=search,
+        limit=LOOKUP_LIMIT,
     )
 
 

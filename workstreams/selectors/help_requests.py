@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehomes.models import Assignment, CareHome
-from carehomes.selectors import staff_capacity
+from carehomes.selectors import homes_matching, staff_capacity
 from config.history import history_merged, newest
 from organisations.models import StaffMember
 from workstreams.models import SupportOffer, SupportRequest
@@ -116,19 +116,7 @@ def homes_for_organisation(organisation, today=None):
 def homes_for_organisation_lookup(organisation, *, search, limit=20):
     """The request form's look-up: the homes the organisation may ask help for (as the form lists
     them) whose name contains, or CQC ID or postcode starts with, `search`; at most `limit`."""
-    search = (search or "").strip()
-    if len(search) < 2:
-        return CareHome.objects.none()
-    return (
-        homes_for_organisation(organisation)
-        .filter(
-            Q(name__icontains=search)
-            | Q(cqc_location_id__istartswith=search)
-            | Q(postcode__istartswith=search.upper())
-        )
-        .only("pk", "name", "postcode", "cqc_location_id")
-        .order_by("name", "pk")[:limit]
-    )
+    return homes_matching(homes_for_organisation(organisation), search=search, limit=limit)
 
 
 def staff_to_offer(*, organisation_ids=None):
