@@ -5,7 +5,8 @@ gaps are ordered worst first, then by rule, then by subject, so the list is each
 after another; counting every rule says which rules a page falls in, and only their slices are read.
 """
 
-from functools import cached_property
+import operator
+from functools import cached_property, reduce
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -209,11 +210,17 @@ class GapList:
         conditions = gap_conditions(self.today)
         homes = CareHome.objects.all() if self.homes is None else self.homes
         keys = {f"key_{code}": sql_gap_key(code, "pk", "pcn_id") for code in self.home_codes}
-        return homes.alias(**keys).aggregate(
-            **{
-                code: Count("pk", filter=conditions[f"gap_{code}"] & not_known(f"key_{code}", known))
-                for code in self.home_codes
-            }
+        # Only the homes with a gap of these rules reach the counts (and have their keys made).
+        any_gap = reduce(operator.or_, (conditions[f"gap_{code}"] for code in self.home_codes))
+        return (
+            homes.filter(any_gap)
+            .alias(**keys)
+            .aggregate(
+                **{
+                    code: Count("pk", filter=conditions[f"gap_{code}"] & not_known(f"key_{code}", known))
+                    for code in self.home_codes
+                }
+            )
         )
 
     def _pcn_new(self, known):
