@@ -95,9 +95,9 @@ class KnownKeys:
 
     def new_by_rule(self, keys) -> dict:
         """{rule code: how many of these (rule, care_home_id, pcn_id) are not known}."""
-        found = {}
+        found, strings = {}, self.strings  # read even for no keys: a fixed number of queries
         for key in set(keys):
-            if gap_key(*key) not in self.strings:
+            if gap_key(*key) not in strings:
                 found[key[0]] = found.get(key[0], 0) + 1
         return found
 
