@@ -305,6 +305,7 @@ def test_pm_sees_the_sign_in_page_slt_sees_it_without_reset(client_for, pm_user,
 # --- Session limits ---------------------------------------------------------------------------------
 
 
+@pytest.mark.deployed_session_renewal
 def test_session_ends_twelve_hours_after_sign_in_however_active(client):
     user = user_with_role(PROJECT_MANAGER)
     start = timezone.now()

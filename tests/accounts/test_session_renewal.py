@@ -18,6 +18,8 @@ from accounts.session_renewal import SECONDS_LEFT_HEADER
 from organisations.access import PROJECT_MANAGER
 from tests.factories import PASSWORD, user_with_role
 
+pytestmark = pytest.mark.deployed_session_renewal
+
 LOGIN = "/accounts/login/"
 PAGE = "/account/"
 KEEP_ALIVE = "/session/keep-alive/"

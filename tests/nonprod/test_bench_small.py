@@ -70,6 +70,13 @@ def test_bench_command_measures_every_page_and_writes_results(tmp_path):
     assert results["dashboard_uncached_vs_raw_sql"] > 0
     assert 0 < results["sign_in_cpu_ms"] < 1000
     assert "weekly gap report" in results["targets"]
+    # The read API's targets are judged with the pages'.
+    assert results["targets"]["API: 1,000 care homes"]["target_p95_ms"] == 100
+    assert results["targets"]["API: visits CSV, rows/s"] == {
+        "target_rows_per_s_min": 50_000,
+        "rows_per_s": results["api"]["visits CSV"]["rows_per_s"],
+        "met": results["api"]["visits CSV"]["rows_per_s"] >= 50_000,
+    }
     api = results["api"]
     assert api["care-homes page of 1,000"]["rows"] == 120
     assert api["visits CSV"]["rows"] == Visit.objects.count()  # the scale set and the benchmark's own visits

@@ -158,6 +158,7 @@ def test_session_ends_after_thirty_idle_minutes(client, pm):
     assert response["Location"].startswith(LOGIN)
 
 
+@pytest.mark.deployed_session_renewal
 def test_session_kept_alive_by_activity(client, pm):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
