@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -294,4 +294,9 @@ def last_report_keys():
         # Raw SQL: written into several queries of a page, and cheap to compile each time.
         keys = f'SELECT jsonb_array_elements_text(gap_keys) FROM "{GapReport._meta.db_table}" WHERE id = %s'  # noqa: S608 - the model's own table
         subquery = RawSQL(keys, [pk])  # noqa: S611 - no text from a request
-    return gap_rules.KnownKeys(lambda: report.values_list("gap_keys", flat=True).get(), subquery)
+
+    def contains(key):
+        return Exists(report.filter(gap_keys__contains=[key]))
+
+    load = report.values_list("gap_keys", flat=True).get
+    return gap_rules.KnownKeys(load, subquery, contains if subquery is not None else None)

@@ -14,7 +14,7 @@ recent follow-ups through a partial index of the open ones, each trust's latest 
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from carehomes.gaps import HIGH, LOW, MEDIUM, Gap, Rule, register_gap_source
@@ -236,8 +236,8 @@ def discharge_gap_new_count(*, homes=None, today, known):
         NOT_FOLLOWED_UP.code: waiting.order_by().values("care_home_id").distinct().count(),
         NO_SUPPLYING_PHARMACY.code: without.filter(not_known("key", known)).count(),
     }
-    dropped = _dropped_trusts(until, today).alias(key=Value(gap_key(TRUST_DROP_OFF.code)))
-    found[TRUST_DROP_OFF.code] = int(dropped.filter(not_known("key", known)).exists())
+    dropped = _dropped_trusts(until, today).filter(~known.contains(gap_key(TRUST_DROP_OFF.code)))
+    found[TRUST_DROP_OFF.code] = int(dropped.exists())
     return found
 
 

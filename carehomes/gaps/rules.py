@@ -85,9 +85,12 @@ class KnownKeys:
     so that a rule counts its gaps missing from it in SQL without reading them (`not_known`);
     `strings`: the keys read into Python once, for the rules counted there (and SQLite)."""
 
-    def __init__(self, load, subquery=None):
+    def __init__(self, load, subquery=None, contains=None):
         self._load = load
         self.subquery = subquery
+        # With `subquery`: contains(key) -> a boolean SQL expression, the report holds this key
+        # (one key looked up in the report's row, not every key hashed).
+        self.contains = contains
 
     @cached_property
     def strings(self) -> frozenset:

@@ -137,6 +137,17 @@ def test_a_trust_dropping_off_is_new_only_when_the_report_had_none():
     assert GapList(rules=["discharge_trust_drop_off"]).new_count(python_only(last_report_keys())) == 0
 
 
+def test_a_trust_dropping_off_since_the_report_is_one_new_gap():
+    quiet_trust()
+    gap_report_generate(week=week_of(TODAY - datetime.timedelta(days=7)), as_of=TODAY, notify=False)
+    from actionplan.models import GapReport
+
+    GapReport.objects.update(gap_keys=[])  # a report made before any trust went quiet
+    known = last_report_keys()
+    assert GapList(rules=["discharge_trust_drop_off"]).new_count(known) == 1
+    assert GapList(rules=["discharge_trust_drop_off"]).new_count(python_only(known)) == 1
+
+
 def test_with_no_report_there_is_nothing_to_count_against():
     CareHomeFactory()
     assert last_report_keys() is None
