@@ -113,6 +113,8 @@ class Visit(FreeTextModel, TimeStamped):
             models.Index(fields=["visited_on", "care_home"], name="visit_day_home_idx"),
             # The visit list's keyset order (newest first): any page is one index range read.
             models.Index(fields=["-visited_on", "-id"], name="visit_newest_first_idx"),
+            # The read API's incremental refresh (`updated_since`): the visits written since a time.
+            models.Index(fields=["updated_at"], name="visit_updated_at_idx"),
         ]
 
     def __str__(self):
