@@ -42,8 +42,15 @@ def main(argv):
 
         gap_report_selectors.compute_report_data = held
     if visibility_timeout:
-        # Redis hands an unacknowledged task to another worker once this long has passed.
-        app.conf.broker_transport_options = {"visibility_timeout": visibility_timeout}
+        # Redis hands an unacknowledged task to another worker once this long has passed. kombu
+        # looks for such tasks when the worker starts (only if its channel is up by then) and
+        # then every unacked_restore_interval x unacked_restore_throttle seconds, 10 x 10 by
+        # default: longer than the test waits. Every second here.
+        app.conf.broker_transport_options = {
+            "visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
     app.worker_main(
         [
             "worker",
