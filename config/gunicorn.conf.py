@@ -12,8 +12,9 @@ each worker is forked from it: a worker replaced after `max_requests` (a guard a
 starts serving at once instead of spending 1.5 s of CPU compiling templates on its first requests.
 """
 
-import gc
 import os
+
+from config.garbage_collection import settle_loaded_application
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "sync"
@@ -28,12 +29,6 @@ control_socket_disable = True
 
 
 def when_ready(server):
-    """In the master, after the application is loaded and before any worker is forked: move every
-    object loaded so far (modules, compiled templates) out of the garbage collector's sight, and
-    collect the young generation less often. A request makes many short-lived objects; scanning the
-    loaded application again on each collection cost about a tenth of a page's CPU (the load test's
-    web CPU per request, README "Load test"). The frozen objects are shared with the workers,
-    never collected (they live as long as the process anyway)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
+    """In the master, after the application is loaded and before any worker is forked: the garbage
+    collector settled (config/garbage_collection.py); the frozen objects are shared with the workers."""
+    settle_loaded_application()

@@ -15,7 +15,7 @@ when a request failed.
 
 Settings (environment): LOAD_PROFILE demo|national; LOADTEST_TIME (2m, national 5m);
 LOADTEST_USERS (50); LOADTEST_WAIT (each user's pause between tasks, "min,max" seconds, default
-0.1,0.5 for demo and 1,3 for national: see the README's "Scaling out"); PORT (8000); WEB_CONCURRENCY (gunicorn's processes);
+0.3,0.8 for demo and 1,3 for national: see the README's "Scaling out"); PORT (8000); WEB_CONCURRENCY (gunicorn's processes);
 REDIS_URL (passed to the server when set, as deployed); DEMO_PASSWORD.
 """
 
@@ -45,7 +45,7 @@ PROFILES = {
         "database_url": "postgres://postgres@127.0.0.1:5432/hub_loadtest",
         "time": "2m",
         "results": "loadtest-results.json",
-        "wait": "0.1,0.5",
+        "wait": "0.3,0.8",
         "targets": {"requests_per_s_min": 80, "p95_ms_pages_max": 250, "p95_ms_sign_in_max": 500},
     },
     "national": {
