@@ -118,13 +118,9 @@ def carehome_rows(pks):
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
-def carehome_filter_choices():
-    """Localities and PCNs for the filter form (two small queries)."""
-    localities = list(CareHome.objects.order_by("locality").values_list("locality", flat=True).distinct())
-    pcns = list(
-        Organisation.objects.filter(kind=Organisation.Kind.PCN).order_by("name").values_list("pk", "name")
-    )
-    return localities, pcns
+def carehome_localities():
+    """Every locality a care home is in, by name (one query): what "fill the gaps" offers."""
+    return list(CareHome.objects.order_by("locality").values_list("locality", flat=True).distinct())
 
 
 def carehome_filter_rows():
@@ -334,7 +330,7 @@ def staff_filter_choices():
 __all__ = [
     "carehome_assignments",
     "carehome_detail",
-    "carehome_filter_choices",
+    "carehome_localities",
     "carehome_gaps",
     "carehome_history",
     "carehome_list",

@@ -27,7 +27,7 @@ def _proposal_context(request, form, proposal, *, locality, hours, row_error=Non
 
 @requires(Permission.ADD_ASSIGNMENT)
 def fill_gaps(request):
-    localities, _pcns = selectors.carehome_filter_choices()
+    localities = selectors.carehome_localities()
     if request.method == "POST":
         return _fill_gaps_accept(request, localities)
     form = FillGapsForm(request.GET or None, localities=localities)
