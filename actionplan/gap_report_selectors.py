@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from actionplan.hours_selectors import hours_by
 from actionplan.models import Action, GapReport, Rag
-from actionplan.report_terms import TREND_WEEKS, gap_key, parse_week
+from actionplan.report_terms import TREND_WEEKS, parse_week
 from carehomes import gaps as gap_rules
+from carehomes.gaps.rules import gap_key
 from carehomes.models import CareHome, Visit, VisitDayTotal
 from discharge.figures import weekly_rows as discharge_weekly_rows
 from organisations.access import SLT

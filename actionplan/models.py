@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from actionplan.report_terms import gap_key
+from carehomes.gaps.rules import gap_key
 from config.dates import uk_date
 from config.patient_data import FreeTextModel
 from organisations.models import Organisation, StaffMember, TimeStamped
@@ -141,7 +141,7 @@ class GapReport(models.Model):
     # Kept from `data` by save(), so that reading them never loads the report's gaps (megabytes
     # of JSON at national scale, which PostgreSQL decompresses whole to take out one key):
     # the headline figures and "backfilled" (the dashboard's trend, the list of reports, the API),
-    # and every gap's key ("rule:care_home_id:pcn_id", `report_terms.gap_key`), what the project
+    # and every gap's key ("rule:care_home_id:pcn_id", `carehomes.gaps.rules.gap_key`), what the project
     # manager's "new gaps since last week's report" compares with.
     headlines = models.JSONField(default=dict, blank=True)
     backfilled = models.BooleanField(default=False)

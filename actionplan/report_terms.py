@@ -8,8 +8,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-# How a gap is matched between weeks: defined with the gap rules, which count against a report's keys.
-from carehomes.gaps.rules import gap_key as gap_key
 from config.presenters import iso_week_label
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")

@@ -180,22 +180,17 @@ def with_gap_flags(queryset=None, *, today: date | None = None, few=False, raw=F
     )
 
 
-def gap_conditions(today):
-    """One Q per care-home rule (`gap_<code>`): today's from the kept state (its expired rows
-    refreshed first), another day's from the raw tables."""
-    if from_state(today):
-        refresh_expired(today)
-        return _state_conditions(today)
-    return _rule_conditions(today)
-
-
 def with_any_gap(queryset=None, *, today: date | None = None, codes):
     """The homes with a gap of any of these rules, annotated with those rules' flags only: the
     gap list's one read of every home. The rules are ORed in the WHERE clause (no per-row count
     of every rule, which a page of the list never shows)."""
     today = today or timezone.localdate()
     queryset = CareHome.objects.all() if queryset is None else queryset
-    conditions = gap_conditions(today)
+    if from_state(today):
+        refresh_expired(today)
+        conditions = _state_conditions(today)
+    else:
+        conditions = _rule_conditions(today)
     chosen = [conditions[f"gap_{code}"] for code in codes]
     flags = {
         f"gap_{code}": Case(
