@@ -11,16 +11,13 @@ from carehomes.forms import HUB_KEY
 from carehomes.models import CareHome
 from carehomes.selectors import homes_matching
 
-LOOKUP_LIMIT = 20
-
 
 def care_home_lookup(*, search):
     """Homes a resident may be discharged to whose name contains, or CQC ID or postcode starts
-    with, `search` (two characters at least); at most LOOKUP_LIMIT, by name."""
+    with, `search` (two characters at least); at most `carehomes.selectors.LOOKUP_LIMIT`, by name."""
     return homes_matching(
         CareHome.objects.exclude(registration_status=CareHome.Registration.DEREGISTERED),
         search=search,
-        limit=LOOKUP_LIMIT,
     )
 
 
